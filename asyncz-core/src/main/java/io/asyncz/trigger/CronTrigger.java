@@ -1,0 +1,396 @@
+package io.asyncz.trigger;
+
+import io.asyncz.InvalidInputException;
+import io.asyncz.time.TimePoint;
+import io.asyncz.time.Zones;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * Fires when the wall-clock time matches every field, like UNIX cron (alias {@code cron}).
+ *
+ * <h2>Keyword fields (the seed's form)</h2>
+ *
+ * <p>{@code year} (1970-9999), {@code month} (1-12 or jan-dec), {@code day} (1-31), {@code week}
+ * (ISO week 1-53), {@code day_of_week} (0-6 with 0 = Monday, or mon-sun), {@code hour} (0-23),
+ * {@code minute}, {@code second} (0-59). Each takes {@code *}, {@code *}/n, {@code a}, {@code
+ * a-b}, {@code a-b/n}, {@code a/n}, names, and comma lists of them; {@code day} also takes {@code
+ * last}, {@code 1st fri} ... {@code 5th fri} and {@code last fri}. Fields before the last one given
+ * default to {@code *}, fields after it to their minimum; {@code week} and {@code day_of_week}
+ * default to {@code *}. When both {@code day} and {@code day_of_week} are given, a day must match
+ * both.
+ *
+ * <h2>Crontab form</h2>
+ *
+ * <p>{@link #fromCrontab} reads the standard crontab its name promises: 5 fields (minute hour
+ * day-of-month month day-of-week) or 6 with seconds first, day-of-week 0 and 7 = Sunday, and a day
+ * matching day-of-month OR day-of-week when both are restricted (a field starting with {@code *}
+ * or {@code ?} is unrestricted, as in Vixie cron). It also takes {@code @yearly}, {@code
+ * @annually}, {@code @monthly}, {@code @weekly}, {@code @daily}, {@code @midnight}, {@code
+ * @hourly}, and Quartz's {@code L}, {@code L-n}, {@code nW}, {@code LW}, {@code nL}, {@code n#k}
+ * and {@code ?}. (The seed passes crontab fields to its keyword fields verbatim, so {@code 0 2 * *
+ * 0} runs on Mondays there; here it runs on Sundays.)
+ *
+ * <h2>Daylight saving</h2>
+ *
+ * <p>A wall time inside a spring-forward gap fires at the instant that its pre-transition offset
+ * names: 02:30 in New York's 02:00-03:00 gap fires at 03:30 summer time, so a daily job is never
+ * skipped. In a fall-back overlap, a schedule with a fixed hour fires once, at the first
+ * occurrence; a schedule whose hour field repeats ({@code *} or a step) fires at both occurrences
+ * and so keeps its real-time rhythm.
+ *
+ * <h2>Search bound</h2>
+ *
+ * <p>The search for the next time examines at most {@value CronSchedule#MAX_YEARS_EXAMINED}
+ * candidate years (the Gregorian calendar repeats every 400 years) and never passes year 9999: an
+ * impossible schedule such as February 30 reports no next time within microseconds.
+ */
+public final class CronTrigger implements Trigger {
+  /** The alias of this trigger. */
+  public static final String ALIAS = "cron";
+
+  static final Set<String> OPTIONS = options();
+
+  private final String[] fields; // canonical text per field, null when defaulted (keyword form)
+  private final String crontab; // canonical crontab line, or null for the keyword form
+  private final TimePoint startAt;
+  private final TimePoint endAt;
+  private final ZoneId zone;
+  private final Duration jitter;
+  private final CronSchedule schedule;
+
+  private CronTrigger(
+      String[] fields,
+      String crontab,
+      CronSchedule schedule,
+      Object startAt,
+      Object endAt,
+      ZoneId zone,
+      Duration jitter) {
+    ZoneId tz = zone;
+    TimePoint start = TimePoint.from(startAt, tz, "start_at");
+    TimePoint end = TimePoint.from(endAt, tz, "end_at");
+    if (tz == null && start != null && !start.isNaive()) {
+      tz = start.zone();
+    } else if (tz == null && end != null && !end.isNaive()) {
+      tz = end.zone();
+    }
+    Triggers.checkBounds(start, end, tz);
+    this.fields = fields;
+    this.crontab = crontab;
+    this.schedule = schedule;
+    this.startAt = start;
+    this.endAt = end;
+    this.zone = tz;
+    this.jitter = Jitter.check(jitter);
+  }
+
+  /** Starts a builder for the seed's keyword fields. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Reads a standard crontab line; wall-clock fields are read in the scheduler's zone.
+   *
+   * @throws InvalidInputException naming the field and quoting the part that is wrong
+   */
+  public static CronTrigger fromCrontab(String expression) {
+    return fromCrontab(expression, null);
+  }
+
+  /**
+   * Reads a standard crontab line (see the class documentation) in the given zone.
+   *
+   * @param zone the zone of the wall-clock fields, or {@code null} for the scheduler's zone
+   * @throws InvalidInputException naming the field and quoting the part that is wrong
+   */
+  public static CronTrigger fromCrontab(String expression, ZoneId zone) {
+    return crontab(expression, zone, null, null, null);
+  }
+
+  private static CronTrigger crontab(
+      String expression, ZoneId zone, Object startAt, Object endAt, Duration jitter) {
+    Objects.requireNonNull(expression, "expression");
+    CronParser.Field[] parsed = CronParser.parseCrontab(expression);
+    String canonical = String.join(" ", expression.strip().split("\\s+"));
+    return new CronTrigger(
+        null, canonical, CronParser.compile(parsed, true), startAt, endAt, zone, jitter);
+  }
+
+  static CronTrigger fromOptions(Map<String, ?> values) {
+    Options o = Options.of(ALIAS, values, OPTIONS);
+    ZoneId zone = o.zone("timezone");
+    Duration jitter = o.seconds("jitter");
+    if (o.has("crontab")) {
+      for (String name : CronParser.FIELD_NAMES) {
+        if (o.has(name)) {
+          throw new InvalidInputException(
+              "cron trigger option",
+              name,
+              "cannot be combined with \"crontab\"; give either a crontab line or keyword fields");
+        }
+      }
+      Object line = o.raw("crontab");
+      if (!(line instanceof String text)) {
+        throw new InvalidInputException(
+            "crontab", line, "is not a string; expected a crontab line");
+      }
+      return crontab(text, zone, o.raw("start_at"), o.raw("end_at"), jitter);
+    }
+    Builder b = builder().timezone(zone).startAt(o.raw("start_at")).endAt(o.raw("end_at"));
+    b.jitter(jitter);
+    for (int i = 0; i < CronParser.FIELD_NAMES.length; i++) {
+      Object value = o.raw(CronParser.FIELD_NAMES[i]);
+      if (value != null) {
+        b.field(i, value);
+      }
+    }
+    return b.build();
+  }
+
+  /** The crontab line this trigger was read from, if it was. */
+  public Optional<String> crontab() {
+    return Optional.ofNullable(crontab);
+  }
+
+  /** The trigger's own zone, if it has one. */
+  public Optional<ZoneId> timezone() {
+    return Optional.ofNullable(zone);
+  }
+
+  /** The earliest possible fire time, if bounded. */
+  public Optional<TimePoint> startAt() {
+    return Optional.ofNullable(startAt);
+  }
+
+  /** The latest possible fire time, if bounded. */
+  public Optional<TimePoint> endAt() {
+    return Optional.ofNullable(endAt);
+  }
+
+  /** The maximum random delay added to each fire time, if any. */
+  public Optional<Duration> jitter() {
+    return Optional.ofNullable(jitter);
+  }
+
+  @Override
+  public String alias() {
+    return ALIAS;
+  }
+
+  @Override
+  public Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now) {
+    ZoneId tz = zone != null ? zone : defaultZone;
+    Instant from;
+    if (previousFireTime != null) {
+      // Catch-up: the first time after the previous one, even when that is long before now.
+      // (The seed takes min(now, previous + 1 µs), which re-fires old times if the clock goes
+      // back.)
+      from = previousFireTime.plusNanos(1);
+    } else {
+      from = now;
+      if (startAt != null) {
+        Instant start = startAt.toInstant(tz);
+        if (start.isAfter(from)) {
+          from = start;
+        }
+      }
+    }
+    long fromSecond = from.getNano() == 0 ? from.getEpochSecond() : from.getEpochSecond() + 1;
+    long next = schedule.firstAtOrAfter(fromSecond, tz);
+    if (next == CronSchedule.NONE) {
+      return Optional.empty();
+    }
+    Instant time = Instant.ofEpochSecond(next);
+    if (endAt != null) {
+      Instant end = endAt.toInstant(tz);
+      if (time.isAfter(end)) {
+        return Optional.empty();
+      }
+      time = Jitter.apply(time, jitter);
+      return Optional.of(time.isAfter(end) ? end : time);
+    }
+    return Optional.of(Jitter.apply(time, jitter));
+  }
+
+  @Override
+  public TriggerState state() {
+    Map<String, Object> state = Options.fields();
+    if (crontab != null) {
+      state.put("crontab", crontab);
+    } else {
+      for (int i = 0; i < fields.length; i++) {
+        if (fields[i] != null) {
+          state.put(CronParser.FIELD_NAMES[i], fields[i]);
+        }
+      }
+    }
+    if (startAt != null) {
+      state.put("start_at", startAt.toIsoString());
+    }
+    if (endAt != null) {
+      state.put("end_at", endAt.toIsoString());
+    }
+    if (zone != null) {
+      state.put("timezone", zone.getId());
+    }
+    if (jitter != null) {
+      state.put("jitter", Options.secondsValue(jitter));
+    }
+    return new TriggerState(ALIAS, state);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CronTrigger other
+        && Arrays.equals(fields, other.fields)
+        && Objects.equals(crontab, other.crontab)
+        && Objects.equals(startAt, other.startAt)
+        && Objects.equals(endAt, other.endAt)
+        && Objects.equals(zone, other.zone)
+        && Objects.equals(jitter, other.jitter);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(Arrays.hashCode(fields), crontab, startAt, endAt, zone, jitter);
+  }
+
+  /** The seed's form: the fields that were given, e.g. {@code cron[hour='5', minute='*\/10']}. */
+  @Override
+  public String toString() {
+    StringJoiner joiner = new StringJoiner(", ", "cron[", "]");
+    if (crontab != null) {
+      joiner.add("crontab='" + crontab + "'");
+    } else {
+      for (int i = 0; i < fields.length; i++) {
+        if (fields[i] != null) {
+          joiner.add(CronParser.FIELD_NAMES[i] + "='" + fields[i] + "'");
+        }
+      }
+    }
+    return joiner.toString();
+  }
+
+  private static Set<String> options() {
+    Set<String> names = new HashSet<>(Arrays.asList(CronParser.FIELD_NAMES));
+    names.addAll(Set.of("start_at", "end_at", "timezone", "jitter", "crontab"));
+    return Set.copyOf(names);
+  }
+
+  /** Builds a {@link CronTrigger} from the seed's keyword fields. */
+  public static final class Builder {
+    private final String[] given = new String[CronParser.FIELD_NAMES.length];
+    private Object startAt;
+    private Object endAt;
+    private ZoneId zone;
+    private Duration jitter;
+
+    private Builder() {}
+
+    Builder field(int index, Object expression) {
+      if (!(expression instanceof CharSequence
+          || expression instanceof Integer
+          || expression instanceof Long
+          || expression instanceof Short)) {
+        throw new InvalidInputException(
+            "cron field '" + CronParser.FIELD_NAMES[index] + "'",
+            expression,
+            "is a " + expression.getClass().getSimpleName() + "; expected a string or an integer");
+      }
+      given[index] = expression.toString();
+      return this;
+    }
+
+    /** The year (1970-9999). */
+    public Builder year(Object expression) {
+      return field(CronParser.YEAR, Objects.requireNonNull(expression, "year"));
+    }
+
+    /** The month (1-12 or jan-dec). */
+    public Builder month(Object expression) {
+      return field(CronParser.MONTH, Objects.requireNonNull(expression, "month"));
+    }
+
+    /** The day of the month (1-31, {@code last}, {@code 3rd fri}, {@code last sun}). */
+    public Builder day(Object expression) {
+      return field(CronParser.DAY, Objects.requireNonNull(expression, "day"));
+    }
+
+    /** The ISO week of the year (1-53). */
+    public Builder week(Object expression) {
+      return field(CronParser.WEEK, Objects.requireNonNull(expression, "week"));
+    }
+
+    /** The day of the week (0-6 with 0 = Monday, or mon-sun). */
+    public Builder dayOfWeek(Object expression) {
+      return field(CronParser.DAY_OF_WEEK, Objects.requireNonNull(expression, "day_of_week"));
+    }
+
+    /** The hour (0-23). */
+    public Builder hour(Object expression) {
+      return field(CronParser.HOUR, Objects.requireNonNull(expression, "hour"));
+    }
+
+    /** The minute (0-59). */
+    public Builder minute(Object expression) {
+      return field(CronParser.MINUTE, Objects.requireNonNull(expression, "minute"));
+    }
+
+    /** The second (0-59). */
+    public Builder second(Object expression) {
+      return field(CronParser.SECOND, Objects.requireNonNull(expression, "second"));
+    }
+
+    /** The earliest possible fire time, inclusive. */
+    public Builder startAt(Object startAt) {
+      this.startAt = startAt;
+      return this;
+    }
+
+    /** The latest possible fire time, inclusive. */
+    public Builder endAt(Object endAt) {
+      this.endAt = endAt;
+      return this;
+    }
+
+    /** The zone of the wall-clock fields (default: the scheduler's). */
+    public Builder timezone(Object zone) {
+      this.zone = Zones.parse(zone, "timezone");
+      return this;
+    }
+
+    /** Delays each fire time by a random amount up to {@code jitter}. */
+    public Builder jitter(Duration jitter) {
+      this.jitter = jitter;
+      return this;
+    }
+
+    /**
+     * Builds the trigger.
+     *
+     * @throws InvalidInputException naming the field and quoting the expression that is wrong
+     */
+    public CronTrigger build() {
+      boolean[] isDefault = new boolean[given.length];
+      String[] resolved = CronParser.resolveDefaults(given, isDefault);
+      CronParser.Field[] parsed = new CronParser.Field[resolved.length];
+      String[] texts = new String[resolved.length];
+      for (int i = 0; i < resolved.length; i++) {
+        parsed[i] = CronParser.parseKeywordField(i, resolved[i]);
+        texts[i] = isDefault[i] ? null : parsed[i].text();
+      }
+      return new CronTrigger(
+          texts, null, CronParser.compile(parsed, false), startAt, endAt, zone, jitter);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.asyncz.trigger;
+
+import io.asyncz.time.TimePoint;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Fires once, at the given date-time (alias {@code date}).
+ *
+ * <p>Created without a run time it fires "now" (the clock's instant when it was created) and allows
+ * its run to be arbitrarily late, as the seed does.
+ */
+public final class DateTrigger implements Trigger {
+  /** The alias of this trigger. */
+  public static final String ALIAS = "date";
+
+  static final Set<String> OPTIONS = Set.of("run_at", "timezone", "allow_mistrigger_by_default");
+
+  private final TimePoint runAt;
+  private final boolean allowMistrigger;
+
+  private DateTrigger(TimePoint runAt, boolean allowMistrigger) {
+    this.runAt = Objects.requireNonNull(runAt, "runAt");
+    this.allowMistrigger = allowMistrigger;
+  }
+
+  /**
+   * Fires once at {@code runAt}.
+   *
+   * @param runAt an {@link Instant}, a zoned, offset or local date-time, or a string such as {@code
+   *     "2026-03-09 14:30:00"}; a naive time takes the scheduler's zone
+   */
+  public static DateTrigger at(Object runAt) {
+    return at(runAt, null);
+  }
+
+  /** Fires once at {@code runAt}; a naive {@code runAt} is read in {@code zone}. */
+  public static DateTrigger at(Object runAt, ZoneId zone) {
+    Objects.requireNonNull(runAt, "runAt");
+    return new DateTrigger(TimePoint.from(runAt, zone, "run_at"), false);
+  }
+
+  /** Fires once, now, with no limit on how late the run may start. */
+  public static DateTrigger now(Clock clock) {
+    return new DateTrigger(TimePoint.of(clock.instant()), true);
+  }
+
+  static DateTrigger fromOptions(Map<String, ?> values, Clock clock) {
+    Options options = Options.of(ALIAS, values, OPTIONS);
+    ZoneId zone = options.zone("timezone");
+    if (!options.has("run_at")) {
+      return now(clock);
+    }
+    return new DateTrigger(
+        options.time("run_at", zone), options.bool("allow_mistrigger_by_default"));
+  }
+
+  /** The run time as given. */
+  public TimePoint runAt() {
+    return runAt;
+  }
+
+  @Override
+  public String alias() {
+    return ALIAS;
+  }
+
+  @Override
+  public Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now) {
+    if (previousFireTime != null) {
+      return Optional.empty();
+    }
+    return Optional.of(runAt.toInstant(defaultZone));
+  }
+
+  @Override
+  public boolean allowsMistriggerByDefault() {
+    return allowMistrigger;
+  }
+
+  @Override
+  public TriggerState state() {
+    Map<String, Object> fields = Options.fields();
+    fields.put("run_at", runAt.toIsoString());
+    if (allowMistrigger) {
+      fields.put("allow_mistrigger_by_default", true);
+    }
+    return new TriggerState(ALIAS, fields);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DateTrigger other
+        && runAt.equals(other.runAt)
+        && allowMistrigger == other.allowMistrigger;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(runAt, allowMistrigger);
+  }
+
+  @Override
+  public String toString() {
+    return "date[" + runAt.toDisplayString() + "]";
+  }
+}

@@ -1,0 +1,54 @@
+package io.asyncz.trigger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Fires at the earliest next time of any of its triggers, and is finished when all of them are
+ * (alias {@code or}).
+ */
+public final class OrTrigger extends CombinationTrigger {
+  /** The alias of this trigger. */
+  public static final String ALIAS = "or";
+
+  private OrTrigger(List<? extends Trigger> triggers, Duration jitter) {
+    super(ALIAS, triggers, jitter);
+  }
+
+  /** Combines the triggers. */
+  public static OrTrigger of(Trigger... triggers) {
+    return new OrTrigger(List.of(triggers), null);
+  }
+
+  /** Combines the triggers and delays each fire time by a random amount up to {@code jitter}. */
+  public static OrTrigger of(List<? extends Trigger> triggers, Duration jitter) {
+    return new OrTrigger(triggers, jitter);
+  }
+
+  static OrTrigger fromOptions(Map<String, ?> values, Clock clock) {
+    Options o = Options.of(ALIAS, values, OPTIONS);
+    return new OrTrigger(parts(o, clock), o.seconds("jitter"));
+  }
+
+  @Override
+  public String alias() {
+    return ALIAS;
+  }
+
+  @Override
+  public Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now) {
+    Instant earliest = null;
+    for (Trigger t : triggers) {
+      Optional<Instant> next = t.nextFireTime(defaultZone, previousFireTime, now);
+      if (next.isPresent() && (earliest == null || next.get().isBefore(earliest))) {
+        earliest = next.get();
+      }
+    }
+    return Optional.ofNullable(Jitter.apply(earliest, jitter));
+  }
+}

@@ -1,0 +1,44 @@
+package io.asyncz.trigger;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Optional;
+
+/**
+ * Decides when a task fires: given the previous fire time, the next one.
+ *
+ * <p>Implementations are immutable values with value equality, a {@code toString} in the seed's
+ * form (e.g. {@code cron[hour='5']}), and a {@link #state() plain-data state} from which {@link
+ * Triggers#fromState} rebuilds an equal trigger. {@link #nextFireTime} must terminate quickly for
+ * every input and never return a time before {@code previousFireTime}.
+ */
+public interface Trigger {
+
+  /** The alias this trigger is registered under, e.g. {@code cron}. */
+  String alias();
+
+  /**
+   * The next time to fire, as the seed's {@code get_next_trigger_time(timezone, previous, now)}.
+   *
+   * <p>With no previous fire time, the first time at or after {@code now} (or at the start bound).
+   * With a previous fire time, the first time strictly after it, even if that is long before {@code
+   * now}: the scheduler lists every missed run by calling this repeatedly (catch-up).
+   *
+   * @param defaultZone the zone for naive times and wall-clock fields when the trigger has none
+   * @param previousFireTime the last time this trigger fired, or {@code null} if it never did
+   * @param now the current time
+   * @return the next fire time, or empty when the trigger will never fire again
+   */
+  Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now);
+
+  /**
+   * Whether a run may be arbitrarily late by default: true for a date trigger created without a run
+   * time ("run now"), whose run must not be dropped as missed.
+   */
+  default boolean allowsMistriggerByDefault() {
+    return false;
+  }
+
+  /** The plain-data state (alias and JSON-like fields) that {@link Triggers#fromState} reads. */
+  TriggerState state();
+}
