@@ -219,10 +219,14 @@ public record TimePoint(LocalDateTime dateTime, ZoneId zone) {
       return wall;
     }
     ZonedDateTime zoned = ZonedDateTime.ofLocal(dateTime, zone, null);
-    String name =
-        zone instanceof ZoneOffset
-            ? zoned.getOffset().getId()
-            : DateTimeFormatter.ofPattern("zzz", Locale.ROOT).format(zoned);
+    String name;
+    if (zone.equals(ZoneOffset.UTC)) {
+      name = "UTC";
+    } else if (zone instanceof ZoneOffset offset) {
+      name = offset.getId();
+    } else {
+      name = DateTimeFormatter.ofPattern("zzz", Locale.ROOT).format(zoned);
+    }
     return wall + " " + name;
   }
 

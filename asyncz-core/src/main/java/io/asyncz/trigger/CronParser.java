@@ -97,7 +97,7 @@ final class CronParser {
       if (given[i] != null) {
         resolved[i] = given[i];
       } else {
-        resolved[i] = i > last ? DEFAULTS[i] : "*";
+        resolved[i] = last >= 0 && i > last ? DEFAULTS[i] : "*";
         isDefault[i] = true;
       }
     }
