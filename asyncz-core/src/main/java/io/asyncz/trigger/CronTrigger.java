@@ -63,7 +63,8 @@ public final class CronTrigger implements Trigger {
   private final String crontab; // canonical crontab line, or null for the keyword form
   private final TimePoint startAt;
   private final TimePoint endAt;
-  private final ZoneId zone;
+  private final ZoneId zone; // as given
+  private final ZoneId ownZone; // as given, or the zone of a zoned start or end bound
   private final Duration jitter;
   private final CronSchedule schedule;
 
@@ -75,21 +76,16 @@ public final class CronTrigger implements Trigger {
       Object endAt,
       ZoneId zone,
       Duration jitter) {
-    ZoneId tz = zone;
-    TimePoint start = TimePoint.from(startAt, tz, "start_at");
-    TimePoint end = TimePoint.from(endAt, tz, "end_at");
-    if (tz == null && start != null && !start.isNaive()) {
-      tz = start.zone();
-    } else if (tz == null && end != null && !end.isNaive()) {
-      tz = end.zone();
-    }
-    Triggers.checkBounds(start, end, tz);
+    TimePoint start = TimePoint.from(startAt, zone, "start_at");
+    TimePoint end = TimePoint.from(endAt, zone, "end_at");
+    this.ownZone = Triggers.ownZone(zone, start, end);
+    Triggers.checkBounds(start, end, ownZone);
     this.fields = fields;
     this.crontab = crontab;
     this.schedule = schedule;
     this.startAt = start;
     this.endAt = end;
-    this.zone = tz;
+    this.zone = zone;
     this.jitter = Jitter.check(jitter);
   }
 
@@ -162,9 +158,12 @@ public final class CronTrigger implements Trigger {
     return Optional.ofNullable(crontab);
   }
 
-  /** The trigger's own zone, if it has one. */
+  /**
+   * The zone of the wall-clock fields, if the trigger has its own: the zone given, or else the zone
+   * of a zoned start or end bound given (as the seed infers it). Without one, the scheduler's.
+   */
   public Optional<ZoneId> timezone() {
-    return Optional.ofNullable(zone);
+    return Optional.ofNullable(ownZone);
   }
 
   /** The earliest possible fire time, if bounded. */
@@ -189,7 +188,7 @@ public final class CronTrigger implements Trigger {
 
   @Override
   public Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now) {
-    ZoneId tz = zone != null ? zone : defaultZone;
+    ZoneId tz = ownZone != null ? ownZone : defaultZone;
     Instant from;
     if (previousFireTime != null) {
       // Catch-up: the first time after the previous one, even when that is long before now.

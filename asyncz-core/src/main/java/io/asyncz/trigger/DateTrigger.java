@@ -72,10 +72,13 @@ public final class DateTrigger implements Trigger {
 
   @Override
   public Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now) {
-    if (previousFireTime != null) {
+    // The seed returns nothing once any previous time is known; inside an Or, that previous time
+    // may come from another part, so a date not yet reached still fires.
+    Instant time = runAt.toInstant(defaultZone);
+    if (previousFireTime != null && !previousFireTime.isBefore(time)) {
       return Optional.empty();
     }
-    return Optional.of(runAt.toInstant(defaultZone));
+    return Optional.of(time);
   }
 
   @Override

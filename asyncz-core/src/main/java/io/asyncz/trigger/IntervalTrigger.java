@@ -39,7 +39,8 @@ public final class IntervalTrigger implements Trigger {
   private final Duration interval;
   private final TimePoint startAt;
   private final TimePoint endAt;
-  private final ZoneId zone;
+  private final ZoneId zone; // as given
+  private final ZoneId ownZone; // as given, or the zone of a zoned start or end bound
   private final Duration jitter;
 
   private IntervalTrigger(Builder b) {
@@ -50,21 +51,16 @@ public final class IntervalTrigger implements Trigger {
           "is not positive; expected an interval of more than 0 seconds");
     }
     this.interval = b.interval;
-    ZoneId tz = b.zone;
-    TimePoint start = TimePoint.from(b.startAt, tz, "start_at");
-    TimePoint end = TimePoint.from(b.endAt, tz, "end_at");
-    if (tz == null && start != null && !start.isNaive()) {
-      tz = start.zone();
-    } else if (tz == null && end != null && !end.isNaive()) {
-      tz = end.zone();
-    }
+    TimePoint start = TimePoint.from(b.startAt, b.zone, "start_at");
+    TimePoint end = TimePoint.from(b.endAt, b.zone, "end_at");
+    this.ownZone = Triggers.ownZone(b.zone, start, end);
     if (start == null) {
       Clock clock = b.clock != null ? b.clock : Clock.systemUTC();
       Instant first = clock.instant().plus(interval);
-      start = tz != null ? TimePoint.of(first.atZone(tz)) : TimePoint.of(first);
+      start = b.zone != null ? TimePoint.of(first.atZone(b.zone)) : TimePoint.of(first);
     }
-    Triggers.checkBounds(start, end, tz);
-    this.zone = tz;
+    Triggers.checkBounds(start, end, ownZone);
+    this.zone = b.zone;
     this.startAt = start;
     this.endAt = end;
     this.jitter = Jitter.check(b.jitter);
@@ -116,9 +112,12 @@ public final class IntervalTrigger implements Trigger {
     return Optional.ofNullable(endAt);
   }
 
-  /** The trigger's own zone, if it has one. */
+  /**
+   * The trigger's own zone for naive bounds, if it has one: the zone given, or else the zone of a
+   * zoned start or end bound given (as the seed infers it).
+   */
   public Optional<ZoneId> timezone() {
-    return Optional.ofNullable(zone);
+    return Optional.ofNullable(ownZone);
   }
 
   /** The maximum random delay added to each fire time, if any. */
@@ -133,7 +132,7 @@ public final class IntervalTrigger implements Trigger {
 
   @Override
   public Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now) {
-    ZoneId tz = zone != null ? zone : defaultZone;
+    ZoneId tz = ownZone != null ? ownZone : defaultZone;
     Instant start = startAt.toInstant(tz);
     Instant next;
     if (previousFireTime != null) {

@@ -64,6 +64,17 @@ public final class Triggers {
     return create(state.alias(), state.fields(), Clock.systemUTC());
   }
 
+  /** The seed's zone inference: the zone given, else a zoned start's, else a zoned end's. */
+  static ZoneId ownZone(ZoneId given, TimePoint start, TimePoint end) {
+    if (given != null) {
+      return given;
+    }
+    if (start != null && !start.isNaive()) {
+      return start.zone();
+    }
+    return end != null && !end.isNaive() ? end.zone() : null;
+  }
+
   /** Refuses an end bound before the start bound; naive bounds compare in {@code zone} or UTC. */
   static void checkBounds(TimePoint start, TimePoint end, ZoneId zone) {
     if (start == null || end == null) {

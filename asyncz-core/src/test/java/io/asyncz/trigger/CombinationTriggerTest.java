@@ -1,0 +1,154 @@
+package io.asyncz.trigger;
+
+import static io.asyncz.trigger.TriggerTesting.UTC;
+import static io.asyncz.trigger.TriggerTesting.first;
+import static io.asyncz.trigger.TriggerTesting.utc;
+import static io.asyncz.trigger.TriggerTesting.utcTimes;
+import static io.asyncz.trigger.TriggerTesting.walk;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.asyncz.InvalidInputException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CombinationTriggerTest {
+  private static final Instant NOW = utc("2026-01-15T10:17:23");
+
+  @Test
+  void andFiresWhereAllPartsAgree() {
+    AndTrigger t =
+        AndTrigger.of(
+            CronTrigger.builder().day(13).build(), CronTrigger.builder().dayOfWeek("fri").build());
+    assertThat(walk(t, NOW, 3))
+        .containsExactlyElementsOf(
+            utcTimes("2026-02-13T00:00:00", "2026-03-13T00:00:00", "2026-11-13T00:00:00"));
+  }
+
+  @Test
+  void andOfCronAndIntervalAlignsBothGrids() {
+    AndTrigger t =
+        AndTrigger.of(
+            CronTrigger.builder().minute("*/5").build(),
+            IntervalTrigger.builder().minutes(7).startAt("2026-01-15 10:00:00").build());
+    assertThat(walk(t, NOW, 2))
+        .containsExactlyElementsOf(utcTimes("2026-01-15T10:35:00", "2026-01-15T11:10:00"));
+  }
+
+  @Test
+  void andOfDisjointSchedulesEndsInsteadOfLooping() {
+    AndTrigger t =
+        AndTrigger.of(CronTrigger.builder().hour(1).build(), CronTrigger.builder().hour(2).build());
+    assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThat(first(t, NOW)).isEmpty());
+    AndTrigger pastDate =
+        AndTrigger.of(DateTrigger.at("2020-01-01 00:00:00"), CronTrigger.builder().hour(1).build());
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(5), () -> assertThat(first(pastDate, NOW)).isEmpty());
+  }
+
+  @Test
+  void andIsFinishedWhenAnyPartIs() {
+    AndTrigger t =
+        AndTrigger.of(
+            CronTrigger.builder().hour(6).endAt("2026-01-17T23:00:00Z").build(),
+            CronTrigger.builder().minute(0).build());
+    assertThat(walk(t, NOW, 5))
+        .containsExactlyElementsOf(utcTimes("2026-01-16T06:00:00", "2026-01-17T06:00:00"));
+  }
+
+  @Test
+  void orFiresAtTheEarliestOfItsParts() {
+    OrTrigger t =
+        OrTrigger.of(
+            CronTrigger.builder().hour(8).build(),
+            CronTrigger.builder().hour(20).minute(30).build());
+    assertThat(walk(t, NOW, 4))
+        .containsExactlyElementsOf(
+            utcTimes(
+                "2026-01-15T20:30:00",
+                "2026-01-16T08:00:00",
+                "2026-01-16T20:30:00",
+                "2026-01-17T08:00:00"));
+  }
+
+  @Test
+  void orIsFinishedOnlyWhenAllPartsAre() {
+    OrTrigger t =
+        OrTrigger.of(
+            DateTrigger.at("2026-01-20 00:00:00"),
+            CronTrigger.builder().hour(12).endAt("2026-01-16T12:00:00Z").build());
+    assertThat(walk(t, NOW, 5))
+        .containsExactlyElementsOf(
+            utcTimes("2026-01-15T12:00:00", "2026-01-16T12:00:00", "2026-01-20T00:00:00"));
+  }
+
+  @Test
+  void jitterDelaysTheCombinedTime() {
+    OrTrigger t =
+        OrTrigger.of(List.of(CronTrigger.builder().hour(12).build()), Duration.ofSeconds(20));
+    for (int i = 0; i < 200; i++) {
+      assertThat(first(t, NOW).orElseThrow())
+          .isBetween(utc("2026-01-15T12:00:00"), utc("2026-01-15T12:00:20"));
+    }
+  }
+
+  @Test
+  void printsTheSeedsForm() {
+    Trigger t =
+        AndTrigger.of(
+            CronTrigger.builder().hour(5).build(),
+            OrTrigger.of(
+                IntervalTrigger.builder().minutes(1).startAt(NOW).build(),
+                ShutdownTrigger.instance()));
+    assertThat(t).hasToString("and[cron[hour='5'], or[interval[0:01:00], shutdown[]]]");
+  }
+
+  @Test
+  void aliasFormTakesNestedStates() {
+    Trigger t =
+        Triggers.create(
+            "or",
+            Map.of(
+                "triggers",
+                List.of(
+                    Map.of("alias", "cron", "fields", Map.of("hour", "8")),
+                    Map.of("alias", "cron", "fields", Map.of("hour", "20")))));
+    assertThat(t)
+        .isEqualTo(
+            OrTrigger.of(
+                CronTrigger.builder().hour(8).build(), CronTrigger.builder().hour(20).build()));
+  }
+
+  @Test
+  void emptyOrMalformedPartsAreRefused() {
+    assertThatThrownBy(() -> AndTrigger.of())
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "Invalid triggers: \"[]\" is empty; the and trigger needs at least one trigger");
+    assertThatThrownBy(() -> Triggers.create("or", Map.of("triggers", "cron")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "Invalid triggers: \"cron\" is not a list; the or trigger needs a list of triggers");
+    assertThatThrownBy(() -> Triggers.create("or", Map.of("triggers", List.of(42))))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("Invalid triggers: 42 contains an item that is not a trigger");
+    assertThatThrownBy(
+            () ->
+                Triggers.create(
+                    "and",
+                    Map.of("triggers", List.of(Map.of("alias", "cronn", "fields", Map.of())))))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("Invalid trigger alias: \"cronn\" is not a known trigger");
+  }
+
+  @Test
+  void shutdownTriggerNeverFiresOnASchedule() {
+    assertThat(first(ShutdownTrigger.instance(), NOW)).isEmpty();
+    assertThat(ShutdownTrigger.instance().nextFireTime(UTC, NOW, NOW)).isEmpty();
+    assertThat(Triggers.create("shutdown", Map.of())).isSameAs(ShutdownTrigger.instance());
+  }
+}
