@@ -3,6 +3,7 @@ package io.asyncz.trigger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.IsoFields;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
@@ -42,8 +43,10 @@ final class CronSchedule {
   private final boolean dayOrWeekday; // crontab: day-of-month OR day-of-week
   private final boolean repeatingHour; // the hour field is '*' or stepped: see DST policy
 
-  private MonthMask monthCache;
-  private Segment segmentCache;
+  // Small caches of immutable entries: a race only costs a recomputation. Walks and searches
+  // that cross a month or a transition touch two entries, hence more than one slot.
+  private final MonthMask[] monthCache = new MonthMask[4];
+  private final Segment[] segmentCache = new Segment[2];
 
   CronSchedule(
       long seconds,
@@ -92,6 +95,11 @@ final class CronSchedule {
    * when the hour field repeats ({@code *} or a step).
    */
   long firstAtOrAfter(long from, ZoneId zone) {
+    if (zone instanceof ZoneOffset fixed) {
+      int offset = fixed.getTotalSeconds();
+      long local = nextLocal(from + offset);
+      return local == NONE ? NONE : local - offset;
+    }
     ZoneRules rules = zone.getRules();
     if (rules.isFixedOffset()) {
       int offset = rules.getOffset(Instant.EPOCH).getTotalSeconds();
@@ -135,12 +143,15 @@ final class CronSchedule {
   }
 
   private Segment segment(ZoneRules rules, long t) {
-    Segment cached = segmentCache;
-    if (cached != null && cached.rules == rules && t >= cached.start && t < cached.end) {
-      return cached;
+    Segment[] cache = segmentCache;
+    for (Segment cached : cache) {
+      if (cached != null && cached.rules == rules && t >= cached.start && t < cached.end) {
+        return cached;
+      }
     }
     Segment seg = new Segment(rules, t);
-    segmentCache = seg;
+    cache[1] = cache[0];
+    cache[0] = seg;
     return seg;
   }
 
@@ -284,12 +295,13 @@ final class CronSchedule {
 
   /** The days of one month that match the day, week and day-of-week fields, as bits 1..31. */
   private long dayMask(int year, int month) {
-    MonthMask cached = monthCache;
+    int slot = (year * 12 + month) & (monthCache.length - 1);
+    MonthMask cached = monthCache[slot];
     if (cached != null && cached.year == year && cached.month == month) {
       return cached.mask;
     }
     long mask = computeDayMask(year, month);
-    monthCache = new MonthMask(year, month, mask);
+    monthCache[slot] = new MonthMask(year, month, mask);
     return mask;
   }
 
