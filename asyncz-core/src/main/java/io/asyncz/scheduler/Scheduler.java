@@ -1,0 +1,1207 @@
+package io.asyncz.scheduler;
+
+import io.asyncz.ConflictIdException;
+import io.asyncz.InvalidInputException;
+import io.asyncz.MaxInstancesException;
+import io.asyncz.SchedulerAlreadyRunningException;
+import io.asyncz.SchedulerNotRunningException;
+import io.asyncz.TaskLookupException;
+import io.asyncz.event.EventListener;
+import io.asyncz.event.Events;
+import io.asyncz.event.SchedulerEvent;
+import io.asyncz.event.TaskEvent;
+import io.asyncz.event.TaskSubmissionEvent;
+import io.asyncz.executor.AsyncExecutor;
+import io.asyncz.executor.ExecutorContext;
+import io.asyncz.executor.TaskExecutor;
+import io.asyncz.store.MemoryStore;
+import io.asyncz.store.StoreContext;
+import io.asyncz.store.TaskStore;
+import io.asyncz.task.Task;
+import io.asyncz.task.TaskDefaults;
+import io.asyncz.task.TaskFunction;
+import io.asyncz.task.TaskInfo;
+import io.asyncz.task.TaskOperations;
+import io.asyncz.task.TaskRegistry;
+import io.asyncz.task.TaskScheduleState;
+import io.asyncz.time.TimePoint;
+import io.asyncz.trigger.ShutdownTrigger;
+import io.asyncz.trigger.Trigger;
+import io.asyncz.trigger.Triggers;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Schedules tasks: the seed's BaseScheduler. It keeps tasks in stores, wakes when the earliest is
+ * due, hands due runs to executors and reports what happens as events.
+ *
+ * <p>Subclasses decide where the loop runs: {@link ThreadScheduler} on a thread of its own (the
+ * default, {@link #create()}), {@link ExecutorServiceScheduler} on a caller's {@link
+ * java.util.concurrent.ScheduledExecutorService}, and the testkit's manual scheduler on a test's
+ * command. Start and shutdown are reference-counted as in the seed; the scheduler is {@link
+ * AutoCloseable}.
+ */
+public abstract class Scheduler implements TaskOperations, AutoCloseable {
+  /** The alias of the executor and the store that are created when none is added. */
+  public static final String DEFAULT = "default";
+
+  private static final Set<String> UPDATABLE =
+      Set.of(
+          "name",
+          "args",
+          "kwargs",
+          "trigger",
+          "executor",
+          "mistrigger_grace_time",
+          "coalesce",
+          "max_instances",
+          "next_run_time");
+
+  /** The scheduler's logger, {@code asyncz.schedulers}. */
+  protected final Logger logger = LoggerFactory.getLogger("asyncz.schedulers");
+
+  private final Clock clock;
+  private final ZoneId timezone;
+  private final TaskDefaults taskDefaults;
+  private final TaskRegistry registry;
+  private final Duration storeRetryInterval;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Map<String, TaskExecutor> executors = new LinkedHashMap<>();
+  private final Map<String, TaskStore> stores = new LinkedHashMap<>();
+  private final List<PendingTask> pending = new ArrayList<>();
+  private final List<Registration> listeners = new CopyOnWriteArrayList<>();
+  private volatile SchedulerState state = SchedulerState.STOPPED;
+  private volatile Instant startedAt;
+  private int refCount;
+
+  private final Contexts contexts = new Contexts();
+
+  private record PendingTask(Task task, boolean replaceExisting, boolean startTask) {}
+
+  private record Registration(EventListener listener, int mask) {}
+
+  /** Creates a scheduler from its settings. */
+  protected Scheduler(SchedulerSettings settings) {
+    this.clock = settings.clock();
+    this.timezone = settings.timezone();
+    this.taskDefaults = settings.taskDefaults();
+    this.registry = settings.registry();
+    this.storeRetryInterval = settings.storeRetryInterval();
+    settings.executors().forEach(executors::put);
+    settings.stores().forEach(stores::put);
+  }
+
+  /** A scheduler with default settings, running its loop on a thread of its own. */
+  public static ThreadScheduler create() {
+    return new ThreadScheduler(SchedulerSettings.defaults());
+  }
+
+  /** Starts the settings of a scheduler. */
+  public static SchedulerSettings.Builder builder() {
+    return SchedulerSettings.builder();
+  }
+
+  // ------------------------------------------------------------------ the loop, for subclasses
+
+  /** Called once the scheduler has started: begin running the loop. */
+  protected abstract void startLoop();
+
+  /** Called when the scheduler shuts down: stop the loop. */
+  protected abstract void stopLoop();
+
+  /**
+   * Asks the loop to process tasks now rather than at its planned wake-up time; called after every
+   * change that may bring the next run time forward.
+   */
+  public abstract void wakeup();
+
+  /**
+   * One round of the loop: hands every due run to its executor, advances or removes the tasks, and
+   * returns when the next round is due.
+   *
+   * @return the time of the next round, or empty to wait until something changes
+   */
+  protected Optional<Instant> processTasks() {
+    if (state != SchedulerState.RUNNING) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    Instant nextWakeup = null;
+    List<SchedulerEvent> events = new ArrayList<>();
+    lock.lock();
+    try {
+      for (Map.Entry<String, TaskStore> entry : stores.entrySet()) {
+        String alias = entry.getKey();
+        TaskStore store = entry.getValue();
+        List<Task> due;
+        try {
+          due = store.dueTasks(now);
+        } catch (RuntimeException e) {
+          logger.warn(
+              "Error getting due tasks from store '{}'; retrying in {}",
+              alias,
+              storeRetryInterval,
+              e);
+          Instant retry = now.plus(storeRetryInterval);
+          nextWakeup = earliest(nextWakeup, retry);
+          continue;
+        }
+        for (Task task : due) {
+          processTask(task, alias, store, now, events);
+        }
+        try {
+          Instant storeNext = store.nextRunTime().orElse(null);
+          nextWakeup = earliest(nextWakeup, storeNext);
+        } catch (RuntimeException e) {
+          logger.warn("Error getting the next run time from store '{}'", alias, e);
+          nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (SchedulerEvent event : events) {
+      dispatch(event);
+    }
+    return Optional.ofNullable(nextWakeup);
+  }
+
+  private void processTask(
+      Task task, String alias, TaskStore store, Instant now, List<SchedulerEvent> events) {
+    TaskExecutor executor = executors.get(task.executor());
+    if (executor == null) {
+      logger.error(
+          "Executor lookup ('{}') failed for task '{}'; removing it from the store",
+          task.executor(),
+          task.id());
+      deleteFromStore(task.id(), alias, store);
+      return;
+    }
+    List<Instant> runTimes = task.runTimes(timezone, now);
+    if (task.coalesce() && runTimes.size() > 1) {
+      runTimes = List.of(runTimes.get(runTimes.size() - 1));
+    }
+    if (runTimes.isEmpty()) {
+      return;
+    }
+    try {
+      executor.submit(task, runTimes);
+      events.add(new TaskSubmissionEvent(Events.TASK_SUBMITTED, task.id(), alias, runTimes));
+    } catch (MaxInstancesException e) {
+      logger.warn(
+          "Execution of task '{}' skipped: maximum number of running instances reached ({})",
+          task.name(),
+          task.maxInstances());
+      events.add(new TaskSubmissionEvent(Events.TASK_MAX_INSTANCES, task.id(), alias, runTimes));
+    } catch (RuntimeException e) {
+      logger.error("Error submitting task '{}' to executor '{}'", task.name(), task.executor(), e);
+    }
+    Optional<Instant> next =
+        task.trigger().nextFireTime(timezone, runTimes.get(runTimes.size() - 1), now);
+    if (next.isPresent()) {
+      try {
+        store.updateTask(task.withNextRunTime(next.get()));
+      } catch (TaskLookupException gone) {
+        // Deleted while it ran; nothing to advance.
+      }
+    } else {
+      deleteFromStore(task.id(), alias, store);
+    }
+  }
+
+  private void deleteFromStore(String taskId, String alias, TaskStore store) {
+    try {
+      store.deleteTask(taskId);
+    } catch (TaskLookupException gone) {
+      return;
+    }
+    dispatch(new TaskEvent(Events.TASK_REMOVED, taskId, alias));
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isBefore(b) ? a : b;
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /** Starts processing tasks; see {@link #start(boolean)}. */
+  public boolean start() {
+    return start(false);
+  }
+
+  /**
+   * Starts the executors and stores, commits the tasks added before, and starts the loop.
+   * Reference-counted: only the first of several calls starts, and as many {@link #shutdown}s stop.
+   *
+   * @param paused whether to start with task processing paused (see {@link #resume()})
+   * @return whether this call started the scheduler
+   */
+  public boolean start(boolean paused) {
+    lock.lock();
+    try {
+      if (++refCount > 1) {
+        return false;
+      }
+      if (state != SchedulerState.STOPPED) {
+        refCount--;
+        throw new SchedulerAlreadyRunningException("start()");
+      }
+      executors.putIfAbsent(DEFAULT, createDefaultExecutor());
+      stores.putIfAbsent(DEFAULT, new MemoryStore());
+      executors.forEach((alias, executor) -> executor.start(contexts, alias));
+      stores.forEach((alias, store) -> store.start(contexts, alias));
+      state = paused ? SchedulerState.PAUSED : SchedulerState.RUNNING;
+      startedAt = clock.instant();
+      List<PendingTask> committing = new ArrayList<>(pending);
+      pending.clear();
+      for (PendingTask p : committing) {
+        realAddTask(
+            p.task().toBuilder().pending(false).build(), p.replaceExisting(), p.startTask());
+      }
+    } finally {
+      lock.unlock();
+    }
+    logger.info("Scheduler started");
+    dispatch(new SchedulerEvent.Lifecycle(Events.SCHEDULER_START, null));
+    startLoop();
+    if (!paused) {
+      wakeup();
+    }
+    return true;
+  }
+
+  /** The executor added under {@link #DEFAULT} when none was: an {@link AsyncExecutor}. */
+  protected TaskExecutor createDefaultExecutor() {
+    return new AsyncExecutor();
+  }
+
+  /**
+   * Stops the loop, runs the tasks whose trigger is {@code shutdown}, then shuts down the executors
+   * and stores. Reference-counted like {@link #start}.
+   *
+   * @param wait whether to wait for the runs in progress
+   * @return whether this call stopped the scheduler
+   * @throws SchedulerNotRunningException when the scheduler is not running
+   */
+  public boolean shutdown(boolean wait) {
+    List<TaskExecutor> stopping;
+    List<TaskStore> closing;
+    lock.lock();
+    try {
+      if (state == SchedulerState.STOPPED) {
+        throw new SchedulerNotRunningException("shutdown()");
+      }
+      if (--refCount > 0) {
+        return false;
+      }
+      refCount = 0;
+      state = SchedulerState.STOPPED;
+      runShutdownTasks();
+      stopping = new ArrayList<>(executors.values());
+      closing = new ArrayList<>(stores.values());
+    } finally {
+      lock.unlock();
+    }
+    stopLoop();
+    for (TaskExecutor executor : stopping) {
+      executor.shutdown(wait);
+    }
+    for (TaskStore store : closing) {
+      store.shutdown();
+    }
+    logger.info("Scheduler has been shut down");
+    dispatch(new SchedulerEvent.Lifecycle(Events.SCHEDULER_SHUTDOWN, null));
+    return true;
+  }
+
+  private void runShutdownTasks() {
+    Instant now = clock.instant();
+    for (Map.Entry<String, TaskStore> entry : stores.entrySet()) {
+      for (Task task : entry.getValue().allTasks()) {
+        if (!(task.trigger() instanceof ShutdownTrigger)) {
+          continue;
+        }
+        TaskExecutor executor = executors.get(task.executor());
+        if (executor == null) {
+          logger.error(
+              "Executor '{}' of shutdown task '{}' does not exist", task.executor(), task.id());
+          continue;
+        }
+        try {
+          executor.submit(task.toBuilder().mistriggerGraceTime(null).build(), List.of(now));
+          dispatch(
+              new TaskSubmissionEvent(
+                  Events.TASK_SUBMITTED, task.id(), entry.getKey(), List.of(now)));
+        } catch (RuntimeException e) {
+          logger.error("Error running shutdown task '{}'", task.id(), e);
+        }
+      }
+    }
+  }
+
+  /** Shuts down and waits for running tasks, if the scheduler is running. */
+  @Override
+  public void close() {
+    if (state != SchedulerState.STOPPED) {
+      lock.lock();
+      try {
+        refCount = Math.min(refCount, 1);
+      } finally {
+        lock.unlock();
+      }
+      shutdown(true);
+    }
+  }
+
+  /**
+   * Pauses task processing; runs in progress go on.
+   *
+   * @throws SchedulerNotRunningException when the scheduler is stopped
+   */
+  public void pause() {
+    if (state == SchedulerState.STOPPED) {
+      throw new SchedulerNotRunningException("pause()");
+    }
+    if (state == SchedulerState.RUNNING) {
+      state = SchedulerState.PAUSED;
+      logger.info("Paused scheduler task processing");
+      dispatch(new SchedulerEvent.Lifecycle(Events.SCHEDULER_PAUSED, null));
+    }
+  }
+
+  /**
+   * Resumes task processing.
+   *
+   * @throws SchedulerNotRunningException when the scheduler is stopped
+   */
+  public void resume() {
+    if (state == SchedulerState.STOPPED) {
+      throw new SchedulerNotRunningException("resume()");
+    }
+    if (state == SchedulerState.PAUSED) {
+      state = SchedulerState.RUNNING;
+      logger.info("Resumed scheduler task processing");
+      dispatch(new SchedulerEvent.Lifecycle(Events.SCHEDULER_RESUMED, null));
+      wakeup();
+    }
+  }
+
+  /** Running, paused or stopped. */
+  public SchedulerState state() {
+    return state;
+  }
+
+  /** Whether the scheduler has been started and not shut down. */
+  public boolean isRunning() {
+    return state != SchedulerState.STOPPED;
+  }
+
+  /** The clock the scheduler reads. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The scheduler's zone, for naive times and triggers without a zone. */
+  public ZoneId timezone() {
+    return timezone;
+  }
+
+  /** The resolver of function references. */
+  public TaskRegistry registry() {
+    return registry;
+  }
+
+  /** The values tasks take when they do not set their own. */
+  public TaskDefaults taskDefaults() {
+    return taskDefaults;
+  }
+
+  // ------------------------------------------------------------------ executors, stores, listeners
+
+  /**
+   * Adds an executor under an alias; it starts at once if the scheduler runs.
+   *
+   * @throws InvalidInputException when the alias is taken
+   */
+  public void addExecutor(TaskExecutor executor, String alias) {
+    Objects.requireNonNull(executor, "executor");
+    lock.lock();
+    try {
+      if (executors.containsKey(alias)) {
+        throw new InvalidInputException(
+            "executor alias",
+            alias,
+            "is taken; this scheduler already has an executor by that alias");
+      }
+      executors.put(alias, executor);
+      if (state != SchedulerState.STOPPED) {
+        executor.start(contexts, alias);
+      }
+    } finally {
+      lock.unlock();
+    }
+    dispatch(new SchedulerEvent.Lifecycle(Events.EXECUTOR_ADDED, alias));
+  }
+
+  /**
+   * Removes an executor.
+   *
+   * @param shutdown whether to shut it down (waiting for its runs)
+   * @throws InvalidInputException when no executor has that alias
+   */
+  public void removeExecutor(String alias, boolean shutdown) {
+    TaskExecutor executor;
+    lock.lock();
+    try {
+      executor = lookupExecutor(alias);
+      executors.remove(alias);
+    } finally {
+      lock.unlock();
+    }
+    if (shutdown) {
+      executor.shutdown(true);
+    }
+    dispatch(new SchedulerEvent.Lifecycle(Events.EXECUTOR_REMOVED, alias));
+  }
+
+  /**
+   * Adds a store under an alias; it starts at once if the scheduler runs.
+   *
+   * @throws InvalidInputException when the alias is taken
+   */
+  public void addStore(TaskStore store, String alias) {
+    Objects.requireNonNull(store, "store");
+    lock.lock();
+    try {
+      if (stores.containsKey(alias)) {
+        throw new InvalidInputException(
+            "store alias", alias, "is taken; this scheduler already has a store by that alias");
+      }
+      stores.put(alias, store);
+      if (state != SchedulerState.STOPPED) {
+        store.start(contexts, alias);
+      }
+    } finally {
+      lock.unlock();
+    }
+    dispatch(new SchedulerEvent.Lifecycle(Events.STORE_ADDED, alias));
+    if (state == SchedulerState.RUNNING) {
+      wakeup();
+    }
+  }
+
+  /**
+   * Removes a store and forgets its tasks (they stay in the store itself).
+   *
+   * @param shutdown whether to shut the store down
+   * @throws InvalidInputException when no store has that alias
+   */
+  public void removeStore(String alias, boolean shutdown) {
+    TaskStore store;
+    lock.lock();
+    try {
+      store = lookupStore(alias);
+      stores.remove(alias);
+    } finally {
+      lock.unlock();
+    }
+    if (shutdown) {
+      store.shutdown();
+    }
+    dispatch(new SchedulerEvent.Lifecycle(Events.STORE_REMOVED, alias));
+  }
+
+  /**
+   * The executor with this alias.
+   *
+   * @throws InvalidInputException when there is none, listing the aliases there are
+   */
+  public TaskExecutor lookupExecutor(String alias) {
+    lock.lock();
+    try {
+      TaskExecutor executor = executors.get(alias);
+      if (executor == null) {
+        throw new InvalidInputException(
+            "executor",
+            alias,
+            "is not an executor of this scheduler; expected one of " + executors.keySet());
+      }
+      return executor;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The store with this alias.
+   *
+   * @throws InvalidInputException when there is none, listing the aliases there are
+   */
+  public TaskStore lookupStore(String alias) {
+    lock.lock();
+    try {
+      TaskStore store = stores.get(alias);
+      if (store == null) {
+        throw new InvalidInputException(
+            "store", alias, "is not a store of this scheduler; expected one of " + stores.keySet());
+      }
+      return store;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Adds a listener for every event. */
+  public void addListener(EventListener listener) {
+    addListener(listener, Events.ALL_EVENTS);
+  }
+
+  /**
+   * Adds a listener for the events in {@code mask} (codes of {@link Events} joined with {@code |}).
+   *
+   * @throws InvalidInputException when the mask has no known event bit
+   */
+  public void addListener(EventListener listener, int mask) {
+    Objects.requireNonNull(listener, "listener");
+    if ((mask & Events.ALL_EVENTS) == 0) {
+      throw new InvalidInputException(
+          "event mask",
+          mask,
+          "selects no event; expected codes of io.asyncz.event.Events joined with |");
+    }
+    listeners.add(new Registration(listener, mask));
+  }
+
+  /** Removes a listener; returns whether it was registered. */
+  public boolean removeListener(EventListener listener) {
+    for (Registration r : listeners) {
+      if (r.listener().equals(listener)) {
+        return listeners.remove(r);
+      }
+    }
+    return false;
+  }
+
+  /** Sends an event to the listeners whose mask selects it; a failing listener is logged. */
+  protected void dispatch(SchedulerEvent event) {
+    for (Registration r : listeners) {
+      if ((event.code() & r.mask()) != 0) {
+        try {
+          r.listener().onEvent(event);
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+          logger.error("Error notifying listener {} of {}", r.listener(), event, e);
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ adding tasks
+
+  /** Starts a task that runs {@code function}. */
+  public TaskBuilder task(TaskFunction function) {
+    return new TaskBuilder(this, Objects.requireNonNull(function, "function"), null);
+  }
+
+  /** Starts a task that runs {@code runnable}. */
+  public TaskBuilder task(Runnable runnable) {
+    return task(TaskFunction.of(runnable));
+  }
+
+  /** Starts a task that calls {@code callable}; its result is the run's return value. */
+  public TaskBuilder task(Callable<?> callable) {
+    return task(TaskFunction.of(callable));
+  }
+
+  /**
+   * Starts a task that runs the function a reference names: a name in the {@link #registry()} or
+   * {@code com.example.Jobs::method} in an allowed package. Persistent stores need references.
+   *
+   * @throws InvalidInputException when the reference cannot be resolved or is not allowed
+   */
+  public TaskBuilder task(String reference) {
+    return new TaskBuilder(this, registry.resolve(reference), reference);
+  }
+
+  /** Creates a trigger from its alias and options, reading this scheduler's clock. */
+  public Trigger trigger(String alias, Map<String, ?> options) {
+    return Triggers.create(alias, options, clock);
+  }
+
+  /** Adds a built task (called by {@link TaskBuilder#add()}). */
+  Task add(Task.Builder builder, boolean replaceExisting, boolean nextRunTimeGiven) {
+    Task task = builder.scheduler(this).pending(state == SchedulerState.STOPPED).build();
+    boolean startTask = !nextRunTimeGiven || task.nextRunTime().isPresent();
+    lock.lock();
+    try {
+      if (state == SchedulerState.STOPPED) {
+        if (!replaceExisting) {
+          for (PendingTask p : pending) {
+            if (p.task().id().equals(task.id())) {
+              throw new ConflictIdException(task.id());
+            }
+          }
+        } else {
+          pending.removeIf(p -> p.task().id().equals(task.id()));
+        }
+        pending.add(new PendingTask(task, replaceExisting, startTask));
+        logger.info(
+            "Adding task tentatively; it will be properly scheduled when the scheduler starts");
+        return task;
+      }
+      return realAddTask(task, replaceExisting, startTask);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Task realAddTask(Task task, boolean replaceExisting, boolean startTask) {
+    Task added = task;
+    if (task.nextRunTime().isEmpty() && startTask) {
+      Instant next = task.trigger().nextFireTime(timezone, null, clock.instant()).orElse(null);
+      added = task.withNextRunTime(next);
+      if (next == null) {
+        logger.warn("Task '{}' has no run time left; it is added paused", task.id());
+      }
+    }
+    TaskStore store = lookupStore(added.storeAlias());
+    try {
+      store.addTask(added);
+    } catch (ConflictIdException e) {
+      if (!replaceExisting) {
+        throw e;
+      }
+      store.updateTask(added);
+    }
+    dispatch(new TaskEvent(Events.TASK_ADDED, added.id(), added.storeAlias()));
+    logger.info("Added task '{}' to store '{}'", added.name(), added.storeAlias());
+    if (startTask && state == SchedulerState.RUNNING) {
+      wakeup();
+    }
+    return added;
+  }
+
+  // ------------------------------------------------------------------ changing tasks
+
+  /**
+   * Changes a task's options. Keys: {@code name}, {@code args}, {@code kwargs}, {@code trigger} (a
+   * {@link Trigger} or a {@code {"alias":..., "fields":...}} map), {@code executor}, {@code
+   * mistrigger_grace_time} (seconds or a Duration; null for no limit), {@code coalesce}, {@code
+   * max_instances}, {@code next_run_time} (a date-time; null pauses). All changes are checked
+   * before any is made.
+   *
+   * @throws TaskLookupException when no such task exists
+   * @throws InvalidInputException for an unknown key or an invalid value
+   */
+  @Override
+  public Task updateTask(String taskId, String store, Map<String, ?> changes) {
+    for (String key : changes.keySet()) {
+      if (!UPDATABLE.contains(key)) {
+        throw new InvalidInputException(
+            "task update",
+            key,
+            "is not a modifiable task field; expected one of "
+                + new java.util.TreeSet<>(UPDATABLE));
+      }
+    }
+    Task updated;
+    String alias;
+    lock.lock();
+    try {
+      Located located = locate(taskId, store);
+      Task.Builder b = located.task().toBuilder();
+      applyChanges(b, changes);
+      updated = b.build();
+      alias = located.store();
+      if (alias == null) {
+        replacePending(updated);
+      } else {
+        stores.get(alias).updateTask(updated);
+      }
+    } finally {
+      lock.unlock();
+    }
+    dispatch(new TaskEvent(Events.TASK_MODIFIED, taskId, alias));
+    if (state == SchedulerState.RUNNING) {
+      wakeup();
+    }
+    return updated;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void applyChanges(Task.Builder b, Map<String, ?> changes) {
+    for (Map.Entry<String, ?> e : changes.entrySet()) {
+      Object v = e.getValue();
+      switch (e.getKey()) {
+        case "name" -> b.name(v == null ? null : v.toString());
+        case "args" -> {
+          if (!(v instanceof List<?> list)) {
+            throw new InvalidInputException("args", v, "is not a list; expected a list of values");
+          }
+          b.args(list);
+        }
+        case "kwargs" -> {
+          if (!(v instanceof Map<?, ?> map)) {
+            throw new InvalidInputException(
+                "kwargs", v, "is not a map; expected a map of names to values");
+          }
+          b.kwargs((Map<String, ?>) map);
+        }
+        case "trigger" -> b.trigger(toTrigger(v));
+        case "executor" -> b.executor(v == null ? null : v.toString());
+        case "mistrigger_grace_time" ->
+            b.mistriggerGraceTime(SchedulerSettings.seconds("mistrigger_grace_time", v));
+        case "coalesce" -> b.coalesce(SchedulerSettings.bool("coalesce", v));
+        case "max_instances" -> b.maxInstances(SchedulerSettings.integer("max_instances", v));
+        case "next_run_time" ->
+            b.nextRunTime(
+                v == null ? null : TimePoint.from(v, null, "next_run_time").toInstant(timezone));
+        default -> throw new IllegalStateException(e.getKey());
+      }
+    }
+  }
+
+  private Trigger toTrigger(Object value) {
+    if (value instanceof Trigger t) {
+      return t;
+    }
+    if (value instanceof Map<?, ?> map) {
+      io.asyncz.trigger.TriggerState s = io.asyncz.trigger.TriggerState.fromMap(map);
+      return Triggers.create(s.alias(), s.fields(), clock);
+    }
+    throw new InvalidInputException(
+        "trigger",
+        value,
+        "is not a trigger; expected a Trigger or {\"alias\": ..., \"fields\": {...}}");
+  }
+
+  @Override
+  public Task rescheduleTask(String taskId, String store, Trigger trigger) {
+    Objects.requireNonNull(trigger, "trigger");
+    Instant next = trigger.nextFireTime(timezone, null, clock.instant()).orElse(null);
+    Map<String, Object> changes = new LinkedHashMap<>();
+    changes.put("trigger", trigger);
+    changes.put("next_run_time", next);
+    return updateTask(taskId, store, changes);
+  }
+
+  @Override
+  public Task pauseTask(String taskId, String store) {
+    Map<String, Object> changes = new LinkedHashMap<>();
+    changes.put("next_run_time", null);
+    return updateTask(taskId, store, changes);
+  }
+
+  @Override
+  public Optional<Task> resumeTask(String taskId, String store) {
+    Task task;
+    String alias;
+    lock.lock();
+    try {
+      Located located = locate(taskId, store);
+      task = located.task();
+      alias = located.store();
+      Optional<Instant> next = task.trigger().nextFireTime(timezone, null, clock.instant());
+      if (next.isEmpty()) {
+        deleteTask(taskId, alias);
+        return Optional.empty();
+      }
+      Map<String, Object> changes = new LinkedHashMap<>();
+      changes.put("next_run_time", next.get());
+      return Optional.of(updateTask(taskId, alias, changes));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Runs a task now, as the CLI's and dashboard's "run now" (the seed's {@code run_task}).
+   *
+   * @param force whether to run at once even when no run is due
+   * @param removeFinished whether to delete the task when its schedule is finished afterwards;
+   *     otherwise it stays, paused
+   * @return the task afterwards, or empty if it was removed
+   * @throws SchedulerNotRunningException when the scheduler is stopped
+   * @throws MaxInstancesException when the task runs as many instances as it may
+   */
+  public Optional<Task> runTask(
+      String taskId, String store, boolean force, boolean removeFinished) {
+    if (state == SchedulerState.STOPPED) {
+      throw new SchedulerNotRunningException("runTask()");
+    }
+    Task task;
+    String alias;
+    List<Instant> runTimes;
+    Instant now = clock.instant();
+    lock.lock();
+    try {
+      Located located = locate(taskId, store);
+      task = located.task();
+      alias = located.store();
+      runTimes = task.runTimes(timezone, now);
+      if (runTimes.isEmpty()) {
+        if (!force) {
+          return Optional.of(task);
+        }
+        runTimes = List.of(now);
+      }
+      TaskExecutor executor = lookupExecutor(task.executor());
+      try {
+        executor.submit(task, runTimes);
+      } catch (MaxInstancesException e) {
+        logger.warn(
+            "Execution of task '{}' skipped: maximum running instances reached ({})",
+            task.name(),
+            task.maxInstances());
+        dispatch(new TaskSubmissionEvent(Events.TASK_MAX_INSTANCES, taskId, alias, runTimes));
+        throw e;
+      }
+      dispatch(new TaskSubmissionEvent(Events.TASK_SUBMITTED, taskId, alias, runTimes));
+      Instant next =
+          task.trigger()
+              .nextFireTime(timezone, runTimes.get(runTimes.size() - 1), now)
+              .orElse(null);
+      if (next != null && !next.isAfter(now)) {
+        // A manual run always moves the schedule strictly forward.
+        next = now.plusMillis(1);
+      }
+      if (next == null && removeFinished) {
+        deleteTask(taskId, alias);
+        return Optional.empty();
+      }
+      Task updated = task.withNextRunTime(next);
+      stores.get(alias).updateTask(updated);
+      return Optional.of(updated);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Deletes a task: from the pending list before start, from its store after.
+   *
+   * @throws TaskLookupException when no such task exists
+   */
+  @Override
+  public void deleteTask(String taskId, String store) {
+    String removedFrom = null;
+    boolean found = false;
+    lock.lock();
+    try {
+      if (state == SchedulerState.STOPPED) {
+        for (int i = 0; i < pending.size(); i++) {
+          Task t = pending.get(i).task();
+          if (t.id().equals(taskId) && (store == null || store.equals(t.storeAlias()))) {
+            pending.remove(i);
+            removedFrom = t.storeAlias();
+            found = true;
+            break;
+          }
+        }
+      } else {
+        for (Map.Entry<String, TaskStore> e : stores.entrySet()) {
+          if (store != null && !store.equals(e.getKey())) {
+            continue;
+          }
+          try {
+            e.getValue().deleteTask(taskId);
+            removedFrom = e.getKey();
+            found = true;
+            break;
+          } catch (TaskLookupException notHere) {
+            // look in the next store
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (!found) {
+      throw new TaskLookupException(taskId);
+    }
+    logger.info("Removed task {}", taskId);
+    dispatch(new TaskEvent(Events.TASK_REMOVED, taskId, removedFrom));
+  }
+
+  /** Deletes every task of one store, or of all stores when {@code store} is null. */
+  public void removeAllTasks(String store) {
+    lock.lock();
+    try {
+      if (state == SchedulerState.STOPPED) {
+        pending.removeIf(p -> store == null || store.equals(p.task().storeAlias()));
+      } else {
+        for (Map.Entry<String, TaskStore> e : stores.entrySet()) {
+          if (store == null || store.equals(e.getKey())) {
+            e.getValue().removeAllTasks();
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    dispatch(new SchedulerEvent.Lifecycle(Events.ALL_TASKS_REMOVED, store));
+  }
+
+  // ------------------------------------------------------------------ reading tasks
+
+  /**
+   * The tasks of one store or all stores; before start, the pending tasks.
+   *
+   * @param store a store alias, or {@code null} for all
+   */
+  public List<Task> getTasks(String store) {
+    lock.lock();
+    try {
+      List<Task> tasks = new ArrayList<>();
+      if (state == SchedulerState.STOPPED) {
+        for (PendingTask p : pending) {
+          if (store == null || store.equals(p.task().storeAlias())) {
+            tasks.add(p.task());
+          }
+        }
+      } else {
+        for (Map.Entry<String, TaskStore> e : stores.entrySet()) {
+          if (store == null || store.equals(e.getKey())) {
+            tasks.addAll(e.getValue().allTasks());
+          }
+        }
+      }
+      return tasks;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Every task of every store. */
+  public List<Task> getTasks() {
+    return getTasks(null);
+  }
+
+  /** The task with this id, in the given store or any store when {@code store} is null. */
+  public Optional<Task> getTask(String taskId, String store) {
+    lock.lock();
+    try {
+      return Optional.of(locate(taskId, store).task());
+    } catch (TaskLookupException e) {
+      return Optional.empty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The task with this id in any store. */
+  public Optional<Task> getTask(String taskId) {
+    return getTask(taskId, null);
+  }
+
+  /** A snapshot of the task with this id. */
+  public Optional<TaskInfo> getTaskInfo(String taskId, String store) {
+    return getTask(taskId, store).map(Task::info);
+  }
+
+  /** Snapshots of the tasks the query selects, in its order. */
+  public List<TaskInfo> getTaskInfos(TaskQuery query) {
+    List<TaskInfo> infos = new ArrayList<>();
+    String text = query.q() == null ? null : query.q().strip().toLowerCase(Locale.ROOT);
+    String trigger =
+        query.trigger() == null ? null : query.trigger().strip().toLowerCase(Locale.ROOT);
+    for (Task task : getTasks(query.store())) {
+      TaskInfo info = task.info();
+      if (query.scheduleState() != null && info.scheduleState() != query.scheduleState()) {
+        continue;
+      }
+      if (query.executor() != null && !query.executor().equals(info.executor())) {
+        continue;
+      }
+      if (trigger != null
+          && !trigger.equals(lower(info.triggerAlias()))
+          && !trigger.equals(lower(info.triggerName()))) {
+        continue;
+      }
+      if (text != null && !text.isEmpty() && !matches(info, text)) {
+        continue;
+      }
+      infos.add(info);
+    }
+    Comparator<TaskInfo> order = comparator(query.sortBy());
+    infos.sort(query.descending() ? order.reversed() : order);
+    return infos;
+  }
+
+  private static boolean matches(TaskInfo info, String needle) {
+    for (String field :
+        new String[] {
+          info.id(),
+          info.name(),
+          info.callableName(),
+          info.callableReference(),
+          info.triggerAlias(),
+          info.triggerName(),
+          info.triggerDescription(),
+          info.executor(),
+          info.storeAlias(),
+          info.scheduleState().value()
+        }) {
+      if (field != null && field.toLowerCase(Locale.ROOT).contains(needle)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String lower(String s) {
+    return s == null ? "" : s.toLowerCase(Locale.ROOT);
+  }
+
+  private static Comparator<TaskInfo> comparator(String sortBy) {
+    Comparator<TaskInfo> byId = Comparator.comparing(i -> lower(i.id()));
+    Comparator<TaskInfo> byTime =
+        Comparator.comparing(
+            TaskInfo::nextRunTime, Comparator.nullsLast(Comparator.<Instant>naturalOrder()));
+    return switch (sortBy) {
+      case "id" -> byId;
+      case "name" -> Comparator.comparing((TaskInfo i) -> lower(i.name())).thenComparing(byId);
+      case "schedule_state" ->
+          Comparator.comparing((TaskInfo i) -> i.scheduleState().value())
+              .thenComparing(byTime)
+              .thenComparing(byId);
+      case "executor" ->
+          Comparator.comparing((TaskInfo i) -> lower(i.executor())).thenComparing(byId);
+      case "store" ->
+          Comparator.comparing((TaskInfo i) -> lower(i.storeAlias())).thenComparing(byId);
+      case "trigger" ->
+          Comparator.comparing(
+                  (TaskInfo i) ->
+                      lower(i.triggerAlias() != null ? i.triggerAlias() : i.triggerName()))
+              .thenComparing(byId);
+      default -> byTime.thenComparing((TaskInfo i) -> lower(i.name())).thenComparing(byId);
+    };
+  }
+
+  /**
+   * The next {@code count} run times of a task, from its next run time on, as its trigger gives
+   * them (without jitter effects being reproducible).
+   *
+   * @throws TaskLookupException when no such task exists
+   */
+  public List<Instant> previewRunTimes(String taskId, int count) {
+    if (count < 0) {
+      throw new InvalidInputException("count", count, "is negative; expected 0 or more");
+    }
+    Task task = getTask(taskId, null).orElseThrow(() -> new TaskLookupException(taskId));
+    List<Instant> times = new ArrayList<>(count);
+    Instant next = task.nextRunTime().orElse(null);
+    Instant now = clock.instant();
+    while (next != null && times.size() < count) {
+      times.add(next);
+      next = task.trigger().nextFireTime(timezone, next, now).orElse(null);
+    }
+    return times;
+  }
+
+  /** A snapshot of the scheduler: state, start time, zone, stores, executors, task counts. */
+  public SchedulerInfo info() {
+    Map<TaskScheduleState, Integer> counts = new EnumMap<>(TaskScheduleState.class);
+    for (TaskScheduleState s : TaskScheduleState.values()) {
+      counts.put(s, 0);
+    }
+    for (Task t : getTasks(null)) {
+      counts.merge(t.scheduleState(), 1, Integer::sum);
+    }
+    lock.lock();
+    try {
+      return new SchedulerInfo(
+          state,
+          startedAt,
+          timezone,
+          List.copyOf(stores.keySet()),
+          List.copyOf(executors.keySet()),
+          Map.copyOf(counts));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------ lookups
+
+  private record Located(Task task, String store) {}
+
+  private Located locate(String taskId, String store) {
+    if (state == SchedulerState.STOPPED) {
+      for (PendingTask p : pending) {
+        if (p.task().id().equals(taskId)
+            && (store == null || store.equals(p.task().storeAlias()))) {
+          return new Located(p.task(), null);
+        }
+      }
+    } else {
+      for (Map.Entry<String, TaskStore> e : stores.entrySet()) {
+        if (store == null || store.equals(e.getKey())) {
+          Optional<Task> t = e.getValue().lookupTask(taskId);
+          if (t.isPresent()) {
+            return new Located(t.get(), e.getKey());
+          }
+        }
+      }
+    }
+    throw new TaskLookupException(taskId);
+  }
+
+  private void replacePending(Task updated) {
+    for (int i = 0; i < pending.size(); i++) {
+      PendingTask p = pending.get(i);
+      if (p.task().id().equals(updated.id())) {
+        pending.set(i, new PendingTask(updated, p.replaceExisting(), p.startTask()));
+        return;
+      }
+    }
+  }
+
+  /** What executors and stores see of this scheduler. */
+  private final class Contexts implements ExecutorContext, StoreContext {
+    @Override
+    public Clock clock() {
+      return clock;
+    }
+
+    @Override
+    public ZoneId timezone() {
+      return timezone;
+    }
+
+    @Override
+    public TaskRegistry registry() {
+      return registry;
+    }
+
+    @Override
+    public TaskOperations operations() {
+      return Scheduler.this;
+    }
+
+    @Override
+    public void dispatch(SchedulerEvent event) {
+      Scheduler.this.dispatch(event);
+    }
+  }
+}

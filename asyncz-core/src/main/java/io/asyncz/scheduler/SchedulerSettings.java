@@ -1,0 +1,198 @@
+package io.asyncz.scheduler;
+
+import io.asyncz.InvalidInputException;
+import io.asyncz.executor.TaskExecutor;
+import io.asyncz.store.TaskStore;
+import io.asyncz.task.TaskDefaults;
+import io.asyncz.task.TaskRegistry;
+import io.asyncz.time.Zones;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * How a scheduler is set up: clock, zone, task defaults, function registry, executors and stores.
+ *
+ * @param clock the clock read for "now"
+ * @param timezone the zone for naive times and triggers without a zone
+ * @param taskDefaults what tasks take when they do not set their own options
+ * @param registry the resolver of function references
+ * @param storeRetryInterval how long to wait before asking a failing store again
+ * @param executors executors by alias
+ * @param stores stores by alias
+ */
+public record SchedulerSettings(
+    Clock clock,
+    ZoneId timezone,
+    TaskDefaults taskDefaults,
+    TaskRegistry registry,
+    Duration storeRetryInterval,
+    Map<String, TaskExecutor> executors,
+    Map<String, TaskStore> stores) {
+
+  /** The seed's default store retry interval, 10 s. */
+  public static final Duration DEFAULT_STORE_RETRY_INTERVAL = Duration.ofSeconds(10);
+
+  /** Checks and copies the settings. */
+  public SchedulerSettings {
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(timezone, "timezone");
+    Objects.requireNonNull(taskDefaults, "taskDefaults");
+    Objects.requireNonNull(registry, "registry");
+    if (storeRetryInterval.isNegative() || storeRetryInterval.isZero()) {
+      throw new InvalidInputException(
+          "store_retry_interval",
+          storeRetryInterval,
+          "is not positive; expected a positive duration");
+    }
+    executors = Collections.unmodifiableMap(new LinkedHashMap<>(executors));
+    stores = Collections.unmodifiableMap(new LinkedHashMap<>(stores));
+  }
+
+  /** The defaults: system clock in UTC, the seed's task defaults, an empty registry. */
+  public static SchedulerSettings defaults() {
+    return builder().settings();
+  }
+
+  /** Starts a builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds settings, and from them a scheduler. */
+  public static final class Builder {
+    private Clock clock = Clock.systemUTC();
+    private ZoneId timezone;
+    private TaskDefaults taskDefaults = TaskDefaults.DEFAULTS;
+    private TaskRegistry registry = new TaskRegistry();
+    private Duration storeRetryInterval = DEFAULT_STORE_RETRY_INTERVAL;
+    private final Map<String, TaskExecutor> executors = new LinkedHashMap<>();
+    private final Map<String, TaskStore> stores = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** The clock (default: the system clock). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The zone (default: the clock's zone); a {@link ZoneId} or a zone name. */
+    public Builder timezone(Object zone) {
+      this.timezone = Zones.parse(zone, "timezone");
+      return this;
+    }
+
+    /** The task defaults. */
+    public Builder taskDefaults(TaskDefaults defaults) {
+      this.taskDefaults = Objects.requireNonNull(defaults, "taskDefaults");
+      return this;
+    }
+
+    /** The registry that resolves function references. */
+    public Builder registry(TaskRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** How long to wait before asking a failing store again. */
+    public Builder storeRetryInterval(Duration interval) {
+      this.storeRetryInterval = Objects.requireNonNull(interval, "storeRetryInterval");
+      return this;
+    }
+
+    /** Adds an executor under an alias. */
+    public Builder executor(String alias, TaskExecutor executor) {
+      putUnique(executors, "executor alias", alias, executor);
+      return this;
+    }
+
+    /** Adds a store under an alias. */
+    public Builder store(String alias, TaskStore store) {
+      putUnique(stores, "store alias", alias, store);
+      return this;
+    }
+
+    private static <T> void putUnique(Map<String, T> map, String what, String alias, T value) {
+      Objects.requireNonNull(value, what);
+      if (alias == null || alias.isBlank()) {
+        throw new InvalidInputException(what, alias, "is blank; expected an alias");
+      }
+      if (map.putIfAbsent(alias, value) != null) {
+        throw new InvalidInputException(what, alias, "is given twice");
+      }
+    }
+
+    /** The settings. */
+    public SchedulerSettings settings() {
+      return new SchedulerSettings(
+          clock,
+          timezone != null ? timezone : clock.getZone(),
+          taskDefaults,
+          registry,
+          storeRetryInterval,
+          executors,
+          stores);
+    }
+
+    /** A scheduler that runs its loop on a thread of its own. */
+    public ThreadScheduler build() {
+      return new ThreadScheduler(settings());
+    }
+
+    /** A scheduler that runs its loop on {@code loop}, e.g. an event loop. */
+    public ExecutorServiceScheduler buildOn(ScheduledExecutorService loop) {
+      return new ExecutorServiceScheduler(settings(), loop);
+    }
+  }
+
+  // Value readers shared by task updates and configuration.
+
+  static Duration seconds(String key, Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Duration d) {
+      return d;
+    }
+    try {
+      BigDecimal secs =
+          value instanceof Number n
+              ? new BigDecimal(n.toString())
+              : new BigDecimal(value.toString().strip());
+      return Duration.ofNanos(secs.movePointRight(9).longValueExact());
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new InvalidInputException(key, value, "is not a number of seconds or a Duration");
+    }
+  }
+
+  static boolean bool(String key, Object value) {
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    if (value instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
+      return Boolean.parseBoolean(s);
+    }
+    throw new InvalidInputException(key, value, "is not a boolean; expected true or false");
+  }
+
+  static int integer(String key, Object value) {
+    try {
+      if (value instanceof Number n) {
+        return new BigDecimal(n.toString()).intValueExact();
+      }
+      if (value instanceof String s) {
+        return Integer.parseInt(s.strip());
+      }
+    } catch (ArithmeticException | NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidInputException(key, value, "is not a whole number");
+  }
+}

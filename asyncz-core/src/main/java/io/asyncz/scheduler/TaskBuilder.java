@@ -1,0 +1,187 @@
+package io.asyncz.scheduler;
+
+import io.asyncz.InvalidInputException;
+import io.asyncz.task.Task;
+import io.asyncz.task.TaskDefaults;
+import io.asyncz.task.TaskFunction;
+import io.asyncz.time.TimePoint;
+import io.asyncz.trigger.DateTrigger;
+import io.asyncz.trigger.Trigger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Adds a task: the seed's {@code add_task(fn, trigger, args, kwargs, id, name,
+ * mistrigger_grace_time, coalesce, max_instances, next_run_time, store, executor,
+ * replace_existing)} as a builder. Options not set take the scheduler's task defaults.
+ */
+public final class TaskBuilder {
+  private final Scheduler scheduler;
+  private final TaskFunction function;
+  private final String reference;
+  private String id;
+  private String name;
+  private Trigger trigger;
+  private List<?> args = List.of();
+  private Map<String, ?> kwargs = Map.of();
+  private Duration grace;
+  private boolean graceSet;
+  private Boolean coalesce;
+  private Integer maxInstances;
+  private Instant nextRunTime;
+  private boolean nextRunTimeSet;
+  private String store = Scheduler.DEFAULT;
+  private String executor = Scheduler.DEFAULT;
+  private boolean replaceExisting;
+
+  TaskBuilder(Scheduler scheduler, TaskFunction function, String reference) {
+    this.scheduler = scheduler;
+    this.function = function;
+    this.reference = reference;
+  }
+
+  /** The task's id (default: a random UUID). */
+  public TaskBuilder id(String id) {
+    if (id == null || id.isBlank()) {
+      throw new InvalidInputException("id", id, "is blank; expected a non-empty task id");
+    }
+    this.id = id;
+    return this;
+  }
+
+  /** The task's name (default: the function's name). */
+  public TaskBuilder name(String name) {
+    if (name == null || name.isBlank()) {
+      throw new InvalidInputException("name", name, "is blank; expected a non-empty name");
+    }
+    this.name = name;
+    return this;
+  }
+
+  /** The trigger (default: a date trigger that fires now). */
+  public TaskBuilder trigger(Trigger trigger) {
+    this.trigger = Objects.requireNonNull(trigger, "trigger");
+    return this;
+  }
+
+  /** A trigger by alias and options, e.g. {@code trigger("cron", Map.of("hour", "3"))}. */
+  public TaskBuilder trigger(String alias, Map<String, ?> options) {
+    this.trigger = scheduler.trigger(alias, options);
+    return this;
+  }
+
+  /** Positional arguments (JSON-like values), checked against the function when added. */
+  public TaskBuilder args(Object... args) {
+    this.args = Arrays.asList(args);
+    return this;
+  }
+
+  /** Positional arguments as a list. */
+  public TaskBuilder args(List<?> args) {
+    this.args = Objects.requireNonNull(args, "args");
+    return this;
+  }
+
+  /** Keyword arguments (JSON-like values), bound to parameters by name. */
+  public TaskBuilder kwargs(Map<String, ?> kwargs) {
+    this.kwargs = Objects.requireNonNull(kwargs, "kwargs");
+    return this;
+  }
+
+  /** How late a run may start before it is skipped as missed. */
+  public TaskBuilder mistriggerGraceTime(Duration grace) {
+    this.grace = Objects.requireNonNull(grace, "grace");
+    this.graceSet = true;
+    return this;
+  }
+
+  /** Runs start no matter how late (the seed's {@code mistrigger_grace_time=None}). */
+  public TaskBuilder noGraceLimit() {
+    this.grace = null;
+    this.graceSet = true;
+    return this;
+  }
+
+  /** Whether several due runs collapse into one. */
+  public TaskBuilder coalesce(boolean coalesce) {
+    this.coalesce = coalesce;
+    return this;
+  }
+
+  /** How many runs of the task may overlap. */
+  public TaskBuilder maxInstances(int maxInstances) {
+    this.maxInstances = maxInstances;
+    return this;
+  }
+
+  /** The first run time, whatever the trigger says; a date-time value or string. */
+  public TaskBuilder nextRunTime(Object time) {
+    Objects.requireNonNull(time, "time");
+    this.nextRunTime = TimePoint.from(time, null, "next_run_time").toInstant(scheduler.timezone());
+    this.nextRunTimeSet = true;
+    return this;
+  }
+
+  /** Adds the task paused (the seed's {@code next_run_time=None}). */
+  public TaskBuilder paused() {
+    this.nextRunTime = null;
+    this.nextRunTimeSet = true;
+    return this;
+  }
+
+  /** The store alias (default {@code default}). */
+  public TaskBuilder store(String store) {
+    this.store = store;
+    return this;
+  }
+
+  /** The executor alias (default {@code default}). */
+  public TaskBuilder executor(String executor) {
+    this.executor = executor;
+    return this;
+  }
+
+  /** Whether to replace a task with the same id instead of failing. */
+  public TaskBuilder replaceExisting(boolean replace) {
+    this.replaceExisting = replace;
+    return this;
+  }
+
+  /**
+   * Adds the task: to its store when the scheduler runs, to the pending tasks before.
+   *
+   * @throws InvalidInputException when an option is invalid or the arguments do not fit
+   * @throws io.asyncz.ConflictIdException when the id is taken and not to be replaced
+   */
+  public Task add() {
+    Trigger t = trigger != null ? trigger : DateTrigger.now(scheduler.clock());
+    TaskDefaults defaults = scheduler.taskDefaults();
+    Task.Builder b =
+        Task.builder(id != null ? id : UUID.randomUUID().toString().replace("-", ""))
+            .function(function, reference)
+            .trigger(t)
+            .args(args)
+            .kwargs(kwargs)
+            .executor(executor)
+            .storeAlias(store)
+            .coalesce(coalesce != null ? coalesce : defaults.coalesce())
+            .maxInstances(maxInstances != null ? maxInstances : defaults.maxInstances());
+    if (graceSet) {
+      b.mistriggerGraceTime(grace);
+    } else {
+      b.mistriggerGraceTime(t.allowsMistriggerByDefault() ? null : defaults.mistriggerGraceTime());
+    }
+    if (name != null) {
+      b.name(name);
+    }
+    if (nextRunTimeSet) {
+      b.nextRunTime(nextRunTime);
+    }
+    return scheduler.add(b, replaceExisting, nextRunTimeSet);
+  }
+}

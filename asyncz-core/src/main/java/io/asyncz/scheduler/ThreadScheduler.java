@@ -1,0 +1,95 @@
+package io.asyncz.scheduler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The default scheduler: its loop runs on a daemon thread of its own that sleeps until the next run
+ * is due or a change wakes it (the seed's AsyncIOScheduler with its own loop thread). An idle
+ * scheduler does not poll.
+ */
+public final class ThreadScheduler extends Scheduler {
+  private final ReentrantLock signalLock = new ReentrantLock();
+  private final Condition signal = signalLock.newCondition();
+  private boolean wakeupRequested;
+  private volatile boolean looping;
+  private Thread thread;
+
+  ThreadScheduler(SchedulerSettings settings) {
+    super(settings);
+  }
+
+  @Override
+  protected void startLoop() {
+    looping = true;
+    thread = new Thread(this::loop, "asyncz-scheduler");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @Override
+  protected void stopLoop() {
+    looping = false;
+    wakeup();
+    Thread t = thread;
+    if (t != null && t != Thread.currentThread()) {
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void wakeup() {
+    signalLock.lock();
+    try {
+      wakeupRequested = true;
+      signal.signalAll();
+    } finally {
+      signalLock.unlock();
+    }
+  }
+
+  private void loop() {
+    while (looping) {
+      Optional<Instant> next;
+      try {
+        next = processTasks();
+      } catch (RuntimeException e) {
+        logger.error("Error processing tasks; retrying in 1 s", e);
+        next = Optional.of(clock().instant().plusSeconds(1));
+      }
+      await(next.orElse(null));
+    }
+  }
+
+  /** Waits until {@code until} (on the scheduler's clock) or a wake-up, whichever is first. */
+  private void await(Instant until) {
+    signalLock.lock();
+    try {
+      while (looping && !wakeupRequested) {
+        if (until == null) {
+          signal.await();
+          continue;
+        }
+        long nanos = Duration.between(clock().instant(), until).toNanos();
+        if (nanos <= 0) {
+          break;
+        }
+        signal.awaitNanos(nanos);
+      }
+      wakeupRequested = false;
+    } catch (InterruptedException e) {
+      looping = false;
+      Thread.currentThread().interrupt();
+    } finally {
+      signalLock.unlock();
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.asyncz.store;
+
+import io.asyncz.ConflictIdException;
+import io.asyncz.TaskLookupException;
+import io.asyncz.task.Task;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Keeps tasks between runs (the seed's store). Implementations must be safe for concurrent use,
+ * must keep every task they accept until it is deleted, and must give tasks back ordered by next
+ * run time, then id, with paused tasks (no next run time) last.
+ */
+public interface TaskStore {
+
+  /** Called when the scheduler starts, or when the store is added to a running scheduler. */
+  default void start(StoreContext context, String alias) {}
+
+  /** Called when the scheduler shuts down or the store is removed; releases resources. */
+  default void shutdown() {}
+
+  /** The task with this id, if stored. */
+  Optional<Task> lookupTask(String id);
+
+  /** The tasks whose next run time is at or before {@code now}, earliest first. */
+  List<Task> dueTasks(Instant now);
+
+  /** The earliest next run time of any task, if any task is scheduled. */
+  Optional<Instant> nextRunTime();
+
+  /** Every task: by next run time, then id; paused tasks last. */
+  List<Task> allTasks();
+
+  /**
+   * Stores a new task.
+   *
+   * @throws ConflictIdException when a task with the same id is stored
+   */
+  void addTask(Task task);
+
+  /**
+   * Replaces the stored task with the same id.
+   *
+   * @throws TaskLookupException when no such task is stored
+   */
+  void updateTask(Task task);
+
+  /**
+   * Deletes a task.
+   *
+   * @throws TaskLookupException when no such task is stored
+   */
+  void deleteTask(String id);
+
+  /** Deletes every task. */
+  void removeAllTasks();
+}

@@ -1,0 +1,346 @@
+package io.asyncz.task;
+
+import io.asyncz.InvalidInputException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+
+/** The built-in {@link TaskFunction}s: lambdas, and methods bound by reflection. */
+final class TaskFunctions {
+  private TaskFunctions() {}
+
+  static TaskFunction ofRunnable(Runnable runnable) {
+    Objects.requireNonNull(runnable, "runnable");
+    return new NoArgument(runnable.getClass().getName()) {
+      @Override
+      public Object invoke(List<Object> args, Map<String, Object> kwargs) {
+        runnable.run();
+        return null;
+      }
+    };
+  }
+
+  static TaskFunction ofCallable(Callable<?> callable) {
+    Objects.requireNonNull(callable, "callable");
+    return new NoArgument(callable.getClass().getName()) {
+      @Override
+      public Object invoke(List<Object> args, Map<String, Object> kwargs) throws Exception {
+        return callable.call();
+      }
+    };
+  }
+
+  private abstract static class NoArgument implements TaskFunction {
+    private final String name;
+
+    NoArgument(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public void checkArguments(List<Object> args, Map<String, Object> kwargs) {
+      if (!args.isEmpty() || !kwargs.isEmpty()) {
+        throw new InvalidInputException(
+            "args",
+            args.isEmpty() ? kwargs : args,
+            "were given to a function that takes no arguments (a Runnable or Callable); use a"
+                + " TaskFunction or a method reference to pass arguments");
+      }
+    }
+
+    @Override
+    public String displayName() {
+      int lambda = name.indexOf("$$Lambda");
+      return lambda >= 0 ? name.substring(0, lambda) + ".<lambda>" : name;
+    }
+  }
+
+  /** A static method, called with arguments converted to its parameter types. */
+  static TaskFunction ofStaticMethod(Method method, String reference) {
+    if (!Modifier.isStatic(method.getModifiers())) {
+      throw new InvalidInputException(
+          "function reference", reference, "names an instance method; expected a static method");
+    }
+    return new MethodFunction(method, reference);
+  }
+
+  private static final class MethodFunction implements TaskFunction {
+    private final Method method;
+    private final String reference;
+    private final Parameter[] parameters;
+    private final boolean trailingMap;
+
+    MethodFunction(Method method, String reference) {
+      this.method = method;
+      this.reference = reference;
+      this.parameters = method.getParameters();
+      this.trailingMap =
+          parameters.length > 0 && Map.class == parameters[parameters.length - 1].getType();
+      method.setAccessible(true);
+    }
+
+    @Override
+    public Object invoke(List<Object> args, Map<String, Object> kwargs) throws Exception {
+      try {
+        return method.invoke(null, bind(args, kwargs));
+      } catch (InvocationTargetException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof Exception ex) {
+          throw ex;
+        }
+        if (cause instanceof Error err) {
+          throw err;
+        }
+        throw e;
+      }
+    }
+
+    @Override
+    public void checkArguments(List<Object> args, Map<String, Object> kwargs) {
+      bind(args, kwargs);
+    }
+
+    @Override
+    public String displayName() {
+      return reference;
+    }
+
+    private Object[] bind(List<Object> args, Map<String, Object> kwargs) {
+      int named = trailingMap ? parameters.length - 1 : parameters.length;
+      if (args.size() > named) {
+        throw new InvalidInputException(
+            "args",
+            args,
+            "has "
+                + args.size()
+                + " values but "
+                + reference
+                + " takes "
+                + named
+                + " positional parameter(s)");
+      }
+      Object[] values = new Object[parameters.length];
+      boolean[] bound = new boolean[parameters.length];
+      for (int i = 0; i < args.size(); i++) {
+        values[i] = convert(args.get(i), parameters[i], i);
+        bound[i] = true;
+      }
+      Map<String, Object> extra = new LinkedHashMap<>();
+      for (Map.Entry<String, Object> e : kwargs.entrySet()) {
+        int index = indexOf(e.getKey(), named);
+        if (index < 0) {
+          if (!trailingMap) {
+            throw new InvalidInputException(
+                "kwargs",
+                e.getKey(),
+                "is not a parameter of "
+                    + reference
+                    + "; its parameters are "
+                    + parameterNames(named)
+                    + (parameters.length > 0 && !parameters[0].isNamePresent()
+                        ? " (compile it with -parameters to bind by name)"
+                        : ""));
+          }
+          extra.put(e.getKey(), e.getValue());
+          continue;
+        }
+        if (bound[index]) {
+          throw new InvalidInputException(
+              "kwargs", e.getKey(), "is given both by position and by name to " + reference);
+        }
+        values[index] = convert(e.getValue(), parameters[index], index);
+        bound[index] = true;
+      }
+      if (trailingMap) {
+        values[parameters.length - 1] = extra;
+        bound[parameters.length - 1] = true;
+      }
+      List<String> missing = new ArrayList<>();
+      for (int i = 0; i < parameters.length; i++) {
+        if (!bound[i]) {
+          missing.add(parameters[i].getName());
+        }
+      }
+      if (!missing.isEmpty()) {
+        throw new InvalidInputException(
+            "args",
+            args,
+            "leave "
+                + reference
+                + " without a value for "
+                + missing
+                + "; Java methods have no defaults");
+      }
+      return values;
+    }
+
+    private int indexOf(String name, int named) {
+      for (int i = 0; i < named; i++) {
+        if (parameters[i].isNamePresent() && parameters[i].getName().equals(name)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    private List<String> parameterNames(int named) {
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < named; i++) {
+        names.add(parameters[i].getName());
+      }
+      return names;
+    }
+
+    private Object convert(Object value, Parameter parameter, int index) {
+      try {
+        return Conversions.convert(value, parameter.getType());
+      } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException e) {
+        throw new InvalidInputException(
+            "argument '" + parameter.getName() + "' (#" + (index + 1) + ") of " + reference,
+            value,
+            "cannot be converted to " + parameter.getType().getSimpleName());
+      }
+    }
+  }
+
+  /** Converts JSON-like values to parameter types. */
+  static final class Conversions {
+    private Conversions() {}
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Object convert(Object value, Class<?> type) {
+      if (value == null) {
+        if (type.isPrimitive()) {
+          throw new IllegalArgumentException("null for a primitive");
+        }
+        return null;
+      }
+      Class<?> boxed = box(type);
+      if (boxed.isInstance(value)) {
+        return value;
+      }
+      if (boxed == String.class) {
+        return value.toString();
+      }
+      if (Number.class.isAssignableFrom(boxed)) {
+        BigDecimal d =
+            value instanceof Number n
+                ? new BigDecimal(n.toString())
+                : new BigDecimal(value.toString().strip());
+        if (boxed == Integer.class) {
+          return d.intValueExact();
+        }
+        if (boxed == Long.class) {
+          return d.longValueExact();
+        }
+        if (boxed == Short.class) {
+          return d.shortValueExact();
+        }
+        if (boxed == Byte.class) {
+          return d.byteValueExact();
+        }
+        if (boxed == Double.class) {
+          return d.doubleValue();
+        }
+        if (boxed == Float.class) {
+          return d.floatValue();
+        }
+        if (boxed == BigDecimal.class) {
+          return d;
+        }
+        if (boxed == BigInteger.class) {
+          return d.toBigIntegerExact();
+        }
+      }
+      if (boxed == Boolean.class && value instanceof String s) {
+        if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
+          return Boolean.parseBoolean(s);
+        }
+        throw new IllegalArgumentException("not a boolean");
+      }
+      if (value instanceof String s) {
+        if (type == Instant.class) {
+          return Instant.parse(s);
+        }
+        if (type == LocalDate.class) {
+          return LocalDate.parse(s);
+        }
+        if (type == LocalDateTime.class) {
+          return LocalDateTime.parse(s);
+        }
+        if (type == LocalTime.class) {
+          return LocalTime.parse(s);
+        }
+        if (type == ZonedDateTime.class) {
+          return ZonedDateTime.parse(s);
+        }
+        if (type == OffsetDateTime.class) {
+          return OffsetDateTime.parse(s);
+        }
+        if (type == Duration.class) {
+          return Duration.parse(s);
+        }
+        if (type.isEnum()) {
+          return Enum.valueOf((Class) type, s);
+        }
+        if (type == Character.class || type == char.class) {
+          if (s.length() == 1) {
+            return s.charAt(0);
+          }
+        }
+      }
+      if (type == Object.class) {
+        return value;
+      }
+      throw new IllegalArgumentException("cannot convert " + value.getClass() + " to " + type);
+    }
+
+    private static Class<?> box(Class<?> type) {
+      if (!type.isPrimitive()) {
+        return type;
+      }
+      if (type == int.class) {
+        return Integer.class;
+      }
+      if (type == long.class) {
+        return Long.class;
+      }
+      if (type == double.class) {
+        return Double.class;
+      }
+      if (type == boolean.class) {
+        return Boolean.class;
+      }
+      if (type == float.class) {
+        return Float.class;
+      }
+      if (type == short.class) {
+        return Short.class;
+      }
+      if (type == byte.class) {
+        return Byte.class;
+      }
+      if (type == char.class) {
+        return Character.class;
+      }
+      return Void.class;
+    }
+  }
+}
