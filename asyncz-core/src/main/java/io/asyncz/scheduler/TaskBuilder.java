@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Adds a task: the seed's {@code add_task(fn, trigger, args, kwargs, id, name,
@@ -152,6 +152,17 @@ public final class TaskBuilder {
     return this;
   }
 
+  /** A random id: 64 random bits in hex (16 characters; the seed's uuid4().hex has 32). */
+  private static String newId() {
+    long bits = ThreadLocalRandom.current().nextLong();
+    char[] hex = new char[16];
+    for (int i = 15; i >= 0; i--) {
+      hex[i] = Character.forDigit((int) (bits & 0xF), 16);
+      bits >>>= 4;
+    }
+    return new String(hex);
+  }
+
   /**
    * Adds the task: to its store when the scheduler runs, to the pending tasks before.
    *
@@ -162,7 +173,7 @@ public final class TaskBuilder {
     Trigger t = trigger != null ? trigger : DateTrigger.now(scheduler.clock());
     TaskDefaults defaults = scheduler.taskDefaults();
     Task.Builder b =
-        Task.builder(id != null ? id : UUID.randomUUID().toString().replace("-", ""))
+        Task.builder(id != null ? id : newId())
             .function(function, reference)
             .trigger(t)
             .args(args)

@@ -72,7 +72,11 @@ public final class Task {
 
   /** The name shown in listings (default: the function's name). */
   public String name() {
-    return name;
+    // Derived when not given, so that a million tasks of one function share no name strings.
+    if (name != null) {
+      return name;
+    }
+    return function != null ? function.displayName() : reference;
   }
 
   /** The function, once resolved. */
@@ -172,7 +176,7 @@ public final class Task {
     String callable = function != null ? function.displayName() : reference;
     return new TaskInfo(
         id,
-        name,
+        name(),
         callable,
         reference,
         trigger.alias(),
@@ -233,7 +237,7 @@ public final class Task {
   public boolean equals(Object o) {
     return o instanceof Task t
         && id.equals(t.id)
-        && name.equals(t.name)
+        && Objects.equals(name, t.name)
         && Objects.equals(reference, t.reference)
         && (reference != null || Objects.equals(function, t.function))
         && args.equals(t.args)
@@ -255,7 +259,7 @@ public final class Task {
 
   @Override
   public String toString() {
-    return name
+    return name()
         + " (trigger: "
         + trigger
         + ", next run at: "
@@ -324,16 +328,17 @@ public final class Task {
 
     /** Positional arguments (JSON-like values). */
     public Builder args(List<?> args) {
-      this.args =
-          Collections.unmodifiableList(new ArrayList<>(Objects.requireNonNull(args, "args")));
+      Objects.requireNonNull(args, "args");
+      // Most tasks have no arguments: share one empty list instead of a copy per task.
+      this.args = args.isEmpty() ? List.of() : Collections.unmodifiableList(new ArrayList<>(args));
       return this;
     }
 
     /** Keyword arguments (JSON-like values). */
     public Builder kwargs(Map<String, ?> kwargs) {
+      Objects.requireNonNull(kwargs, "kwargs");
       this.kwargs =
-          Collections.unmodifiableMap(
-              new LinkedHashMap<>(Objects.requireNonNull(kwargs, "kwargs")));
+          kwargs.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(kwargs));
       return this;
     }
 
@@ -417,9 +422,6 @@ public final class Task {
       }
       if (function != null) {
         function.checkArguments(args, kwargs);
-      }
-      if (name == null) {
-        name = function != null ? function.displayName() : reference;
       }
       return new Task(this);
     }

@@ -47,9 +47,18 @@ public record TimePoint(LocalDateTime dateTime, ZoneId zone) {
     return new TimePoint(LocalDateTime.ofInstant(instant, ZoneOffset.UTC), ZoneOffset.UTC);
   }
 
-  /** A time point for a zoned date-time, keeping its zone. */
+  /**
+   * A time point for a zoned date-time, keeping its zone; a wall time repeated by a fall-back
+   * transition keeps its offset instead when it is the second occurrence, so the instant is kept.
+   */
   public static TimePoint of(ZonedDateTime dateTime) {
-    return new TimePoint(dateTime.toLocalDateTime(), dateTime.getZone());
+    LocalDateTime local = dateTime.toLocalDateTime();
+    ZoneId zone = dateTime.getZone();
+    if (!(zone instanceof ZoneOffset)
+        && !ZonedDateTime.ofLocal(local, zone, null).getOffset().equals(dateTime.getOffset())) {
+      return new TimePoint(local, dateTime.getOffset());
+    }
+    return new TimePoint(local, zone);
   }
 
   /** A naive time point: the zone is decided when it is used. */

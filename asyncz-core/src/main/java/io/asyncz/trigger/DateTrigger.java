@@ -3,6 +3,7 @@ package io.asyncz.trigger;
 import io.asyncz.time.TimePoint;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.Objects;
@@ -21,11 +22,22 @@ public final class DateTrigger implements Trigger {
 
   static final Set<String> OPTIONS = Set.of("run_at", "timezone", "allow_mistrigger_by_default");
 
-  private final TimePoint runAt;
+  // A zoned run time is kept as an instant and its zone, a naive one as its wall time: a scheduler
+  // may hold a million date triggers, so this class keeps two small fields, not a TimePoint.
+  private final Instant instant; // null when naive
+  private final Object
+      zoneOrLocal; // the ZoneId of a zoned time, or the LocalDateTime of a naive one
   private final boolean allowMistrigger;
 
   private DateTrigger(TimePoint runAt, boolean allowMistrigger) {
-    this.runAt = Objects.requireNonNull(runAt, "runAt");
+    Objects.requireNonNull(runAt, "runAt");
+    if (runAt.isNaive()) {
+      this.instant = null;
+      this.zoneOrLocal = runAt.dateTime();
+    } else {
+      this.instant = runAt.toInstant(runAt.zone());
+      this.zoneOrLocal = runAt.zone();
+    }
     this.allowMistrigger = allowMistrigger;
   }
 
@@ -62,7 +74,10 @@ public final class DateTrigger implements Trigger {
 
   /** The run time as given. */
   public TimePoint runAt() {
-    return runAt;
+    if (instant == null) {
+      return TimePoint.naive((LocalDateTime) zoneOrLocal);
+    }
+    return TimePoint.of(instant.atZone((ZoneId) zoneOrLocal));
   }
 
   @Override
@@ -74,7 +89,8 @@ public final class DateTrigger implements Trigger {
   public Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now) {
     // The seed returns nothing once any previous time is known; inside an Or, that previous time
     // may come from another part, so a date not yet reached still fires.
-    Instant time = runAt.toInstant(defaultZone);
+    Instant time =
+        instant != null ? instant : ((LocalDateTime) zoneOrLocal).atZone(defaultZone).toInstant();
     if (previousFireTime != null && !previousFireTime.isBefore(time)) {
       return Optional.empty();
     }
@@ -89,7 +105,7 @@ public final class DateTrigger implements Trigger {
   @Override
   public TriggerState state() {
     Map<String, Object> fields = Options.fields();
-    fields.put("run_at", runAt.toIsoString());
+    fields.put("run_at", runAt().toIsoString());
     if (allowMistrigger) {
       fields.put("allow_mistrigger_by_default", true);
     }
@@ -99,17 +115,18 @@ public final class DateTrigger implements Trigger {
   @Override
   public boolean equals(Object o) {
     return o instanceof DateTrigger other
-        && runAt.equals(other.runAt)
+        && Objects.equals(instant, other.instant)
+        && zoneOrLocal.equals(other.zoneOrLocal)
         && allowMistrigger == other.allowMistrigger;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(runAt, allowMistrigger);
+    return Objects.hash(instant, zoneOrLocal, allowMistrigger);
   }
 
   @Override
   public String toString() {
-    return "date[" + runAt.toDisplayString() + "]";
+    return "date[" + runAt().toDisplayString() + "]";
   }
 }
