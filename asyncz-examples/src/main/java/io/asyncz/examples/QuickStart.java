@@ -1,5 +1,10 @@
 package io.asyncz.examples;
 
+import io.asyncz.event.Events;
+import io.asyncz.event.TaskExecutionEvent;
+import io.asyncz.scheduler.Scheduler;
+import io.asyncz.scheduler.TaskQuery;
+import io.asyncz.scheduler.ThreadScheduler;
 import io.asyncz.trigger.AndTrigger;
 import io.asyncz.trigger.CronTrigger;
 import io.asyncz.trigger.DateTrigger;
@@ -14,10 +19,13 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The README's first command: builds a date, an interval and cron triggers (keyword, crontab and
- * alias forms) and prints when each would fire next, in the machine's zone.
+ * alias forms) and prints when each would fire next, in the machine's zone; then runs a scheduler
+ * for a few seconds and prints each run as its events report it.
  */
 public final class QuickStart {
   private static final DateTimeFormatter FORMAT =
@@ -26,7 +34,7 @@ public final class QuickStart {
   private QuickStart() {}
 
   /** Runs the example; the first argument, if any, is the zone to use (default: the system's). */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
     ZoneId zone = args.length > 0 ? ZoneId.of(args[0]) : ZoneId.systemDefault();
     Clock clock = Clock.system(zone);
     Instant now = clock.instant();
@@ -59,6 +67,49 @@ public final class QuickStart {
         zone,
         now,
         3);
+
+    runScheduler(zone);
+  }
+
+  /** Starts a scheduler, lets a date, an interval and a cron task fire, and prints the runs. */
+  private static void runScheduler(ZoneId zone) throws InterruptedException {
+    System.out.println("Running a scheduler for a few seconds:");
+    CountDownLatch done = new CountDownLatch(7);
+    try (ThreadScheduler scheduler = Scheduler.builder().timezone(zone).build()) {
+      scheduler.addListener(
+          event -> {
+            if (event instanceof TaskExecutionEvent run) {
+              System.out.printf(
+                  "    %-12s %-9s due %s, result %s%n",
+                  Events.name(run.code()),
+                  run.taskId(),
+                  FORMAT.format(run.scheduledRunTime().atZone(zone)),
+                  run.returnValue());
+              done.countDown();
+            }
+          },
+          Events.TASK_EXECUTED | Events.TASK_ERROR | Events.TASK_MISSED);
+      Instant now = scheduler.clock().instant();
+      scheduler.task(() -> "once").id("date").trigger(DateTrigger.at(now.plusSeconds(1))).add();
+      scheduler
+          .task(() -> "tick")
+          .id("interval")
+          .trigger(IntervalTrigger.builder().seconds(1).clock(scheduler.clock()).build())
+          .add();
+      scheduler
+          .task(() -> "even second")
+          .id("cron")
+          .trigger(CronTrigger.builder().second("*/2").build())
+          .add();
+      scheduler.start();
+      done.await(10, TimeUnit.SECONDS);
+      System.out.println(
+          "    tasks left: "
+              + scheduler.getTaskInfos(TaskQuery.all()).stream()
+                  .map(i -> i.id() + " next at " + FORMAT.format(i.nextRunTime().atZone(zone)))
+                  .toList());
+    }
+    System.out.println("Scheduler shut down.");
   }
 
   private static void show(Trigger trigger, ZoneId zone, Instant now, int count) {
