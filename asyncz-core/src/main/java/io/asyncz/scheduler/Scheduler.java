@@ -1204,4 +1204,36 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
       Scheduler.this.dispatch(event);
     }
   }
+
+  // ------------------------------------------------------------------ annotated methods
+
+  /**
+   * Adds a task for every {@link io.asyncz.task.ScheduledTask} method of the bean's class and its
+   * superclasses: instance methods are called on {@code bean}, static ones statically (the seed's
+   * decorator mode). Every annotation is checked before any task is added. A {@code Class} argument
+   * is handled as {@link #register(Class)}.
+   *
+   * @return the tasks added, in the order of the methods (none when no method is annotated)
+   * @throws InvalidInputException naming the method, for a method with parameters, an unknown
+   *     trigger alias, a bad trigger option or attribute, or an id used twice or already taken
+   */
+  public List<Task> register(Object bean) {
+    Objects.requireNonNull(bean, "bean");
+    if (bean instanceof Class<?> type) {
+      return register(type);
+    }
+    return AnnotatedTasks.register(this, bean, bean.getClass());
+  }
+
+  /**
+   * Adds a task for every {@link io.asyncz.task.ScheduledTask} static method of {@code type} and
+   * its superclasses.
+   *
+   * @return the tasks added, in the order of the methods (none when no method is annotated)
+   * @throws InvalidInputException naming the method, for an annotated instance method, and as
+   *     {@link #register(Object)}
+   */
+  public List<Task> register(Class<?> type) {
+    return AnnotatedTasks.register(this, null, Objects.requireNonNull(type, "type"));
+  }
 }
