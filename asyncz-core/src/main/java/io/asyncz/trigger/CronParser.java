@@ -251,9 +251,14 @@ final class CronParser {
     return fields;
   }
 
-  /** Whether a crontab field restricts days, for the day-of-month OR day-of-week rule. */
+  /**
+   * Whether a crontab field restricts days, for the day-of-month OR day-of-week rule: as in Vixie
+   * cron, only a field whose text starts with '*' (or is '?') is unrestricted: {@code 5,*}
+   * restricts.
+   */
   static boolean isRestricted(Field field) {
-    return !field.wildcard;
+    String text = field.text();
+    return !(text.startsWith("*") || text.equals("?"));
   }
 
   private static Field parseCrontabField(int index, String text, String expression) {
