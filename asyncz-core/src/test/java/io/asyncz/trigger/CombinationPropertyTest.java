@@ -1,0 +1,348 @@
+package io.asyncz.trigger;
+
+import static io.asyncz.trigger.BruteForceCron.between;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
+
+import io.asyncz.trigger.BruteForceCron.Cases;
+import io.asyncz.trigger.BruteForceCron.Spec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** {@link AndTrigger} and {@link OrTrigger} agree with their parts and with a brute force. */
+class CombinationPropertyTest {
+  private static final AtomicLong CASES = new AtomicLong();
+  private static final AtomicLong AND_FOUND = new AtomicLong();
+  private static final AtomicLong AND_INCONCLUSIVE = new AtomicLong();
+
+  private static final long WINDOW_SECONDS = 4L * 366 * 86_400;
+
+  /** The brute-force intersection gives up after this many rounds (the And's bound is higher). */
+  private static final int REFERENCE_ROUNDS = 500;
+
+  @AfterAll
+  static void report() {
+    System.out.println(
+        "CombinationPropertyTest property cases: "
+            + CASES.get()
+            + " (and: "
+            + AND_FOUND.get()
+            + " common times checked, "
+            + AND_INCONCLUSIVE.get()
+            + " beyond the brute force's reach; master seed "
+            + Cases.MASTER_SEED
+            + ")");
+  }
+
+  /** The first time at or after {@code from} and before {@code limit}, by an independent model. */
+  interface Reference {
+    Optional<Instant> firstAtOrAfter(Instant from, Instant limit);
+  }
+
+  record Part(Trigger trigger, Reference reference, String description) {
+    @Override
+    public String toString() {
+      return description;
+    }
+  }
+
+  // ------------------------------------------------------------------ parts
+
+  /** A random cron part; without a zone of its own it runs in {@code defaultZone}. */
+  private static Part cronPart(Random r, ZoneId defaultZone, Instant t) {
+    ZoneId zone = r.nextInt(3) == 0 ? BruteForceCron.randomZone(r) : defaultZone;
+    boolean ownZone = !zone.equals(defaultZone) || r.nextBoolean();
+    Spec spec =
+        r.nextBoolean()
+            ? BruteForceCron.randomKeyword(r, t.atZone(zone).getYear())
+            : BruteForceCron.randomCrontab(r);
+    CronTrigger trigger = spec.build(ownZone ? zone : null, null, null, null);
+    BruteForceCron ref = new BruteForceCron(spec, zone);
+    return new Part(trigger, ref::firstAtOrAfter, spec + " in " + zone);
+  }
+
+  /**
+   * A keyword part that only filters: some of month, day, day_of_week and hour, with {@code
+   * second='*'} (so minute is '*' too): it fires every second of the hours it allows.
+   */
+  private static Part filterPart(Random r, ZoneId defaultZone, Instant t) {
+    BruteForceCron.Field[] fields = new BruteForceCron.Field[8];
+    int year = t.atZone(defaultZone).getYear();
+    if (r.nextInt(4) == 0) {
+      fields[BruteForceCron.MONTH] = BruteForceCron.keywordField(r, BruteForceCron.MONTH, year);
+    }
+    if (r.nextInt(4) == 0) {
+      fields[BruteForceCron.DAY] = BruteForceCron.keywordField(r, BruteForceCron.DAY, year);
+    }
+    if (r.nextBoolean()) {
+      fields[BruteForceCron.DAY_OF_WEEK] =
+          BruteForceCron.keywordField(r, BruteForceCron.DAY_OF_WEEK, year);
+    }
+    if (r.nextInt(3) != 0) {
+      fields[BruteForceCron.HOUR] = BruteForceCron.keywordField(r, BruteForceCron.HOUR, year);
+    }
+    fields[BruteForceCron.SECOND] =
+        BruteForceCron.Field.of(new BruteForceCron.Item(BruteForceCron.Kind.STAR, 0, 0, 0, "*"));
+    Spec spec = new Spec(BruteForceCron.Form.KEYWORD, fields, null, new boolean[8], " ");
+    CronTrigger trigger = spec.build(null, null, null, null);
+    BruteForceCron ref = new BruteForceCron(spec, defaultZone);
+    return new Part(trigger, ref::firstAtOrAfter, spec + " in " + defaultZone);
+  }
+
+  private static final long[] INTERVALS = {1, 2, 5, 15, 60, 300, 900, 3600, 86_400};
+
+  /**
+   * An interval part on whole seconds; its reference is the grid start + k * interval. Usually the
+   * grid is aligned to whole hours, so that it meets cron times; sometimes it is arbitrary.
+   */
+  static Part intervalPart(Random r, Instant t) {
+    boolean aligned = r.nextInt(5) != 0;
+    long seconds = aligned ? INTERVALS[r.nextInt(INTERVALS.length)] : between(r, 1, 100_000);
+    Instant start = t.minusSeconds(between(r, -3 * 86_400, 30 * 86_400));
+    start =
+        Instant.ofEpochSecond(start.getEpochSecond() / (aligned ? 3600 : 1) * (aligned ? 3600 : 1));
+    Instant origin = start;
+    IntervalTrigger trigger = IntervalTrigger.builder().seconds(seconds).startAt(start).build();
+    Reference ref =
+        (from, limit) -> {
+          Instant first;
+          if (!from.isAfter(origin)) {
+            first = origin;
+          } else {
+            long elapsed = BruteForceCron.ceilSeconds(from) - origin.getEpochSecond();
+            long k = (elapsed + seconds - 1) / seconds;
+            first = origin.plusSeconds(k * seconds);
+          }
+          return first.isBefore(limit) ? Optional.of(first) : Optional.empty();
+        };
+    return new Part(trigger, ref, "interval[" + seconds + "s from " + start + "]");
+  }
+
+  // ------------------------------------------------------------------ or
+
+  /** Or's next time is the earliest of its parts' next times, for the same arguments. */
+  @Test
+  void orIsTheEarliestOfItsParts() {
+    Cases.forAll(
+        "or",
+        1_500,
+        CASES,
+        r -> {
+          ZoneId zone = BruteForceCron.randomZone(r);
+          Instant t = BruteForceCron.randomInstant(r, zone);
+          List<Trigger> parts = new ArrayList<>();
+          int count = between(r, 1, 4);
+          for (int i = 0; i < count; i++) {
+            parts.add(anyTrigger(r, zone, t));
+          }
+          OrTrigger or = OrTrigger.of(parts.toArray(Trigger[]::new));
+          Instant previous = r.nextBoolean() ? null : t.minusSeconds(between(r, 0, 86_400));
+          Instant now = t;
+          for (int step = 0; step < 3; step++) {
+            Optional<Instant> expected = Optional.empty();
+            for (Trigger p : parts) {
+              Optional<Instant> next = p.nextFireTime(zone, previous, now);
+              if (next.isPresent() && (expected.isEmpty() || next.get().isBefore(expected.get()))) {
+                expected = next;
+              }
+            }
+            Optional<Instant> actual = or.nextFireTime(zone, previous, now);
+            assertThat(actual)
+                .as(or + " in " + zone + ", previous=" + previous + ", now=" + now)
+                .isEqualTo(expected);
+            if (actual.isEmpty()) {
+              break;
+            }
+            previous = actual.get();
+            now = previous.plusSeconds(between(r, -60, 3_600));
+          }
+        });
+  }
+
+  /** A cron, interval or date trigger; some of them already finished. */
+  private static Trigger anyTrigger(Random r, ZoneId zone, Instant t) {
+    int roll = r.nextInt(10);
+    if (roll < 5) {
+      return cronPart(r, zone, t).trigger();
+    }
+    if (roll < 6) {
+      // A cron trigger whose end lies in the past: finished.
+      Spec spec = BruteForceCron.randomKeyword(r, 2000);
+      return spec.build(zone, null, t.minusSeconds(between(r, 1, 10_000_000)), null);
+    }
+    if (roll < 8) {
+      IntervalTrigger.Builder b =
+          IntervalTrigger.builder()
+              .seconds(between(r, 1, 100_000))
+              .startAt(t.plusSeconds(between(r, -10 * 86_400, 86_400)));
+      if (r.nextInt(3) == 0) {
+        b.endAt(t.plusSeconds(between(r, 86_400, 20 * 86_400)));
+      }
+      return b.build();
+    }
+    return DateTrigger.at(t.plusSeconds(between(r, -86_400, 86_400)));
+  }
+
+  // ------------------------------------------------------------------ and
+
+  /**
+   * And's next time is a fire time of every part, and no earlier common time exists: checked by a
+   * brute-force intersection (leapfrogging the parts' brute-force fire times).
+   */
+  @Test
+  void andIsTheEarliestCommonTime() {
+    Cases.forAll(
+        "and",
+        500,
+        CASES,
+        r -> {
+          ZoneId zone = BruteForceCron.randomZone(r);
+          Instant t = BruteForceCron.randomInstant(r, zone);
+          List<Part> parts = new ArrayList<>();
+          parts.add(cronPart(r, zone, t));
+          int more = between(r, 1, 2);
+          for (int i = 0; i < more; i++) {
+            int roll = r.nextInt(10);
+            parts.add(
+                roll < 6
+                    ? filterPart(r, zone, t)
+                    : roll < 8 ? cronPart(r, zone, t) : intervalPart(r, t));
+          }
+          Collections.shuffle(parts, r);
+          AndTrigger and = AndTrigger.of(parts.stream().map(Part::trigger).toArray(Trigger[]::new));
+
+          Instant previous = null;
+          Instant now = t;
+          for (int step = 0; step < 3; step++) {
+            Optional<Instant> actual = and.nextFireTime(zone, previous, now);
+            Instant from = previous != null ? previous.plusNanos(1) : now;
+            String what = parts + " in " + zone + ", previous=" + previous + ", now=" + now;
+            checkAnd(what, parts, zone, actual, from);
+            if (actual.isEmpty()) {
+              break;
+            }
+            previous = actual.get();
+            now = previous.plusSeconds(between(r, -60, 86_400));
+          }
+        });
+  }
+
+  private static void checkAnd(
+      String what, List<Part> parts, ZoneId zone, Optional<Instant> actual, Instant from) {
+    Instant limit = from.plusSeconds(WINDOW_SECONDS);
+    Instant x = from;
+    int rounds = 0;
+    Optional<Instant> common = null; // null: not decided within the rounds
+    while (rounds++ < REFERENCE_ROUNDS) {
+      Instant earliest = null;
+      Instant latest = null;
+      boolean none = false;
+      for (Part p : parts) {
+        Optional<Instant> next = p.reference().firstAtOrAfter(x, limit);
+        if (next.isEmpty()) {
+          none = true;
+          break;
+        }
+        earliest = earliest == null || next.get().isBefore(earliest) ? next.get() : earliest;
+        latest = latest == null || next.get().isAfter(latest) ? next.get() : latest;
+      }
+      if (none) {
+        common = Optional.empty();
+        break;
+      }
+      if (earliest.equals(latest)) {
+        common = Optional.of(earliest);
+        break;
+      }
+      x = latest; // no part but the latest one's can agree before it
+    }
+    if (actual.isPresent()) {
+      Instant a = actual.get();
+      for (Part p : parts) {
+        assertThat(p.trigger().nextFireTime(zone, null, a))
+            .as(what + ": " + a + " is not a fire time of " + p)
+            .contains(a);
+      }
+    }
+    if (common == null) {
+      AND_INCONCLUSIVE.incrementAndGet();
+      if (actual.isPresent()) {
+        assertThat(actual.get()).as(what + ": no common time before " + x).isAfterOrEqualTo(x);
+      }
+    } else if (common.isPresent()) {
+      AND_FOUND.incrementAndGet();
+      // Found within fewer rounds than the And's bound: the And must find it too.
+      assertThat(actual).as(what + ": brute force's first common time").isEqualTo(common);
+    } else {
+      actual.ifPresent(
+          a -> assertThat(a).as(what + ": no common time before " + limit).isAfterOrEqualTo(limit));
+    }
+  }
+
+  /** Schedules with disjoint hours never agree, and the And says so without a long search. */
+  @Test
+  void impossibleAndsAreEmptyQuickly() {
+    Cases.forAll(
+        "and impossible",
+        150,
+        CASES,
+        r -> {
+          // Fixed offsets: with daylight saving a gap's wall time can land in another hour.
+          ZoneId zone = r.nextBoolean() ? ZoneOffset.UTC : ZoneOffset.ofHoursMinutes(5, 30);
+          List<Integer> hours = new ArrayList<>();
+          for (int h = 0; h < 24; h++) {
+            hours.add(h);
+          }
+          Collections.shuffle(hours, r);
+          int split = between(r, 1, 23);
+          Trigger a = hourTrigger(r, hours.subList(0, split));
+          Trigger b = hourTrigger(r, hours.subList(split, between(r, split + 1, 24)));
+          AndTrigger and = r.nextBoolean() ? AndTrigger.of(a, b) : AndTrigger.of(b, a);
+          Instant now = BruteForceCron.randomInstant(r, zone);
+          Instant previous = r.nextBoolean() ? null : now;
+          Optional<Instant> next =
+              assertTimeout(Duration.ofSeconds(5), () -> and.nextFireTime(zone, previous, now));
+          assertThat(next).as(and + " in " + zone).isEmpty();
+        });
+  }
+
+  private static Trigger hourTrigger(Random r, List<Integer> hours) {
+    StringBuilder text = new StringBuilder();
+    for (int h : hours) {
+      text.append(text.length() == 0 ? "" : ",").append(h);
+    }
+    CronTrigger.Builder b = CronTrigger.builder().hour(text.toString());
+    if (r.nextBoolean()) {
+      b.minute(r.nextBoolean() ? "*" : "*/" + between(r, 1, 30));
+    }
+    if (r.nextBoolean()) {
+      b.second(r.nextBoolean() ? "*" : Integer.toString(between(r, 0, 59)));
+    }
+    if (r.nextInt(4) == 0) {
+      b.dayOfWeek(between(r, 0, 6));
+    }
+    return b.build();
+  }
+
+  @Test
+  void disjointHoursExample() {
+    CASES.incrementAndGet();
+    AndTrigger and =
+        AndTrigger.of(CronTrigger.builder().hour(1).build(), CronTrigger.builder().hour(2).build());
+    Optional<Instant> next =
+        assertTimeout(
+            Duration.ofSeconds(5),
+            () -> and.nextFireTime(ZoneOffset.UTC, null, Instant.parse("2026-01-01T00:00:00Z")));
+    assertThat(next).isEmpty();
+  }
+}
