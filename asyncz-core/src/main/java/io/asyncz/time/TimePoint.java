@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
  *
  * @param dateTime the wall-clock reading
  * @param zone the zone or offset it is read in, or {@code null} for a naive time
+ * @param offset the offset that settles a wall time a fall-back transition repeats (the second
+ *     occurrence), or {@code null} to take the first occurrence
  */
-public record TimePoint(LocalDateTime dateTime, ZoneId zone) {
+public record TimePoint(LocalDateTime dateTime, ZoneId zone, ZoneOffset offset) {
 
   /** The seed's {@code to_datetime} string form: {@code YYYY-M-D[ H:M:S[.ffffff][Z|±HH:MM]]}. */
   private static final Pattern SEED_FORM =
@@ -40,6 +42,16 @@ public record TimePoint(LocalDateTime dateTime, ZoneId zone) {
   /** Creates a time point; {@code dateTime} is required, {@code zone} may be null (naive). */
   public TimePoint {
     Objects.requireNonNull(dateTime, "dateTime");
+    if (offset != null && (zone == null || zone instanceof ZoneOffset)) {
+      offset = null; // only a region has wall times to settle
+    }
+  }
+
+  /**
+   * A time point read in {@code zone} (null: naive); a repeated wall time is its first occurrence.
+   */
+  public TimePoint(LocalDateTime dateTime, ZoneId zone) {
+    this(dateTime, zone, null);
   }
 
   /** A time point for an instant, read in UTC. */
@@ -48,17 +60,16 @@ public record TimePoint(LocalDateTime dateTime, ZoneId zone) {
   }
 
   /**
-   * A time point for a zoned date-time, keeping its zone; a wall time repeated by a fall-back
-   * transition keeps its offset instead when it is the second occurrence, so the instant is kept.
+   * A time point for a zoned date-time, keeping its zone, and its offset when it is the second
+   * occurrence of a wall time that a fall-back transition repeats, so the instant is kept.
    */
   public static TimePoint of(ZonedDateTime dateTime) {
     LocalDateTime local = dateTime.toLocalDateTime();
     ZoneId zone = dateTime.getZone();
-    if (!(zone instanceof ZoneOffset)
-        && !ZonedDateTime.ofLocal(local, zone, null).getOffset().equals(dateTime.getOffset())) {
-      return new TimePoint(local, dateTime.getOffset());
-    }
-    return new TimePoint(local, zone);
+    boolean secondOccurrence =
+        !(zone instanceof ZoneOffset)
+            && !ZonedDateTime.ofLocal(local, zone, null).getOffset().equals(dateTime.getOffset());
+    return new TimePoint(local, zone, secondOccurrence ? dateTime.getOffset() : null);
   }
 
   /** A naive time point: the zone is decided when it is used. */
@@ -78,7 +89,7 @@ public record TimePoint(LocalDateTime dateTime, ZoneId zone) {
    */
   public Instant toInstant(ZoneId fallbackZone) {
     ZoneId effective = zone != null ? zone : fallbackZone;
-    return ZonedDateTime.ofLocal(dateTime, effective, null).toInstant();
+    return ZonedDateTime.ofLocal(dateTime, effective, offset).toInstant();
   }
 
   /** The same time point with the given zone when it is naive, unchanged otherwise. */
@@ -210,7 +221,7 @@ public record TimePoint(LocalDateTime dateTime, ZoneId zone) {
     if (zone == null) {
       return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(dateTime);
     }
-    ZonedDateTime zoned = ZonedDateTime.ofLocal(dateTime, zone, null);
+    ZonedDateTime zoned = ZonedDateTime.ofLocal(dateTime, zone, offset);
     if (zone instanceof ZoneOffset) {
       return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(zoned);
     }
@@ -227,7 +238,7 @@ public record TimePoint(LocalDateTime dateTime, ZoneId zone) {
     if (zone == null) {
       return wall;
     }
-    ZonedDateTime zoned = ZonedDateTime.ofLocal(dateTime, zone, null);
+    ZonedDateTime zoned = ZonedDateTime.ofLocal(dateTime, zone, offset);
     String name;
     if (zone.equals(ZoneOffset.UTC)) {
       name = "UTC";
