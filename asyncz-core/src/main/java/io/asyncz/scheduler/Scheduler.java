@@ -650,11 +650,14 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
 
   /** Adds a built task (called by {@link TaskBuilder#add()}). */
   Task add(Task.Builder builder, boolean replaceExisting, boolean nextRunTimeGiven) {
-    Task task = builder.scheduler(this).pending(state == SchedulerState.STOPPED).build();
-    boolean startTask = !nextRunTimeGiven || task.nextRunTime().isPresent();
+    Task built = builder.scheduler(this).pending(state == SchedulerState.STOPPED).build();
+    boolean startTask = !nextRunTimeGiven || built.nextRunTime().isPresent();
     lock.lock();
     try {
-      if (state == SchedulerState.STOPPED) {
+      boolean stopped = state == SchedulerState.STOPPED;
+      // The scheduler may have started or stopped while the task was built outside the lock.
+      Task task = built.isPending() == stopped ? built : built.toBuilder().pending(stopped).build();
+      if (stopped) {
         if (!replaceExisting) {
           for (PendingTask p : pending) {
             if (p.task().id().equals(task.id())) {
