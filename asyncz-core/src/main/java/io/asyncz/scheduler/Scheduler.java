@@ -737,7 +737,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
       updated = b.build();
       alias = located.store();
       if (alias == null) {
-        replacePending(updated);
+        replacePending(updated, changes.containsKey("next_run_time"));
       } else {
         stores.get(alias).updateTask(updated);
       }
@@ -1170,11 +1170,13 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     throw new TaskLookupException(taskId);
   }
 
-  private void replacePending(Task updated) {
+  private void replacePending(Task updated, boolean nextRunTimeChanged) {
     for (int i = 0; i < pending.size(); i++) {
       PendingTask p = pending.get(i);
       if (p.task().id().equals(updated.id())) {
-        pending.set(i, new PendingTask(updated, p.replaceExisting(), p.startTask()));
+        // A next run time set to none (pause_task) must stay none at start, as add(paused) does.
+        boolean startTask = nextRunTimeChanged ? updated.nextRunTime().isPresent() : p.startTask();
+        pending.set(i, new PendingTask(updated, p.replaceExisting(), startTask));
         return;
       }
     }
