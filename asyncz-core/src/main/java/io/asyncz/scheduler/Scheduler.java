@@ -214,11 +214,17 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     } catch (RuntimeException e) {
       logger.error("Error submitting task '{}' to executor '{}'", task.name(), task.executor(), e);
     }
+    // A run on this thread (an inline executor, or a listener of its events) may have changed the
+    // task: advance what is stored now, and leave alone a task it deleted, paused or rescheduled.
+    Task current = store.lookupTask(task.id()).orElse(null);
+    if (current == null || !current.nextRunTime().equals(task.nextRunTime())) {
+      return;
+    }
     Optional<Instant> next =
-        task.trigger().nextFireTime(timezone, runTimes.get(runTimes.size() - 1), now);
+        current.trigger().nextFireTime(timezone, runTimes.get(runTimes.size() - 1), now);
     if (next.isPresent()) {
       try {
-        store.updateTask(task.withNextRunTime(next.get()));
+        store.updateTask(current.withNextRunTime(next.get()));
       } catch (TaskLookupException gone) {
         // Deleted while it ran; nothing to advance.
       }
