@@ -148,6 +148,9 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     List<SchedulerEvent> events = new ArrayList<>();
     lock.lock();
     try {
+      if (state != SchedulerState.RUNNING) {
+        return Optional.empty(); // shut down or paused while this round waited for the lock
+      }
       for (Map.Entry<String, TaskStore> entry : stores.entrySet()) {
         String alias = entry.getKey();
         TaskStore store = entry.getValue();
