@@ -276,17 +276,39 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
         refCount--;
         throw new SchedulerAlreadyRunningException("start()");
       }
-      executors.putIfAbsent(DEFAULT, createDefaultExecutor());
-      stores.putIfAbsent(DEFAULT, new MemoryStore());
-      executors.forEach((alias, executor) -> executor.start(contexts, alias));
-      stores.forEach((alias, store) -> store.start(contexts, alias));
-      state = paused ? SchedulerState.PAUSED : SchedulerState.RUNNING;
-      startedAt = clock.instant();
-      List<PendingTask> committing = new ArrayList<>(pending);
-      pending.clear();
-      for (PendingTask p : committing) {
-        realAddTask(
-            p.task().toBuilder().pending(false).build(), p.replaceExisting(), p.startTask());
+      try {
+        executors.putIfAbsent(DEFAULT, createDefaultExecutor());
+        stores.putIfAbsent(DEFAULT, new MemoryStore());
+        executors.forEach((alias, executor) -> executor.start(contexts, alias));
+        stores.forEach((alias, store) -> store.start(contexts, alias));
+        state = paused ? SchedulerState.PAUSED : SchedulerState.RUNNING;
+        while (!pending.isEmpty()) {
+          PendingTask p = pending.get(0);
+          realAddTask(
+              p.task().toBuilder().pending(false).build(), p.replaceExisting(), p.startTask());
+          pending.remove(0);
+        }
+        startedAt = clock.instant();
+      } catch (RuntimeException e) {
+        // Stay stopped, with the tasks not committed still pending, so that start() can be retried
+        // (e.g. after adding the task whose id is taken with replaceExisting).
+        state = SchedulerState.STOPPED;
+        refCount = 0;
+        for (TaskExecutor executor : executors.values()) {
+          try {
+            executor.shutdown(false);
+          } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        for (TaskStore store : stores.values()) {
+          try {
+            store.shutdown();
+          } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        throw e;
       }
     } finally {
       lock.unlock();
