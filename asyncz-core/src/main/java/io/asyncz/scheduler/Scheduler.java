@@ -148,6 +148,9 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     List<SchedulerEvent> events = new ArrayList<>();
     lock.lock();
     try {
+      if (state != SchedulerState.RUNNING) {
+        return Optional.empty(); // shut down or paused while this round waited for the lock
+      }
       for (Map.Entry<String, TaskStore> entry : stores.entrySet()) {
         String alias = entry.getKey();
         TaskStore store = entry.getValue();
@@ -214,11 +217,17 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     } catch (RuntimeException e) {
       logger.error("Error submitting task '{}' to executor '{}'", task.name(), task.executor(), e);
     }
+    // A run on this thread (an inline executor, or a listener of its events) may have changed the
+    // task: advance what is stored now, and leave alone a task it deleted, paused or rescheduled.
+    Task current = store.lookupTask(task.id()).orElse(null);
+    if (current == null || !current.nextRunTime().equals(task.nextRunTime())) {
+      return;
+    }
     Optional<Instant> next =
-        task.trigger().nextFireTime(timezone, runTimes.get(runTimes.size() - 1), now);
+        current.trigger().nextFireTime(timezone, runTimes.get(runTimes.size() - 1), now);
     if (next.isPresent()) {
       try {
-        store.updateTask(task.withNextRunTime(next.get()));
+        store.updateTask(current.withNextRunTime(next.get()));
       } catch (TaskLookupException gone) {
         // Deleted while it ran; nothing to advance.
       }
@@ -267,17 +276,39 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
         refCount--;
         throw new SchedulerAlreadyRunningException("start()");
       }
-      executors.putIfAbsent(DEFAULT, createDefaultExecutor());
-      stores.putIfAbsent(DEFAULT, new MemoryStore());
-      executors.forEach((alias, executor) -> executor.start(contexts, alias));
-      stores.forEach((alias, store) -> store.start(contexts, alias));
-      state = paused ? SchedulerState.PAUSED : SchedulerState.RUNNING;
-      startedAt = clock.instant();
-      List<PendingTask> committing = new ArrayList<>(pending);
-      pending.clear();
-      for (PendingTask p : committing) {
-        realAddTask(
-            p.task().toBuilder().pending(false).build(), p.replaceExisting(), p.startTask());
+      try {
+        executors.putIfAbsent(DEFAULT, createDefaultExecutor());
+        stores.putIfAbsent(DEFAULT, new MemoryStore());
+        executors.forEach((alias, executor) -> executor.start(contexts, alias));
+        stores.forEach((alias, store) -> store.start(contexts, alias));
+        state = paused ? SchedulerState.PAUSED : SchedulerState.RUNNING;
+        while (!pending.isEmpty()) {
+          PendingTask p = pending.get(0);
+          realAddTask(
+              p.task().toBuilder().pending(false).build(), p.replaceExisting(), p.startTask());
+          pending.remove(0);
+        }
+        startedAt = clock.instant();
+      } catch (RuntimeException e) {
+        // Stay stopped, with the tasks not committed still pending, so that start() can be retried
+        // (e.g. after adding the task whose id is taken with replaceExisting).
+        state = SchedulerState.STOPPED;
+        refCount = 0;
+        for (TaskExecutor executor : executors.values()) {
+          try {
+            executor.shutdown(false);
+          } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        for (TaskStore store : stores.values()) {
+          try {
+            store.shutdown();
+          } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        throw e;
       }
     } finally {
       lock.unlock();
@@ -650,11 +681,14 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
 
   /** Adds a built task (called by {@link TaskBuilder#add()}). */
   Task add(Task.Builder builder, boolean replaceExisting, boolean nextRunTimeGiven) {
-    Task task = builder.scheduler(this).pending(state == SchedulerState.STOPPED).build();
-    boolean startTask = !nextRunTimeGiven || task.nextRunTime().isPresent();
+    Task built = builder.scheduler(this).pending(state == SchedulerState.STOPPED).build();
+    boolean startTask = !nextRunTimeGiven || built.nextRunTime().isPresent();
     lock.lock();
     try {
-      if (state == SchedulerState.STOPPED) {
+      boolean stopped = state == SchedulerState.STOPPED;
+      // The scheduler may have started or stopped while the task was built outside the lock.
+      Task task = built.isPending() == stopped ? built : built.toBuilder().pending(stopped).build();
+      if (stopped) {
         if (!replaceExisting) {
           for (PendingTask p : pending) {
             if (p.task().id().equals(task.id())) {
@@ -734,7 +768,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
       updated = b.build();
       alias = located.store();
       if (alias == null) {
-        replacePending(updated);
+        replacePending(updated, changes.containsKey("next_run_time"));
       } else {
         stores.get(alias).updateTask(updated);
       }
@@ -1167,11 +1201,13 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     throw new TaskLookupException(taskId);
   }
 
-  private void replacePending(Task updated) {
+  private void replacePending(Task updated, boolean nextRunTimeChanged) {
     for (int i = 0; i < pending.size(); i++) {
       PendingTask p = pending.get(i);
       if (p.task().id().equals(updated.id())) {
-        pending.set(i, new PendingTask(updated, p.replaceExisting(), p.startTask()));
+        // A next run time set to none (pause_task) must stay none at start, as add(paused) does.
+        boolean startTask = nextRunTimeChanged ? updated.nextRunTime().isPresent() : p.startTask();
+        pending.set(i, new PendingTask(updated, p.replaceExisting(), startTask));
         return;
       }
     }
