@@ -198,10 +198,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
       deleteFromStore(task.id(), alias, store);
       return;
     }
-    List<Instant> runTimes = task.runTimes(timezone, now);
-    if (task.coalesce() && runTimes.size() > 1) {
-      runTimes = List.of(runTimes.get(runTimes.size() - 1));
-    }
+    List<Instant> runTimes = task.dueRunTimes(timezone, now);
     if (runTimes.isEmpty()) {
       return;
     }
@@ -710,6 +707,8 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   }
 
   private Task realAddTask(Task task, boolean replaceExisting, boolean startTask) {
+    // A typo in the executor alias would otherwise delete the task at its first run.
+    lookupExecutor(task.executor());
     Task added = task;
     if (task.nextRunTime().isEmpty() && startTask) {
       Instant next = task.trigger().nextFireTime(timezone, null, clock.instant()).orElse(null);
@@ -766,6 +765,9 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
       Task.Builder b = located.task().toBuilder();
       applyChanges(b, changes);
       updated = b.build();
+      if (changes.containsKey("executor") && state != SchedulerState.STOPPED) {
+        lookupExecutor(updated.executor());
+      }
       alias = located.store();
       if (alias == null) {
         replacePending(updated, changes.containsKey("next_run_time"));

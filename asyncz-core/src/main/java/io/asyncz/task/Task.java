@@ -168,7 +168,43 @@ public final class Task {
 
   /** The same task with another next run time ({@code null} pauses it). */
   public Task withNextRunTime(Instant time) {
-    return toBuilder().nextRunTime(time).build();
+    // The loop calls this on every run: copy without re-checking what did not change.
+    return new Task(this, time);
+  }
+
+  private Task(Task t, Instant nextRunTime) {
+    this.id = t.id;
+    this.name = t.name;
+    this.function = t.function;
+    this.reference = t.reference;
+    this.args = t.args;
+    this.kwargs = t.kwargs;
+    this.trigger = t.trigger;
+    this.executor = t.executor;
+    this.storeAlias = t.storeAlias;
+    this.mistriggerGraceTime = t.mistriggerGraceTime;
+    this.coalesce = t.coalesce;
+    this.maxInstances = t.maxInstances;
+    this.nextRunTime = nextRunTime;
+    this.pending = t.pending;
+    this.scheduler = t.scheduler;
+  }
+
+  /**
+   * The runs to hand to the executor now: every run time that is due, or only the last one when the
+   * task coalesces (without listing the others, however many were missed).
+   */
+  public List<Instant> dueRunTimes(ZoneId zone, Instant now) {
+    if (!coalesce) {
+      return runTimes(zone, now);
+    }
+    Instant last = null;
+    Instant next = nextRunTime;
+    while (next != null && !next.isAfter(now)) {
+      last = next;
+      next = trigger.nextFireTime(zone, next, now).orElse(null);
+    }
+    return last == null ? List.of() : List.of(last);
   }
 
   /** An immutable snapshot for listings. */

@@ -1,7 +1,9 @@
 package io.asyncz.testkit.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.asyncz.InvalidInputException;
 import io.asyncz.event.Events;
 import io.asyncz.event.TaskExecutionEvent;
 import io.asyncz.event.TaskSubmissionEvent;
@@ -289,20 +291,22 @@ class LoopSemanticsTest {
   }
 
   @Test
-  void aTaskWhoseExecutorIsMissingIsRemovedWithoutRunning() {
-    scheduler
-        .task(runs::incrementAndGet)
-        .id("orphan")
-        .trigger(everyTenSeconds())
-        .executor("gone")
-        .add();
-    assertThat(scheduler.getTask("orphan")).isPresent();
+  void aTaskForAnExecutorThatDoesNotExistIsRefusedWhenAdded() {
+    assertThatThrownBy(
+            () ->
+                scheduler
+                    .task(runs::incrementAndGet)
+                    .id("orphan")
+                    .trigger(everyTenSeconds())
+                    .executor("gone")
+                    .add())
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "Invalid executor: \"gone\" is not an executor of this scheduler; expected one of"
+                + " [default]");
 
-    scheduler.advance(Duration.ofSeconds(10));
-
-    assertThat(runs).hasValue(0);
     assertThat(scheduler.getTask("orphan")).isEmpty();
-    assertThat(log.namesFor("orphan")).containsExactly("TASK_ADDED", "TASK_REMOVED");
+    assertThat(log.namesFor("orphan")).isEmpty();
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.asyncz.SchedulerNotRunningException;
 import io.asyncz.TaskLookupException;
 import io.asyncz.event.Events;
 import io.asyncz.event.TaskEvent;
+import io.asyncz.executor.InlineExecutor;
 import io.asyncz.store.MemoryStore;
 import io.asyncz.task.Task;
 import io.asyncz.task.TaskFunction;
@@ -553,7 +554,9 @@ class TaskOperationsTest {
     void runningAnUnknownTaskThrowsTaskLookupAndAMissingExecutorIsNamed() {
       assertThatThrownBy(() -> scheduler.runTask("nope", null, true, true))
           .isInstanceOf(TaskLookupException.class);
+      scheduler.addExecutor(new InlineExecutor(), "gone");
       scheduler.task(recording).id("orphan").trigger(everyTenSeconds()).executor("gone").add();
+      scheduler.removeExecutor("gone", true);
       assertThatThrownBy(() -> scheduler.runTask("orphan", null, true, true))
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("\"gone\"")
