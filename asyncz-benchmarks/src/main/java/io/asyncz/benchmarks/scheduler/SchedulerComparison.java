@@ -1,0 +1,499 @@
+package io.asyncz.benchmarks.scheduler;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Runs Asyncz and its peers through three whole scenarios in one JVM and prints the medians over
+ * several repetitions as Markdown tables, with Asyncz's ratios to each peer and to the goals.
+ *
+ * <ol>
+ *   <li><b>Drain</b>: {@code drain.tasks} no-op one-shot tasks, all due now. The time runs from the
+ *       first schedule call to the end of the last run, so scheduling is included; the time the
+ *       schedule calls took alone is printed beside it.
+ *   <li><b>Lateness</b>: {@code late.tasks} tasks at seeded random whole milliseconds over {@code
+ *       late.window.ms}, all scheduled before the first is due. Each run notes {@link
+ *       System#nanoTime()} first thing; lateness is that minus the due time on the same clock.
+ *       Negative lateness is an early run.
+ *   <li><b>Memory</b>: {@code mem.tasks} tasks due at seeded random times between one hour and a
+ *       day away. The time to schedule them all, and the heap they retain: the median used heap
+ *       over {@code mem.gc.samples} {@link System#gc()} calls after, minus the same before.
+ * </ol>
+ *
+ * <p>Every scheduler gets two worker threads. Contenders run one at a time, in an order rotated
+ * each repetition. Settings are system properties: {@code reps} (5), {@code warmup.tasks}, {@code
+ * drain.tasks}, {@code late.tasks}, {@code late.window.ms}, {@code mem.tasks}, {@code
+ * mem.gc.samples}, {@code seed}, {@code scenarios} (drain,late,mem) and {@code contenders}
+ * (jdk,spring,quartz,asyncz).
+ */
+public final class SchedulerComparison {
+  private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+  private static final long START = System.nanoTime();
+
+  private final NanoClock clock = NanoClock.anchored();
+  private final int reps = Integer.getInteger("reps", 5);
+  private final int warmupTasks = Integer.getInteger("warmup.tasks", 50_000);
+  private final int drainTasks = Integer.getInteger("drain.tasks", 200_000);
+  private final int lateTasks = Integer.getInteger("late.tasks", 2_000);
+  private final int lateWindowMs = Integer.getInteger("late.window.ms", 10_000);
+  private final int memTasks = Integer.getInteger("mem.tasks", 1_000_000);
+  private final int gcSamples = Integer.getInteger("mem.gc.samples", 3);
+  private final long seed = Long.getLong("seed", 20_260_101L);
+  private final Set<String> scenarios =
+      Set.of(System.getProperty("scenarios", "drain,late,mem").split(","));
+  private final List<Contender> contenders;
+
+  private SchedulerComparison(List<Contender> contenders) {
+    this.contenders = contenders;
+  }
+
+  /** Runs the scenarios chosen by the system properties and prints the tables. */
+  public static void main(String[] args) throws Exception {
+    Map<String, Contender> all = new LinkedHashMap<>();
+    all.put("jdk", new JdkContender());
+    all.put("spring", new SpringContender());
+    all.put("quartz", new QuartzContender());
+    all.put("asyncz", new AsynczContender());
+    List<Contender> chosen = new ArrayList<>();
+    for (String key : System.getProperty("contenders", String.join(",", all.keySet())).split(",")) {
+      Contender c = all.get(key.strip());
+      if (c == null) {
+        throw new IllegalArgumentException(
+            "Unknown contender \"" + key + "\"; expected some of " + all.keySet());
+      }
+      chosen.add(c);
+    }
+    new SchedulerComparison(chosen).run();
+  }
+
+  private void run() throws Exception {
+    printSetup();
+    Map<String, Map<String, List<Double>>> drain = new LinkedHashMap<>();
+    Map<String, Map<String, List<Double>>> late = new LinkedHashMap<>();
+    Map<String, Map<String, List<Double>>> mem = new LinkedHashMap<>();
+    if (scenarios.contains("drain")) {
+      progress("drain: warm-up, %,d tasks each; %s", warmupTasks, load());
+      for (Contender c : contenders) {
+        drain(c, warmupTasks);
+      }
+      for (int rep = 0; rep < reps; rep++) {
+        for (Contender c : rotated(rep)) {
+          record(drain, c, drain(c, drainTasks));
+        }
+      }
+    }
+    if (scenarios.contains("late")) {
+      progress(
+          "late: warm-up, %,d tasks each over %,d ms; %s",
+          lateTasks / 4, lateWindowMs / 10, load());
+      for (Contender c : contenders) {
+        lateness(c, seed - 1, lateTasks / 4, lateWindowMs / 10);
+      }
+      for (int rep = 0; rep < reps; rep++) {
+        for (Contender c : rotated(rep)) {
+          record(late, c, lateness(c, seed + rep, lateTasks, lateWindowMs));
+        }
+      }
+    }
+    if (scenarios.contains("mem")) {
+      progress("mem: %s", load());
+      long[] offsets = memoryOffsets();
+      for (int rep = 0; rep < reps; rep++) {
+        for (Contender c : rotated(rep)) {
+          record(mem, c, memory(c, offsets));
+        }
+      }
+    }
+    progress("done; %s", load());
+    System.out.println();
+    System.out.printf(
+        Locale.ROOT,
+        "## Results (medians of %d repetitions, %s)%n%n",
+        reps,
+        Instant.now().toString().substring(0, 10));
+    if (!drain.isEmpty()) {
+      System.out.printf(
+          Locale.ROOT,
+          "### 1. Drain %,d no-op tasks due now (scheduling included)%n%n",
+          drainTasks);
+      table(drain);
+      ratios(drain, "exec/s", true);
+      goal(drain, "exec/s", "Quartz RAM", 5.0, true, "(1) exec/s >= 5x Quartz");
+      goal(drain, "exec/s", "JDK STPE", 0.5, true, "(1) exec/s >= 0.5x JDK");
+    }
+    if (!late.isEmpty()) {
+      System.out.printf(
+          Locale.ROOT,
+          "### 2. Lateness of %,d tasks at random times over %,d ms (ms; negative = early)%n%n",
+          lateTasks,
+          lateWindowMs);
+      table(late);
+      ratios(late, "p99 ms", false);
+      goal(late, "p99 ms", "Spring TPTS", 1.0, false, "(2) p99 no worse than Spring");
+    }
+    if (!mem.isEmpty()) {
+      System.out.printf(
+          Locale.ROOT,
+          "### 3. %,d tasks due within a day: add time and retained heap%n%n",
+          memTasks);
+      table(mem);
+      ratios(mem, "B/task", false);
+      ratios(mem, "add s", false);
+      absoluteGoal(mem, "B/task", 256, "(3) retained <= 256 B/task");
+      absoluteGoal(mem, "s per 1M", 1.0, "(3) 1M added in <= 1 s");
+    }
+    System.out.printf(Locale.ROOT, "%nTotal %.0f s%n", (System.nanoTime() - START) / 1e9);
+  }
+
+  // ------------------------------------------------------------------ scenarios
+
+  private Map<String, Double> drain(Contender c, int tasks) throws Exception {
+    System.gc();
+    c.start(clock);
+    Completion completion = new Completion(tasks);
+    Runnable task = completion::ran;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < tasks; i++) {
+      c.scheduleNoop(t0, i, task);
+    }
+    long scheduled = System.nanoTime();
+    boolean done = completion.await(120, TimeUnit.SECONDS);
+    long end = completion.lastNanos();
+    c.stop();
+    Map<String, Double> m = new LinkedHashMap<>();
+    if (!done) {
+      progress(
+          "drain  %-12s did not finish in 120 s: %,d runs left", c.name(), completion.remaining());
+      m.put("exec/s", Double.NaN);
+      m.put("total s", Double.NaN);
+    } else {
+      m.put("exec/s", tasks / ((end - t0) / 1e9));
+      m.put("total s", (end - t0) / 1e9);
+    }
+    m.put("schedule s", (scheduled - t0) / 1e9);
+    progress(
+        "drain  %-12s %,9d tasks: %,12.0f exec/s, total %.3f s, scheduling %.3f s",
+        c.name(), tasks, m.get("exec/s"), m.get("total s"), m.get("schedule s"));
+    return m;
+  }
+
+  private Map<String, Double> lateness(Contender c, long repSeed, int tasks, int windowMs)
+      throws Exception {
+    Random random = new Random(repSeed);
+    int[] offsetMs = new int[tasks];
+    for (int i = 0; i < tasks; i++) {
+      offsetMs[i] = random.nextInt(windowMs);
+    }
+    System.gc();
+    c.start(clock);
+    Probes probes = new Probes(tasks);
+    // Due times fall on whole milliseconds, so Quartz's Date holds them exactly.
+    long base = clock.nanoTimeOfEpochMillis(clock.toEpochMillisCeil(System.nanoTime()) + 500);
+    long[] due = new long[tasks];
+    for (int i = 0; i < tasks; i++) {
+      due[i] = base + offsetMs[i] * 1_000_000L;
+      c.scheduleProbe(due[i], i, probes);
+    }
+    long scheduledBy = System.nanoTime();
+    if (scheduledBy > base) {
+      progress(
+          "late   %-12s warning: scheduling ended %.1f ms after the first due time",
+          c.name(), (scheduledBy - base) / 1e6);
+    }
+    boolean done = probes.completion().await(windowMs + 60_000L, TimeUnit.MILLISECONDS);
+    c.stop();
+    double[] late = new double[tasks];
+    int ran = 0;
+    int early = 0;
+    for (int i = 0; i < tasks; i++) {
+      if (probes.started(i) == 0) {
+        continue;
+      }
+      double ms = (probes.started(i) - due[i]) / 1e6;
+      late[ran++] = ms;
+      if (ms < 0) {
+        early++;
+      }
+    }
+    late = Arrays.copyOf(late, ran);
+    Arrays.sort(late);
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("p50 ms", percentile(late, 0.50));
+    m.put("p99 ms", percentile(late, 0.99));
+    m.put("max ms", late.length == 0 ? Double.NaN : late[late.length - 1]);
+    m.put("min ms", late.length == 0 ? Double.NaN : late[0]);
+    m.put("early runs", (double) early);
+    m.put("missing", (double) (tasks - ran));
+    progress(
+        "late   %-12s %,6d tasks: p50 %.3f ms, p99 %.3f ms, max %.3f ms, min %.3f ms, early %d%s",
+        c.name(),
+        tasks,
+        m.get("p50 ms"),
+        m.get("p99 ms"),
+        m.get("max ms"),
+        m.get("min ms"),
+        early,
+        done ? "" : ", NOT ALL RAN: " + (tasks - ran) + " missing");
+    return m;
+  }
+
+  private long[] memoryOffsets() {
+    Random random = new Random(seed);
+    long[] offsets = new long[memTasks];
+    long hour = TimeUnit.HOURS.toMillis(1);
+    long day = TimeUnit.DAYS.toMillis(1);
+    for (int i = 0; i < memTasks; i++) {
+      offsets[i] = (hour + (long) (random.nextDouble() * (day - hour))) * 1_000_000L;
+    }
+    return offsets;
+  }
+
+  private Map<String, Double> memory(Contender c, long[] offsets) throws Exception {
+    c.start(clock);
+    Completion never = new Completion(Integer.MAX_VALUE);
+    Runnable task = never::ran;
+    long before = usedHeapAfterGc();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < offsets.length; i++) {
+      c.scheduleNoop(t0 + offsets[i], i, task);
+    }
+    long t1 = System.nanoTime();
+    long after = usedHeapAfterGc();
+    c.stop();
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("add s", (t1 - t0) / 1e9);
+    m.put("adds/s", offsets.length / ((t1 - t0) / 1e9));
+    m.put("s per 1M", (t1 - t0) / 1e9 * 1e6 / offsets.length);
+    m.put("B/task", (after - before) / (double) offsets.length);
+    progress(
+        "mem    %-12s %,9d tasks: added in %.3f s, retained %.1f B/task (%.1f MiB)",
+        c.name(), offsets.length, m.get("add s"), m.get("B/task"), (after - before) / 1048576.0);
+    System.gc();
+    return m;
+  }
+
+  private long usedHeapAfterGc() {
+    long[] used = new long[gcSamples];
+    for (int i = 0; i < gcSamples; i++) {
+      System.gc();
+      used[i] = MEMORY.getHeapMemoryUsage().getUsed();
+    }
+    Arrays.sort(used);
+    return used[gcSamples / 2];
+  }
+
+  // ------------------------------------------------------------------ reporting
+
+  private List<Contender> rotated(int rep) {
+    List<Contender> order = new ArrayList<>(contenders);
+    java.util.Collections.rotate(order, -rep);
+    return order;
+  }
+
+  private static void record(
+      Map<String, Map<String, List<Double>>> results, Contender c, Map<String, Double> values) {
+    Map<String, List<Double>> byMetric =
+        results.computeIfAbsent(c.name(), k -> new LinkedHashMap<>());
+    values.forEach((k, v) -> byMetric.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+  }
+
+  private static void table(Map<String, Map<String, List<Double>>> results) {
+    List<String> metrics = new ArrayList<>(results.values().iterator().next().keySet());
+    StringBuilder head = new StringBuilder("| scheduler |");
+    StringBuilder rule = new StringBuilder("|---|");
+    for (String metric : metrics) {
+      head.append(' ').append(metric).append(" |");
+      rule.append("---:|");
+    }
+    System.out.println(head);
+    System.out.println(rule);
+    for (Map.Entry<String, Map<String, List<Double>>> row : results.entrySet()) {
+      StringBuilder line = new StringBuilder("| " + row.getKey() + " |");
+      for (String metric : metrics) {
+        List<Double> values = row.getValue().get(metric);
+        line.append(' ').append(format(median(values)));
+        if (values.size() > 1) {
+          line.append(" (").append(format(min(values))).append("–").append(format(max(values)));
+          line.append(')');
+        }
+        line.append(" |");
+      }
+      System.out.println(line);
+    }
+    System.out.println();
+    System.out.println("Median (smallest–largest repetition).");
+    System.out.println();
+  }
+
+  private static void ratios(
+      Map<String, Map<String, List<Double>>> results, String metric, boolean higherIsBetter) {
+    Map<String, List<Double>> ours = results.get("Asyncz");
+    if (ours == null) {
+      return;
+    }
+    double our = median(ours.get(metric));
+    String line =
+        results.entrySet().stream()
+            .filter(e -> !e.getKey().equals("Asyncz"))
+            .map(
+                e ->
+                    String.format(
+                        Locale.ROOT,
+                        "%s %.2fx",
+                        e.getKey(),
+                        our / median(e.getValue().get(metric))))
+            .collect(Collectors.joining(", "));
+    System.out.printf(
+        Locale.ROOT,
+        "Asyncz %s / peer's (%s is better): %s%n%n",
+        metric,
+        higherIsBetter ? "higher" : "lower",
+        line);
+  }
+
+  private static void goal(
+      Map<String, Map<String, List<Double>>> results,
+      String metric,
+      String peer,
+      double factor,
+      boolean higherIsBetter,
+      String label) {
+    Map<String, List<Double>> ours = results.get("Asyncz");
+    Map<String, List<Double>> theirs = results.get(peer);
+    if (ours == null || theirs == null) {
+      return;
+    }
+    double ratio = median(ours.get(metric)) / median(theirs.get(metric));
+    boolean met = higherIsBetter ? ratio >= factor : ratio <= factor;
+    System.out.printf(
+        Locale.ROOT,
+        "Goal %s: Asyncz/%s = %.2f -> %s%n%n",
+        label,
+        peer,
+        ratio,
+        met ? "MET" : "MISSED");
+  }
+
+  private static void absoluteGoal(
+      Map<String, Map<String, List<Double>>> results, String metric, double limit, String label) {
+    Map<String, List<Double>> ours = results.get("Asyncz");
+    if (ours == null) {
+      return;
+    }
+    double value = median(ours.get(metric));
+    System.out.printf(
+        Locale.ROOT,
+        "Goal %s: Asyncz %s -> %s%n%n",
+        label,
+        format(value),
+        value <= limit ? "MET" : "MISSED");
+  }
+
+  private void printSetup() {
+    Runtime rt = Runtime.getRuntime();
+    System.out.printf(
+        Locale.ROOT,
+        "SchedulerComparison: %s %s (%s), %d processors, max heap %,d MiB, GC %s%n",
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.runtime.version"),
+        System.getProperty("java.vm.vendor"),
+        rt.availableProcessors(),
+        rt.maxMemory() / 1048576,
+        ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(GarbageCollectorMXBean::getName)
+            .collect(Collectors.joining(", ")));
+    System.out.printf(
+        Locale.ROOT,
+        "reps=%d warmup.tasks=%,d drain.tasks=%,d late.tasks=%,d late.window.ms=%,d"
+            + " mem.tasks=%,d mem.gc.samples=%d seed=%d scenarios=%s contenders=%s%n",
+        reps,
+        warmupTasks,
+        drainTasks,
+        lateTasks,
+        lateWindowMs,
+        memTasks,
+        gcSamples,
+        seed,
+        scenarios,
+        contenders.stream().map(Contender::name).collect(Collectors.toList()));
+  }
+
+  /**
+   * The machine's load average over the last minute: other processes on a small machine skew every
+   * number here, so the run reports how busy the machine was.
+   */
+  private static String load() {
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return String.format(
+        Locale.ROOT,
+        "load average %.2f on %d processors",
+        load,
+        Runtime.getRuntime().availableProcessors());
+  }
+
+  private static void progress(String format, Object... args) {
+    System.out.printf(
+        Locale.ROOT,
+        "[%6.1f s] %s%n",
+        (System.nanoTime() - START) / 1e9,
+        String.format(Locale.ROOT, format, args));
+    System.out.flush();
+  }
+
+  private static String format(double v) {
+    if (Double.isNaN(v)) {
+      return "n/a";
+    }
+    if (v == Math.rint(v) && Math.abs(v) < 10_000) {
+      return String.format(Locale.ROOT, "%.0f", v);
+    }
+    double a = Math.abs(v);
+    if (a >= 10_000) {
+      return String.format(Locale.ROOT, "%,.0f", v);
+    }
+    if (a >= 100) {
+      return String.format(Locale.ROOT, "%.0f", v);
+    }
+    if (a >= 10) {
+      return String.format(Locale.ROOT, "%.1f", v);
+    }
+    if (a >= 1) {
+      return String.format(Locale.ROOT, "%.2f", v);
+    }
+    return String.format(Locale.ROOT, "%.3f", v);
+  }
+
+  private static double percentile(double[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int rank = (int) Math.ceil(p * sorted.length);
+    return sorted[Math.max(0, rank - 1)];
+  }
+
+  static double median(List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+
+  private static double min(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+  }
+
+  private static double max(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+  }
+}
