@@ -26,6 +26,16 @@ public interface TaskStore {
   /** The tasks whose next run time is at or before {@code now}, earliest first. */
   List<Task> dueTasks(Instant now);
 
+  /**
+   * The earliest due tasks, at most {@code limit} of them, earliest first; the scheduler takes due
+   * tasks in batches so that it never holds its lock for long. Stores should override this to avoid
+   * reading every due task.
+   */
+  default List<Task> dueTasks(Instant now, int limit) {
+    List<Task> due = dueTasks(now);
+    return due.size() <= limit ? due : due.subList(0, limit);
+  }
+
   /** The earliest next run time of any task, if any task is scheduled. */
   Optional<Instant> nextRunTime();
 
