@@ -9,11 +9,10 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Subclasses decide where a submission runs by implementing {@link #dispatch(Runnable)}.
  */
 public abstract class AbstractExecutor implements TaskExecutor {
-  private final Map<String, Integer> instances = new HashMap<>();
+  private final ConcurrentHashMap<String, Integer> instances = new ConcurrentHashMap<>();
   private volatile ExecutorContext context;
   private volatile String alias = "default";
   private volatile Logger logger = LoggerFactory.getLogger("asyncz.executors.default");
@@ -57,16 +56,23 @@ public abstract class AbstractExecutor implements TaskExecutor {
     if (context == null) {
       throw new IllegalStateException("Executor '" + alias + "' has not been started");
     }
-    synchronized (instances) {
-      int running = instances.getOrDefault(task.id(), 0);
-      if (running >= task.maxInstances()) {
-        throw new MaxInstancesException(task.id(), task.maxInstances());
-      }
-      instances.put(task.id(), running + 1);
+    boolean[] refused = new boolean[1];
+    instances.compute(
+        task.id(),
+        (id, running) -> {
+          int n = running == null ? 0 : running;
+          if (n >= task.maxInstances()) {
+            refused[0] = true;
+            return running;
+          }
+          return n + 1;
+        });
+    if (refused[0]) {
+      throw new MaxInstancesException(task.id(), task.maxInstances());
     }
     List<Instant> times = List.copyOf(runTimes);
     try {
-      dispatch(() -> runFrom(task, times, 0, new ArrayList<>(times.size())));
+      dispatch(() -> runFrom(task, times, 0, new ArrayList<>(0)));
     } catch (RuntimeException e) {
       release(task.id());
       throw e;
@@ -75,9 +81,7 @@ public abstract class AbstractExecutor implements TaskExecutor {
 
   @Override
   public int runningInstances(String taskId) {
-    synchronized (instances) {
-      return instances.getOrDefault(taskId, 0);
-    }
+    return instances.getOrDefault(taskId, 0);
   }
 
   /** Runs {@code work} where this executor runs tasks: a pool, a new thread, or inline. */
@@ -93,11 +97,13 @@ public abstract class AbstractExecutor implements TaskExecutor {
         Duration late = Duration.between(runTime, context.clock().instant());
         if (late.compareTo(grace) > 0) {
           logger.warn("Run time of task '{}' was missed by {}", task.name(), late);
-          events.add(event(Events.TASK_MISSED, task, runTime, null, null));
+          record(events, Events.TASK_MISSED, task, runTime, null, null);
           continue;
         }
       }
-      logger.info("Running task '{}' (scheduled at {})", task.name(), runTime);
+      if (logger.isInfoEnabled()) {
+        logger.info("Running task '{}' (scheduled at {})", task.name(), runTime);
+      }
       Object result;
       try {
         result = task.function().invoke(task.args(), task.kwargs());
@@ -128,14 +134,16 @@ public abstract class AbstractExecutor implements TaskExecutor {
 
   private void succeeded(
       Task task, Instant runTime, Object value, List<TaskExecutionEvent> events) {
-    logger.info("Task '{}' executed successfully", task.name());
-    events.add(event(Events.TASK_EXECUTED, task, runTime, value, null));
+    if (logger.isInfoEnabled()) {
+      logger.info("Task '{}' executed successfully", task.name());
+    }
+    record(events, Events.TASK_EXECUTED, task, runTime, value, null);
   }
 
   private void failed(
       Task task, Instant runTime, Throwable error, List<TaskExecutionEvent> events) {
     logger.error("Task '{}' raised an exception", task.name(), error);
-    events.add(event(Events.TASK_ERROR, task, runTime, null, error));
+    record(events, Events.TASK_ERROR, task, runTime, null, error);
   }
 
   private static Throwable unwrap(Throwable error) {
@@ -143,6 +151,18 @@ public abstract class AbstractExecutor implements TaskExecutor {
       return error.getCause();
     }
     return error;
+  }
+
+  private void record(
+      List<TaskExecutionEvent> events,
+      int code,
+      Task task,
+      Instant runTime,
+      Object value,
+      Throwable error) {
+    if (context.listening(code)) {
+      events.add(event(code, task, runTime, value, error));
+    }
   }
 
   private static TaskExecutionEvent event(
@@ -158,13 +178,6 @@ public abstract class AbstractExecutor implements TaskExecutor {
   }
 
   private void release(String taskId) {
-    synchronized (instances) {
-      int left = instances.getOrDefault(taskId, 1) - 1;
-      if (left <= 0) {
-        instances.remove(taskId);
-      } else {
-        instances.put(taskId, left);
-      }
-    }
+    instances.computeIfPresent(taskId, (id, running) -> running > 1 ? running - 1 : null);
   }
 }

@@ -10,4 +10,9 @@ public interface ExecutorContext {
 
   /** Sends an event to the scheduler's listeners. */
   void dispatch(SchedulerEvent event);
+
+  /** Whether any listener wants events with this code; an executor need not build the others. */
+  default boolean listening(int code) {
+    return true;
+  }
 }

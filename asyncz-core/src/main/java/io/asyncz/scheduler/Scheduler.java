@@ -62,6 +62,12 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   /** The alias of the executor and the store that are created when none is added. */
   public static final String DEFAULT = "default";
 
+  /** How many due tasks one hold of the lock processes. */
+  static final int BATCH_SIZE = 256;
+
+  private static final int MAX_BATCHES_PER_ROUND = 100_000;
+  private static final Instant ROUND_IN_PROGRESS = Instant.MIN;
+
   private static final Set<String> UPDATABLE =
       Set.of(
           "name",
@@ -89,6 +95,11 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   private final List<PendingTask> pending = new ArrayList<>();
   private final List<Registration> listeners = new CopyOnWriteArrayList<>();
   private volatile SchedulerState state = SchedulerState.STOPPED;
+  private volatile int listenedMask;
+  private volatile Object[] lastRunnable; // {Runnable, its TaskFunction}
+  // The loop's planned wake-up (null: idle until a change), guarded by lock; a new task wakes the
+  // loop only when it is due before it.
+  private Instant plannedWakeup;
   private volatile Instant startedAt;
   private int refCount;
 
@@ -145,46 +156,91 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     }
     Instant now = clock.instant();
     Instant nextWakeup = null;
-    List<SchedulerEvent> events = new ArrayList<>();
+    List<Map.Entry<String, TaskStore>> storeList;
     lock.lock();
     try {
-      if (state != SchedulerState.RUNNING) {
-        return Optional.empty(); // shut down or paused while this round waited for the lock
-      }
-      for (Map.Entry<String, TaskStore> entry : stores.entrySet()) {
-        String alias = entry.getKey();
-        TaskStore store = entry.getValue();
-        List<Task> due;
-        try {
-          due = store.dueTasks(now);
-        } catch (RuntimeException e) {
-          logger.warn(
-              "Error getting due tasks from store '{}'; retrying in {}",
-              alias,
-              storeRetryInterval,
-              e);
-          Instant retry = now.plus(storeRetryInterval);
-          nextWakeup = earliest(nextWakeup, retry);
-          continue;
-        }
-        for (Task task : due) {
-          processTask(task, alias, store, now, events);
-        }
-        try {
-          Instant storeNext = store.nextRunTime().orElse(null);
-          nextWakeup = earliest(nextWakeup, storeNext);
-        } catch (RuntimeException e) {
-          logger.warn("Error getting the next run time from store '{}'", alias, e);
-          nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
-        }
-      }
+      plannedWakeup = ROUND_IN_PROGRESS;
+      storeList = new ArrayList<>(stores.entrySet());
     } finally {
       lock.unlock();
     }
-    for (SchedulerEvent event : events) {
-      dispatch(event);
+    for (Map.Entry<String, TaskStore> entry : storeList) {
+      String alias = entry.getKey();
+      TaskStore store = entry.getValue();
+      // Due tasks go in batches, and the lock is released between them, so that adds and updates
+      // from other threads never wait for a whole backlog.
+      for (int batch = 0; batch < MAX_BATCHES_PER_ROUND; batch++) {
+        List<SchedulerEvent> events = new ArrayList<>();
+        boolean more;
+        lock.lock();
+        try {
+          if (state != SchedulerState.RUNNING) {
+            return Optional.empty(); // shut down or paused while this round waited for the lock
+          }
+          if (stores.get(alias) != store) {
+            break; // removed during the round
+          }
+          List<Task> due;
+          try {
+            due = store.dueTasks(now, BATCH_SIZE);
+          } catch (RuntimeException e) {
+            logger.warn(
+                "Error getting due tasks from store '{}'; retrying in {}",
+                alias,
+                storeRetryInterval,
+                e);
+            nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
+            break;
+          }
+          for (Task task : due) {
+            processTask(task, alias, store, now, events);
+          }
+          more = due.size() == BATCH_SIZE;
+        } finally {
+          lock.unlock();
+        }
+        for (SchedulerEvent event : events) {
+          dispatch(event);
+        }
+        if (!more) {
+          break;
+        }
+      }
+    }
+    lock.lock();
+    try {
+      for (Map.Entry<String, TaskStore> entry : stores.entrySet()) {
+        try {
+          nextWakeup = earliest(nextWakeup, entry.getValue().nextRunTime().orElse(null));
+        } catch (RuntimeException e) {
+          logger.warn("Error getting the next run time from store '{}'", entry.getKey(), e);
+          nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
+        }
+      }
+      plannedWakeup = nextWakeup;
+    } finally {
+      lock.unlock();
     }
     return Optional.ofNullable(nextWakeup);
+  }
+
+  /**
+   * Wakes the loop when a task now due at {@code next} would run before the loop's planned wake-up;
+   * called under the lock.
+   */
+  private void wakeupIfEarlier(Instant next) {
+    if (state != SchedulerState.RUNNING || next == null) {
+      return;
+    }
+    Instant planned = plannedWakeup;
+    if (planned == null || planned == ROUND_IN_PROGRESS || next.isBefore(planned)) {
+      wakeup();
+    }
+  }
+
+  /** Whether any listener listens to events with this code; events nobody wants are not built. */
+  protected boolean listening(int code) {
+    return (listenedMask & code) != 0;
   }
 
   private void processTask(
@@ -204,7 +260,9 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     }
     try {
       executor.submit(task, runTimes);
-      events.add(new TaskSubmissionEvent(Events.TASK_SUBMITTED, task.id(), alias, runTimes));
+      if (listening(Events.TASK_SUBMITTED)) {
+        events.add(new TaskSubmissionEvent(Events.TASK_SUBMITTED, task.id(), alias, runTimes));
+      }
     } catch (MaxInstancesException e) {
       logger.warn(
           "Execution of task '{}' skipped: maximum number of running instances reached ({})",
@@ -239,7 +297,9 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     } catch (TaskLookupException gone) {
       return;
     }
-    dispatch(new TaskEvent(Events.TASK_REMOVED, taskId, alias));
+    if (listening(Events.TASK_REMOVED)) {
+      dispatch(new TaskEvent(Events.TASK_REMOVED, taskId, alias));
+    }
   }
 
   private static Instant earliest(Instant a, Instant b) {
@@ -619,16 +679,27 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
           "selects no event; expected codes of io.asyncz.event.Events joined with |");
     }
     listeners.add(new Registration(listener, mask));
+    recomputeListenedMask();
   }
 
   /** Removes a listener; returns whether it was registered. */
   public boolean removeListener(EventListener listener) {
     for (Registration r : listeners) {
       if (r.listener().equals(listener)) {
-        return listeners.remove(r);
+        boolean removed = listeners.remove(r);
+        recomputeListenedMask();
+        return removed;
       }
     }
     return false;
+  }
+
+  private void recomputeListenedMask() {
+    int mask = 0;
+    for (Registration r : listeners) {
+      mask |= r.mask();
+    }
+    listenedMask = mask;
   }
 
   /** Sends an event to the listeners whose mask selects it; a failing listener is logged. */
@@ -653,7 +724,15 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
 
   /** Starts a task that runs {@code runnable}. */
   public TaskBuilder task(Runnable runnable) {
-    return task(TaskFunction.of(runnable));
+    // Many tasks often share one Runnable: share its wrapper too (a benign race at worst makes
+    // two).
+    Object[] last = lastRunnable;
+    if (last != null && last[0] == runnable) {
+      return task((TaskFunction) last[1]);
+    }
+    TaskFunction function = TaskFunction.of(runnable);
+    lastRunnable = new Object[] {runnable, function};
+    return task(function);
   }
 
   /** Starts a task that calls {@code callable}; its result is the run's return value. */
@@ -726,10 +805,14 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
       }
       store.updateTask(added);
     }
-    dispatch(new TaskEvent(Events.TASK_ADDED, added.id(), added.storeAlias()));
-    logger.info("Added task '{}' to store '{}'", added.name(), added.storeAlias());
-    if (startTask && state == SchedulerState.RUNNING) {
-      wakeup();
+    if (listening(Events.TASK_ADDED)) {
+      dispatch(new TaskEvent(Events.TASK_ADDED, added.id(), added.storeAlias()));
+    }
+    if (logger.isInfoEnabled()) {
+      logger.info("Added task '{}' to store '{}'", added.name(), added.storeAlias());
+    }
+    if (startTask) {
+      wakeupIfEarlier(added.nextRunTime().orElse(null));
     }
     return added;
   }
@@ -1240,6 +1323,11 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     @Override
     public void dispatch(SchedulerEvent event) {
       Scheduler.this.dispatch(event);
+    }
+
+    @Override
+    public boolean listening(int code) {
+      return Scheduler.this.listening(code);
     }
   }
 

@@ -50,8 +50,9 @@ final class TaskFunctions {
   private abstract static class NoArgument implements TaskFunction {
     private final String name;
 
-    NoArgument(String name) {
-      this.name = name;
+    NoArgument(String className) {
+      int lambda = className.indexOf("$$Lambda");
+      this.name = lambda >= 0 ? className.substring(0, lambda) + ".<lambda>" : className;
     }
 
     @Override
@@ -67,8 +68,7 @@ final class TaskFunctions {
 
     @Override
     public String displayName() {
-      int lambda = name.indexOf("$$Lambda");
-      return lambda >= 0 ? name.substring(0, lambda) + ".<lambda>" : name;
+      return name;
     }
   }
 
