@@ -39,6 +39,12 @@ public final class ExecutorServiceScheduler extends Scheduler {
     return CompletableFuture.supplyAsync(() -> shutdown(wait), loop);
   }
 
+  /** Everything this scheduler does runs on its loop, also the hand-over of tasks due on add. */
+  @Override
+  protected boolean runsDueTasksOnAdd() {
+    return false;
+  }
+
   @Override
   protected void startLoop() {
     looping = true;

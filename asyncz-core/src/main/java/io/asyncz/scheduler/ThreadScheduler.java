@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ThreadScheduler extends Scheduler {
   private final ReentrantLock signalLock = new ReentrantLock();
   private final Condition signal = signalLock.newCondition();
-  private boolean wakeupRequested;
+  private volatile boolean wakeupRequested;
   private volatile boolean looping;
   private Thread thread;
 
@@ -47,6 +47,9 @@ public final class ThreadScheduler extends Scheduler {
 
   @Override
   public void wakeup() {
+    if (wakeupRequested) {
+      return; // the loop will run a round anyway
+    }
     signalLock.lock();
     try {
       wakeupRequested = true;

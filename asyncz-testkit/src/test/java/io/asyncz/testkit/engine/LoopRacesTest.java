@@ -63,11 +63,14 @@ class LoopRacesTest {
     Scheduler scheduler =
         Scheduler.builder().clock(clock).executor("default", new InlineExecutor()).build();
     AtomicInteger runs = new AtomicInteger();
-    scheduler.start();
+    // Started paused, so that adding the due task does not hand it over at once; resume() then
+    // wakes the loop, whose round the clock holds.
+    scheduler.start(true);
     // Runs inside shutdown(), after the scheduler has stopped: lets the held round go on.
     scheduler.task(clock.release::countDown).id("bye").trigger(ShutdownTrigger.instance()).add();
-    clock.armed = true;
     scheduler.task(runs::incrementAndGet).id("due").trigger(DateTrigger.at(T)).add();
+    clock.armed = true;
+    scheduler.resume();
     assertThat(clock.entered.await(30, TimeUnit.SECONDS)).isTrue(); // the round has begun
 
     scheduler.shutdown(true);
