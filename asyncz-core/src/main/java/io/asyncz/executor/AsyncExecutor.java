@@ -4,17 +4,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs each run on a new virtual thread on Java 21 and later, on a cached pool of platform threads
  * on Java 17 (alias {@code async} or {@code asyncio}; the seed's AsyncIOExecutor). Functions that
  * return a {@link java.util.concurrent.CompletionStage} are awaited without holding a thread.
  */
-public final class AsyncExecutor extends AbstractExecutor {
-  private volatile ExecutorService pool;
+public final class AsyncExecutor extends ThreadedExecutor {
   private volatile boolean virtual;
 
   /** Creates the executor; its threads are created when it starts. */
@@ -26,13 +22,10 @@ public final class AsyncExecutor extends AbstractExecutor {
   }
 
   @Override
-  public synchronized void start(ExecutorContext context, String alias) {
-    super.start(context, alias);
-    if (pool == null || pool.isShutdown()) {
-      ExecutorService vt = virtualThreadPool();
-      virtual = vt != null;
-      pool = vt != null ? vt : Executors.newCachedThreadPool(platformThreads(alias));
-    }
+  ExecutorService newPool(String alias) {
+    ExecutorService vt = virtualThreadPool();
+    virtual = vt != null;
+    return vt != null ? vt : Executors.newCachedThreadPool(daemonThreads(alias));
   }
 
   private static ExecutorService virtualThreadPool() {
@@ -45,44 +38,8 @@ public final class AsyncExecutor extends AbstractExecutor {
                   "newVirtualThreadPerTaskExecutor",
                   MethodType.methodType(ExecutorService.class))
               .invoke();
-    } catch (NoSuchMethodException | IllegalAccessException e) {
-      return null;
     } catch (Throwable e) {
-      return null;
-    }
-  }
-
-  private static ThreadFactory platformThreads(String alias) {
-    AtomicInteger count = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "asyncz-" + alias + "-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
-  @Override
-  protected void dispatch(Runnable work) {
-    ExecutorService p = pool;
-    if (p == null) {
-      throw new IllegalStateException("Executor '" + alias() + "' has not been started");
-    }
-    try {
-      p.execute(work);
-    } catch (RejectedExecutionException e) {
-      throw new IllegalStateException("Executor '" + alias() + "' is shut down", e);
-    }
-  }
-
-  @Override
-  public void shutdown(boolean wait) {
-    ExecutorService p = pool;
-    if (p == null) {
-      return;
-    }
-    p.shutdown();
-    if (wait) {
-      Executors2.awaitQuietly(p);
+      return null; // Java 17-20: no virtual threads
     }
   }
 

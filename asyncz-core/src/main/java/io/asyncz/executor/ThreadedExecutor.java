@@ -1,0 +1,76 @@
+package io.asyncz.executor;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What the pool and async executors share: an {@link ExecutorService} made when they start. */
+abstract class ThreadedExecutor extends AbstractExecutor {
+  private volatile ExecutorService pool;
+
+  /** Makes the threads for an executor started under {@code alias}. */
+  abstract ExecutorService newPool(String alias);
+
+  @Override
+  public synchronized void start(ExecutorContext context, String alias) {
+    super.start(context, alias);
+    if (pool == null || pool.isShutdown()) {
+      pool = newPool(alias);
+    }
+  }
+
+  @Override
+  protected void dispatch(Runnable work) {
+    ExecutorService p = pool;
+    if (p == null) {
+      throw new IllegalStateException("Executor '" + alias() + "' has not been started");
+    }
+    try {
+      p.execute(work);
+    } catch (RejectedExecutionException e) {
+      throw new IllegalStateException("Executor '" + alias() + "' is shut down", e);
+    }
+  }
+
+  @Override
+  public void shutdown(boolean wait) {
+    ExecutorService p = pool;
+    if (p == null) {
+      return;
+    }
+    p.shutdown();
+    if (wait) {
+      awaitTermination(p);
+    }
+  }
+
+  /** Daemon platform threads named {@code asyncz-<alias>-<n>}. */
+  static ThreadFactory daemonThreads(String alias) {
+    AtomicInteger count = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "asyncz-" + alias + "-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Waits for a shut-down pool to finish its work, keeping the caller's interrupt status. */
+  private static void awaitTermination(ExecutorService pool) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (pool.awaitTermination(1, TimeUnit.DAYS)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+        pool.shutdownNow();
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
