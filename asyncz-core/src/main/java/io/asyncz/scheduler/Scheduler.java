@@ -334,8 +334,15 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
         throw new SchedulerAlreadyRunningException("start()");
       }
       try {
-        executors.putIfAbsent(DEFAULT, createDefaultExecutor());
-        stores.putIfAbsent(DEFAULT, new MemoryStore());
+        // As in the seed: the defaults are added (with their events) before anything starts.
+        if (!executors.containsKey(DEFAULT)) {
+          executors.put(DEFAULT, createDefaultExecutor());
+          dispatch(new SchedulerEvent.Lifecycle(Events.EXECUTOR_ADDED, DEFAULT));
+        }
+        if (!stores.containsKey(DEFAULT)) {
+          stores.put(DEFAULT, new MemoryStore());
+          dispatch(new SchedulerEvent.Lifecycle(Events.STORE_ADDED, DEFAULT));
+        }
         executors.forEach((alias, executor) -> executor.start(contexts, alias));
         stores.forEach((alias, store) -> store.start(contexts, alias));
         state = paused ? SchedulerState.PAUSED : SchedulerState.RUNNING;
@@ -1256,11 +1263,29 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     List<Instant> times = new ArrayList<>(count);
     Instant next = task.nextRunTime().orElse(null);
     Instant now = clock.instant();
+    if (next == null && task.isPending() && startsWhenCommitted(taskId)) {
+      // Not committed yet: its first run time is what start() will compute.
+      next = task.trigger().nextFireTime(timezone, null, now).orElse(null);
+    }
     while (next != null && times.size() < count) {
       times.add(next);
       next = task.trigger().nextFireTime(timezone, next, now).orElse(null);
     }
     return times;
+  }
+
+  private boolean startsWhenCommitted(String taskId) {
+    lock.lock();
+    try {
+      for (PendingTask p : pending) {
+        if (p.task().id().equals(taskId)) {
+          return p.startTask();
+        }
+      }
+      return false;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** A snapshot of the scheduler: state, start time, zone, stores, executors, task counts. */

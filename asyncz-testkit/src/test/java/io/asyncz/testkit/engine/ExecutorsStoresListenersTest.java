@@ -232,7 +232,9 @@ class ExecutorsStoresListenersTest {
     assertThat(scheduler.removeListener(listener)).isFalse();
     scheduler.pause();
 
-    assertThat(heard).extracting(SchedulerEvent::code).containsExactly(Events.SCHEDULER_START);
+    assertThat(heard)
+        .extracting(SchedulerEvent::code)
+        .containsExactly(Events.STORE_ADDED, Events.SCHEDULER_START);
   }
 
   @Test

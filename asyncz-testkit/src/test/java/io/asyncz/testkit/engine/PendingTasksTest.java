@@ -75,7 +75,7 @@ class PendingTasksTest {
     assertThat(task.isPending()).isFalse();
     assertThat(task.scheduleState()).isEqualTo(TaskScheduleState.SCHEDULED);
     assertThat(task.nextRunTime()).contains(T.plusSeconds(30));
-    assertThat(log.names()).containsExactly("TASK_ADDED", "SCHEDULER_START");
+    assertThat(log.names()).containsExactly("STORE_ADDED", "TASK_ADDED", "SCHEDULER_START");
     assertThat(log.taskEvents(Events.TASK_ADDED).get(0).store()).isEqualTo("default");
     scheduler.advance(Duration.ofSeconds(5));
     assertThat(runs).hasValue(1);

@@ -61,7 +61,7 @@ class SchedulerLifecycleTest {
 
     assertThat(scheduler.state()).isEqualTo(SchedulerState.RUNNING);
     assertThat(scheduler.isRunning()).isTrue();
-    assertThat(log.names()).containsExactly("SCHEDULER_START");
+    assertThat(log.names()).containsExactly("STORE_ADDED", "SCHEDULER_START");
   }
 
   @Test
@@ -74,7 +74,7 @@ class SchedulerLifecycleTest {
     assertThat(scheduler.shutdown(true)).isTrue();
 
     assertThat(scheduler.state()).isEqualTo(SchedulerState.STOPPED);
-    assertThat(log.names()).containsExactly("SCHEDULER_START", "SCHEDULER_SHUTDOWN");
+    assertThat(log.names()).containsExactly("STORE_ADDED", "SCHEDULER_START", "SCHEDULER_SHUTDOWN");
   }
 
   @Test
@@ -99,7 +99,8 @@ class SchedulerLifecycleTest {
       s.start();
       s.start();
     }
-    assertThat(closing.names()).containsExactly("SCHEDULER_START", "SCHEDULER_SHUTDOWN");
+    assertThat(closing.names())
+        .containsExactly("STORE_ADDED", "SCHEDULER_START", "SCHEDULER_SHUTDOWN");
   }
 
   @Test
@@ -196,7 +197,7 @@ class SchedulerLifecycleTest {
     scheduler.resume();
 
     assertThat(log.names())
-        .containsExactly("SCHEDULER_START", "SCHEDULER_PAUSED", "SCHEDULER_RESUMED");
+        .containsExactly("STORE_ADDED", "SCHEDULER_START", "SCHEDULER_PAUSED", "SCHEDULER_RESUMED");
   }
 
   @Test

@@ -1,0 +1,53 @@
+package io.asyncz.testkit.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asyncz.event.Events;
+import io.asyncz.event.SchedulerEvent;
+import io.asyncz.scheduler.Scheduler;
+import io.asyncz.testkit.ManualScheduler;
+import io.asyncz.testkit.MutableClock;
+import io.asyncz.trigger.IntervalTrigger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DefaultsAndPreviewTest {
+  private static final Instant T = Instant.parse("2026-01-15T10:00:00Z");
+
+  @Test
+  void theDefaultExecutorAndStoreAreAnnouncedBeforeTheSchedulerStarts() {
+    List<String> names = new ArrayList<>();
+    try (Scheduler scheduler = Scheduler.builder().build()) {
+      scheduler.addListener(e -> names.add(describe(e)));
+      scheduler.start();
+      assertThat(names)
+          .containsExactly("EXECUTOR_ADDED default", "STORE_ADDED default", "SCHEDULER_START");
+    }
+  }
+
+  @Test
+  void aPendingTaskPreviewsTheRunTimesStartWillGiveIt() {
+    MutableClock clock = MutableClock.at(T);
+    ManualScheduler scheduler = ManualScheduler.on(clock);
+    scheduler
+        .task(() -> {})
+        .id("tick")
+        .trigger(IntervalTrigger.builder().minutes(5).startAt(T.plusSeconds(60)).build())
+        .add();
+    assertThat(scheduler.previewRunTimes("tick", 3))
+        .containsExactly(T.plusSeconds(60), T.plusSeconds(360), T.plusSeconds(660));
+    scheduler
+        .task(() -> {})
+        .id("off")
+        .trigger(IntervalTrigger.builder().minutes(5).startAt(T).build())
+        .paused()
+        .add();
+    assertThat(scheduler.previewRunTimes("off", 3)).isEmpty();
+  }
+
+  private static String describe(SchedulerEvent e) {
+    return Events.name(e.code()) + (e.alias() == null ? "" : " " + e.alias());
+  }
+}
