@@ -198,13 +198,11 @@ public final class Task {
     if (!coalesce) {
       return runTimes(zone, now);
     }
-    Instant last = null;
-    Instant next = nextRunTime;
-    while (next != null && !next.isAfter(now)) {
-      last = next;
-      next = trigger.nextFireTime(zone, next, now).orElse(null);
+    if (nextRunTime == null || nextRunTime.isAfter(now)) {
+      return List.of();
     }
-    return last == null ? List.of() : List.of(last);
+    Instant last = trigger.lastFireTimeUpTo(zone, nextRunTime, now).orElse(nextRunTime);
+    return List.of(last);
   }
 
   /** An immutable snapshot for listings. */

@@ -155,6 +155,25 @@ public final class IntervalTrigger implements Trigger {
   }
 
   @Override
+  public Optional<Instant> lastFireTimeUpTo(
+      ZoneId defaultZone, Instant previousFireTime, Instant now) {
+    if (jitter != null || previousFireTime == null) {
+      return Trigger.super.lastFireTimeUpTo(defaultZone, previousFireTime, now);
+    }
+    // previous + k * interval for the largest k >= 1 that is not after now (and not after end_at).
+    Instant limit = now;
+    if (endAt != null) {
+      Instant end = endAt.toInstant(ownZone != null ? ownZone : defaultZone);
+      limit = end.isBefore(limit) ? end : limit;
+    }
+    if (limit.isBefore(previousFireTime.plus(interval))) {
+      return Optional.empty();
+    }
+    long steps = Duration.between(previousFireTime, limit).dividedBy(interval);
+    return Optional.of(previousFireTime.plus(interval.multipliedBy(steps)));
+  }
+
+  @Override
   public TriggerState state() {
     Map<String, Object> fields = Options.fields();
     long totalSeconds = interval.getSeconds();

@@ -32,6 +32,25 @@ public interface Trigger {
   Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now);
 
   /**
+   * The last fire time at or before {@code now} when the next one after {@code previousFireTime} is
+   * due: what a coalescing task runs after a long sleep. The default walks {@link #nextFireTime}
+   * from {@code previousFireTime}; a trigger that can jump (an interval) overrides it, so that
+   * waking after a day does not step through every missed millisecond.
+   *
+   * @return empty when no fire time after {@code previousFireTime} is at or before {@code now}
+   */
+  default Optional<Instant> lastFireTimeUpTo(
+      ZoneId defaultZone, Instant previousFireTime, Instant now) {
+    Instant last = null;
+    Optional<Instant> next = nextFireTime(defaultZone, previousFireTime, now);
+    while (next.isPresent() && !next.get().isAfter(now)) {
+      last = next.get();
+      next = nextFireTime(defaultZone, last, now);
+    }
+    return Optional.ofNullable(last);
+  }
+
+  /**
    * Whether a run may be arbitrarily late by default: true for a date trigger created without a run
    * time ("run now"), whose run must not be dropped as missed.
    */

@@ -7,6 +7,7 @@ import static io.asyncz.trigger.TriggerTesting.utcTimes;
 import static io.asyncz.trigger.TriggerTesting.walk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.asyncz.InvalidInputException;
 import java.time.Clock;
@@ -133,6 +134,31 @@ class IntervalTriggerTest {
       assertThat(first(t, NOW).orElseThrow())
           .isBetween(utc("2026-01-15T10:18:00"), utc("2026-01-15T10:18:10"));
     }
+  }
+
+  @Test
+  void lastFireTimeUpToJumpsStraightToTheLastMissedRun() {
+    IntervalTrigger t =
+        IntervalTrigger.builder().interval(Duration.ofMillis(1)).startAt(NOW).build();
+    Instant dayLater = NOW.plus(Duration.ofDays(1)).plusNanos(500_000);
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(1),
+        () ->
+            assertThat(t.lastFireTimeUpTo(UTC, NOW, dayLater))
+                .contains(NOW.plus(Duration.ofDays(1))));
+    assertThat(t.lastFireTimeUpTo(UTC, NOW, NOW.plusNanos(999_999))).isEmpty();
+    IntervalTrigger bounded =
+        IntervalTrigger.builder()
+            .hours(1)
+            .startAt(NOW)
+            .endAt(NOW.plusSeconds(3 * 3600 + 5))
+            .build();
+    assertThat(bounded.lastFireTimeUpTo(UTC, NOW, NOW.plus(Duration.ofDays(2))))
+        .contains(NOW.plusSeconds(3 * 3600));
+    // The default walk gives the same answer.
+    CronTrigger hourly = CronTrigger.builder().minute(0).build();
+    assertThat(hourly.lastFireTimeUpTo(UTC, utc("2026-01-15T06:00:00"), NOW))
+        .contains(utc("2026-01-15T10:00:00"));
   }
 
   @Test

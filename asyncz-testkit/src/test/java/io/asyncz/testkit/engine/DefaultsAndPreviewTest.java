@@ -47,6 +47,28 @@ class DefaultsAndPreviewTest {
     assertThat(scheduler.previewRunTimes("off", 3)).isEmpty();
   }
 
+  @Test
+  void aCoalescingTaskWakingAfterADayRunsOnceWithoutWalkingEveryMissedRun() {
+    MutableClock clock = MutableClock.at(T);
+    ManualScheduler scheduler = ManualScheduler.on(clock);
+    List<SchedulerEvent> submitted = new ArrayList<>();
+    scheduler.addListener(submitted::add, Events.TASK_SUBMITTED);
+    scheduler.start();
+    scheduler
+        .task(() -> {})
+        .id("fast")
+        .trigger(
+            IntervalTrigger.builder().interval(java.time.Duration.ofMillis(1)).startAt(T).build())
+        .noGraceLimit()
+        .add();
+    clock.set(T.plus(java.time.Duration.ofDays(1)));
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(5), () -> scheduler.runDue());
+    assertThat(submitted).hasSize(1);
+    assertThat(scheduler.getTask("fast").orElseThrow().nextRunTime())
+        .contains(T.plus(java.time.Duration.ofDays(1)).plusMillis(1));
+  }
+
   private static String describe(SchedulerEvent e) {
     return Events.name(e.code()) + (e.alias() == null ? "" : " " + e.alias());
   }
