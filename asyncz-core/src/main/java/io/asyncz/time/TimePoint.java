@@ -245,7 +245,7 @@ public record TimePoint(LocalDateTime dateTime, ZoneId zone, ZoneOffset offset) 
     } else if (zone instanceof ZoneOffset offset) {
       name = offset.getId();
     } else {
-      name = DateTimeFormatter.ofPattern("zzz", Locale.ROOT).format(zoned);
+      name = DateTimeFormatter.ofPattern("zzz", Locale.ENGLISH).format(zoned);
     }
     return wall + " " + name;
   }
