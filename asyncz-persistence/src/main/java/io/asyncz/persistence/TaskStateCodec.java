@@ -18,6 +18,7 @@ import io.asyncz.trigger.Triggers;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -27,7 +28,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns a task into its stored form, a versioned JSON document in UTF-8, and back.
@@ -78,6 +82,10 @@ public final class TaskStateCodec {
           // Exact decimals, so that a grace time or a trigger's seconds survive to the nanosecond.
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .build();
+
+  /** An {@code "id": "..."} pair in the text of a document that does not parse. */
+  private static final Pattern ID_TEXT =
+      Pattern.compile("\"id\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
@@ -244,22 +252,21 @@ public final class TaskStateCodec {
    *
    * @return the id, or empty when the bytes are not a JSON object with a string id
    */
-  public static java.util.Optional<String> peekId(byte[] bytes) {
+  public static Optional<String> peekId(byte[] bytes) {
     try {
       JsonNode doc = MAPPER.readTree(bytes);
       return doc != null && doc.path("id").isTextual()
-          ? java.util.Optional.of(doc.get("id").asText())
-          : java.util.Optional.empty();
+          ? Optional.of(doc.get("id").asText())
+          : Optional.empty();
     } catch (IOException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 
   /** The id of a document too broken to parse, found by a plain text search, or null. */
   private static String peekIdLeniently(byte[] bytes) {
-    String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(text);
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    Matcher m = ID_TEXT.matcher(text);
     return m.find() ? m.group(1) : null;
   }
 

@@ -27,13 +27,13 @@ class SerializingStoreContractTest extends StoreContract {
 
   /** Records by id; every read decodes them anew. */
   static final class SerializingStore implements TaskStore {
-    private final TaskStateCodec codec = new TaskStateCodec();
-    private final Encryption encryption;
+    private final TaskRecords taskRecords;
     private final Map<String, byte[]> records = new TreeMap<>();
     private StoreContext context;
 
     SerializingStore(Encryption encryption) {
-      this.encryption = encryption;
+      this.taskRecords =
+          encryption == null ? TaskRecords.plain() : TaskRecords.encrypted(encryption);
     }
 
     @Override
@@ -42,13 +42,11 @@ class SerializingStoreContractTest extends StoreContract {
     }
 
     private byte[] write(Task task) {
-      byte[] plain = codec.encode(task);
-      return encryption == null ? plain : encryption.encrypt(task.id(), plain);
+      return taskRecords.write(task);
     }
 
     private Task read(String id, byte[] record) {
-      byte[] plain = encryption == null ? record : encryption.decrypt(id, record);
-      return codec.decode(plain, context);
+      return taskRecords.read(id, record, context);
     }
 
     private List<Task> sorted() {
