@@ -1,0 +1,7 @@
+/**
+ * What the persistent stores share: the versioned JSON document a task is stored as ({@link
+ * io.asyncz.persistence.TaskStateCodec}), encryption at rest ({@link
+ * io.asyncz.persistence.Encryption}) and the records a store could not read ({@link
+ * io.asyncz.persistence.QuarantinedRecord}), which are kept aside and never deleted.
+ */
+package io.asyncz.persistence;
