@@ -1,0 +1,360 @@
+package io.asyncz.persistence;
+
+import io.asyncz.ConflictIdException;
+import io.asyncz.InvalidInputException;
+import io.asyncz.TaskLookupException;
+import io.asyncz.store.MemoryStore;
+import io.asyncz.store.StoreContext;
+import io.asyncz.store.TaskStore;
+import io.asyncz.task.Task;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps each task in a file of its own in a directory (the seed's FileStore, alias {@code file}).
+ *
+ * <p>Writes are atomic: a record goes to a temporary file that is forced to disk and then renamed
+ * over the task's file, and the directory is forced after the rename, so a crash leaves either the
+ * old record or the new one, never a torn one. File names are the task id with every character
+ * outside {@code [a-z0-9._-]} written as {@code %XX} (its UTF-8 bytes), so any id is safe and ids
+ * that differ only in case stay apart on case-insensitive file systems.
+ *
+ * <p>A record that cannot be read (corrupt, encrypted with an unknown key, from a newer version) is
+ * never deleted: it is logged and left where it is, and the store skips it.
+ */
+public final class FileStore implements TaskStore {
+  /** The default file suffix. */
+  public static final String DEFAULT_SUFFIX = ".task";
+
+  private static final int MAX_FILE_NAME = 240;
+  private static final String TEMP_PREFIX = ".tmp-";
+
+  private final Path directory;
+  private final String suffix;
+  private final boolean cleanupDirectory;
+  private final TaskRecords records;
+  private volatile StoreContext context;
+  private volatile Logger logger = LoggerFactory.getLogger("asyncz.stores.default");
+
+  /** A store in {@code directory} with plain records and the default suffix. */
+  public FileStore(Path directory) {
+    this(directory, DEFAULT_SUFFIX, false, TaskRecords.plain());
+  }
+
+  /**
+   * A store in {@code directory}.
+   *
+   * @param suffix the file name suffix of task records, e.g. {@code .task}
+   * @param cleanupDirectory whether {@link #shutdown()} deletes the directory when it holds no task
+   *     records
+   * @param records how records are written: plain JSON or encrypted
+   */
+  public FileStore(Path directory, String suffix, boolean cleanupDirectory, TaskRecords records) {
+    this.directory = Objects.requireNonNull(directory, "directory");
+    if (suffix == null || suffix.isEmpty() || suffix.contains("/") || suffix.contains("\\")) {
+      throw new InvalidInputException(
+          "suffix", suffix, "is not a file name suffix; expected something like \".task\"");
+    }
+    this.suffix = suffix;
+    this.cleanupDirectory = cleanupDirectory;
+    this.records = Objects.requireNonNull(records, "records");
+  }
+
+  /** The directory the records are in. */
+  public Path directory() {
+    return directory;
+  }
+
+  @Override
+  public void start(StoreContext context, String alias) {
+    this.context = Objects.requireNonNull(context, "context");
+    this.logger = LoggerFactory.getLogger("asyncz.stores." + alias);
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the FileStore directory " + directory, e);
+    }
+  }
+
+  @Override
+  public synchronized void shutdown() {
+    if (!cleanupDirectory) {
+      return;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+      if (files.iterator().hasNext()) {
+        logger.warn("Not removing {}: it still holds files", directory);
+        return;
+      }
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      Files.deleteIfExists(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public synchronized Optional<Task> lookupTask(String id) {
+    Path file = fileOf(id);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Optional.ofNullable(decode(id, file, bytes));
+  }
+
+  @Override
+  public synchronized List<Task> dueTasks(Instant now) {
+    List<Task> due = new ArrayList<>();
+    for (Task task : allTasks()) {
+      Instant next = task.nextRunTime().orElse(null);
+      if (next == null || next.isAfter(now)) {
+        break;
+      }
+      due.add(task);
+    }
+    return due;
+  }
+
+  @Override
+  public synchronized Optional<Instant> nextRunTime() {
+    List<Task> all = allTasks();
+    return all.isEmpty() ? Optional.empty() : all.get(0).nextRunTime();
+  }
+
+  @Override
+  public synchronized List<Task> allTasks() {
+    List<Task> all = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + suffix)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        if (name.startsWith(TEMP_PREFIX)) {
+          continue;
+        }
+        String id = idOf(name.substring(0, name.length() - suffix.length()));
+        if (id == null) {
+          continue; // not a name this store writes
+        }
+        byte[] bytes;
+        try {
+          bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException gone) {
+          continue; // deleted meanwhile
+        }
+        Task task = decode(id, file, bytes);
+        if (task != null) {
+          all.add(task);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    all.sort(MemoryStore.ORDER);
+    return all;
+  }
+
+  @Override
+  public synchronized void addTask(Task task) {
+    Path file = fileOf(task.id());
+    if (Files.exists(file)) {
+      throw new ConflictIdException(task.id());
+    }
+    write(file, records.write(task), false, task.id());
+  }
+
+  @Override
+  public synchronized void updateTask(Task task) {
+    Path file = fileOf(task.id());
+    if (!Files.exists(file)) {
+      throw new TaskLookupException(task.id());
+    }
+    write(file, records.write(task), true, task.id());
+  }
+
+  @Override
+  public synchronized void deleteTask(String id) {
+    try {
+      Files.delete(fileOf(id));
+      forceDirectory();
+    } catch (NoSuchFileException e) {
+      throw new TaskLookupException(id);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public synchronized void removeAllTasks() {
+    for (Task task : allTasks()) {
+      try {
+        Files.deleteIfExists(fileOf(task.id()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    forceDirectory();
+  }
+
+  @Override
+  public String toString() {
+    return "FileStore[" + directory + "]";
+  }
+
+  // ------------------------------------------------------------------ records
+
+  private Task decode(String id, Path file, byte[] bytes) {
+    try {
+      return records.read(id, bytes, context);
+    } catch (CorruptTaskRecordException e) {
+      // Never delete what a user stored: the record stays on disk for an operator to look at.
+      logger.error("Skipping unreadable task record {} ({}): {}", file, e.reason(), e.getMessage());
+      return null;
+    }
+  }
+
+  private void write(Path file, byte[] bytes, boolean replace, String id) {
+    Path temp =
+        directory.resolve(
+            TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + suffix);
+    try {
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      if (replace) {
+        moveAtomically(temp, file, true);
+      } else {
+        // Rename would replace a file created meanwhile by another process; a link does not.
+        try {
+          Files.createLink(file, temp);
+        } catch (FileAlreadyExistsException e) {
+          throw new ConflictIdException(id);
+        } catch (UnsupportedOperationException e) {
+          moveAtomically(temp, file, false);
+        }
+      }
+      forceDirectory();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write task record " + file, e);
+    } finally {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException e) {
+        logger.warn("Cannot remove temporary file {}", temp, e);
+      }
+    }
+  }
+
+  private static void moveAtomically(Path from, Path to, boolean replace) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      if (replace) {
+        Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        Files.move(from, to);
+      }
+    }
+  }
+
+  private void forceDirectory() {
+    // Makes the rename durable; not every platform can open a directory, which is then skipped.
+    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // best effort
+    }
+  }
+
+  // ------------------------------------------------------------------ file names
+
+  private Path fileOf(String id) {
+    String name = encode(id);
+    if (name.length() + suffix.length() > MAX_FILE_NAME) {
+      throw new InvalidInputException(
+          "task id",
+          id.length() > 60 ? id.substring(0, 60) + "..." : id,
+          "is too long for a FileStore file name (encoded it takes "
+              + name.length()
+              + " characters; at most "
+              + (MAX_FILE_NAME - suffix.length())
+              + ")");
+    }
+    return directory.resolve(name + suffix);
+  }
+
+  /** Keeps [a-z0-9._-]; writes every other UTF-8 byte as %XX (so also A-Z, '/', '%'). */
+  static String encode(String id) {
+    if (id.isEmpty()) {
+      throw new InvalidInputException("task id", id, "is empty");
+    }
+    StringBuilder sb = new StringBuilder(id.length());
+    for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xFF;
+      boolean plain =
+          (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+      if (plain) {
+        sb.append((char) c);
+      } else {
+        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)));
+        sb.append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The id a file name stands for, or null when it is not one this store writes. */
+  static String idOf(String name) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= name.length()) {
+          return null;
+        }
+        int hi = Character.digit(name.charAt(i + 1), 16);
+        int lo = Character.digit(name.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          return null;
+        }
+        bytes.write(hi << 4 | lo);
+        i += 2;
+      } else {
+        bytes.write(c);
+      }
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+}

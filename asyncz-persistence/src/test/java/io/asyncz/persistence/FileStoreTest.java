@@ -1,0 +1,168 @@
+package io.asyncz.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.asyncz.InvalidInputException;
+import io.asyncz.store.TaskStore;
+import io.asyncz.store.TaskStores;
+import io.asyncz.task.Task;
+import io.asyncz.testkit.MutableClock;
+import io.asyncz.testkit.StoreContract;
+import io.asyncz.testkit.TestStoreContext;
+import io.asyncz.trigger.CronTrigger;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FileStoreTest {
+  private static final Instant T0 = Instant.parse("2026-01-15T10:00:00Z");
+
+  @TempDir Path directory;
+
+  private final TestStoreContext context =
+      new TestStoreContext(MutableClock.at(T0, ZoneOffset.UTC), StoreContract.registry());
+
+  private FileStore started(FileStore store) {
+    store.start(context, "files");
+    return store;
+  }
+
+  private static Task task(String id, Instant next) {
+    return Task.builder(id)
+        .function((args, kwargs) -> null, "nothing")
+        .trigger(CronTrigger.fromCrontab("*/5 * * * *"))
+        .storeAlias("files")
+        .nextRunTime(next)
+        .build();
+  }
+
+  private static Task resolvableTask(String id, Instant next) {
+    return Task.builder(id)
+        .function(StoreContract.registry().resolve(firstReference()), firstReference())
+        .trigger(CronTrigger.fromCrontab("*/5 * * * *"))
+        .storeAlias("files")
+        .nextRunTime(next)
+        .build();
+  }
+
+  private static String firstReference() {
+    return StoreContract.registry().registered().keySet().iterator().next();
+  }
+
+  @Test
+  void tasksSurviveANewStoreOnTheSameDirectory() {
+    FileStore first = started(new FileStore(directory));
+    Task t = resolvableTask("report", T0.plusSeconds(60));
+    first.addTask(t);
+    first.shutdown();
+
+    FileStore second = started(new FileStore(directory));
+    assertThat(second.lookupTask("report")).contains(t);
+    assertThat(second.nextRunTime()).contains(T0.plusSeconds(60));
+  }
+
+  @Test
+  void writesLeaveNoTemporaryFilesAndOneFilePerTask() throws IOException {
+    FileStore store = started(new FileStore(directory));
+    store.addTask(resolvableTask("a/b", T0));
+    store.updateTask(resolvableTask("a/b", T0.plusSeconds(5)));
+    try (Stream<Path> files = Files.list(directory)) {
+      assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("a%2Fb.task");
+    }
+  }
+
+  @Test
+  void anUnreadableRecordIsKeptAndSkippedNotDeleted() throws IOException {
+    FileStore store = started(new FileStore(directory));
+    store.addTask(resolvableTask("good", T0));
+    Path corrupt = directory.resolve("bad.task");
+    Files.write(corrupt, "{not json".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(store.allTasks()).extracting(Task::id).containsExactly("good");
+    assertThat(store.lookupTask("bad")).isEmpty();
+    store.removeAllTasks();
+    assertThat(corrupt).exists().hasContent("{not json");
+  }
+
+  @Test
+  void encryptedRecordsHoldNoPlainJsonAndNeedTheKey() throws IOException {
+    FileStore sealed =
+        started(
+            new FileStore(
+                directory, ".task", false, TaskRecords.encrypted(Encryption.withKey("secret-1"))));
+    sealed.addTask(resolvableTask("pay", T0));
+    byte[] bytes = Files.readAllBytes(directory.resolve("pay.task"));
+    assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).doesNotContain("asyncz.task");
+    assertThat(sealed.lookupTask("pay")).isPresent();
+
+    FileStore wrongKey =
+        started(
+            new FileStore(
+                directory, ".task", false, TaskRecords.encrypted(Encryption.withKey("other"))));
+    assertThat(wrongKey.allTasks()).isEmpty(); // skipped, not deleted
+    assertThat(directory.resolve("pay.task")).exists();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a b", "../etc/passwd", "..", ".", "A", "a", "C:\\x", "ä€😀", "100%"})
+  void fileNamesStandForTheirIdsAndStayInsideTheDirectory(String id) {
+    String name = FileStore.encode(id);
+    assertThat(name).matches("[a-z0-9._%A-F-]+").doesNotContain("/").doesNotContain("\\");
+    assertThat(FileStore.idOf(name)).isEqualTo(id);
+    assertThat(directory.resolve(name + ".task").getParent()).isEqualTo(directory);
+  }
+
+  @Test
+  void anIdTooLongForAFileNameIsRefusedWithItsLength() {
+    FileStore store = started(new FileStore(directory));
+    assertThatThrownBy(() -> store.addTask(task("€".repeat(100), T0)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("too long for a FileStore file name")
+        .hasMessageContaining("900 characters");
+  }
+
+  @Test
+  void theFileAliasCreatesAStoreFromOptions() {
+    TaskStore store =
+        TaskStores.create("file", Map.of("directory", directory.toString(), "suffix", ".job"));
+    assertThat(store).isInstanceOf(FileStore.class);
+    assertThat(((FileStore) store).directory()).isEqualTo(directory);
+    assertThatThrownBy(() -> TaskStores.create("file", Map.of()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("directory");
+  }
+
+  @Test
+  void cleanupRemovesAnEmptyDirectoryOnly() {
+    Path sub = directory.resolve("tasks");
+    FileStore store = started(new FileStore(sub, ".task", true, TaskRecords.plain()));
+    store.addTask(resolvableTask("keep", T0));
+    store.shutdown();
+    assertThat(sub).exists();
+    FileStore again = started(new FileStore(sub, ".task", true, TaskRecords.plain()));
+    again.removeAllTasks();
+    again.shutdown();
+    assertThat(sub).doesNotExist();
+  }
+
+  @Test
+  void listsInScheduleOrder() {
+    FileStore store = started(new FileStore(directory));
+    for (String id : List.of("c", "a", "b")) {
+      store.addTask(resolvableTask(id, id.equals("c") ? T0 : T0.plusSeconds(9)));
+    }
+    assertThat(store.allTasks()).extracting(Task::id).containsExactly("c", "a", "b");
+    assertThat(store.dueTasks(T0)).extracting(Task::id).containsExactly("c");
+  }
+}
