@@ -3,6 +3,7 @@ package io.asyncz.scheduler;
 import io.asyncz.ConflictIdException;
 import io.asyncz.InvalidInputException;
 import io.asyncz.MaxInstancesException;
+import io.asyncz.PluginOptions;
 import io.asyncz.SchedulerAlreadyRunningException;
 import io.asyncz.SchedulerNotRunningException;
 import io.asyncz.TaskLookupException;
@@ -921,9 +922,10 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
         case "trigger" -> b.trigger(toTrigger(v));
         case "executor" -> b.executor(v == null ? null : v.toString());
         case "mistrigger_grace_time" ->
-            b.mistriggerGraceTime(SchedulerSettings.seconds("mistrigger_grace_time", v));
-        case "coalesce" -> b.coalesce(SchedulerSettings.bool("coalesce", v));
-        case "max_instances" -> b.maxInstances(SchedulerSettings.integer("max_instances", v));
+            b.mistriggerGraceTime(
+                v == null ? null : PluginOptions.secondsValue("mistrigger_grace_time", v));
+        case "coalesce" -> b.coalesce(PluginOptions.booleanValue("coalesce", v));
+        case "max_instances" -> b.maxInstances(PluginOptions.integerValue("max_instances", v));
         case "next_run_time" ->
             b.nextRunTime(
                 v == null ? null : TimePoint.from(v, null, "next_run_time").toInstant(timezone));

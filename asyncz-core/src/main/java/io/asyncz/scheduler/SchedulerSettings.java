@@ -6,7 +6,6 @@ import io.asyncz.store.TaskStore;
 import io.asyncz.task.TaskDefaults;
 import io.asyncz.task.TaskRegistry;
 import io.asyncz.time.Zones;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -150,49 +149,5 @@ public record SchedulerSettings(
     public ExecutorServiceScheduler buildOn(ScheduledExecutorService loop) {
       return new ExecutorServiceScheduler(settings(), loop);
     }
-  }
-
-  // Value readers shared by task updates and configuration.
-
-  static Duration seconds(String key, Object value) {
-    if (value == null) {
-      return null;
-    }
-    if (value instanceof Duration d) {
-      return d;
-    }
-    try {
-      BigDecimal secs =
-          value instanceof Number n
-              ? new BigDecimal(n.toString())
-              : new BigDecimal(value.toString().strip());
-      return Duration.ofNanos(secs.movePointRight(9).longValueExact());
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw new InvalidInputException(key, value, "is not a number of seconds or a Duration");
-    }
-  }
-
-  static boolean bool(String key, Object value) {
-    if (value instanceof Boolean b) {
-      return b;
-    }
-    if (value instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
-      return Boolean.parseBoolean(s);
-    }
-    throw new InvalidInputException(key, value, "is not a boolean; expected true or false");
-  }
-
-  static int integer(String key, Object value) {
-    try {
-      if (value instanceof Number n) {
-        return new BigDecimal(n.toString()).intValueExact();
-      }
-      if (value instanceof String s) {
-        return Integer.parseInt(s.strip());
-      }
-    } catch (ArithmeticException | NumberFormatException e) {
-      // reported below
-    }
-    throw new InvalidInputException(key, value, "is not a whole number");
   }
 }

@@ -1,12 +1,12 @@
 package io.asyncz.trigger;
 
 import io.asyncz.InvalidInputException;
+import io.asyncz.PluginOptions;
 import io.asyncz.time.TimePoint;
 import io.asyncz.time.Zones;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,30 +89,7 @@ final class Options {
   }
 
   static Duration durationOf(String key, Object value) {
-    if (value == null) {
-      return null;
-    }
-    if (value instanceof Duration d) {
-      return d;
-    }
-    if (value instanceof String s
-        && (s.startsWith("P") || s.startsWith("p") || s.startsWith("-P"))) {
-      try {
-        return Duration.parse(s);
-      } catch (DateTimeParseException e) {
-        throw new InvalidInputException(key, value, "is not an ISO-8601 duration like \"PT30S\"");
-      }
-    }
-    try {
-      BigDecimal secs = decimal(value);
-      BigDecimal nanos = secs.movePointRight(9);
-      return Duration.ofNanos(nanos.longValueExact());
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw new InvalidInputException(
-          key,
-          value,
-          "is not a number of seconds, a Duration or an ISO-8601 duration like \"PT30S\"");
-    }
+    return value == null ? null : PluginOptions.secondsValue(key, value);
   }
 
   private static BigDecimal decimal(Object value) {
