@@ -1,5 +1,6 @@
 package io.asyncz.redis;
 
+import io.asyncz.InvalidInputException;
 import io.asyncz.PluginOptions;
 import io.asyncz.persistence.TaskRecords;
 import io.asyncz.store.StoreFactory;
@@ -32,13 +33,36 @@ public final class RedisStoreFactory implements StoreFactory {
 
   @Override
   public TaskStore create(String alias, PluginOptions options) {
+    String host = options.string("host", "localhost");
+    if (host == null || host.isBlank()) {
+      throw new InvalidInputException(
+          options.key("host"), host, "is empty; expected a host name or address");
+    }
+    int port = options.integer("port", 6379);
+    if (port < 1 || port > 65535) {
+      throw new InvalidInputException(
+          options.key("port"), port, "is not a port; expected 1 to 65535");
+    }
+    int database = options.integer("database", 0);
+    if (database < 0) {
+      throw new InvalidInputException(
+          options.key("database"), database, "is negative; expected 0 or more");
+    }
+    String tasksKey = options.string("tasks_key", RedisStore.DEFAULT_TASKS_KEY);
+    String runTimesKey = options.string("run_times_key", RedisStore.DEFAULT_RUN_TIMES_KEY);
+    if (tasksKey.equals(runTimesKey)) {
+      throw new InvalidInputException(
+          options.key("run_times_key"),
+          runTimesKey,
+          "is the same key as " + options.key("tasks_key") + "; expected two distinct keys");
+    }
     return RedisStore.connect(
-        options.string("host", "localhost"),
-        options.integer("port", 6379),
-        options.integer("database", 0),
+        host,
+        port,
+        database,
         options.string("password", null),
-        options.string("tasks_key", RedisStore.DEFAULT_TASKS_KEY),
-        options.string("run_times_key", RedisStore.DEFAULT_RUN_TIMES_KEY),
+        tasksKey,
+        runTimesKey,
         TaskRecords.fromEnvironment(List.of()));
   }
 }
