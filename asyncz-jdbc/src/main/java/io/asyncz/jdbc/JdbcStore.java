@@ -1,0 +1,478 @@
+package io.asyncz.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.asyncz.ConflictIdException;
+import io.asyncz.InvalidInputException;
+import io.asyncz.TaskLookupException;
+import io.asyncz.persistence.CorruptTaskRecordException;
+import io.asyncz.persistence.TaskRecords;
+import io.asyncz.store.MemoryStore;
+import io.asyncz.store.StoreContext;
+import io.asyncz.store.TaskStore;
+import io.asyncz.task.Task;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps tasks in one SQL table (the seed's SQLAlchemyStore, aliases {@code jdbc} and {@code
+ * sqlalchemy}): {@code (id VARCHAR(191) PRIMARY KEY, next_run_time BIGINT, state BLOB)}, with an
+ * index on {@code next_run_time}. The run time is kept as microseconds since the epoch ({@code
+ * NULL} for a paused task); the state is the task record written by {@link TaskRecords} (versioned
+ * JSON, encrypted when a key is set). The table and its index are created on {@link #start} when
+ * missing. Every statement is parameterized; the table name, the only text put into SQL, must be a
+ * plain SQL identifier.
+ *
+ * <p>Rows are ordered in Java after they are read (by next run time, then by id in {@link
+ * String#compareTo} order), so the order does not depend on the database's collation.
+ *
+ * <p>A row whose state cannot be read (corrupt, encrypted with an unknown key, from a newer
+ * version) is never deleted: it is logged and skipped, and stays in the table for an operator to
+ * look at.
+ */
+public final class JdbcStore implements TaskStore {
+  /** The default table name, as in the seed. */
+  public static final String DEFAULT_TABLE = "asyncz_store";
+
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
+  private static final int MAX_ID_LENGTH = 191;
+
+  private final String url;
+  private final String username;
+  private final String password;
+  private final String table;
+  private final TaskRecords records;
+  private volatile DataSource dataSource;
+  private volatile HikariDataSource ownPool;
+  private volatile StoreContext context;
+  private volatile Logger logger = LoggerFactory.getLogger("asyncz.stores.default");
+
+  /**
+   * A store on a data source the caller owns (the store never closes it).
+   *
+   * @param table the table name, a plain SQL identifier
+   * @param records how records are written: plain JSON or encrypted
+   */
+  public JdbcStore(DataSource dataSource, String table, TaskRecords records) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.url = null;
+    this.username = null;
+    this.password = null;
+    this.table = checkTable(table);
+    this.records = Objects.requireNonNull(records, "records");
+  }
+
+  /**
+   * A store on a JDBC URL; the store opens a HikariCP pool on {@link #start} and closes it on
+   * {@link #shutdown}.
+   *
+   * @param username the user, or null when the URL or driver needs none
+   * @param password the password, or null
+   * @param table the table name, a plain SQL identifier
+   * @param records how records are written: plain JSON or encrypted
+   */
+  public JdbcStore(
+      String url, String username, String password, String table, TaskRecords records) {
+    if (url == null || !url.startsWith("jdbc:")) {
+      throw new InvalidInputException(
+          "url", url, "is not a JDBC URL; expected something like jdbc:postgresql://host/db");
+    }
+    this.url = url;
+    this.username = username;
+    this.password = password;
+    this.table = checkTable(table);
+    this.records = Objects.requireNonNull(records, "records");
+  }
+
+  /** The table name. */
+  public String table() {
+    return table;
+  }
+
+  static String checkTable(String table) {
+    if (table == null || !IDENTIFIER.matcher(table).matches()) {
+      throw new InvalidInputException(
+          "table",
+          table,
+          "is not a plain SQL identifier; expected a letter or '_' followed by up to 47 letters,"
+              + " digits or '_'");
+    }
+    return table;
+  }
+
+  // ------------------------------------------------------------------ life cycle
+
+  @Override
+  public synchronized void start(StoreContext context, String alias) {
+    this.context = Objects.requireNonNull(context, "context");
+    this.logger = LoggerFactory.getLogger("asyncz.stores." + alias);
+    if (url != null && ownPool == null) {
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(url);
+      if (username != null) {
+        config.setUsername(username);
+      }
+      if (password != null) {
+        config.setPassword(password);
+      }
+      config.setMaximumPoolSize(4);
+      config.setPoolName("asyncz-" + alias);
+      ownPool = new HikariDataSource(config);
+      dataSource = ownPool;
+    }
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+      String idType = "VARCHAR(" + MAX_ID_LENGTH + ")";
+      String blob = "BLOB";
+      if (product.contains("postgres")) {
+        blob = "BYTEA";
+      } else if (product.contains("mysql") || product.contains("mariadb")) {
+        idType += " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
+        blob = "LONGBLOB";
+      }
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + table
+              + " (id "
+              + idType
+              + " NOT NULL PRIMARY KEY, next_run_time BIGINT, state "
+              + blob
+              + " NOT NULL)");
+      s.execute(
+          "CREATE INDEX IF NOT EXISTS ix_"
+              + table
+              + "_next_run_time ON "
+              + table
+              + " (next_run_time)");
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Cannot create the table " + table, e);
+    }
+  }
+
+  @Override
+  public synchronized void shutdown() {
+    HikariDataSource pool = ownPool;
+    if (pool != null) {
+      ownPool = null;
+      dataSource = null;
+      pool.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  @Override
+  public synchronized Optional<Task> lookupTask(String id) {
+    Objects.requireNonNull(id, "id");
+    try (Connection c = connection();
+        PreparedStatement ps = c.prepareStatement("SELECT state FROM " + table + " WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.ofNullable(decode(id, rs.getBytes(1)));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Cannot look up task " + id, e);
+    }
+  }
+
+  @Override
+  public synchronized List<Task> dueTasks(Instant now) {
+    return earliest(now, Integer.MAX_VALUE);
+  }
+
+  @Override
+  public synchronized List<Task> dueTasks(Instant now, int limit) {
+    if (limit < 0) {
+      throw new InvalidInputException("limit", limit, "is negative; expected 0 or more");
+    }
+    return limit == 0 ? List.of() : earliest(now, limit);
+  }
+
+  @Override
+  public synchronized Optional<Instant> nextRunTime() {
+    List<Task> first = earliest(null, 1);
+    return first.isEmpty() ? Optional.empty() : first.get(0).nextRunTime();
+  }
+
+  @Override
+  public synchronized List<Task> allTasks() {
+    List<Task> all = new ArrayList<>();
+    try (Connection c = connection();
+        PreparedStatement ps = c.prepareStatement("SELECT id, state FROM " + table);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        Task task = decode(rs.getString(1), rs.getBytes(2));
+        if (task != null) {
+          all.add(task);
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Cannot read the tasks of " + table, e);
+    }
+    all.sort(MemoryStore.ORDER);
+    return all;
+  }
+
+  /**
+   * The earliest readable scheduled tasks at or before {@code now} (null: any time), at most {@code
+   * limit}, in store order. Reads rows by next run time in growing batches until the tasks beyond
+   * the limit can no longer tie with the ones taken.
+   */
+  private List<Task> earliest(Instant now, int limit) {
+    String sql =
+        "SELECT id, next_run_time, state FROM "
+            + table
+            + " WHERE next_run_time IS NOT NULL"
+            + (now == null ? "" : " AND next_run_time <= ?")
+            + " ORDER BY next_run_time LIMIT ?";
+    int batch = limit == Integer.MAX_VALUE ? Integer.MAX_VALUE : Math.max(16, limit + 8);
+    while (true) {
+      List<Task> tasks = new ArrayList<>();
+      List<Long> times = new ArrayList<>();
+      int rows = 0;
+      long lastMicros = Long.MIN_VALUE;
+      try (Connection c = connection();
+          PreparedStatement ps = c.prepareStatement(sql)) {
+        int i = 1;
+        if (now != null) {
+          ps.setLong(i++, micros(now));
+        }
+        ps.setInt(i, batch);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows++;
+            long micros = rs.getLong(2);
+            lastMicros = micros;
+            Task task = decode(rs.getString(1), rs.getBytes(3));
+            if (task == null) {
+              continue;
+            }
+            Instant next = task.nextRunTime().orElse(null);
+            if (next == null || (now != null && next.isAfter(now))) {
+              continue;
+            }
+            tasks.add(task);
+            times.add(micros);
+          }
+        }
+      } catch (SQLException e) {
+        throw new StoreException("Cannot read the due tasks of " + table, e);
+      }
+      boolean allRead = rows < batch;
+      if (!allRead && tasks.size() >= limit) {
+        // Rows not read have a run time at or after lastMicros; the tasks taken are safe when the
+        // limit-th one (in store order) is strictly earlier than that.
+        List<Integer> order = new ArrayList<>();
+        for (int k = 0; k < tasks.size(); k++) {
+          order.add(k);
+        }
+        order.sort((a, b) -> MemoryStore.ORDER.compare(tasks.get(a), tasks.get(b)));
+        long cutoff = times.get(order.get(limit - 1));
+        allRead = cutoff < lastMicros;
+      }
+      if (allRead) {
+        tasks.sort(MemoryStore.ORDER);
+        return tasks.size() <= limit ? tasks : new ArrayList<>(tasks.subList(0, limit));
+      }
+      batch = batch > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : batch * 2;
+    }
+  }
+
+  // ------------------------------------------------------------------ changes
+
+  @Override
+  public synchronized void addTask(Task task) {
+    checkId(task.id());
+    byte[] state = records.write(task);
+    try (Connection c = connection()) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO " + table + " (id, next_run_time, state) VALUES (?, ?, ?)")) {
+        ps.setString(1, task.id());
+        setMicros(ps, 2, task.nextRunTime().orElse(null));
+        ps.setBytes(3, state);
+        ps.executeUpdate();
+        commit(c);
+      } catch (SQLException e) {
+        rollback(c);
+        if (exists(c, task.id())) {
+          throw new ConflictIdException(task.id());
+        }
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Cannot add task " + task.id(), e);
+    }
+  }
+
+  @Override
+  public synchronized void updateTask(Task task) {
+    byte[] state = records.write(task);
+    try (Connection c = connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE " + table + " SET next_run_time = ?, state = ? WHERE id = ?")) {
+      setMicros(ps, 1, task.nextRunTime().orElse(null));
+      ps.setBytes(2, state);
+      ps.setString(3, task.id());
+      int changed = ps.executeUpdate();
+      commit(c);
+      if (changed == 0) {
+        throw new TaskLookupException(task.id());
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Cannot update task " + task.id(), e);
+    }
+  }
+
+  @Override
+  public synchronized void deleteTask(String id) {
+    Objects.requireNonNull(id, "id");
+    try (Connection c = connection();
+        PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+      ps.setString(1, id);
+      int changed = ps.executeUpdate();
+      commit(c);
+      if (changed == 0) {
+        throw new TaskLookupException(id);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Cannot delete task " + id, e);
+    }
+  }
+
+  /** Deletes every readable task; unreadable rows are kept, as everywhere in this store. */
+  @Override
+  public synchronized void removeAllTasks() {
+    List<Task> all = allTasks();
+    try (Connection c = connection();
+        PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+      for (Task task : all) {
+        ps.setString(1, task.id());
+        ps.addBatch();
+      }
+      if (!all.isEmpty()) {
+        ps.executeBatch();
+      }
+      commit(c);
+    } catch (SQLException e) {
+      throw new StoreException("Cannot remove the tasks of " + table, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcStore[" + (url != null ? url : "DataSource") + ", table " + table + "]";
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private Connection connection() throws SQLException {
+    DataSource ds = dataSource;
+    if (ds == null) {
+      throw new IllegalStateException(this + " is not started");
+    }
+    return ds.getConnection();
+  }
+
+  private static void commit(Connection c) throws SQLException {
+    if (!c.getAutoCommit()) {
+      c.commit();
+    }
+  }
+
+  private static void rollback(Connection c) {
+    try {
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+    } catch (SQLException ignored) {
+      // the connection is closed next
+    }
+  }
+
+  private boolean exists(Connection c, String id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static void checkId(String id) {
+    if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+      throw new InvalidInputException(
+          "task id",
+          id.length() > 60 ? id.substring(0, 60) + "..." : id,
+          "does not fit the id column; expected 1 to " + MAX_ID_LENGTH + " characters");
+    }
+  }
+
+  private static void setMicros(PreparedStatement ps, int index, Instant time) throws SQLException {
+    if (time == null) {
+      ps.setNull(index, Types.BIGINT);
+    } else {
+      ps.setLong(index, micros(time));
+    }
+  }
+
+  /** Microseconds since the epoch, rounded down; clamped for instants beyond a long's range. */
+  static long micros(Instant time) {
+    try {
+      return Math.floorDiv(ChronoUnit.NANOS.between(Instant.EPOCH, time), 1000L);
+    } catch (ArithmeticException tooFar) {
+      try {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, time);
+      } catch (ArithmeticException stillTooFar) {
+        return time.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+      }
+    }
+  }
+
+  private Task decode(String id, byte[] bytes) {
+    try {
+      return records.read(id, bytes, context);
+    } catch (CorruptTaskRecordException e) {
+      // Never delete what a user stored: the row stays for an operator to look at.
+      logger.error(
+          "Skipping unreadable task record {} in table {} ({}): {}",
+          id,
+          table,
+          e.reason(),
+          e.getMessage());
+      return null;
+    }
+  }
+
+  /** A database error, with the statement's purpose in the message. */
+  public static final class StoreException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StoreException(String message, SQLException cause) {
+      super(message + ": " + cause.getMessage(), cause);
+    }
+  }
+}
