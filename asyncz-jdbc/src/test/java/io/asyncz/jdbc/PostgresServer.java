@@ -118,7 +118,12 @@ final class PostgresServer implements AutoCloseable {
         return;
       } catch (SQLException e) {
         last = e;
-        Thread.sleep(100);
+        // Not accepting connections yet: wait on the server process (it exiting is the event that
+        // ends the wait early), then try again.
+        if (process.waitFor(100, TimeUnit.MILLISECONDS)) {
+          throw new IllegalStateException(
+              "PostgreSQL exited: " + Files.readString(home.resolve("postgres.log")), e);
+        }
       }
     }
     close();
