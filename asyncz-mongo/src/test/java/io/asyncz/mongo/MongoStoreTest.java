@@ -3,6 +3,7 @@ package io.asyncz.mongo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.MongoException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
@@ -18,6 +19,8 @@ import io.asyncz.testkit.MutableClock;
 import io.asyncz.testkit.StoreContract;
 import io.asyncz.testkit.TestStoreContext;
 import io.asyncz.trigger.CronTrigger;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -176,6 +179,11 @@ class MongoStoreTest {
     tasks()
         .insertOne(
             new Document("_id", "text").append("next_run_time", early).append("state", "oops"));
+    tasks()
+        .insertOne(
+            new Document("_id", 42)
+                .append("next_run_time", early)
+                .append("state", tasks().find(Filters.eq("_id", "good")).first().get("state")));
 
     assertThat(store.allTasks()).extracting(Task::id).containsExactly("good");
     assertThat(store.lookupTask("bad")).isEmpty();
@@ -185,7 +193,8 @@ class MongoStoreTest {
     store.removeAllTasks();
     assertThat(tasks().find(Filters.eq("_id", "bad")).first().get("state"))
         .isEqualTo(binary("{not json"));
-    assertThat(tasks().countDocuments()).isEqualTo(2);
+    assertThat(tasks().countDocuments()).isEqualTo(3);
+    assertThat(tasks().countDocuments(Filters.eq("_id", 42))).isEqualTo(1);
     assertThatThrownBy(() -> store.addTask(task("bad", T0)))
         .isInstanceOf(ConflictIdException.class);
   }
@@ -320,6 +329,20 @@ class MongoStoreTest {
     assertThat(((MongoStore) store).collection()).isEqualTo("jobs");
     assertThat(client.getDatabase("cfg").getCollection("jobs").countDocuments()).isEqualTo(1);
     assertThat(store.lookupTask("x")).isPresent();
+  }
+
+  @Test
+  void anUnreachableServerShowsAtStartNotWhenTheStoreIsMade() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    TaskStore store =
+        TaskStores.create(
+            "mongo",
+            Map.of("uri", "mongodb://127.0.0.1:" + port + "/?serverSelectionTimeoutMS=300"));
+    opened.add(store);
+    assertThatThrownBy(() -> store.start(context, "mongo")).isInstanceOf(MongoException.class);
   }
 
   @Test
