@@ -1,0 +1,5 @@
+/**
+ * The MongoDB task store ({@link io.asyncz.mongo.MongoStore}, aliases {@code mongo}, {@code
+ * mongodb}).
+ */
+package io.asyncz.mongo;

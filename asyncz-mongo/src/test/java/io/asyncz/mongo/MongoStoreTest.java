@@ -1,0 +1,373 @@
+package io.asyncz.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import io.asyncz.ConflictIdException;
+import io.asyncz.InvalidInputException;
+import io.asyncz.TaskLookupException;
+import io.asyncz.persistence.Encryption;
+import io.asyncz.persistence.TaskRecords;
+import io.asyncz.store.TaskStore;
+import io.asyncz.store.TaskStores;
+import io.asyncz.task.Task;
+import io.asyncz.testkit.MutableClock;
+import io.asyncz.testkit.StoreContract;
+import io.asyncz.testkit.TestStoreContext;
+import io.asyncz.trigger.CronTrigger;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.bson.Document;
+import org.bson.types.Binary;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** MongoStore through the official driver against the mongo-java-server stand-in. */
+class MongoStoreTest {
+  private static final Instant T0 = Instant.parse("2026-01-15T10:00:00Z");
+
+  private static StandInMongo server;
+  private static MongoClient client;
+
+  private final TestStoreContext context =
+      new TestStoreContext(MutableClock.at(T0, ZoneOffset.UTC), StoreContract.registry());
+  private final List<TaskStore> opened = new ArrayList<>();
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = StandInMongo.start();
+    client = server.client();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    try {
+      if (client != null) {
+        client.close();
+      }
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+
+  @AfterEach
+  void drop() {
+    opened.forEach(TaskStore::shutdown);
+    for (String name : client.listDatabaseNames()) {
+      if (!name.equals("admin") && !name.equals("local") && !name.equals("config")) {
+        client.getDatabase(name).drop();
+      }
+    }
+  }
+
+  private static MongoCollection<Document> tasks() {
+    return client.getDatabase(MongoStore.DEFAULT_DATABASE).getCollection("tasks");
+  }
+
+  private MongoStore store() {
+    return store(MongoStore.DEFAULT_DATABASE, MongoStore.DEFAULT_COLLECTION, TaskRecords.plain());
+  }
+
+  private MongoStore store(String database, String collection, TaskRecords records) {
+    MongoStore store = MongoStore.connect(server.uri(), database, collection, records);
+    store.start(context, "mongo");
+    opened.add(store);
+    return store;
+  }
+
+  private static Task task(String id, Instant next) {
+    String reference = StoreContract.registry().registered().keySet().iterator().next();
+    return Task.builder(id)
+        .function(StoreContract.registry().resolve(reference), reference)
+        .trigger(CronTrigger.fromCrontab("*/5 * * * *"))
+        .storeAlias("mongo")
+        .nextRunTime(next)
+        .build();
+  }
+
+  private static Binary binary(String s) {
+    return new Binary(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void tasksSurviveANewStoreOnTheSameServer() {
+    MongoStore first = store();
+    Task scheduled = task("report", T0.plusSeconds(60));
+    Task paused = task("paused", null);
+    first.addTask(scheduled);
+    first.addTask(paused);
+    first.shutdown();
+
+    MongoStore second = store();
+    assertThat(second.lookupTask("report")).contains(scheduled);
+    assertThat(second.allTasks()).containsExactly(scheduled, paused);
+    assertThat(second.nextRunTime()).contains(T0.plusSeconds(60));
+  }
+
+  @Test
+  void usesTheSeedsDocumentsAndAnIndexOnNextRunTime() {
+    MongoStore store = store();
+    store.addTask(task("a", T0.plusMillis(1500)));
+    store.addTask(task("p", null));
+    Document a = tasks().find(Filters.eq("_id", "a")).first();
+    assertThat(a.keySet()).containsExactly("_id", "next_run_time", "state");
+    assertThat(a.get("next_run_time")).isEqualTo(T0.getEpochSecond() + 1.5);
+    assertThat(a.get("state")).isInstanceOf(Binary.class);
+    assertThat(tasks().find(Filters.eq("_id", "p")).first().get("next_run_time")).isNull();
+    List<String> indexed = new ArrayList<>();
+    tasks()
+        .listIndexes()
+        .forEach(index -> indexed.addAll(index.get("key", Document.class).keySet()));
+    assertThat(indexed).contains("next_run_time");
+
+    store.updateTask(task("a", null)); // paused
+    store.updateTask(task("p", T0)); // resumed
+    assertThat(store.nextRunTime()).contains(T0);
+    assertThat(tasks().find(Filters.eq("_id", "a")).first().get("next_run_time")).isNull();
+    store.deleteTask("p");
+    assertThat(tasks().countDocuments()).isEqualTo(1);
+    assertThatThrownBy(() -> store.deleteTask("p")).isInstanceOf(TaskLookupException.class);
+    assertThatThrownBy(() -> store.updateTask(task("p", T0)))
+        .isInstanceOf(TaskLookupException.class);
+  }
+
+  @Test
+  void runTimesCloserThanADoubleCanTellAreStillOrdered() {
+    MongoStore store = store();
+    store.addTask(task("a", T0.plusNanos(60)));
+    store.addTask(task("b", T0.plusNanos(10)));
+    store.addTask(task("c", T0.plusNanos(60)));
+    assertThat(tasks().find(Filters.eq("_id", "a")).first().get("next_run_time"))
+        .isEqualTo(tasks().find(Filters.eq("_id", "b")).first().get("next_run_time"));
+    assertThat(store.allTasks()).extracting(Task::id).containsExactly("b", "a", "c");
+    assertThat(store.nextRunTime()).contains(T0.plusNanos(10));
+    assertThat(store.dueTasks(T0.plusNanos(30))).extracting(Task::id).containsExactly("b");
+    assertThat(store.dueTasks(T0.plusNanos(60), 2)).extracting(Task::id).containsExactly("b", "a");
+  }
+
+  @Test
+  void anUnreadableDocumentIsKeptAndSkippedNotDeleted() {
+    MongoStore store = store();
+    store.addTask(task("good", T0.plusSeconds(5)));
+    double early = T0.getEpochSecond();
+    tasks()
+        .insertOne(
+            new Document("_id", "bad")
+                .append("next_run_time", early)
+                .append("state", binary("{not json")));
+    tasks()
+        .insertOne(
+            new Document("_id", "text").append("next_run_time", early).append("state", "oops"));
+    tasks()
+        .insertOne(
+            new Document("_id", 42)
+                .append("next_run_time", early)
+                .append("state", tasks().find(Filters.eq("_id", "good")).first().get("state")));
+
+    assertThat(store.allTasks()).extracting(Task::id).containsExactly("good");
+    assertThat(store.lookupTask("bad")).isEmpty();
+    assertThat(store.lookupTask("text")).isEmpty();
+    assertThat(store.nextRunTime()).contains(T0.plusSeconds(5));
+    assertThat(store.dueTasks(T0.plusSeconds(10))).extracting(Task::id).containsExactly("good");
+    store.removeAllTasks();
+    assertThat(tasks().find(Filters.eq("_id", "bad")).first().get("state"))
+        .isEqualTo(binary("{not json"));
+    assertThat(tasks().countDocuments()).isEqualTo(3);
+    assertThat(tasks().countDocuments(Filters.eq("_id", 42))).isEqualTo(1);
+    assertThatThrownBy(() -> store.addTask(task("bad", T0)))
+        .isInstanceOf(ConflictIdException.class);
+  }
+
+  @Test
+  void encryptedRecordsHoldNoPlainJsonAndNeedTheKey() {
+    MongoStore sealed =
+        store("asyncz", "tasks", TaskRecords.encrypted(Encryption.withKey("secret-1")));
+    sealed.addTask(task("pay", T0));
+    Binary state = (Binary) tasks().find(Filters.eq("_id", "pay")).first().get("state");
+    assertThat(new String(state.getData(), StandardCharsets.ISO_8859_1))
+        .doesNotContain("asyncz.task");
+    assertThat(sealed.lookupTask("pay")).isPresent();
+
+    MongoStore wrongKey = store("asyncz", "tasks", TaskRecords.encrypted(Encryption.withKey("x")));
+    assertThat(wrongKey.allTasks()).isEmpty(); // skipped, not deleted
+    assertThat(tasks().countDocuments()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "a b",
+        "\"quoted\"",
+        "it's",
+        "../etc/passwd",
+        "..",
+        ".",
+        "C:\\x",
+        "ä€😀",
+        "100%",
+        "*",
+        "a\nb",
+        "$where",
+        "{\"$gt\": \"\"}",
+        "a.b"
+      })
+  void hostileIdsRoundTrip(String id) {
+    MongoStore store = store();
+    Task t = task(id, T0.plusSeconds(1));
+    store.addTask(t);
+    store.addTask(task("other", T0.plusSeconds(2)));
+    assertThat(store.lookupTask(id)).contains(t);
+    assertThat(store.allTasks()).extracting(Task::id).containsExactly(id, "other");
+    assertThat(store.dueTasks(T0.plusSeconds(1))).containsExactly(t);
+    assertThat(tasks().find(Filters.eq("_id", id)).first()).isNotNull();
+    store.deleteTask(id);
+    assertThat(store.allTasks()).extracting(Task::id).containsExactly("other");
+  }
+
+  @Test
+  void customNamesKeepTwoStoresApart() {
+    MongoStore one = store("one", "jobs", TaskRecords.plain());
+    MongoStore two = store("one", "other_jobs", TaskRecords.plain());
+    one.addTask(task("same", T0));
+    two.addTask(task("same", T0.plusSeconds(30)));
+    two.addTask(task("only-two", null));
+    assertThat(one.allTasks()).extracting(Task::id).containsExactly("same");
+    assertThat(two.nextRunTime()).contains(T0.plusSeconds(30));
+    one.removeAllTasks();
+    assertThat(two.allTasks()).extracting(Task::id).containsExactly("same", "only-two");
+    assertThat(tasks().countDocuments()).isZero();
+  }
+
+  @Test
+  void aStoreOnACallersClientLeavesItOpen() {
+    MongoStore store = new MongoStore(client);
+    store.start(context, "mongo");
+    store.addTask(task("x", T0));
+    store.shutdown();
+    assertThat(tasks().countDocuments()).isEqualTo(1); // the client still works
+  }
+
+  @Test
+  void concurrentAddsOfOneIdLetExactlyOneWin() throws Exception {
+    int clients = 8;
+    List<MongoStore> stores = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      stores.add(store());
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      for (int round = 0; round < 20; round++) {
+        String id = "race-" + round;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+          MongoStore s = stores.get(i);
+          Instant next = T0.plusSeconds(i);
+          results.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    try {
+                      s.addTask(task(id, next));
+                      return true;
+                    } catch (ConflictIdException e) {
+                      return false;
+                    }
+                  }));
+        }
+        go.countDown();
+        int won = 0;
+        int winner = -1;
+        for (int i = 0; i < clients; i++) {
+          if (results.get(i).get(10, TimeUnit.SECONDS)) {
+            won++;
+            winner = i;
+          }
+        }
+        assertThat(won).isEqualTo(1);
+        assertThat(stores.get(0).lookupTask(id).orElseThrow().nextRunTime())
+            .contains(T0.plusSeconds(winner));
+        assertThat(tasks().countDocuments(Filters.eq("_id", id))).isEqualTo(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mongo", "mongodb"})
+  void theAliasesCreateAStoreFromOptions(String alias) {
+    TaskStore store =
+        TaskStores.create(
+            alias, Map.of("uri", server.uri(), "database", "cfg", "collection", "jobs"));
+    assertThat(store).isInstanceOf(MongoStore.class);
+    store.start(context, alias);
+    opened.add(store);
+    store.addTask(task("x", T0));
+    assertThat(((MongoStore) store).database()).isEqualTo("cfg");
+    assertThat(((MongoStore) store).collection()).isEqualTo("jobs");
+    assertThat(client.getDatabase("cfg").getCollection("jobs").countDocuments()).isEqualTo(1);
+    assertThat(store.lookupTask("x")).isPresent();
+  }
+
+  @Test
+  void anUnreachableServerShowsAtStartNotWhenTheStoreIsMade() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    TaskStore store =
+        TaskStores.create(
+            "mongo",
+            Map.of("uri", "mongodb://127.0.0.1:" + port + "/?serverSelectionTimeoutMS=300"));
+    opened.add(store);
+    assertThatThrownBy(() -> store.start(context, "mongo")).isInstanceOf(MongoException.class);
+  }
+
+  @Test
+  void badOptionsAreRefusedWithTheirName() {
+    assertThatThrownBy(() -> TaskStores.create("mongo", Map.of("url", "x")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("url");
+    assertThatThrownBy(() -> TaskStores.create("mongodb", Map.of("uri", "http://example")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("uri")
+        .hasMessageContaining("http://example");
+    assertThatThrownBy(() -> TaskStores.create("mongo", Map.of("uri", " ")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("uri");
+    assertThatThrownBy(() -> TaskStores.create("mongo", Map.of("database", "a/b")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("database");
+    assertThatThrownBy(() -> TaskStores.create("mongo", Map.of("database", "")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("database");
+    assertThatThrownBy(() -> TaskStores.create("mongo", Map.of("collection", "a$b")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("collection");
+    assertThatThrownBy(() -> TaskStores.create("mongo", Map.of("collection", "system.x")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("collection");
+  }
+}
