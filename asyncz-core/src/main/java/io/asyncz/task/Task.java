@@ -168,26 +168,8 @@ public final class Task {
 
   /** The same task with another next run time ({@code null} pauses it). */
   public Task withNextRunTime(Instant time) {
-    // The loop calls this on every run: copy without re-checking what did not change.
-    return new Task(this, time);
-  }
-
-  private Task(Task t, Instant nextRunTime) {
-    this.id = t.id;
-    this.name = t.name;
-    this.function = t.function;
-    this.reference = t.reference;
-    this.args = t.args;
-    this.kwargs = t.kwargs;
-    this.trigger = t.trigger;
-    this.executor = t.executor;
-    this.storeAlias = t.storeAlias;
-    this.mistriggerGraceTime = t.mistriggerGraceTime;
-    this.coalesce = t.coalesce;
-    this.maxInstances = t.maxInstances;
-    this.nextRunTime = nextRunTime;
-    this.pending = t.pending;
-    this.scheduler = t.scheduler;
+    // The loop calls this on every run: copy without build()'s re-check of what did not change.
+    return new Task(new Builder(this).nextRunTime(time));
   }
 
   /**
