@@ -30,8 +30,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A scheduler's configuration read from keys and values, the seed's {@code setup(global_config,
@@ -71,8 +69,9 @@ import org.slf4j.LoggerFactory;
  *       public no-argument constructor (no options). A class is loaded without being initialized
  *       and is refused unless it implements that interface, so configuration can create executors
  *       and stores and nothing else;
- *   <li>{@code lock_path}: the seed's file-lock path; it is read and kept ({@link #lockPath()}) but
- *       has no effect yet: a later release coordinates processes with it.
+ *   <li>{@code lock_path}: the seed's file-lock path ({@code {store}} stands for the store alias):
+ *       processes on one host that share a store lock this file around their work on it, so that
+ *       each run executes once; see {@link SchedulerSettings.Builder#lockPath}.
  * </ul>
  *
  * <p>Unlike the seed, which ignores unknown keys, an unknown key under the prefix is an error that
@@ -114,8 +113,6 @@ public final class SchedulerConfig {
           STORES + ".<alias>." + TYPE,
           STORES + ".<alias>." + CLASS,
           STORES + ".<alias>.<option>");
-
-  private static final Logger LOGGER = LoggerFactory.getLogger("asyncz.schedulers");
 
   private final String prefix;
   private final ZoneId timezone;
@@ -236,10 +233,7 @@ public final class SchedulerConfig {
     return Optional.ofNullable(storeRetryInterval);
   }
 
-  /**
-   * The seed's {@code lock_path}, if configured. It has no effect yet: it is kept for the file-lock
-   * coordination of processes on one host that a later release adds.
-   */
+  /** The seed's {@code lock_path}, if configured. */
   public Optional<String> lockPath() {
     return Optional.ofNullable(lockPath);
   }
@@ -299,10 +293,7 @@ public final class SchedulerConfig {
       builder.store(store.alias(), createStore(store));
     }
     if (lockPath != null) {
-      LOGGER.warn(
-          "{}{} is read but has no effect yet; processes are not coordinated by file locks",
-          prefix,
-          LOCK_PATH);
+      builder.lockPath(lockPath);
     }
     return builder;
   }

@@ -58,8 +58,18 @@ public final class Events {
   /** A task was not handed to its executor: it already runs max_instances instances. */
   public static final int TASK_MAX_INSTANCES = 1 << 16;
 
-  /** Every event. */
+  /** Every event of the seed; keeps the seed's value 131071, so it excludes the extensions. */
   public static final int ALL_EVENTS = (1 << 17) - 1;
+
+  /**
+   * A store set a record it could not read aside ({@link TaskQuarantinedEvent}); beyond the seed,
+   * which deletes such records. Not part of {@link #ALL_EVENTS}, which keeps the seed's value; see
+   * {@link #EVERY_EVENT}.
+   */
+  public static final int TASK_QUARANTINED = 1 << 17;
+
+  /** Every event, the seed's and the extensions: what a listener added without a mask gets. */
+  public static final int EVERY_EVENT = ALL_EVENTS | TASK_QUARANTINED;
 
   private static final Map<String, Integer> BY_NAME = names();
 
@@ -120,7 +130,9 @@ public final class Events {
     names.put("TASK_MISSED", TASK_MISSED);
     names.put("TASK_SUBMITTED", TASK_SUBMITTED);
     names.put("TASK_MAX_INSTANCES", TASK_MAX_INSTANCES);
+    names.put("TASK_QUARANTINED", TASK_QUARANTINED);
     names.put("ALL_EVENTS", ALL_EVENTS);
+    names.put("EVERY_EVENT", EVERY_EVENT);
     return names;
   }
 }

@@ -2,10 +2,15 @@ package io.asyncz.event;
 
 /**
  * Something that happened in a scheduler; every event has a code from {@link Events}. The seed's
- * event classes map to the four records that implement this interface.
+ * event classes map to the first four records that implement this interface; {@link
+ * TaskQuarantinedEvent} is beyond the seed.
  */
 public sealed interface SchedulerEvent
-    permits SchedulerEvent.Lifecycle, TaskEvent, TaskSubmissionEvent, TaskExecutionEvent {
+    permits SchedulerEvent.Lifecycle,
+        TaskEvent,
+        TaskSubmissionEvent,
+        TaskExecutionEvent,
+        TaskQuarantinedEvent {
 
   /** The event's code, one of the {@link Events} constants. */
   int code();

@@ -16,6 +16,7 @@ import io.asyncz.executor.AsyncExecutor;
 import io.asyncz.executor.ExecutorContext;
 import io.asyncz.executor.TaskExecutor;
 import io.asyncz.store.MemoryStore;
+import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.StoreContext;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
@@ -29,6 +30,7 @@ import io.asyncz.time.TimePoint;
 import io.asyncz.trigger.ShutdownTrigger;
 import io.asyncz.trigger.Trigger;
 import io.asyncz.trigger.Triggers;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,6 +91,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   private final TaskDefaults taskDefaults;
   private final TaskRegistry registry;
   private final Duration storeRetryInterval;
+  private final String lockPath;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, TaskExecutor> executors = new LinkedHashMap<>();
@@ -117,8 +120,9 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     this.taskDefaults = settings.taskDefaults();
     this.registry = settings.registry();
     this.storeRetryInterval = settings.storeRetryInterval();
+    this.lockPath = settings.lockPath();
     settings.executors().forEach(executors::put);
-    settings.stores().forEach(stores::put);
+    settings.stores().forEach((alias, store) -> stores.put(alias, guarded(alias, store)));
   }
 
   /** A scheduler with default settings, running its loop on a thread of its own. */
@@ -181,10 +185,20 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
           if (stores.get(alias) != store) {
             break; // removed during the round
           }
+          LockedStore shared = store instanceof LockedStore l ? l : null;
+          if (shared != null && !shared.tryLock()) {
+            // Another process is processing this store: as in the seed, look again later.
+            logger.debug("Store '{}' is locked by another process; retrying", alias);
+            nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
+            break;
+          }
           List<Task> due;
           try {
             due = store.dueTasks(now, BATCH_SIZE);
           } catch (RuntimeException e) {
+            if (shared != null) {
+              shared.unlock();
+            }
             logger.warn(
                 "Error getting due tasks from store '{}'; retrying in {}",
                 alias,
@@ -193,8 +207,14 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
             nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
             break;
           }
-          for (Task task : due) {
-            processTask(task, alias, store, now, events);
+          try {
+            for (Task task : due) {
+              processTask(task, alias, store, now, events);
+            }
+          } finally {
+            if (shared != null) {
+              shared.unlock();
+            }
           }
           more = due.size() == BATCH_SIZE;
         } finally {
@@ -217,6 +237,10 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
           logger.warn("Error getting the next run time from store '{}'", entry.getKey(), e);
           nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
         }
+      }
+      if (lockPath != null) {
+        // Other processes change the shared stores without waking this one: look again in time.
+        nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
       }
       plannedWakeup = nextWakeup;
     } finally {
@@ -341,7 +365,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
           dispatch(new SchedulerEvent.Lifecycle(Events.EXECUTOR_ADDED, DEFAULT));
         }
         if (!stores.containsKey(DEFAULT)) {
-          stores.put(DEFAULT, new MemoryStore());
+          stores.put(DEFAULT, guarded(DEFAULT, new MemoryStore()));
           dispatch(new SchedulerEvent.Lifecycle(Events.STORE_ADDED, DEFAULT));
         }
         executors.forEach((alias, executor) -> executor.start(contexts, alias));
@@ -594,9 +618,15 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
         throw new InvalidInputException(
             "store alias", alias, "is taken; this scheduler already has a store by that alias");
       }
-      stores.put(alias, store);
+      TaskStore added = guarded(alias, store);
+      stores.put(alias, added);
       if (state != SchedulerState.STOPPED) {
-        store.start(contexts, alias);
+        try {
+          added.start(contexts, alias);
+        } catch (RuntimeException e) {
+          stores.remove(alias);
+          throw e;
+        }
       }
     } finally {
       lock.unlock();
@@ -617,8 +647,8 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     TaskStore store;
     lock.lock();
     try {
-      store = lookupStore(alias);
-      stores.remove(alias);
+      lookupStore(alias); // fails naming the aliases there are
+      store = stores.remove(alias);
     } finally {
       lock.unlock();
     }
@@ -662,7 +692,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
         throw new InvalidInputException(
             "store", alias, "is not a store of this scheduler; expected one of " + stores.keySet());
       }
-      return store;
+      return store instanceof LockedStore shared ? shared.delegate() : store;
     } finally {
       lock.unlock();
     }
@@ -670,7 +700,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
 
   /** Adds a listener for every event. */
   public void addListener(EventListener listener) {
-    addListener(listener, Events.ALL_EVENTS);
+    addListener(listener, Events.EVERY_EVENT);
   }
 
   /**
@@ -680,7 +710,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
    */
   public void addListener(EventListener listener, int mask) {
     Objects.requireNonNull(listener, "listener");
-    if ((mask & Events.ALL_EVENTS) == 0) {
+    if ((mask & Events.EVERY_EVENT) == 0) {
       throw new InvalidInputException(
           "event mask",
           mask,
@@ -1113,6 +1143,114 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
       lock.unlock();
     }
     dispatch(new SchedulerEvent.Lifecycle(Events.ALL_TASKS_REMOVED, store));
+  }
+
+  // ------------------------------------------------------------------ quarantine
+
+  /**
+   * The records the stores could not read and set aside (see {@link QuarantinedRecord}), by store
+   * alias, for the stores that have any.
+   */
+  public Map<String, List<QuarantinedRecord>> quarantinedRecords() {
+    Map<String, List<QuarantinedRecord>> all = new LinkedHashMap<>();
+    for (Map.Entry<String, TaskStore> e : startedStores().entrySet()) {
+      List<QuarantinedRecord> records = e.getValue().quarantinedRecords();
+      if (!records.isEmpty()) {
+        all.put(e.getKey(), List.copyOf(records));
+      }
+    }
+    return all;
+  }
+
+  /**
+   * Reads a quarantined record again (e.g. after its old key was configured) and puts the task back
+   * in its store; a next run time now past is handled by grace and coalesce as after a restart.
+   *
+   * @param store the store alias, or {@code null} to look in every store
+   * @return the restored task
+   * @throws TaskLookupException when no store has a quarantined record of this id
+   * @throws ConflictIdException when a task with this id is stored; the record stays quarantined
+   * @throws io.asyncz.AsynczException when the record still cannot be read; it stays quarantined
+   */
+  public Task restoreQuarantined(String taskId, String store) {
+    Objects.requireNonNull(taskId, "taskId");
+    Task restored = null;
+    String restoredTo = null;
+    lock.lock();
+    try {
+      for (Map.Entry<String, TaskStore> e : startedStores().entrySet()) {
+        if (quarantines(e, taskId, store)) {
+          restored = e.getValue().restoreQuarantined(taskId);
+          restoredTo = e.getKey();
+          break;
+        }
+      }
+      if (restored == null) {
+        throw new TaskLookupException(taskId);
+      }
+      wakeupIfEarlier(restored.nextRunTime().orElse(null));
+    } finally {
+      lock.unlock();
+    }
+    logger.info("Restored quarantined task {} to store '{}'", taskId, restoredTo);
+    dispatch(new TaskEvent(Events.TASK_ADDED, taskId, restoredTo));
+    return restored;
+  }
+
+  /**
+   * Deletes the quarantined records of a task id for good.
+   *
+   * @param store the store alias, or {@code null} to look in every store
+   * @throws TaskLookupException when no store has a quarantined record of this id
+   */
+  public void discardQuarantined(String taskId, String store) {
+    Objects.requireNonNull(taskId, "taskId");
+    lock.lock();
+    try {
+      for (Map.Entry<String, TaskStore> e : startedStores().entrySet()) {
+        if (quarantines(e, taskId, store)) {
+          e.getValue().discardQuarantined(taskId);
+          logger.warn(
+              "Discarded the quarantined records of task {} in store '{}'", taskId, e.getKey());
+          return;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    throw new TaskLookupException(taskId);
+  }
+
+  private static boolean quarantines(Map.Entry<String, TaskStore> e, String taskId, String store) {
+    if (store != null && !store.equals(e.getKey())) {
+      return false;
+    }
+    for (QuarantinedRecord r : e.getValue().quarantinedRecords()) {
+      if (r.taskId().equals(taskId)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Map<String, TaskStore> startedStores() {
+    lock.lock();
+    try {
+      if (state == SchedulerState.STOPPED) {
+        throw new SchedulerNotRunningException("the quarantine is read from started stores");
+      }
+      return new LinkedHashMap<>(stores);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The store as the loop uses it: behind the {@code lock_path} lock when one is configured. */
+  private TaskStore guarded(String alias, TaskStore store) {
+    if (lockPath == null || store instanceof MemoryStore) {
+      return store; // a memory store is never shared between processes
+    }
+    return new LockedStore(store, Path.of(lockPath.replace("{store}", alias)));
   }
 
   // ------------------------------------------------------------------ reading tasks

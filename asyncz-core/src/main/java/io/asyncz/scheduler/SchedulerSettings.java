@@ -25,6 +25,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param storeRetryInterval how long to wait before asking a failing store again
  * @param executors executors by alias
  * @param stores stores by alias
+ * @param lockPath the seed's {@code lock_path}: a file that processes sharing the stores lock
+ *     ({@code {store}} stands for the store alias), or {@code null} when one process uses them
  */
 public record SchedulerSettings(
     Clock clock,
@@ -33,7 +35,8 @@ public record SchedulerSettings(
     TaskRegistry registry,
     Duration storeRetryInterval,
     Map<String, TaskExecutor> executors,
-    Map<String, TaskStore> stores) {
+    Map<String, TaskStore> stores,
+    String lockPath) {
 
   /** The seed's default store retry interval, 10 s. */
   public static final Duration DEFAULT_STORE_RETRY_INTERVAL = Duration.ofSeconds(10);
@@ -49,6 +52,10 @@ public record SchedulerSettings(
           "store_retry_interval",
           storeRetryInterval,
           "is not positive; expected a positive duration");
+    }
+    if (lockPath != null && lockPath.isBlank()) {
+      throw new InvalidInputException(
+          "lock_path", lockPath, "is blank; expected a file path such as /var/lock/asyncz-{store}");
     }
     executors = Collections.unmodifiableMap(new LinkedHashMap<>(executors));
     stores = Collections.unmodifiableMap(new LinkedHashMap<>(stores));
@@ -71,6 +78,7 @@ public record SchedulerSettings(
     private TaskDefaults taskDefaults = TaskDefaults.DEFAULTS;
     private TaskRegistry registry = new TaskRegistry();
     private Duration storeRetryInterval = DEFAULT_STORE_RETRY_INTERVAL;
+    private String lockPath;
     private final Map<String, TaskExecutor> executors = new LinkedHashMap<>();
     private final Map<String, TaskStore> stores = new LinkedHashMap<>();
 
@@ -106,6 +114,17 @@ public record SchedulerSettings(
       return this;
     }
 
+    /**
+     * The seed's {@code lock_path}: several processes on one host that share a store take an
+     * exclusive lock on this file around each batch of due tasks and each change, so that every run
+     * executes once; a process that finds it taken looks again after the store retry interval. The
+     * text {@code {store}} is replaced by the store alias. Default: none (one process).
+     */
+    public Builder lockPath(String path) {
+      this.lockPath = path;
+      return this;
+    }
+
     /** Adds an executor under an alias. */
     public Builder executor(String alias, TaskExecutor executor) {
       putUnique(executors, "executor alias", alias, executor);
@@ -137,7 +156,8 @@ public record SchedulerSettings(
           registry,
           storeRetryInterval,
           executors,
-          stores);
+          stores,
+          lockPath);
     }
 
     /** A scheduler that runs its loop on a thread of its own. */

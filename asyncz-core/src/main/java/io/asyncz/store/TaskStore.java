@@ -65,4 +65,39 @@ public interface TaskStore {
 
   /** Deletes every task. */
   void removeAllTasks();
+
+  // ------------------------------------------------------------------ quarantine
+
+  /**
+   * The records this store could not read and set aside, oldest first. A store that keeps tasks as
+   * Java objects (the memory store) never has any.
+   */
+  default List<QuarantinedRecord> quarantinedRecords() {
+    return List.of();
+  }
+
+  /**
+   * Reads a quarantined record again and puts its task back in the schedule, with the next run time
+   * it was stored with (a run time now past is handled by grace and coalesce, as after a restart).
+   * When the same id was quarantined more than once, the most recent record is taken.
+   *
+   * @return the restored task
+   * @throws TaskLookupException when no record of this id is quarantined
+   * @throws ConflictIdException when a task with this id is stored; the record stays quarantined
+   * @throws io.asyncz.AsynczException when the record still cannot be read (the message says why);
+   *     it stays quarantined
+   */
+  default Task restoreQuarantined(String taskId) {
+    throw new TaskLookupException(taskId);
+  }
+
+  /**
+   * Deletes the quarantined records of a task id for good: an operator's decision, never taken by a
+   * store on its own.
+   *
+   * @throws TaskLookupException when no record of this id is quarantined
+   */
+  default void discardQuarantined(String taskId) {
+    throw new TaskLookupException(taskId);
+  }
 }

@@ -1,6 +1,8 @@
 package io.asyncz.persistence;
 
 import io.asyncz.AsynczException;
+import io.asyncz.store.QuarantinedRecord;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -56,5 +58,10 @@ public class CorruptTaskRecordException extends AsynczException {
   /** Why the record could not be read. */
   public Reason reason() {
     return reason;
+  }
+
+  /** The quarantine entry for the record {@code raw} of task {@code id}, set aside {@code at}. */
+  public QuarantinedRecord quarantined(String id, byte[] raw, Instant at) {
+    return new QuarantinedRecord(id, raw, reason.name(), getMessage(), at);
   }
 }

@@ -3,6 +3,7 @@ package io.asyncz.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncz.persistence.CorruptTaskRecordException.Reason;
+import io.asyncz.store.QuarantinedRecord;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -12,12 +13,11 @@ class QuarantinedRecordTest {
     byte[] raw = {1, 2, 3};
     CorruptTaskRecordException failure =
         new CorruptTaskRecordException("a", Reason.MALFORMED, "broken", null);
-    QuarantinedRecord record =
-        QuarantinedRecord.of("a", raw, failure, Instant.parse("2026-01-01T00:00:00Z"));
+    QuarantinedRecord record = failure.quarantined("a", raw, Instant.parse("2026-01-01T00:00:00Z"));
     raw[0] = 9;
 
     assertThat(record.raw()).containsExactly(1, 2, 3);
-    assertThat(record.reason()).isEqualTo(Reason.MALFORMED);
+    assertThat(record.reason()).isEqualTo("MALFORMED");
     assertThat(record.detail())
         .isEqualTo("Stored record of task 'a' cannot be read (MALFORMED): broken");
     assertThat(record)
@@ -25,8 +25,9 @@ class QuarantinedRecordTest {
             new QuarantinedRecord(
                 "a",
                 new byte[] {1, 2, 3},
-                Reason.MALFORMED,
+                "MALFORMED",
                 record.detail(),
                 Instant.parse("2026-01-01T00:00:00Z")));
+    assertThat(record.toString()).contains("task a", "3 bytes", "MALFORMED");
   }
 }

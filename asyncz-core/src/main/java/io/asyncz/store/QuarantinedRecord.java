@@ -1,27 +1,27 @@
-package io.asyncz.persistence;
+package io.asyncz.store;
 
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A stored record that a store could not read, kept aside with its raw bytes instead of being
- * deleted: a store that meets a corrupt or undecryptable record moves it to its quarantine, reports
- * it by an event and a log line, and lists it so that it can be inspected and restored (for
- * instance once the key it was encrypted with is configured again).
+ * A stored record that a store could not read, set aside with its raw bytes instead of being
+ * deleted (the seed deletes it; a rotated key must never cost a user their tasks). A store that
+ * meets a corrupt or undecryptable record, one from a newer format version, or one whose function
+ * reference is not registered, moves it out of the schedule into its quarantine, logs it, and sends
+ * {@link io.asyncz.event.Events#TASK_QUARANTINED}. The record stays listed by {@link
+ * TaskStore#quarantinedRecords()} until an operator restores it ({@link
+ * TaskStore#restoreQuarantined}, e.g. once the old key is configured again) or discards it.
  *
  * @param taskId the id the record was stored under
  * @param raw the record's bytes exactly as they were stored (a copy is kept)
- * @param reason why the record could not be read
+ * @param reason why it could not be read: {@code MALFORMED}, {@code UNSUPPORTED_VERSION}, {@code
+ *     UNDECRYPTABLE}, {@code UNRESOLVABLE_REFERENCE} or {@code INVALID_TRIGGER}
  * @param detail the message of the failure
  * @param quarantinedAt when the store set the record aside
  */
 public record QuarantinedRecord(
-    String taskId,
-    byte[] raw,
-    CorruptTaskRecordException.Reason reason,
-    String detail,
-    Instant quarantinedAt) {
+    String taskId, byte[] raw, String reason, String detail, Instant quarantinedAt) {
 
   /** Creates a record; the bytes are copied. */
   public QuarantinedRecord {
@@ -30,13 +30,6 @@ public record QuarantinedRecord(
     Objects.requireNonNull(detail, "detail");
     Objects.requireNonNull(quarantinedAt, "quarantinedAt");
     raw = raw.clone();
-  }
-
-  /** The record set aside because of {@code failure}. */
-  public static QuarantinedRecord of(
-      String taskId, byte[] raw, CorruptTaskRecordException failure, Instant quarantinedAt) {
-    return new QuarantinedRecord(
-        taskId, raw, failure.reason(), failure.getMessage(), quarantinedAt);
   }
 
   /** A copy of the stored bytes. */
@@ -50,7 +43,7 @@ public record QuarantinedRecord(
     return o instanceof QuarantinedRecord q
         && taskId.equals(q.taskId)
         && Arrays.equals(raw, q.raw)
-        && reason == q.reason
+        && reason.equals(q.reason)
         && detail.equals(q.detail)
         && quarantinedAt.equals(q.quarantinedAt);
   }
