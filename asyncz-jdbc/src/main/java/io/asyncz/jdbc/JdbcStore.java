@@ -5,9 +5,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.asyncz.ConflictIdException;
 import io.asyncz.InvalidInputException;
 import io.asyncz.TaskLookupException;
+import io.asyncz.event.TaskQuarantinedEvent;
 import io.asyncz.persistence.CorruptTaskRecordException;
 import io.asyncz.persistence.TaskRecords;
 import io.asyncz.store.MemoryStore;
+import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.StoreContext;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
@@ -42,8 +44,10 @@ import org.slf4j.LoggerFactory;
  * String#compareTo} order), so the order does not depend on the database's collation.
  *
  * <p>A row whose state cannot be read (corrupt, encrypted with an unknown key, from a newer
- * version) is never deleted: it is logged and skipped, and stays in the table for an operator to
- * look at.
+ * version, naming a function that is not registered) is never deleted: in one transaction it is
+ * copied to the quarantine table {@code <table>_quarantine (id, quarantined_at, reason, detail,
+ * state)} and removed from the schedule, logged, and reported by a {@link TaskQuarantinedEvent}; it
+ * can then be listed, restored and discarded ({@link #quarantinedRecords()}).
  */
 public final class JdbcStore implements TaskStore {
   /** The default table name, as in the seed. */
@@ -51,6 +55,7 @@ public final class JdbcStore implements TaskStore {
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
   private static final int MAX_ID_LENGTH = 191;
+  private static final int MAX_DETAIL = 1000;
 
   private final String url;
   private final String username;
@@ -60,7 +65,13 @@ public final class JdbcStore implements TaskStore {
   private volatile DataSource dataSource;
   private volatile HikariDataSource ownPool;
   private volatile StoreContext context;
+  private final String quarantine;
   private volatile Logger logger = LoggerFactory.getLogger("asyncz.stores.default");
+  private volatile String alias = "default";
+  // Rows found unreadable during a read, set aside once the read's result set is closed.
+  private final List<Unreadable> unreadable = new ArrayList<>();
+
+  private record Unreadable(String id, CorruptTaskRecordException failure) {}
 
   /**
    * A store on a data source the caller owns (the store never closes it).
@@ -74,6 +85,7 @@ public final class JdbcStore implements TaskStore {
     this.username = null;
     this.password = null;
     this.table = checkTable(table);
+    this.quarantine = table + "_quarantine";
     this.records = Objects.requireNonNull(records, "records");
   }
 
@@ -96,6 +108,7 @@ public final class JdbcStore implements TaskStore {
     this.username = username;
     this.password = password;
     this.table = checkTable(table);
+    this.quarantine = table + "_quarantine";
     this.records = Objects.requireNonNull(records, "records");
   }
 
@@ -121,6 +134,7 @@ public final class JdbcStore implements TaskStore {
   public synchronized void start(StoreContext context, String alias) {
     this.context = Objects.requireNonNull(context, "context");
     this.logger = LoggerFactory.getLogger("asyncz.stores." + alias);
+    this.alias = alias;
     if (url != null && ownPool == null) {
       HikariConfig config = new HikariConfig();
       config.setJdbcUrl(url);
@@ -160,6 +174,17 @@ public final class JdbcStore implements TaskStore {
               + "_next_run_time ON "
               + table
               + " (next_run_time)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + quarantine
+              + " (id "
+              + idType
+              + " NOT NULL, quarantined_at BIGINT NOT NULL, reason VARCHAR(32) NOT NULL, detail"
+              + " VARCHAR("
+              + MAX_DETAIL
+              + ") NOT NULL, state "
+              + blob
+              + " NOT NULL, PRIMARY KEY (id, quarantined_at))");
       if (!c.getAutoCommit()) {
         c.commit();
       }
@@ -194,6 +219,8 @@ public final class JdbcStore implements TaskStore {
       }
     } catch (SQLException e) {
       throw new StoreException("Cannot look up task " + id, e);
+    } finally {
+      quarantineUnreadable();
     }
   }
 
@@ -230,6 +257,8 @@ public final class JdbcStore implements TaskStore {
       }
     } catch (SQLException e) {
       throw new StoreException("Cannot read the tasks of " + table, e);
+    } finally {
+      quarantineUnreadable();
     }
     all.sort(MemoryStore.ORDER);
     return all;
@@ -279,6 +308,8 @@ public final class JdbcStore implements TaskStore {
         }
       } catch (SQLException e) {
         throw new StoreException("Cannot read the due tasks of " + table, e);
+      } finally {
+        quarantineUnreadable();
       }
       boolean allRead = rows < batch;
       if (!allRead && tasks.size() >= limit) {
@@ -456,15 +487,184 @@ public final class JdbcStore implements TaskStore {
     try {
       return records.read(id, bytes, context);
     } catch (CorruptTaskRecordException e) {
-      // Never delete what a user stored: the row stays for an operator to look at.
-      logger.error(
-          "Skipping unreadable task record {} in table {} ({}): {}",
-          id,
-          table,
-          e.reason(),
-          e.getMessage());
+      unreadable.add(new Unreadable(id, e));
       return null;
     }
+  }
+
+  // ------------------------------------------------------------------ quarantine
+
+  /**
+   * Moves the rows found unreadable to the quarantine table: in one transaction the row is copied
+   * as it is now and deleted, so its bytes are never lost, even when another process rewrote it
+   * meanwhile (the newer bytes are then the ones kept, and restore brings them back).
+   */
+  private void quarantineUnreadable() {
+    if (unreadable.isEmpty()) {
+      return;
+    }
+    List<Unreadable> found = new ArrayList<>(unreadable);
+    unreadable.clear();
+    for (Unreadable u : found) {
+      long at = micros(context.clock().instant());
+      String detail = u.failure().getMessage();
+      if (detail.length() > MAX_DETAIL) {
+        detail = detail.substring(0, MAX_DETAIL - 3) + "...";
+      }
+      int moved;
+      try (Connection c = connection()) {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (PreparedStatement copy =
+                c.prepareStatement(
+                    "INSERT INTO "
+                        + quarantine
+                        + " (id, quarantined_at, reason, detail, state) SELECT id, ?, ?, ?, state"
+                        + " FROM "
+                        + table
+                        + " WHERE id = ?");
+            PreparedStatement remove =
+                c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+          copy.setLong(1, at);
+          copy.setString(2, u.failure().reason().name());
+          copy.setString(3, detail);
+          copy.setString(4, u.id());
+          moved = copy.executeUpdate();
+          if (moved > 0) {
+            remove.setString(1, u.id());
+            remove.executeUpdate();
+          }
+          c.commit();
+        } catch (SQLException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(auto);
+        }
+      } catch (SQLException e) {
+        // Left in the table, as it was; the next read tries again.
+        logger.error(
+            "Cannot quarantine unreadable task record {} in table {}: {}",
+            u.id(),
+            table,
+            e.getMessage(),
+            e);
+        continue;
+      }
+      if (moved == 0) {
+        continue; // deleted meanwhile
+      }
+      logger.error(
+          "Quarantined unreadable task record {} in table {} ({}): {}; list it with"
+              + " quarantinedRecords() and restore it with restoreQuarantined(id)",
+          u.id(),
+          table,
+          u.failure().reason(),
+          u.failure().getMessage());
+      context.dispatch(
+          new TaskQuarantinedEvent(
+              u.id(), alias, u.failure().reason().name(), u.failure().getMessage()));
+    }
+  }
+
+  @Override
+  public synchronized List<QuarantinedRecord> quarantinedRecords() {
+    List<QuarantinedRecord> list = new ArrayList<>();
+    try (Connection c = connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id, quarantined_at, reason, detail, state FROM "
+                    + quarantine
+                    + " ORDER BY quarantined_at, id");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        list.add(
+            new QuarantinedRecord(
+                rs.getString(1),
+                rs.getBytes(5),
+                rs.getString(3),
+                rs.getString(4),
+                instant(rs.getLong(2))));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Cannot read the quarantine table " + quarantine, e);
+    }
+    return list;
+  }
+
+  @Override
+  public synchronized Task restoreQuarantined(String taskId) {
+    Objects.requireNonNull(taskId, "taskId");
+    try (Connection c = connection()) {
+      long at;
+      byte[] raw;
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT quarantined_at, state FROM "
+                  + quarantine
+                  + " WHERE id = ? ORDER BY quarantined_at DESC")) {
+        ps.setString(1, taskId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new TaskLookupException(taskId);
+          }
+          at = rs.getLong(1);
+          raw = rs.getBytes(2);
+        }
+      }
+      if (exists(c, taskId)) {
+        throw new ConflictIdException(taskId);
+      }
+      Task task = records.read(taskId, raw, context); // still unreadable: stays quarantined
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try (PreparedStatement insert =
+              c.prepareStatement(
+                  "INSERT INTO " + table + " (id, next_run_time, state) VALUES (?, ?, ?)");
+          PreparedStatement remove =
+              c.prepareStatement(
+                  "DELETE FROM " + quarantine + " WHERE id = ? AND quarantined_at = ?")) {
+        insert.setString(1, taskId);
+        setMicros(insert, 2, task.nextRunTime().orElse(null));
+        insert.setBytes(3, records.write(task)); // with the current key and format
+        insert.executeUpdate();
+        remove.setString(1, taskId);
+        remove.setLong(2, at);
+        remove.executeUpdate();
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        if (exists(c, taskId)) {
+          throw new ConflictIdException(taskId);
+        }
+        throw e;
+      } finally {
+        c.setAutoCommit(auto);
+      }
+      return task;
+    } catch (SQLException e) {
+      throw new StoreException("Cannot restore quarantined task " + taskId, e);
+    }
+  }
+
+  @Override
+  public synchronized void discardQuarantined(String taskId) {
+    Objects.requireNonNull(taskId, "taskId");
+    try (Connection c = connection();
+        PreparedStatement ps = c.prepareStatement("DELETE FROM " + quarantine + " WHERE id = ?")) {
+      ps.setString(1, taskId);
+      int changed = ps.executeUpdate();
+      commit(c);
+      if (changed == 0) {
+        throw new TaskLookupException(taskId);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Cannot discard quarantined task " + taskId, e);
+    }
+  }
+
+  private static Instant instant(long micros) {
+    return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
   }
 
   /** A database error, with the statement's purpose in the message. */

@@ -99,7 +99,7 @@ class JdbcStoreTest {
   }
 
   @Test
-  void aCorruptRowIsSkippedAndKept() throws Exception {
+  void aCorruptRowIsMovedToTheQuarantineTableWithItsBytes() throws Exception {
     SQLiteDataSource ds = sqlite();
     JdbcStore store = new JdbcStore(ds, "tasks", TaskRecords.plain());
     store.start(context(), "default");
@@ -122,10 +122,11 @@ class JdbcStoreTest {
 
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id, state FROM tasks")) {
+        ResultSet rs = s.executeQuery("SELECT id, reason, state FROM tasks_quarantine")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("bad");
-      assertThat(new String(rs.getBytes(2), StandardCharsets.UTF_8)).isEqualTo("{not json");
+      assertThat(rs.getString(2)).isEqualTo("MALFORMED");
+      assertThat(new String(rs.getBytes(3), StandardCharsets.UTF_8)).isEqualTo("{not json");
       assertThat(rs.next()).isFalse();
     }
   }

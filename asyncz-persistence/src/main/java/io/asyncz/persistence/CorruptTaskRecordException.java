@@ -30,6 +30,7 @@ public class CorruptTaskRecordException extends AsynczException {
 
   private final transient String taskId;
   private final Reason reason;
+  private final String detail;
 
   /**
    * Creates the exception.
@@ -43,6 +44,15 @@ public class CorruptTaskRecordException extends AsynczException {
     super(message(taskId, reason, detail), cause);
     this.taskId = taskId;
     this.reason = Objects.requireNonNull(reason, "reason");
+    this.detail = detail;
+  }
+
+  /**
+   * This failure, naming the task whose record it is when it does not yet (the codec cannot know
+   * the id of a record that is not even JSON; the store does).
+   */
+  public CorruptTaskRecordException forTask(String id) {
+    return taskId != null ? this : new CorruptTaskRecordException(id, reason, detail, this);
   }
 
   private static String message(String taskId, Reason reason, String detail) {

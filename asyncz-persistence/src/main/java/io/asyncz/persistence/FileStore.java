@@ -3,7 +3,9 @@ package io.asyncz.persistence;
 import io.asyncz.ConflictIdException;
 import io.asyncz.InvalidInputException;
 import io.asyncz.TaskLookupException;
+import io.asyncz.event.TaskQuarantinedEvent;
 import io.asyncz.store.MemoryStore;
+import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.StoreContext;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
@@ -22,6 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,8 +41,11 @@ import org.slf4j.LoggerFactory;
  * outside {@code [a-z0-9._-]} written as {@code %XX} (its UTF-8 bytes), so any id is safe and ids
  * that differ only in case stay apart on case-insensitive file systems.
  *
- * <p>A record that cannot be read (corrupt, encrypted with an unknown key, from a newer version) is
- * never deleted: it is logged and left where it is, and the store skips it.
+ * <p>A record that cannot be read (corrupt, encrypted with an unknown key, from a newer version,
+ * naming a function that is not registered) is never deleted: it is moved by an atomic rename into
+ * the subdirectory {@value #QUARANTINE}, as {@code <epoch micros>-<file name>}, with a {@code .why}
+ * file beside it giving the reason; it is logged, reported by a {@link TaskQuarantinedEvent}, and
+ * can be listed, restored and discarded ({@link #quarantinedRecords()}).
  */
 public final class FileStore implements TaskStore {
   /** The default file suffix. */
@@ -48,12 +54,18 @@ public final class FileStore implements TaskStore {
   private static final int MAX_FILE_NAME = 240;
   private static final String TEMP_PREFIX = ".tmp-";
 
+  /** The subdirectory unreadable records are moved to. */
+  public static final String QUARANTINE = "quarantine";
+
+  private static final String WHY = ".why";
+
   private final Path directory;
   private final String suffix;
   private final boolean cleanupDirectory;
   private final TaskRecords records;
   private volatile StoreContext context;
   private volatile Logger logger = LoggerFactory.getLogger("asyncz.stores.default");
+  private volatile String alias = "default";
 
   /** A store in {@code directory} with plain records and the default suffix. */
   public FileStore(Path directory) {
@@ -88,6 +100,7 @@ public final class FileStore implements TaskStore {
   public void start(StoreContext context, String alias) {
     this.context = Objects.requireNonNull(context, "context");
     this.logger = LoggerFactory.getLogger("asyncz.stores." + alias);
+    this.alias = alias;
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
@@ -234,10 +247,171 @@ public final class FileStore implements TaskStore {
     try {
       return records.read(id, bytes, context);
     } catch (CorruptTaskRecordException e) {
-      // Never delete what a user stored: the record stays on disk for an operator to look at.
-      logger.error("Skipping unreadable task record {} ({}): {}", file, e.reason(), e.getMessage());
+      quarantine(id, file, e);
       return null;
     }
+  }
+
+  // ------------------------------------------------------------------ quarantine
+
+  /**
+   * Moves an unreadable record into the quarantine directory: the reason is written first, then the
+   * record is renamed, so its bytes never leave the disk (if another process rewrote the file
+   * meanwhile, the newer bytes are the ones kept, and restore brings them back).
+   */
+  private void quarantine(String id, Path file, CorruptTaskRecordException failure) {
+    Path dir = directory.resolve(QUARANTINE);
+    long micros = micros(context.clock().instant());
+    Path target = dir.resolve(micros + "-" + file.getFileName());
+    try {
+      Files.createDirectories(dir);
+      Path why = dir.resolve(target.getFileName() + WHY);
+      Files.write(
+          why,
+          (failure.reason().name() + "\n" + failure.getMessage()).getBytes(StandardCharsets.UTF_8));
+      try {
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (NoSuchFileException gone) {
+        Files.deleteIfExists(why); // deleted meanwhile: nothing to keep
+        return;
+      }
+      forceDirectory(dir);
+      forceDirectory(directory);
+    } catch (IOException e) {
+      // Left where it was; the next read tries again.
+      logger.error(
+          "Cannot quarantine unreadable task record {} ({}): {}", file, failure.reason(), e, e);
+      return;
+    }
+    logger.error(
+        "Quarantined unreadable task record {} as {} ({}): {}; list it with"
+            + " quarantinedRecords() and restore it with restoreQuarantined(id)",
+        file,
+        target,
+        failure.reason(),
+        failure.getMessage());
+    context.dispatch(
+        new TaskQuarantinedEvent(id, alias, failure.reason().name(), failure.getMessage()));
+  }
+
+  private record Entry(Path file, String id, long micros) {}
+
+  /** The quarantined record files, oldest first (then by id). */
+  private List<Entry> entries() {
+    List<Entry> entries = new ArrayList<>();
+    Path dir = directory.resolve(QUARANTINE);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + suffix)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        int dash = name.indexOf('-');
+        if (dash <= 0) {
+          continue;
+        }
+        long micros;
+        try {
+          micros = Long.parseLong(name.substring(0, dash));
+        } catch (NumberFormatException notOurs) {
+          continue;
+        }
+        String id = idOf(name.substring(dash + 1, name.length() - suffix.length()));
+        if (id != null) {
+          entries.add(new Entry(file, id, micros));
+        }
+      }
+    } catch (NoSuchFileException none) {
+      return entries;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    entries.sort(Comparator.comparingLong(Entry::micros).thenComparing(Entry::id));
+    return entries;
+  }
+
+  @Override
+  public synchronized List<QuarantinedRecord> quarantinedRecords() {
+    List<QuarantinedRecord> list = new ArrayList<>();
+    for (Entry e : entries()) {
+      byte[] raw;
+      try {
+        raw = Files.readAllBytes(e.file());
+      } catch (NoSuchFileException gone) {
+        continue;
+      } catch (IOException ex) {
+        throw new UncheckedIOException(ex);
+      }
+      String reason = "UNKNOWN";
+      String detail = "";
+      try {
+        String why = Files.readString(e.file().resolveSibling(e.file().getFileName() + WHY));
+        int nl = why.indexOf('\n');
+        reason = nl < 0 ? why : why.substring(0, nl);
+        detail = nl < 0 ? "" : why.substring(nl + 1);
+      } catch (IOException noReason) {
+        detail = "the reason file is missing";
+      }
+      list.add(new QuarantinedRecord(e.id(), raw, reason, detail, instant(e.micros())));
+    }
+    return list;
+  }
+
+  @Override
+  public synchronized Task restoreQuarantined(String taskId) {
+    Entry newest = null;
+    for (Entry e : entries()) {
+      if (e.id().equals(taskId)) {
+        newest = e; // entries are oldest first
+      }
+    }
+    if (newest == null) {
+      throw new TaskLookupException(taskId);
+    }
+    Path file = fileOf(taskId);
+    if (Files.exists(file)) {
+      throw new ConflictIdException(taskId);
+    }
+    byte[] raw;
+    try {
+      raw = Files.readAllBytes(newest.file());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Task task = records.read(taskId, raw, context); // still unreadable: stays quarantined
+    write(file, records.write(task), false, taskId); // with the current key and format
+    discard(newest);
+    return task;
+  }
+
+  @Override
+  public synchronized void discardQuarantined(String taskId) {
+    boolean found = false;
+    for (Entry e : entries()) {
+      if (e.id().equals(taskId)) {
+        discard(e);
+        found = true;
+      }
+    }
+    if (!found) {
+      throw new TaskLookupException(taskId);
+    }
+  }
+
+  private void discard(Entry e) {
+    try {
+      Files.deleteIfExists(e.file());
+      Files.deleteIfExists(e.file().resolveSibling(e.file().getFileName() + WHY));
+      forceDirectory(e.file().getParent());
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+  }
+
+  private static long micros(Instant t) {
+    return Math.multiplyExact(t.getEpochSecond(), 1_000_000L) + t.getNano() / 1000;
+  }
+
+  private static Instant instant(long micros) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 
   private void write(Path file, byte[] bytes, boolean replace, String id) {
@@ -290,6 +464,10 @@ public final class FileStore implements TaskStore {
   }
 
   private void forceDirectory() {
+    forceDirectory(directory);
+  }
+
+  private static void forceDirectory(Path directory) {
     // Makes the rename durable; not every platform can open a directory, which is then skipped.
     try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
       dir.force(true);

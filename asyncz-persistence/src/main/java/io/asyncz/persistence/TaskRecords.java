@@ -1,5 +1,6 @@
 package io.asyncz.persistence;
 
+import io.asyncz.InvalidInputException;
 import io.asyncz.persistence.CorruptTaskRecordException.Reason;
 import io.asyncz.store.StoreContext;
 import io.asyncz.task.Task;
@@ -31,6 +32,23 @@ public final class TaskRecords {
   /** Records sealed with {@code encryption}; plain records written before still read. */
   public static TaskRecords encrypted(Encryption encryption) {
     return new TaskRecords(Objects.requireNonNull(encryption, "encryption"));
+  }
+
+  /**
+   * Records encrypted with {@code key} and readable with it and {@code oldKeys} (a key rotation),
+   * or plain records when {@code key} is null.
+   *
+   * @throws InvalidInputException when old keys are given without a key
+   */
+  public static TaskRecords withKey(String key, String... oldKeys) {
+    if (key == null) {
+      if (oldKeys.length > 0) {
+        throw new InvalidInputException(
+            "old keys", oldKeys.length + " keys", "are given without a current key; give the key");
+      }
+      return plain();
+    }
+    return encrypted(Encryption.withKey(key, oldKeys));
   }
 
   /**
@@ -79,7 +97,12 @@ public final class TaskRecords {
     } else {
       plain = record;
     }
-    Task task = codec.decode(plain, context);
+    Task task;
+    try {
+      task = codec.decode(plain, context);
+    } catch (CorruptTaskRecordException e) {
+      throw e.forTask(id);
+    }
     if (!task.id().equals(id)) {
       throw new CorruptTaskRecordException(
           id,

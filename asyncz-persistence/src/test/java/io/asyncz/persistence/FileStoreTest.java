@@ -83,7 +83,7 @@ class FileStoreTest {
   }
 
   @Test
-  void anUnreadableRecordIsKeptAndSkippedNotDeleted() throws IOException {
+  void anUnreadableRecordIsMovedToTheQuarantineDirectoryWithItsReason() throws IOException {
     FileStore store = started(new FileStore(directory));
     store.addTask(resolvableTask("good", T0));
     Path corrupt = directory.resolve("bad.task");
@@ -92,7 +92,15 @@ class FileStoreTest {
     assertThat(store.allTasks()).extracting(Task::id).containsExactly("good");
     assertThat(store.lookupTask("bad")).isEmpty();
     store.removeAllTasks();
-    assertThat(corrupt).exists().hasContent("{not json");
+
+    assertThat(corrupt).doesNotExist();
+    Path quarantine = directory.resolve(FileStore.QUARANTINE);
+    long micros = T0.getEpochSecond() * 1_000_000L;
+    assertThat(quarantine.resolve(micros + "-bad.task")).hasContent("{not json");
+    assertThat(quarantine.resolve(micros + "-bad.task.why"))
+        .content()
+        .startsWith("MALFORMED\n")
+        .contains("'bad'");
   }
 
   @Test
@@ -110,8 +118,21 @@ class FileStoreTest {
         started(
             new FileStore(
                 directory, ".task", false, TaskRecords.encrypted(Encryption.withKey("other"))));
-    assertThat(wrongKey.allTasks()).isEmpty(); // skipped, not deleted
-    assertThat(directory.resolve("pay.task")).exists();
+    assertThat(wrongKey.allTasks()).isEmpty(); // quarantined, not deleted
+    assertThat(wrongKey.quarantinedRecords())
+        .singleElement()
+        .satisfies(r -> assertThat(r.raw()).isEqualTo(bytes));
+  }
+
+  @Test
+  void cleanupKeepsADirectoryThatHoldsQuarantinedRecords() throws IOException {
+    FileStore store = started(new FileStore(directory, ".task", true, TaskRecords.plain()));
+    Files.write(directory.resolve("bad.task"), "{not json".getBytes(StandardCharsets.UTF_8));
+    store.allTasks();
+
+    store.shutdown();
+
+    assertThat(directory.resolve(FileStore.QUARANTINE)).isDirectory();
   }
 
   @ParameterizedTest

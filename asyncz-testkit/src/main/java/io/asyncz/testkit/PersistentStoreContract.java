@@ -1,0 +1,433 @@
+package io.asyncz.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.asyncz.AsynczException;
+import io.asyncz.ConflictIdException;
+import io.asyncz.TaskLookupException;
+import io.asyncz.event.SchedulerEvent;
+import io.asyncz.event.TaskQuarantinedEvent;
+import io.asyncz.scheduler.Scheduler;
+import io.asyncz.store.MemoryStore;
+import io.asyncz.store.QuarantinedRecord;
+import io.asyncz.store.TaskStore;
+import io.asyncz.task.Task;
+import io.asyncz.trigger.CronTrigger;
+import io.asyncz.trigger.DateTrigger;
+import io.asyncz.trigger.IntervalTrigger;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of a store that keeps tasks outside the JVM, on top of {@link StoreContract}: tasks
+ * survive a new store instance (a restart) and the scheduler then handles the runs it missed
+ * exactly as it does without a restart, with the same events; a record that cannot be read (bytes
+ * that are not a task, a newer format version, a record encrypted with another key) is quarantined
+ * with its exact bytes, reported once, never read again, and can be listed, restored and discarded;
+ * nothing else is lost.
+ *
+ * <p>Besides {@link #createStore()}, a store's test supplies {@link #reopen} (another instance over
+ * the same storage, optionally encrypting with a key) and {@link #writeRaw} (bytes put where the
+ * store keeps a record, past the store, as a corrupt or foreign record would be found).
+ */
+public abstract class PersistentStoreContract extends StoreContract {
+  /** Bytes that are no task record at all. */
+  protected static final byte[] GARBAGE = "not a task {".getBytes(StandardCharsets.UTF_8);
+
+  private final List<TaskStore> opened = new ArrayList<>();
+
+  /** Creates the contract. */
+  protected PersistentStoreContract() {}
+
+  /**
+   * A new, not started instance over the storage of the store under test.
+   *
+   * @param key the key records are written with and read with, or {@code null} for plain records
+   * @param oldKeys further keys records are read with (a key rotation); only given with a key
+   * @throws Exception when the store cannot be made
+   */
+  protected abstract TaskStore reopen(String key, String... oldKeys) throws Exception;
+
+  /**
+   * Puts {@code raw} where the store under test keeps the record of task {@code id}, with {@code
+   * nextRunTime} in its run-time index ({@code null}: none), without going through the store.
+   *
+   * @throws Exception when writing fails
+   */
+  protected abstract void writeRaw(String id, Instant nextRunTime, byte[] raw) throws Exception;
+
+  /** {@link #reopen} started with the contract's context; shut down after the test. */
+  protected final TaskStore open(String key, String... oldKeys) throws Exception {
+    TaskStore store = reopen(key, oldKeys);
+    store.start(context(), ALIAS);
+    opened.add(store);
+    return store;
+  }
+
+  @AfterEach
+  final void shutDownOpened() {
+    for (TaskStore store : opened) {
+      store.shutdown();
+    }
+    opened.clear();
+  }
+
+  private List<TaskQuarantinedEvent> quarantineEvents() {
+    return context().events().stream()
+        .filter(TaskQuarantinedEvent.class::isInstance)
+        .map(TaskQuarantinedEvent.class::cast)
+        .toList();
+  }
+
+  private static List<String> ids(List<Task> tasks) {
+    return tasks.stream().map(Task::id).toList();
+  }
+
+  private static String version99(String id) {
+    return "{\"format\":\"asyncz.task\",\"version\":99,\"id\":\"" + id + "\",\"future\":true}";
+  }
+
+  // ------------------------------------------------------------------ restart
+
+  @Test
+  void tasksSurviveANewInstance() throws Exception {
+    Task a = task("a", T0.plusSeconds(60));
+    Task paused = task("paused", null);
+    store().addTask(a);
+    store().addTask(paused);
+
+    TaskStore again = open(null);
+
+    assertThat(again.allTasks()).containsExactly(a, paused);
+    assertThat(again.nextRunTime()).contains(T0.plusSeconds(60));
+  }
+
+  @Test
+  void restartHandlesMissedRunsByGraceAndCoalesceWithTheSameEventsAsTheEngine() throws Exception {
+    List<String> withoutRestart = missedRunsOver(new MemoryStore(), null);
+    List<String> withRestart = missedRunsOver(reopen(null), reopen(null));
+
+    assertThat(withoutRestart)
+        .contains(
+            "TASK_MISSED[coalesce-30s @2026-01-15T10:12:00Z]",
+            "TASK_EXECUTED[every-run @2026-01-15T10:03:00Z]",
+            "TASK_EXECUTED[every-run @2026-01-15T10:12:00Z]",
+            "TASK_MISSED[some-runs @2026-01-15T10:10:00Z]",
+            "TASK_EXECUTED[some-runs @2026-01-15T10:11:00Z]",
+            "TASK_EXECUTED[cron-coalesced @2026-01-15T10:10:00Z]",
+            "TASK_MISSED[once @2026-01-15T10:05:00Z]",
+            "TASK_REMOVED[once @contract]",
+            "next paused null");
+    assertThat(withRestart).containsExactlyElementsOf(withoutRestart);
+  }
+
+  /**
+   * Runs tasks for two minutes, then nothing for ten and a bit (the scheduler stopped and started
+   * on {@code second} when given, else just idle), then one round: the events of that round and the
+   * tasks' next run times after it.
+   */
+  private List<String> missedRunsOver(TaskStore first, TaskStore second) {
+    MutableClock clock = MutableClock.at(T0, ZoneOffset.UTC);
+    ManualScheduler before = scheduler(clock, first);
+    before.start();
+    IntervalTrigger minute =
+        IntervalTrigger.builder().minutes(1).startAt(T0.plus(Duration.ofMinutes(1))).build();
+    before
+        .task(REFERENCE)
+        .id("coalesce-30s")
+        .trigger(minute)
+        .mistriggerGraceTime(Duration.ofSeconds(30))
+        .store(ALIAS)
+        .add();
+    before
+        .task(REFERENCE)
+        .id("every-run")
+        .trigger(minute)
+        .coalesce(false)
+        .noGraceLimit()
+        .store(ALIAS)
+        .add();
+    before
+        .task(REFERENCE)
+        .id("some-runs")
+        .trigger(minute)
+        .coalesce(false)
+        .mistriggerGraceTime(Duration.ofSeconds(150))
+        .store(ALIAS)
+        .add();
+    before
+        .task(REFERENCE)
+        .id("cron-coalesced")
+        .trigger(CronTrigger.fromCrontab("*/5 * * * *", ZoneOffset.UTC))
+        .mistriggerGraceTime(Duration.ofMinutes(20))
+        .store(ALIAS)
+        .add();
+    before
+        .task(REFERENCE)
+        .id("once")
+        .trigger(DateTrigger.at(T0.plus(Duration.ofMinutes(5))))
+        .store(ALIAS)
+        .add();
+    before.task(REFERENCE).id("paused").trigger(minute).paused().store(ALIAS).add();
+    before.advanceTo(T0.plus(Duration.ofMinutes(2)));
+
+    ManualScheduler after = before;
+    if (second != null) {
+      before.shutdown(false);
+      after = scheduler(clock, second);
+    }
+    clock.set(T0.plus(Duration.ofMinutes(12)).plusSeconds(45));
+    List<String> seen = new ArrayList<>();
+    after.addListener(
+        event -> {
+          if (!(event instanceof SchedulerEvent.Lifecycle)) {
+            seen.add(event.toString());
+          }
+        });
+    if (second != null) {
+      after.start();
+    }
+    after.runDue();
+    for (Task task : after.getTasks(null)) {
+      seen.add("next " + task.id() + " " + task.nextRunTime().orElse(null));
+    }
+    after.shutdown(false);
+    return seen;
+  }
+
+  private static ManualScheduler scheduler(MutableClock clock, TaskStore store) {
+    return ManualScheduler.with(
+        Scheduler.builder().registry(registry()).timezone(ZoneOffset.UTC).store(ALIAS, store),
+        clock);
+  }
+
+  // ------------------------------------------------------------------ quarantine
+
+  @Test
+  void anUnreadableRecordIsQuarantinedWithItsBytesAndReportedOnce() throws Exception {
+    store().addTask(task("a", T0));
+    store().addTask(task("c", T0.plusSeconds(2)));
+    writeRaw("b", T0.plusSeconds(1), GARBAGE);
+
+    assertThat(ids(store().dueTasks(T0.plusSeconds(10)))).containsExactly("a", "c");
+
+    List<QuarantinedRecord> quarantined = store().quarantinedRecords();
+    assertThat(quarantined).hasSize(1);
+    QuarantinedRecord b = quarantined.get(0);
+    assertThat(b.taskId()).isEqualTo("b");
+    assertThat(b.raw()).isEqualTo(GARBAGE);
+    assertThat(b.reason()).isEqualTo("MALFORMED");
+    assertThat(b.detail()).contains("'b'");
+    assertThat(b.quarantinedAt()).isEqualTo(T0);
+    assertThat(quarantineEvents())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.taskId()).isEqualTo("b");
+              assertThat(e.store()).isEqualTo(ALIAS);
+              assertThat(e.reason()).isEqualTo("MALFORMED");
+            });
+
+    // Out of the schedule: not read again, not in the way of the others.
+    assertThat(ids(store().dueTasks(T0.plusSeconds(10)))).containsExactly("a", "c");
+    assertThat(ids(store().allTasks())).containsExactly("a", "c");
+    assertThat(store().lookupTask("b")).isEmpty();
+    assertThat(store().nextRunTime()).contains(T0);
+    assertThat(quarantineEvents()).hasSize(1);
+  }
+
+  @Test
+  void eachReadPathQuarantines() throws Exception {
+    writeRaw("by-lookup", T0, GARBAGE);
+    writeRaw("by-next-run-time", T0, GARBAGE);
+    writeRaw("by-all-tasks", null, GARBAGE);
+
+    assertThat(store().lookupTask("by-lookup")).isEmpty();
+    assertThat(store().nextRunTime()).isEmpty();
+    assertThat(store().allTasks()).isEmpty();
+
+    assertThat(store().quarantinedRecords())
+        .extracting(QuarantinedRecord::taskId)
+        .containsExactlyInAnyOrder("by-lookup", "by-next-run-time", "by-all-tasks");
+    assertThat(quarantineEvents()).hasSize(3);
+  }
+
+  @Test
+  void aNewerFormatVersionIsQuarantinedNotMisread() throws Exception {
+    writeRaw("v", T0, version99("v").getBytes(StandardCharsets.UTF_8));
+
+    assertThat(store().dueTasks(T0)).isEmpty();
+
+    QuarantinedRecord v = store().quarantinedRecords().get(0);
+    assertThat(v.reason()).isEqualTo("UNSUPPORTED_VERSION");
+    assertThat(v.detail()).contains("99");
+    assertThat(new String(v.raw(), StandardCharsets.UTF_8)).isEqualTo(version99("v"));
+  }
+
+  @Test
+  void aRecordOfAnotherKeyIsQuarantinedAndRestoredOnceThatKeyIsListedAsOld() throws Exception {
+    Task secret = task("secret", T0).toBuilder().args(List.of("s3cr3t")).build();
+    open("key-one").addTask(secret);
+
+    TaskStore rotated = open("key-two");
+    assertThat(rotated.lookupTask("secret")).isEmpty();
+    assertThat(rotated.quarantinedRecords())
+        .singleElement()
+        .satisfies(r -> assertThat(r.reason()).isEqualTo("UNDECRYPTABLE"));
+    assertThatThrownBy(() -> rotated.restoreQuarantined("secret"))
+        .isInstanceOf(AsynczException.class)
+        .hasMessageContaining("secret")
+        .hasMessageContaining("UNDECRYPTABLE");
+
+    TaskStore withOldKey = open("key-two", "key-one");
+    assertThat(withOldKey.restoreQuarantined("secret")).isEqualTo(secret);
+    assertThat(withOldKey.quarantinedRecords()).isEmpty();
+    // Restored records are written again with the current key.
+    assertThat(open("key-two").lookupTask("secret")).contains(secret);
+  }
+
+  @Test
+  void aPlainStoreQuarantinesAnEncryptedRecord() throws Exception {
+    open("key-one").addTask(task("sealed", T0));
+
+    assertThat(store().lookupTask("sealed")).isEmpty();
+    assertThat(store().quarantinedRecords())
+        .singleElement()
+        .satisfies(r -> assertThat(r.reason()).isEqualTo("UNDECRYPTABLE"));
+  }
+
+  @Test
+  void anEncryptedStoreReadsItsOwnRecordsAndThePlainOnesWrittenBeforeAKeyWasSet() throws Exception {
+    Task plain = task("plain", T0);
+    store().addTask(plain);
+    TaskStore sealed = open("key-one");
+    Task a = task("a", T0).toBuilder().kwargs(Map.of("to", "ops@example.com")).build();
+    sealed.addTask(a);
+    sealed.updateTask(a.withNextRunTime(T0.plusSeconds(5)));
+
+    assertThat(sealed.lookupTask("a")).contains(a.withNextRunTime(T0.plusSeconds(5)));
+    assertThat(open("key-one").allTasks())
+        .containsExactly(plain, a.withNextRunTime(T0.plusSeconds(5)));
+    assertThat(quarantineEvents()).isEmpty();
+  }
+
+  @Test
+  void restoringARecordThatIsStillUnreadableFailsAndKeepsIt() throws Exception {
+    writeRaw("b", T0, GARBAGE);
+    store().dueTasks(T0);
+
+    assertThatThrownBy(() -> store().restoreQuarantined("b"))
+        .isInstanceOf(AsynczException.class)
+        .hasMessageContaining("'b'")
+        .hasMessageContaining("MALFORMED");
+    assertThat(store().quarantinedRecords()).extracting(QuarantinedRecord::taskId).contains("b");
+    assertThat(store().lookupTask("b")).isEmpty();
+  }
+
+  @Test
+  void restoringOverATakenIdConflictsAndKeepsTheRecord() throws Exception {
+    Task original = task("x", T0);
+    open("key-one").addTask(original);
+    store().dueTasks(T0); // quarantined: the plain store cannot open it
+    Task replacement = task("x", T0.plusSeconds(9));
+    store().addTask(replacement);
+
+    TaskStore withKey = open("key-one");
+    assertThatThrownBy(() -> withKey.restoreQuarantined("x"))
+        .isInstanceOf(ConflictIdException.class);
+    assertThat(withKey.quarantinedRecords()).hasSize(1);
+    assertThat(withKey.lookupTask("x")).contains(replacement);
+
+    withKey.deleteTask("x");
+    assertThat(withKey.restoreQuarantined("x")).isEqualTo(original);
+    assertThat(open("key-one").lookupTask("x")).contains(original);
+  }
+
+  @Test
+  void theSameIdQuarantinedTwiceKeepsBothAndRestoreTakesTheNewest() throws Exception {
+    writeRaw("twice", T0, GARBAGE);
+    store().dueTasks(T0);
+    context().mutableClock().advance(Duration.ofSeconds(1));
+    open("key-one").addTask(task("twice", T0.plusSeconds(3)));
+    store().dueTasks(T0.plusSeconds(5));
+
+    List<QuarantinedRecord> both = store().quarantinedRecords();
+    assertThat(both)
+        .extracting(QuarantinedRecord::reason)
+        .containsExactly("MALFORMED", "UNDECRYPTABLE");
+    assertThat(both.get(0).quarantinedAt()).isBefore(both.get(1).quarantinedAt());
+
+    assertThat(open("key-one").restoreQuarantined("twice"))
+        .isEqualTo(task("twice", T0.plusSeconds(3)));
+    assertThat(store().quarantinedRecords())
+        .singleElement()
+        .satisfies(r -> assertThat(r.raw()).isEqualTo(GARBAGE));
+  }
+
+  @Test
+  void discardDeletesOnlyThatIdForGood() throws Exception {
+    writeRaw("gone", T0, GARBAGE);
+    writeRaw("kept", T0, GARBAGE);
+    store().dueTasks(T0);
+
+    store().discardQuarantined("gone");
+
+    assertThat(store().quarantinedRecords())
+        .extracting(QuarantinedRecord::taskId)
+        .containsExactly("kept");
+    assertThatThrownBy(() -> store().discardQuarantined("gone"))
+        .isInstanceOf(TaskLookupException.class);
+    assertThatThrownBy(() -> store().restoreQuarantined("never"))
+        .isInstanceOf(TaskLookupException.class);
+  }
+
+  @Test
+  void removeAllTasksKeepsTheQuarantine() throws Exception {
+    store().addTask(task("a", T0));
+    writeRaw("b", T0, GARBAGE);
+    store().dueTasks(T0);
+
+    store().removeAllTasks();
+
+    assertThat(store().allTasks()).isEmpty();
+    assertThat(store().quarantinedRecords())
+        .extracting(QuarantinedRecord::taskId)
+        .containsExactly("b");
+  }
+
+  @Test
+  void hostileIdsAreQuarantinedAndRestoredUnderTheirOwnId() throws Exception {
+    List<String> hostile =
+        List.of("../x", "..", "a/b", "it's \"quoted\"", "line\nbreak", "x'; DROP TABLE t; --");
+    for (String id : hostile) {
+      writeRaw(id, T0, GARBAGE);
+    }
+    store().addTask(task("x", T0));
+
+    assertThat(ids(store().dueTasks(T0))).containsExactly("x");
+    assertThat(store().quarantinedRecords())
+        .extracting(QuarantinedRecord::taskId)
+        .containsExactlyInAnyOrderElementsOf(hostile);
+
+    Function<String, Task> good = id -> task(id, T0.plusSeconds(1));
+    TaskStore other = open("key-one");
+    for (String id : hostile) {
+      store().discardQuarantined(id);
+      other.addTask(good.apply(id));
+    }
+    store().dueTasks(T0.plusSeconds(1)); // all quarantined again: the plain store has no key
+    for (String id : hostile) {
+      assertThat(other.restoreQuarantined(id)).isEqualTo(good.apply(id));
+    }
+    assertThat(ids(other.allTasks())).hasSize(hostile.size() + 1).contains("x");
+  }
+}
