@@ -17,20 +17,25 @@ import com.mongodb.client.result.UpdateResult;
 import io.asyncz.ConflictIdException;
 import io.asyncz.InvalidInputException;
 import io.asyncz.TaskLookupException;
+import io.asyncz.event.TaskQuarantinedEvent;
 import io.asyncz.persistence.CorruptTaskRecordException;
 import io.asyncz.persistence.TaskRecords;
 import io.asyncz.store.MemoryStore;
+import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.StoreContext;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.bson.Document;
 import org.bson.types.Binary;
+import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,9 +57,16 @@ import org.slf4j.LoggerFactory;
  * record (ties by id), so two tasks closer together than a double can tell still come back in
  * order.
  *
- * <p>A document that cannot be read (corrupt state, encrypted with an unknown key, from a newer
- * version, wrong field types) is never deleted: it is logged and left where it is, and the store
- * skips it.
+ * <p>A record that cannot be read (corrupt state, encrypted with an unknown key, from a newer
+ * version) is never deleted: the read that meets it copies it into the quarantine collection
+ * ({@code <collection>_quarantine} by default) as {@code {_id: <ObjectId>, task_id, quarantined_at:
+ * <date>, reason, detail, state: <the binary record, as it was>}}, then deletes the task document
+ * only if it still holds that very state (a version another client wrote meanwhile stays live),
+ * logs it and sends {@link io.asyncz.event.Events#TASK_QUARANTINED}. {@link #restoreQuarantined}
+ * inserts the task again before it deletes the entry, so a crash in between leaves a duplicate
+ * entry, never a lost task. A document this store cannot have written (a {@code _id} that is not a
+ * string, a {@code state} that is not binary) has no task id or record to quarantine; it is logged
+ * and skipped, and left where it is.
  */
 public final class MongoStore implements TaskStore {
   /** The default database name. */
@@ -69,6 +81,13 @@ public final class MongoStore implements TaskStore {
   static final String ID = "_id";
   static final String NEXT_RUN_TIME = "next_run_time";
   static final String STATE = "state";
+  static final String TASK_ID = "task_id";
+  static final String QUARANTINED_AT = "quarantined_at";
+  static final String REASON = "reason";
+  static final String DETAIL = "detail";
+
+  /** What the default quarantine collection's name adds to the collection's. */
+  public static final String QUARANTINE_SUFFIX = "_quarantine";
 
   private static final int BATCH = 100;
 
@@ -77,19 +96,40 @@ public final class MongoStore implements TaskStore {
   private final String database;
   private final String collectionName;
   private final MongoCollection<Document> collection;
+  private final String quarantineName;
+  private final MongoCollection<Document> quarantine;
   private final TaskRecords records;
   private volatile StoreContext context;
+  private volatile String alias = "default";
   private volatile Logger logger = LoggerFactory.getLogger("asyncz.stores.default");
 
   /**
-   * A store on {@code client}, which the store does not close.
+   * A store on {@code client}, which the store does not close, with its quarantine in {@code
+   * <collection>_quarantine}.
    *
    * @param database the database name
    * @param collection the collection name
    * @param records how records are written: plain JSON or encrypted
    */
   public MongoStore(MongoClient client, String database, String collection, TaskRecords records) {
-    this(client, false, database, collection, records);
+    this(client, database, collection, defaultQuarantine(collection), records);
+  }
+
+  /**
+   * A store on {@code client}, which the store does not close.
+   *
+   * @param database the database name
+   * @param collection the collection name
+   * @param quarantine the name of the collection of quarantined records
+   * @param records how records are written: plain JSON or encrypted
+   */
+  public MongoStore(
+      MongoClient client,
+      String database,
+      String collection,
+      String quarantine,
+      TaskRecords records) {
+    this(client, false, database, collection, quarantine, records);
   }
 
   /** A store on {@code client} in the default database and collection, with plain records. */
@@ -102,17 +142,26 @@ public final class MongoStore implements TaskStore {
       boolean ownsClient,
       String database,
       String collection,
+      String quarantine,
       TaskRecords records) {
     this.client = Objects.requireNonNull(client, "client");
     this.ownsClient = ownsClient;
     this.database = requireDatabase("database", database);
     this.collectionName = requireCollection("collection", collection);
+    this.quarantineName = requireQuarantine("quarantine_collection", quarantine, collection);
     this.records = Objects.requireNonNull(records, "records");
     this.collection = client.getDatabase(database).getCollection(collection);
+    this.quarantine = client.getDatabase(database).getCollection(quarantine);
+  }
+
+  /** The quarantine collection a store on {@code collection} uses unless told otherwise. */
+  public static String defaultQuarantine(String collection) {
+    return requireCollection("collection", collection) + QUARANTINE_SUFFIX;
   }
 
   /**
-   * A store with its own client for {@code uri}, closed at {@link #shutdown()}.
+   * A store with its own client for {@code uri}, closed at {@link #shutdown()}, with its quarantine
+   * in {@code <collection>_quarantine}.
    *
    * @param uri a MongoDB connection string ({@code mongodb://host:port/...})
    * @param database the database name
@@ -121,13 +170,28 @@ public final class MongoStore implements TaskStore {
    */
   public static MongoStore connect(
       String uri, String database, String collection, TaskRecords records) {
+    return connect(uri, database, collection, defaultQuarantine(collection), records);
+  }
+
+  /**
+   * A store with its own client for {@code uri}, closed at {@link #shutdown()}.
+   *
+   * @param uri a MongoDB connection string ({@code mongodb://host:port/...})
+   * @param database the database name
+   * @param collection the collection name
+   * @param quarantine the name of the collection of quarantined records
+   * @param records how records are written: plain JSON or encrypted
+   */
+  public static MongoStore connect(
+      String uri, String database, String collection, String quarantine, TaskRecords records) {
     ConnectionString connection = connectionString("uri", uri);
     requireDatabase("database", database);
     requireCollection("collection", collection);
+    requireQuarantine("quarantine_collection", quarantine, collection);
     Objects.requireNonNull(records, "records");
     MongoClient client = MongoClients.create(connection);
     try {
-      return new MongoStore(client, true, database, collection, records);
+      return new MongoStore(client, true, database, collection, quarantine, records);
     } catch (RuntimeException e) {
       client.close();
       throw e;
@@ -144,12 +208,19 @@ public final class MongoStore implements TaskStore {
     return collectionName;
   }
 
+  /** The name of the collection of quarantined records. */
+  public String quarantineCollection() {
+    return quarantineName;
+  }
+
   @Override
   public void start(StoreContext context, String alias) {
     this.context = Objects.requireNonNull(context, "context");
+    this.alias = Objects.requireNonNull(alias, "alias");
     this.logger = LoggerFactory.getLogger("asyncz.stores." + alias);
     collection.createIndex(
         Indexes.ascending(NEXT_RUN_TIME), new IndexOptions().name(NEXT_RUN_TIME));
+    quarantine.createIndex(Indexes.ascending(TASK_ID), new IndexOptions().name(TASK_ID));
   }
 
   @Override
@@ -162,7 +233,13 @@ public final class MongoStore implements TaskStore {
   @Override
   public Optional<Task> lookupTask(String id) {
     Document document = collection.find(Filters.eq(ID, requireId(id))).first();
-    return document == null ? Optional.empty() : Optional.ofNullable(decode(document));
+    if (document == null) {
+      return Optional.empty();
+    }
+    List<Unreadable> unreadable = new ArrayList<>(1);
+    Task task = decode(document, unreadable);
+    quarantine(unreadable);
+    return Optional.ofNullable(task);
   }
 
   @Override
@@ -178,13 +255,15 @@ public final class MongoStore implements TaskStore {
     // Every task due at `now` has a stored time <= score(now) (rounding is monotonic); tasks a
     // hair later may share that double and are filtered by their exact instant.
     List<Task> due = new ArrayList<>();
+    List<Unreadable> unreadable = new ArrayList<>();
     for (Document document : collection.find(Filters.lte(NEXT_RUN_TIME, score(now)))) {
-      Task task = decode(document);
+      Task task = decode(document, unreadable);
       Instant next = task == null ? null : task.nextRunTime().orElse(null);
       if (next != null && !next.isAfter(now)) {
         due.add(task);
       }
     }
+    quarantine(unreadable); // once the cursor is done
     due.sort(MemoryStore.ORDER);
     return due.size() <= limit ? due : new ArrayList<>(due.subList(0, limit));
   }
@@ -193,6 +272,7 @@ public final class MongoStore implements TaskStore {
   public Optional<Instant> nextRunTime() {
     // The earliest readable task: walk up the index; once one task is found, only the documents
     // sharing its stored time can still be earlier.
+    List<Unreadable> unreadable = new ArrayList<>();
     Double bestScore = null;
     Instant best = null;
     try (MongoCursor<Document> cursor =
@@ -211,7 +291,7 @@ public final class MongoStore implements TaskStore {
         if (bestScore != null && score > bestScore) {
           break;
         }
-        Task task = decode(document);
+        Task task = decode(document, unreadable);
         Instant next = task == null ? null : task.nextRunTime().orElse(null);
         if (next != null) {
           bestScore = bestScore == null ? score : bestScore;
@@ -219,18 +299,21 @@ public final class MongoStore implements TaskStore {
         }
       }
     }
+    quarantine(unreadable); // once the cursor is closed
     return Optional.ofNullable(best);
   }
 
   @Override
   public List<Task> allTasks() {
     List<Task> result = new ArrayList<>();
+    List<Unreadable> unreadable = new ArrayList<>();
     for (Document document : collection.find()) {
-      Task task = decode(document);
+      Task task = decode(document, unreadable);
       if (task != null) {
         result.add(task);
       }
     }
+    quarantine(unreadable); // once the cursor is done
     result.sort(MemoryStore.ORDER);
     return result;
   }
@@ -266,8 +349,9 @@ public final class MongoStore implements TaskStore {
   }
 
   /**
-   * Removes every task this store can read. Unreadable documents stay (they are never deleted), so
-   * an operator can still recover them.
+   * Removes every task. A record that cannot be read is moved to the quarantine instead (it is
+   * never deleted); the quarantine itself is left alone, and so are documents this store cannot
+   * have written.
    */
   @Override
   public void removeAllTasks() {
@@ -282,8 +366,47 @@ public final class MongoStore implements TaskStore {
   }
 
   @Override
+  public List<QuarantinedRecord> quarantinedRecords() {
+    List<QuarantinedRecord> result = new ArrayList<>();
+    for (Document entry : quarantine.find().sort(Sorts.ascending(QUARANTINED_AT, TASK_ID, ID))) {
+      QuarantinedRecord record = entry(entry);
+      if (record != null) {
+        result.add(record);
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public Task restoreQuarantined(String taskId) {
+    String id = requireId(taskId);
+    Document newest =
+        quarantine.find(Filters.eq(TASK_ID, id)).sort(Sorts.descending(QUARANTINED_AT, ID)).first();
+    QuarantinedRecord record = newest == null ? null : entry(newest);
+    if (record == null) {
+      throw new TaskLookupException(id);
+    }
+    if (collection.find(Filters.eq(ID, id)).projection(new Document(ID, 1)).first() != null) {
+      throw new ConflictIdException(id);
+    }
+    // Still unreadable: the CorruptTaskRecordException says why, and the entry stays.
+    Task task = records.read(id, record.raw(), context);
+    addTask(task); // written with the current key; a task added meanwhile is a conflict
+    quarantine.deleteOne(Filters.eq(ID, newest.get(ID)));
+    return task;
+  }
+
+  @Override
+  public void discardQuarantined(String taskId) {
+    String id = requireId(taskId);
+    if (quarantine.deleteMany(Filters.eq(TASK_ID, id)).getDeletedCount() == 0) {
+      throw new TaskLookupException(id);
+    }
+  }
+
+  @Override
   public String toString() {
-    return "MongoStore[" + database + "." + collectionName + "]";
+    return "MongoStore[" + database + "." + collectionName + ", " + quarantineName + "]";
   }
 
   // ------------------------------------------------------------------ records
@@ -295,25 +418,98 @@ public final class MongoStore implements TaskStore {
     return document;
   }
 
-  private Task decode(Document document) {
+  /**
+   * The task, or null when the document cannot be read; a record to quarantine is added to {@code
+   * unreadable}.
+   */
+  private Task decode(Document document, List<Unreadable> unreadable) {
     Object id = document.get(ID);
     Object state = document.get(STATE);
     String name = String.valueOf(id);
     if (!(id instanceof String)) {
       return skip(name, "bad id", "_id is not a string");
     }
-    byte[] bytes;
+    Binary binary;
     if (state instanceof Binary) {
-      bytes = ((Binary) state).getData();
+      binary = (Binary) state;
     } else if (state instanceof byte[]) {
-      bytes = (byte[]) state;
+      binary = new Binary((byte[]) state);
     } else {
       return skip(name, "bad state", "state is not binary data");
     }
     try {
-      return records.read((String) id, bytes, context);
+      return records.read((String) id, binary.getData(), context);
     } catch (CorruptTaskRecordException e) {
-      return skip(name, String.valueOf(e.reason()), e.getMessage());
+      unreadable.add(new Unreadable((String) id, binary, e));
+      return null;
+    }
+  }
+
+  private void quarantine(List<Unreadable> unreadable) {
+    for (Unreadable record : unreadable) {
+      quarantine(record.id(), record.state(), record.error());
+    }
+  }
+
+  /**
+   * Moves the record {@code state} of task {@code id} into the quarantine, logs it and sends the
+   * event; does nothing when the task no longer holds {@code state} (updated, deleted or
+   * quarantined by another client meanwhile).
+   *
+   * @return whether the record was moved
+   */
+  boolean quarantine(String id, Binary state, CorruptTaskRecordException error) {
+    // A BSON date holds milliseconds; the record says what is stored.
+    Instant at = context.clock().instant().truncatedTo(ChronoUnit.MILLIS);
+    QuarantinedRecord record = error.quarantined(id, state.getData(), at);
+    ObjectId entry = new ObjectId();
+    quarantine.insertOne(
+        new Document(ID, entry)
+            .append(TASK_ID, id)
+            .append(QUARANTINED_AT, Date.from(at))
+            .append(REASON, record.reason())
+            .append(DETAIL, record.detail())
+            .append(STATE, state));
+    DeleteResult moved =
+        collection.deleteOne(Filters.and(Filters.eq(ID, id), Filters.eq(STATE, state)));
+    if (moved.getDeletedCount() == 0) {
+      // Not these bytes any more: a writer replaced or deleted them (nothing of theirs is lost),
+      // or another reader moved them first (its entry stays). This copy is one too many.
+      quarantine.deleteOne(Filters.eq(ID, entry));
+      return false;
+    }
+    logger.error(
+        "Quarantined unreadable task record {} in {}.{} ({}): {}; list it with quarantinedRecords()"
+            + " and restore it with restoreQuarantined(id)",
+        InvalidInputException.quote(id),
+        database,
+        collectionName,
+        error.reason(),
+        error.getMessage());
+    context.dispatch(
+        new TaskQuarantinedEvent(id, alias, error.reason().name(), error.getMessage()));
+    return true;
+  }
+
+  /**
+   * The record a quarantine entry holds, or null (logged) when it is not an entry this store wrote.
+   */
+  private QuarantinedRecord entry(Document entry) {
+    try {
+      return new QuarantinedRecord(
+          entry.getString(TASK_ID),
+          entry.get(STATE, Binary.class).getData(),
+          entry.getString(REASON),
+          entry.getString(DETAIL),
+          entry.getDate(QUARANTINED_AT).toInstant());
+    } catch (RuntimeException e) {
+      logger.error(
+          "Ignoring foreign document {} in {}.{}: {}",
+          entry.get(ID),
+          database,
+          quarantineName,
+          e.toString());
+      return null;
     }
   }
 
@@ -328,6 +524,9 @@ public final class MongoStore implements TaskStore {
         message);
     return null;
   }
+
+  /** A record that could not be read, to be quarantined once the read is over. */
+  private record Unreadable(String id, Binary state, CorruptTaskRecordException error) {}
 
   /** Epoch seconds with the nanoseconds as decimals, correctly rounded to a double. */
   static double score(Instant instant) {
@@ -367,6 +566,15 @@ public final class MongoStore implements TaskStore {
     }
     if (name.length() > 63) {
       throw new InvalidInputException(key, name, "is longer than 63 characters");
+    }
+    return name;
+  }
+
+  static String requireQuarantine(String key, String name, String collection) {
+    requireCollection(key, name);
+    if (name.equals(collection)) {
+      throw new InvalidInputException(
+          key, name, "is the task collection; expected a collection of its own");
     }
     return name;
   }

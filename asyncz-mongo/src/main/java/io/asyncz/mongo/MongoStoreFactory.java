@@ -9,11 +9,13 @@ import java.util.Set;
 
 /**
  * Registers the {@code mongo} and {@code mongodb} store aliases: options {@code uri} (default
- * {@code mongodb://localhost:27017}), {@code database} ({@code asyncz}) and {@code collection}
- * ({@code tasks}). Records are encrypted when {@code ASYNCZ_STORE_ENCRYPTION_KEY} is set.
+ * {@code mongodb://localhost:27017}), {@code database} ({@code asyncz}), {@code collection} ({@code
+ * tasks}) and {@code quarantine_collection} ({@code <collection>_quarantine}). Records are
+ * encrypted when {@code ASYNCZ_STORE_ENCRYPTION_KEY} is set.
  */
 public final class MongoStoreFactory implements StoreFactory {
-  private static final Set<String> OPTIONS = Set.of("uri", "database", "collection");
+  private static final Set<String> OPTIONS =
+      Set.of("uri", "database", "collection", "quarantine_collection");
 
   /** Creates the factory; {@link java.util.ServiceLoader} calls this. */
   public MongoStoreFactory() {}
@@ -38,6 +40,12 @@ public final class MongoStoreFactory implements StoreFactory {
     String collection =
         MongoStore.requireCollection(
             options.key("collection"), options.string("collection", MongoStore.DEFAULT_COLLECTION));
-    return MongoStore.connect(uri, database, collection, TaskRecords.fromEnvironment(List.of()));
+    String quarantine =
+        MongoStore.requireQuarantine(
+            options.key("quarantine_collection"),
+            options.string("quarantine_collection", MongoStore.defaultQuarantine(collection)),
+            collection);
+    return MongoStore.connect(
+        uri, database, collection, quarantine, TaskRecords.fromEnvironment(List.of()));
   }
 }

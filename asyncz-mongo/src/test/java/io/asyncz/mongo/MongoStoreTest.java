@@ -2,6 +2,7 @@ package io.asyncz.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoClient;
@@ -10,8 +11,13 @@ import com.mongodb.client.model.Filters;
 import io.asyncz.ConflictIdException;
 import io.asyncz.InvalidInputException;
 import io.asyncz.TaskLookupException;
+import io.asyncz.event.Events;
+import io.asyncz.event.TaskQuarantinedEvent;
+import io.asyncz.persistence.CorruptTaskRecordException;
+import io.asyncz.persistence.CorruptTaskRecordException.Reason;
 import io.asyncz.persistence.Encryption;
 import io.asyncz.persistence.TaskRecords;
+import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.TaskStore;
 import io.asyncz.store.TaskStores;
 import io.asyncz.task.Task;
@@ -22,6 +28,7 @@ import io.asyncz.trigger.CronTrigger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -32,6 +39,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.junit.jupiter.api.AfterAll;
@@ -39,11 +47,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** MongoStore through the official driver against the mongo-java-server stand-in. */
 class MongoStoreTest {
   private static final Instant T0 = Instant.parse("2026-01-15T10:00:00Z");
+  private static final byte[] GARBAGE = {(byte) 0xff, 0, '{', 'x', (byte) 0xc3};
 
   private static StandInMongo server;
   private static MongoClient client;
@@ -110,6 +120,52 @@ class MongoStoreTest {
     return new Binary(s.getBytes(StandardCharsets.UTF_8));
   }
 
+  private static MongoCollection<Document> quarantine() {
+    return client.getDatabase(MongoStore.DEFAULT_DATABASE).getCollection("tasks_quarantine");
+  }
+
+  /** Writes {@code record} under {@code id} behind the store's back, due at {@code next}. */
+  private static void plant(String id, byte[] record, Instant next) {
+    tasks().deleteOne(Filters.eq("_id", id));
+    tasks()
+        .insertOne(
+            new Document("_id", id)
+                .append("next_run_time", (double) next.getEpochSecond())
+                .append("state", new Binary(record)));
+  }
+
+  private List<TaskQuarantinedEvent> quarantineEvents() {
+    return context.events().stream()
+        .filter(e -> e.code() == Events.TASK_QUARANTINED)
+        .map(TaskQuarantinedEvent.class::cast)
+        .toList();
+  }
+
+  /**
+   * Asserts that {@code id} left the collection and sits alone in the quarantine as {@code raw}.
+   */
+  private void assertQuarantined(MongoStore store, String id, byte[] raw, Reason reason) {
+    assertThat(tasks().countDocuments(Filters.eq("_id", id))).isZero();
+    assertThat(store.quarantinedRecords()).hasSize(1);
+    QuarantinedRecord record = store.quarantinedRecords().get(0);
+    assertThat(record.taskId()).isEqualTo(id);
+    assertThat(record.raw()).isEqualTo(raw);
+    assertThat(record.reason()).isEqualTo(reason.name());
+    assertThat(record.quarantinedAt()).isEqualTo(T0);
+    Document entry = quarantine().find().first();
+    assertThat(entry.keySet())
+        .containsExactly("_id", "task_id", "quarantined_at", "reason", "detail", "state");
+    assertThat(quarantineEvents())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.taskId()).isEqualTo(id);
+              assertThat(e.store()).isEqualTo("mongo");
+              assertThat(e.reason()).isEqualTo(reason.name());
+              assertThat(e.detail()).isEqualTo(record.detail());
+            });
+  }
+
   @Test
   void tasksSurviveANewStoreOnTheSameServer() {
     MongoStore first = store();
@@ -167,15 +223,75 @@ class MongoStoreTest {
   }
 
   @Test
-  void anUnreadableDocumentIsKeptAndSkippedNotDeleted() {
+  void aCorruptRecordIsQuarantinedWithItsExactBytesNotDeleted() {
+    MongoStore store = store();
+    Task good = task("good", T0.plusSeconds(5));
+    store.addTask(good);
+    plant("bad", GARBAGE, T0); // earlier than "good"
+
+    assertThat(store.dueTasks(T0.plusSeconds(10))).containsExactly(good);
+    assertQuarantined(store, "bad", GARBAGE, Reason.MALFORMED);
+    List<String> indexed = new ArrayList<>();
+    quarantine()
+        .listIndexes()
+        .forEach(index -> indexed.addAll(index.get("key", Document.class).keySet()));
+    assertThat(indexed).contains("task_id");
+
+    // Out of the schedule: no read meets it again, so no second event.
+    assertThat(store.dueTasks(T0.plusSeconds(10))).containsExactly(good);
+    assertThat(store.nextRunTime()).contains(T0.plusSeconds(5));
+    assertThat(store.allTasks()).containsExactly(good);
+    assertThat(store.lookupTask("bad")).isEmpty();
+    assertThat(quarantineEvents()).hasSize(1);
+
+    assertThatThrownBy(() -> store.restoreQuarantined("bad"))
+        .isInstanceOf(CorruptTaskRecordException.class)
+        .hasMessageContaining("MALFORMED")
+        .hasMessageContaining("not valid JSON");
+    assertThat(store.quarantinedRecords()).hasSize(1);
+    store.discardQuarantined("bad");
+    assertThat(store.quarantinedRecords()).isEmpty();
+    assertThat(quarantine().countDocuments()).isZero();
+    assertThatThrownBy(() -> store.discardQuarantined("bad"))
+        .isInstanceOf(TaskLookupException.class);
+    assertThatThrownBy(() -> store.restoreQuarantined("bad"))
+        .isInstanceOf(TaskLookupException.class);
+    assertThat(store.lookupTask("good")).contains(good);
+  }
+
+  static List<Consumer<MongoStore>> readPaths() {
+    return List.of(
+        s -> assertThat(s.lookupTask("bad")).isEmpty(),
+        s -> assertThat(s.dueTasks(T0.plusSeconds(10))).extracting(Task::id).containsOnly("good"),
+        s ->
+            assertThat(s.dueTasks(T0.plusSeconds(10), 1)).extracting(Task::id).containsOnly("good"),
+        s -> assertThat(s.nextRunTime()).contains(T0.plusSeconds(5)),
+        s -> assertThat(s.allTasks()).extracting(Task::id).containsOnly("good", "paused"),
+        s -> {
+          s.removeAllTasks();
+          assertThat(s.allTasks()).isEmpty();
+        });
+  }
+
+  @ParameterizedTest
+  @MethodSource("readPaths")
+  void everyReadQuarantinesWhatItCannotRead(Consumer<MongoStore> read) {
+    MongoStore store = store();
+    store.addTask(task("good", T0.plusSeconds(5)));
+    store.addTask(task("paused", null));
+    plant("bad", GARBAGE, T0);
+
+    read.accept(store);
+    assertQuarantined(store, "bad", GARBAGE, Reason.MALFORMED);
+    read.accept(store);
+    assertThat(quarantineEvents()).hasSize(1);
+  }
+
+  @Test
+  void documentsThisStoreCannotHaveWrittenAreSkippedAndLeftInPlace() {
     MongoStore store = store();
     store.addTask(task("good", T0.plusSeconds(5)));
     double early = T0.getEpochSecond();
-    tasks()
-        .insertOne(
-            new Document("_id", "bad")
-                .append("next_run_time", early)
-                .append("state", binary("{not json")));
     tasks()
         .insertOne(
             new Document("_id", "text").append("next_run_time", early).append("state", "oops"));
@@ -186,17 +302,162 @@ class MongoStoreTest {
                 .append("state", tasks().find(Filters.eq("_id", "good")).first().get("state")));
 
     assertThat(store.allTasks()).extracting(Task::id).containsExactly("good");
-    assertThat(store.lookupTask("bad")).isEmpty();
     assertThat(store.lookupTask("text")).isEmpty();
     assertThat(store.nextRunTime()).contains(T0.plusSeconds(5));
     assertThat(store.dueTasks(T0.plusSeconds(10))).extracting(Task::id).containsExactly("good");
     store.removeAllTasks();
-    assertThat(tasks().find(Filters.eq("_id", "bad")).first().get("state"))
-        .isEqualTo(binary("{not json"));
-    assertThat(tasks().countDocuments()).isEqualTo(3);
-    assertThat(tasks().countDocuments(Filters.eq("_id", 42))).isEqualTo(1);
-    assertThatThrownBy(() -> store.addTask(task("bad", T0)))
-        .isInstanceOf(ConflictIdException.class);
+    assertThat(tasks().find(Filters.eq("_id", "text")).first().get("state")).isEqualTo("oops");
+    assertThat(tasks().countDocuments()).isEqualTo(2);
+    assertThat(store.quarantinedRecords()).isEmpty();
+    assertThat(context.events()).isEmpty();
+  }
+
+  @Test
+  void removeAllTasksLeavesTheQuarantineAndItsIdsAreFreeForNewTasks() {
+    MongoStore store = store();
+    plant("bad", GARBAGE, T0);
+    store.addTask(task("good", T0));
+    store.removeAllTasks();
+    assertThat(tasks().countDocuments()).isZero();
+    assertThat(store.quarantinedRecords())
+        .extracting(QuarantinedRecord::taskId)
+        .containsExactly("bad");
+
+    Task again = task("bad", T0.plusSeconds(1));
+    store.addTask(again);
+    assertThat(store.lookupTask("bad")).contains(again);
+    assertThatThrownBy(() -> store.restoreQuarantined("bad"))
+        .isInstanceOf(ConflictIdException.class)
+        .hasMessageContaining("bad");
+    assertThat(store.quarantinedRecords()).hasSize(1);
+    assertThat(store.lookupTask("bad")).contains(again);
+  }
+
+  @Test
+  void aRecordUnderAnotherKeyIsQuarantinedAndRestoredWithTheOldKey() {
+    MongoStore k1 = store("asyncz", "tasks", TaskRecords.encrypted(Encryption.withKey("k1")));
+    Task pay = task("pay", T0);
+    k1.addTask(pay);
+    k1.addTask(task("plain", T0.plusSeconds(1)));
+    byte[] sealed =
+        ((Binary) tasks().find(Filters.eq("_id", "pay")).first().get("state")).getData();
+
+    MongoStore k2 = store("asyncz", "tasks", TaskRecords.encrypted(Encryption.withKey("k2")));
+    // "plain" was sealed with k1 too: both are set aside, neither is lost.
+    assertThat(k2.dueTasks(T0.plusSeconds(1))).isEmpty();
+    assertThat(k2.quarantinedRecords())
+        .extracting(QuarantinedRecord::taskId, QuarantinedRecord::reason)
+        .containsExactly(tuple("pay", "UNDECRYPTABLE"), tuple("plain", "UNDECRYPTABLE"));
+    assertThat(k2.quarantinedRecords().get(0).raw()).isEqualTo(sealed);
+    assertThat(quarantineEvents()).hasSize(2);
+    assertThatThrownBy(() -> k2.restoreQuarantined("pay"))
+        .isInstanceOf(CorruptTaskRecordException.class)
+        .hasMessageContaining("UNDECRYPTABLE");
+    assertThat(k2.quarantinedRecords()).hasSize(2);
+
+    MongoStore rotating =
+        store("asyncz", "tasks", TaskRecords.encrypted(Encryption.withKey("k2", "k1")));
+    assertThat(rotating.restoreQuarantined("pay")).isEqualTo(pay);
+    Document restored = tasks().find(Filters.eq("_id", "pay")).first();
+    assertThat(((Binary) restored.get("state")).getData()).isNotEqualTo(sealed); // k2 now
+    assertThat(restored.get("next_run_time")).isEqualTo((double) T0.getEpochSecond());
+    assertThat(k2.lookupTask("pay")).contains(pay);
+    assertThat(k2.dueTasks(T0)).containsExactly(pay);
+    assertThat(k2.quarantinedRecords())
+        .extracting(QuarantinedRecord::taskId)
+        .containsExactly("plain");
+  }
+
+  @Test
+  void aRecordOfAnUnknownFormatVersionIsQuarantined() {
+    MongoStore store = store();
+    store.addTask(task("future", T0));
+    Binary state = (Binary) tasks().find(Filters.eq("_id", "future")).first().get("state");
+    String doc = new String(state.getData(), StandardCharsets.UTF_8);
+    byte[] newer = doc.replace("\"version\":1", "\"version\":99").getBytes(StandardCharsets.UTF_8);
+    assertThat(new String(newer, StandardCharsets.UTF_8)).isNotEqualTo(doc);
+    plant("future", newer, T0);
+
+    assertThat(store.dueTasks(T0)).isEmpty();
+    assertQuarantined(store, "future", newer, Reason.UNSUPPORTED_VERSION);
+    assertThatThrownBy(() -> store.restoreQuarantined("future"))
+        .isInstanceOf(CorruptTaskRecordException.class)
+        .hasMessageContaining("99");
+  }
+
+  @ParameterizedTest
+  @MethodSource("hostileIds")
+  void aHostileIdIsQuarantinedAndKeptApart(String id) {
+    MongoStore store = store();
+    Task other = task("other", T0.plusSeconds(1));
+    store.addTask(other);
+    plant(id, GARBAGE, T0);
+
+    assertThat(store.dueTasks(T0.plusSeconds(1))).containsExactly(other);
+    assertQuarantined(store, id, GARBAGE, Reason.MALFORMED);
+    assertThat(store.dueTasks(T0.plusSeconds(1))).containsExactly(other);
+    assertThat(quarantineEvents()).hasSize(1);
+    assertThatThrownBy(() -> store.restoreQuarantined(id))
+        .isInstanceOf(CorruptTaskRecordException.class);
+    store.discardQuarantined(id);
+    assertThat(store.quarantinedRecords()).isEmpty();
+    assertThat(store.allTasks()).containsExactly(other);
+  }
+
+  static List<String> hostileIds() {
+    return List.of(
+        "../x",
+        "a/b",
+        "\"q\" 'it''s'",
+        "..",
+        "a\nb",
+        "$where",
+        "{\"$gt\": \"\"}",
+        "ä€😀".repeat(400));
+  }
+
+  @Test
+  void anIdQuarantinedTwiceKeepsBothAndRestoreTakesTheNewest() {
+    MongoStore store = store();
+    plant("twice", GARBAGE, T0);
+    assertThat(store.lookupTask("twice")).isEmpty();
+    // The same instant, other bytes: a second entry, not a replaced one.
+    byte[] other = "{also not json".getBytes(StandardCharsets.UTF_8);
+    plant("twice", other, T0);
+    assertThat(store.lookupTask("twice")).isEmpty();
+    context.mutableClock().advance(Duration.ofSeconds(30));
+    MongoStore k1 = store("asyncz", "tasks", TaskRecords.encrypted(Encryption.withKey("k1")));
+    Task third = task("twice", T0.plusSeconds(60));
+    byte[] sealed = TaskRecords.encrypted(Encryption.withKey("k1")).write(third);
+    plant("twice", sealed, T0);
+    assertThat(store.nextRunTime()).isEmpty();
+
+    assertThat(store.quarantinedRecords())
+        .extracting(QuarantinedRecord::raw, QuarantinedRecord::quarantinedAt)
+        .containsExactly(tuple(GARBAGE, T0), tuple(other, T0), tuple(sealed, T0.plusSeconds(30)));
+    assertThat(quarantineEvents()).hasSize(3);
+
+    assertThat(k1.restoreQuarantined("twice")).isEqualTo(third);
+    assertThat(store.quarantinedRecords())
+        .extracting(QuarantinedRecord::raw)
+        .containsExactly(GARBAGE, other);
+    store.discardQuarantined("twice");
+    assertThat(quarantine().countDocuments()).isZero();
+  }
+
+  @Test
+  void aRecordReplacedMeanwhileIsNotMoved() {
+    MongoStore store = store();
+    Task fresh = task("x", T0);
+    store.addTask(fresh);
+    CorruptTaskRecordException stale =
+        new CorruptTaskRecordException("x", Reason.MALFORMED, "read before the update", null);
+    assertThat(store.quarantine("x", new Binary(GARBAGE), stale)).isFalse();
+    assertThat(store.quarantine("gone", new Binary(GARBAGE), stale)).isFalse();
+    assertThat(store.lookupTask("x")).contains(fresh);
+    assertThat(store.dueTasks(T0)).containsExactly(fresh);
+    assertThat(quarantine().countDocuments()).isZero();
+    assertThat(context.events()).isEmpty();
   }
 
   @Test
@@ -210,8 +471,10 @@ class MongoStoreTest {
     assertThat(sealed.lookupTask("pay")).isPresent();
 
     MongoStore wrongKey = store("asyncz", "tasks", TaskRecords.encrypted(Encryption.withKey("x")));
-    assertThat(wrongKey.allTasks()).isEmpty(); // skipped, not deleted
-    assertThat(tasks().countDocuments()).isEqualTo(1);
+    assertThat(wrongKey.allTasks()).isEmpty(); // quarantined, not deleted
+    assertThat(wrongKey.quarantinedRecords())
+        .extracting(QuarantinedRecord::raw)
+        .containsExactly(state.getData());
   }
 
   @ParameterizedTest
@@ -249,6 +512,16 @@ class MongoStoreTest {
   void customNamesKeepTwoStoresApart() {
     MongoStore one = store("one", "jobs", TaskRecords.plain());
     MongoStore two = store("one", "other_jobs", TaskRecords.plain());
+    assertThat(one.quarantineCollection()).isEqualTo("jobs_quarantine");
+    client
+        .getDatabase("one")
+        .getCollection("other_jobs")
+        .insertOne(new Document("_id", "bad").append("state", new Binary(GARBAGE)));
+    assertThat(two.lookupTask("bad")).isEmpty();
+    assertThat(one.quarantinedRecords()).isEmpty();
+    assertThat(two.quarantinedRecords())
+        .extracting(QuarantinedRecord::taskId)
+        .containsExactly("bad");
     one.addTask(task("same", T0));
     two.addTask(task("same", T0.plusSeconds(30)));
     two.addTask(task("only-two", null));
@@ -320,13 +593,23 @@ class MongoStoreTest {
   void theAliasesCreateAStoreFromOptions(String alias) {
     TaskStore store =
         TaskStores.create(
-            alias, Map.of("uri", server.uri(), "database", "cfg", "collection", "jobs"));
+            alias,
+            Map.of(
+                "uri",
+                server.uri(),
+                "database",
+                "cfg",
+                "collection",
+                "jobs",
+                "quarantine_collection",
+                "jobs_bad"));
     assertThat(store).isInstanceOf(MongoStore.class);
     store.start(context, alias);
     opened.add(store);
     store.addTask(task("x", T0));
     assertThat(((MongoStore) store).database()).isEqualTo("cfg");
     assertThat(((MongoStore) store).collection()).isEqualTo("jobs");
+    assertThat(((MongoStore) store).quarantineCollection()).isEqualTo("jobs_bad");
     assertThat(client.getDatabase("cfg").getCollection("jobs").countDocuments()).isEqualTo(1);
     assertThat(store.lookupTask("x")).isPresent();
   }
@@ -369,5 +652,11 @@ class MongoStoreTest {
     assertThatThrownBy(() -> TaskStores.create("mongo", Map.of("collection", "system.x")))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("collection");
+    assertThatThrownBy(() -> TaskStores.create("mongo", Map.of("quarantine_collection", "tasks")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("quarantine_collection");
+    assertThatThrownBy(() -> TaskStores.create("mongo", Map.of("quarantine_collection", "a$")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("quarantine_collection");
   }
 }

@@ -1,18 +1,27 @@
 package io.asyncz.redis;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.asyncz.ConflictIdException;
 import io.asyncz.InvalidInputException;
 import io.asyncz.TaskLookupException;
+import io.asyncz.event.TaskQuarantinedEvent;
 import io.asyncz.persistence.CorruptTaskRecordException;
 import io.asyncz.persistence.TaskRecords;
 import io.asyncz.store.MemoryStore;
+import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.StoreContext;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,7 +48,13 @@ import redis.clients.jedis.UnifiedJedis;
  * by less than a score can tell still come back in the right order (ties by id).
  *
  * <p>A record that cannot be read (corrupt, encrypted with an unknown key, from a newer version) is
- * never deleted: it is logged and left where it is, and the store skips it.
+ * never deleted: the read that meets it moves it, in one script, into the quarantine hash ({@code
+ * <tasks key>.quarantine} by default), logs it and sends {@link
+ * io.asyncz.event.Events#TASK_QUARANTINED}; from then on it is out of the schedule. Each entry is a
+ * field {@code <quarantined at, epoch microseconds, 20 digits>:<n>:<task id>} ({@code n} tells
+ * apart entries of one id at one instant) whose value is a JSON object {@code {"task_id",
+ * "quarantined_at" (ISO instant), "reason", "detail", "raw" (the record's bytes in base64)}}.
+ * {@link #restoreQuarantined} and {@link #discardQuarantined} take entries out again.
  */
 public final class RedisStore implements TaskStore {
   /** The default name of the hash of task records. */
@@ -48,7 +63,11 @@ public final class RedisStore implements TaskStore {
   /** The default name of the sorted set of next run times. */
   public static final String DEFAULT_RUN_TIMES_KEY = "asyncz.run_times";
 
+  /** What the default quarantine key adds to the tasks key. */
+  public static final String QUARANTINE_SUFFIX = ".quarantine";
+
   private static final int BATCH = 100;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   // KEYS[1] tasks hash, KEYS[2] run times zset; ARGV[1] id, ARGV[2] record, ARGV[3] score or ''.
   private static final byte[] ADD =
@@ -77,26 +96,71 @@ public final class RedisStore implements TaskStore {
               + "  redis.call('ZREM', KEYS[2], ARGV[i])\n"
               + "end\n"
               + "return #ARGV");
+  // KEYS[3] quarantine hash; ARGV[1] id, ARGV[2] the unreadable record, ARGV[3] the entry's field
+  // up to its number, ARGV[4] the entry. Copies before it removes, and only while the record is
+  // still these bytes: a version another client wrote meanwhile stays live.
+  private static final byte[] QUARANTINE =
+      bytes(
+          "if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end\n"
+              + "local n = 0\n"
+              + "while redis.call('HEXISTS', KEYS[3], ARGV[3] .. n .. ':' .. ARGV[1]) == 1 do\n"
+              + "  n = n + 1\n"
+              + "end\n"
+              + "redis.call('HSET', KEYS[3], ARGV[3] .. n .. ':' .. ARGV[1], ARGV[4])\n"
+              + "redis.call('HDEL', KEYS[1], ARGV[1])\n"
+              + "redis.call('ZREM', KEYS[2], ARGV[1])\n"
+              + "return 1");
+  // ARGV[1] the entry's field, ARGV[2] id, ARGV[3] record, ARGV[4] score or ''. Returns -1 when the
+  // entry is gone meanwhile, 0 when the id is live; the entry is deleted only with the task stored.
+  private static final byte[] RESTORE =
+      bytes(
+          "if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 0 then return -1 end\n"
+              + "if redis.call('HEXISTS', KEYS[1], ARGV[2]) == 1 then return 0 end\n"
+              + "redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])\n"
+              + "if ARGV[4] ~= '' then redis.call('ZADD', KEYS[2], ARGV[4], ARGV[2]) end\n"
+              + "redis.call('HDEL', KEYS[3], ARGV[1])\n"
+              + "return 1");
 
   private final UnifiedJedis redis;
   private final boolean ownsClient;
   private final String tasksKey;
   private final String runTimesKey;
+  private final String quarantineKey;
   private final byte[] tasks;
   private final byte[] runTimes;
+  private final byte[] quarantine;
   private final TaskRecords records;
   private volatile StoreContext context;
+  private volatile String alias = "default";
   private volatile Logger logger = LoggerFactory.getLogger("asyncz.stores.default");
 
   /**
-   * A store on {@code client}, which the store does not close.
+   * A store on {@code client}, which the store does not close, with its quarantine in {@code
+   * <tasksKey>.quarantine}.
    *
    * @param tasksKey the name of the hash of task records
    * @param runTimesKey the name of the sorted set of next run times
    * @param records how records are written: plain JSON or encrypted
    */
   public RedisStore(UnifiedJedis client, String tasksKey, String runTimesKey, TaskRecords records) {
-    this(client, false, tasksKey, runTimesKey, records);
+    this(client, tasksKey, runTimesKey, defaultQuarantineKey(tasksKey), records);
+  }
+
+  /**
+   * A store on {@code client}, which the store does not close.
+   *
+   * @param tasksKey the name of the hash of task records
+   * @param runTimesKey the name of the sorted set of next run times
+   * @param quarantineKey the name of the hash of quarantined records
+   * @param records how records are written: plain JSON or encrypted
+   */
+  public RedisStore(
+      UnifiedJedis client,
+      String tasksKey,
+      String runTimesKey,
+      String quarantineKey,
+      TaskRecords records) {
+    this(client, false, tasksKey, runTimesKey, quarantineKey, records);
   }
 
   private RedisStore(
@@ -104,18 +168,32 @@ public final class RedisStore implements TaskStore {
       boolean ownsClient,
       String tasksKey,
       String runTimesKey,
+      String quarantineKey,
       TaskRecords records) {
     this.redis = Objects.requireNonNull(client, "client");
     this.ownsClient = ownsClient;
     this.tasksKey = requireKey("tasks_key", tasksKey);
     this.runTimesKey = requireKey("run_times_key", runTimesKey);
+    this.quarantineKey = requireKey("quarantine_key", quarantineKey);
     if (tasksKey.equals(runTimesKey)) {
       throw new InvalidInputException(
           "run_times_key", runTimesKey, "is the same key as tasks_key; expected two distinct keys");
     }
+    if (quarantineKey.equals(tasksKey) || quarantineKey.equals(runTimesKey)) {
+      throw new InvalidInputException(
+          "quarantine_key",
+          quarantineKey,
+          "is the same key as tasks_key or run_times_key; expected three distinct keys");
+    }
     this.tasks = bytes(tasksKey);
     this.runTimes = bytes(runTimesKey);
+    this.quarantine = bytes(quarantineKey);
     this.records = Objects.requireNonNull(records, "records");
+  }
+
+  /** The quarantine key a store on {@code tasksKey} uses unless told otherwise. */
+  public static String defaultQuarantineKey(String tasksKey) {
+    return requireKey("tasks_key", tasksKey) + QUARANTINE_SUFFIX;
   }
 
   /** A store on {@code client} with the default key names and plain records. */
@@ -124,7 +202,8 @@ public final class RedisStore implements TaskStore {
   }
 
   /**
-   * A store with its own connection pool to a Redis server, closed at {@link #shutdown()}.
+   * A store with its own connection pool to a Redis server, closed at {@link #shutdown()}, with its
+   * quarantine in {@code <tasksKey>.quarantine}.
    *
    * @param host the server's host name or address
    * @param port the server's port
@@ -138,6 +217,35 @@ public final class RedisStore implements TaskStore {
       String password,
       String tasksKey,
       String runTimesKey,
+      TaskRecords records) {
+    return connect(
+        host,
+        port,
+        database,
+        password,
+        tasksKey,
+        runTimesKey,
+        defaultQuarantineKey(tasksKey),
+        records);
+  }
+
+  /**
+   * A store with its own connection pool to a Redis server, closed at {@link #shutdown()}.
+   *
+   * @param host the server's host name or address
+   * @param port the server's port
+   * @param database the database number (0 by default in Redis)
+   * @param password the password, or null for none
+   * @param quarantineKey the name of the hash of quarantined records
+   */
+  public static RedisStore connect(
+      String host,
+      int port,
+      int database,
+      String password,
+      String tasksKey,
+      String runTimesKey,
+      String quarantineKey,
       TaskRecords records) {
     if (host == null || host.isBlank()) {
       throw new InvalidInputException("host", host, "is empty; expected a host name or address");
@@ -154,7 +262,7 @@ public final class RedisStore implements TaskStore {
     }
     JedisPooled client = new JedisPooled(new HostAndPort(host, port), config.build());
     try {
-      return new RedisStore(client, true, tasksKey, runTimesKey, records);
+      return new RedisStore(client, true, tasksKey, runTimesKey, quarantineKey, records);
     } catch (RuntimeException e) {
       client.close();
       throw e;
@@ -171,9 +279,15 @@ public final class RedisStore implements TaskStore {
     return runTimesKey;
   }
 
+  /** The name of the hash of quarantined records. */
+  public String quarantineKey() {
+    return quarantineKey;
+  }
+
   @Override
   public void start(StoreContext context, String alias) {
     this.context = Objects.requireNonNull(context, "context");
+    this.alias = Objects.requireNonNull(alias, "alias");
     this.logger = LoggerFactory.getLogger("asyncz.stores." + alias);
   }
 
@@ -187,7 +301,13 @@ public final class RedisStore implements TaskStore {
   @Override
   public Optional<Task> lookupTask(String id) {
     byte[] record = redis.hget(tasks, idBytes(id));
-    return record == null ? Optional.empty() : Optional.ofNullable(decode(id, record));
+    if (record == null) {
+      return Optional.empty();
+    }
+    List<Unreadable> unreadable = new ArrayList<>(1);
+    Task task = decode(id, record, unreadable);
+    quarantine(unreadable);
+    return Optional.ofNullable(task);
   }
 
   @Override
@@ -204,12 +324,14 @@ public final class RedisStore implements TaskStore {
     // later may share that score and are filtered by their exact instant.
     List<byte[]> ids = redis.zrangeByScore(runTimes, bytes("-inf"), score(now));
     List<Task> due = new ArrayList<>();
-    for (Task task : read(ids)) {
+    List<Unreadable> unreadable = new ArrayList<>();
+    for (Task task : read(ids, unreadable)) {
       Instant next = task.nextRunTime().orElse(null);
       if (next != null && !next.isAfter(now)) {
         due.add(task);
       }
     }
+    quarantine(unreadable);
     due.sort(MemoryStore.ORDER);
     return due.size() <= limit ? due : new ArrayList<>(due.subList(0, limit));
   }
@@ -217,23 +339,26 @@ public final class RedisStore implements TaskStore {
   @Override
   public Optional<Instant> nextRunTime() {
     // The earliest readable task: read the lowest scores batch by batch; once one task is
-    // found, only the tasks sharing its score can still be earlier.
+    // found, only the tasks sharing its score can still be earlier. Unreadable records are
+    // quarantined after the walk, which pages by offset.
+    List<Unreadable> unreadable = new ArrayList<>();
     long offset = 0;
     Double bestScore = null;
     Instant best = null;
+    walk:
     while (true) {
       List<redis.clients.jedis.resps.Tuple> batch =
           redis.zrangeWithScores(runTimes, offset, offset + BATCH - 1);
       if (batch.isEmpty()) {
-        return Optional.ofNullable(best);
+        break;
       }
       for (redis.clients.jedis.resps.Tuple entry : batch) {
         if (bestScore != null && entry.getScore() > bestScore) {
-          return Optional.of(best);
+          break walk;
         }
         byte[] id = entry.getBinaryElement();
         byte[] record = redis.hget(tasks, id);
-        Task task = record == null ? null : decode(string(id), record);
+        Task task = record == null ? null : decode(string(id), record, unreadable);
         Instant next = task == null ? null : task.nextRunTime().orElse(null);
         if (next != null) {
           bestScore = bestScore == null ? entry.getScore() : bestScore;
@@ -242,18 +367,22 @@ public final class RedisStore implements TaskStore {
       }
       offset += batch.size();
     }
+    quarantine(unreadable);
+    return Optional.ofNullable(best);
   }
 
   @Override
   public List<Task> allTasks() {
     Map<byte[], byte[]> all = redis.hgetAll(tasks);
     List<Task> result = new ArrayList<>(all.size());
+    List<Unreadable> unreadable = new ArrayList<>();
     for (Map.Entry<byte[], byte[]> entry : all.entrySet()) {
-      Task task = decode(string(entry.getKey()), entry.getValue());
+      Task task = decode(string(entry.getKey()), entry.getValue(), unreadable);
       if (task != null) {
         result.add(task);
       }
     }
+    quarantine(unreadable);
     result.sort(MemoryStore.ORDER);
     return result;
   }
@@ -281,8 +410,8 @@ public final class RedisStore implements TaskStore {
   }
 
   /**
-   * Removes every task this store can read. Unreadable records stay (they are never deleted), so an
-   * operator can still recover them.
+   * Removes every task. A record that cannot be read is moved to the quarantine instead (it is
+   * never deleted); the quarantine itself is left alone.
    */
   @Override
   public void removeAllTasks() {
@@ -297,8 +426,64 @@ public final class RedisStore implements TaskStore {
   }
 
   @Override
+  public List<QuarantinedRecord> quarantinedRecords() {
+    List<Entry> entries = entries();
+    List<QuarantinedRecord> result = new ArrayList<>(entries.size());
+    for (Entry entry : entries) {
+      result.add(entry.record());
+    }
+    return result;
+  }
+
+  @Override
+  public Task restoreQuarantined(String taskId) {
+    String id = string(idBytes(taskId));
+    Entry newest = null;
+    for (Entry entry : entries()) {
+      if (entry.record().taskId().equals(id)) {
+        newest = entry; // entries come oldest first
+      }
+    }
+    if (newest == null) {
+      throw new TaskLookupException(id);
+    }
+    if (redis.hexists(tasks, bytes(id))) {
+      throw new ConflictIdException(id);
+    }
+    // Still unreadable: the CorruptTaskRecordException says why, and the entry stays.
+    Task task = records.read(id, newest.record().raw(), context);
+    byte[] score = task.nextRunTime().map(RedisStore::score).orElse(new byte[0]);
+    Object done =
+        redis.eval(
+            RESTORE,
+            List.of(tasks, runTimes, quarantine),
+            List.of(newest.field(), bytes(id), records.write(task), score));
+    if (Long.valueOf(0).equals(done)) {
+      throw new ConflictIdException(id);
+    }
+    if (!Long.valueOf(1).equals(done)) {
+      throw new TaskLookupException(id); // restored or discarded by another client meanwhile
+    }
+    return task;
+  }
+
+  @Override
+  public void discardQuarantined(String taskId) {
+    String id = string(idBytes(taskId));
+    List<byte[]> fields = new ArrayList<>();
+    for (Entry entry : entries()) {
+      if (entry.record().taskId().equals(id)) {
+        fields.add(entry.field());
+      }
+    }
+    if (fields.isEmpty() || redis.hdel(quarantine, fields.toArray(new byte[0][])) == 0) {
+      throw new TaskLookupException(id);
+    }
+  }
+
+  @Override
   public String toString() {
-    return "RedisStore[" + tasksKey + ", " + runTimesKey + "]";
+    return "RedisStore[" + tasksKey + ", " + runTimesKey + ", " + quarantineKey + "]";
   }
 
   // ------------------------------------------------------------------ records
@@ -311,14 +496,14 @@ public final class RedisStore implements TaskStore {
     return Long.valueOf(1).equals(done);
   }
 
-  private List<Task> read(List<byte[]> ids) {
+  private List<Task> read(List<byte[]> ids, List<Unreadable> unreadable) {
     List<Task> result = new ArrayList<>(ids.size());
     for (int i = 0; i < ids.size(); i += BATCH) {
       List<byte[]> part = ids.subList(i, Math.min(ids.size(), i + BATCH));
       List<byte[]> values = redis.hmget(tasks, part.toArray(new byte[0][]));
       for (int j = 0; j < part.size(); j++) {
         byte[] record = values.get(j);
-        Task task = record == null ? null : decode(string(part.get(j)), record);
+        Task task = record == null ? null : decode(string(part.get(j)), record, unreadable);
         if (task != null) {
           result.add(task);
         }
@@ -327,18 +512,104 @@ public final class RedisStore implements TaskStore {
     return result;
   }
 
-  private Task decode(String id, byte[] record) {
+  /** The task, or null when the record cannot be read; then it is added to {@code unreadable}. */
+  private Task decode(String id, byte[] record, List<Unreadable> unreadable) {
     try {
       return records.read(id, record, context);
     } catch (CorruptTaskRecordException e) {
-      // Never delete what a user stored: the record stays in Redis for an operator to look at.
-      logger.error(
-          "Skipping unreadable task record {} in {} ({}): {}",
-          InvalidInputException.quote(id),
-          tasksKey,
-          e.reason(),
-          e.getMessage());
+      unreadable.add(new Unreadable(id, record, e));
       return null;
+    }
+  }
+
+  private void quarantine(List<Unreadable> unreadable) {
+    for (Unreadable record : unreadable) {
+      quarantine(record.id(), record.raw(), record.error());
+    }
+  }
+
+  /**
+   * Moves the record {@code raw} of task {@code id} into the quarantine, logs it and sends the
+   * event; does nothing when the task is no longer stored as {@code raw} (updated, deleted or
+   * quarantined by another client meanwhile).
+   *
+   * @return whether the record was moved
+   */
+  boolean quarantine(String id, byte[] raw, CorruptTaskRecordException error) {
+    QuarantinedRecord entry = error.quarantined(id, raw, context.clock().instant());
+    // Fixed-width microseconds, so that the fields of the hash sort by time for an operator too.
+    String prefix =
+        String.format("%020d:", ChronoUnit.MICROS.between(Instant.EPOCH, entry.quarantinedAt()));
+    Object moved =
+        redis.eval(
+            QUARANTINE,
+            List.of(tasks, runTimes, quarantine),
+            List.of(bytes(id), raw, bytes(prefix), json(entry)));
+    if (!Long.valueOf(1).equals(moved)) {
+      return false;
+    }
+    logger.error(
+        "Quarantined unreadable task record {} in {} ({}): {}; list it with quarantinedRecords()"
+            + " and restore it with restoreQuarantined(id)",
+        InvalidInputException.quote(id),
+        tasksKey,
+        error.reason(),
+        error.getMessage());
+    context.dispatch(
+        new TaskQuarantinedEvent(id, alias, error.reason().name(), error.getMessage()));
+    return true;
+  }
+
+  /** The quarantine's entries: oldest first, then by id, then in the order they were made. */
+  private List<Entry> entries() {
+    List<Entry> entries = new ArrayList<>();
+    for (Map.Entry<byte[], byte[]> field : redis.hgetAll(quarantine).entrySet()) {
+      Entry entry = entry(field.getKey(), field.getValue());
+      if (entry != null) {
+        entries.add(entry);
+      }
+    }
+    entries.sort(
+        Comparator.comparing((Entry e) -> e.record().quarantinedAt())
+            .thenComparing(e -> e.record().taskId())
+            .thenComparingLong(Entry::number));
+    return entries;
+  }
+
+  private Entry entry(byte[] field, byte[] value) {
+    try {
+      String[] parts = string(field).split(":", 3);
+      JsonNode node = JSON.readTree(value);
+      QuarantinedRecord record =
+          new QuarantinedRecord(
+              node.required("task_id").asText(),
+              Base64.getDecoder().decode(node.required("raw").asText()),
+              node.required("reason").asText(),
+              node.required("detail").asText(),
+              Instant.parse(node.required("quarantined_at").asText()));
+      return new Entry(field, Long.parseLong(parts[1]), record);
+    } catch (IOException | RuntimeException e) {
+      // Not an entry this store wrote; leave it for an operator rather than guess.
+      logger.error(
+          "Ignoring foreign field {} in quarantine {}: {}",
+          InvalidInputException.quote(string(field)),
+          quarantineKey,
+          e.toString());
+      return null;
+    }
+  }
+
+  private static byte[] json(QuarantinedRecord record) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("task_id", record.taskId());
+    node.put("quarantined_at", record.quarantinedAt().toString());
+    node.put("reason", record.reason());
+    node.put("detail", record.detail());
+    node.put("raw", Base64.getEncoder().encodeToString(record.raw()));
+    try {
+      return JSON.writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write a quarantine entry", e);
     }
   }
 
@@ -349,6 +620,12 @@ public final class RedisStore implements TaskStore {
             .add(BigDecimal.valueOf(instant.getNano(), 9))
             .toPlainString());
   }
+
+  /** A record that could not be read, to be quarantined once the read is over. */
+  private record Unreadable(String id, byte[] raw, CorruptTaskRecordException error) {}
+
+  /** A quarantine entry: its hash field, the number in the field, and what it holds. */
+  private record Entry(byte[] field, long number, QuarantinedRecord record) {}
 
   private static byte[] idBytes(String id) {
     if (id == null || id.isEmpty()) {

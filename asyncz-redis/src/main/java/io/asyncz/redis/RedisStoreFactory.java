@@ -11,12 +11,14 @@ import java.util.Set;
 /**
  * Registers the {@code redis} store alias: options {@code host} (default {@code localhost}), {@code
  * port} (6379), {@code database} (0), {@code password} (none), {@code tasks_key} ({@code
- * asyncz.tasks}) and {@code run_times_key} ({@code asyncz.run_times}). Records are encrypted when
- * {@code ASYNCZ_STORE_ENCRYPTION_KEY} is set.
+ * asyncz.tasks}), {@code run_times_key} ({@code asyncz.run_times}) and {@code quarantine_key}
+ * ({@code <tasks_key>.quarantine}). Records are encrypted when {@code ASYNCZ_STORE_ENCRYPTION_KEY}
+ * is set.
  */
 public final class RedisStoreFactory implements StoreFactory {
   private static final Set<String> OPTIONS =
-      Set.of("host", "port", "database", "password", "tasks_key", "run_times_key");
+      Set.of(
+          "host", "port", "database", "password", "tasks_key", "run_times_key", "quarantine_key");
 
   /** Creates the factory; {@link java.util.ServiceLoader} calls this. */
   public RedisStoreFactory() {}
@@ -56,6 +58,18 @@ public final class RedisStoreFactory implements StoreFactory {
           runTimesKey,
           "is the same key as " + options.key("tasks_key") + "; expected two distinct keys");
     }
+    String quarantineKey =
+        options.string("quarantine_key", RedisStore.defaultQuarantineKey(tasksKey));
+    if (quarantineKey.equals(tasksKey) || quarantineKey.equals(runTimesKey)) {
+      throw new InvalidInputException(
+          options.key("quarantine_key"),
+          quarantineKey,
+          "is the same key as "
+              + options.key("tasks_key")
+              + " or "
+              + options.key("run_times_key")
+              + "; expected three distinct keys");
+    }
     return RedisStore.connect(
         host,
         port,
@@ -63,6 +77,7 @@ public final class RedisStoreFactory implements StoreFactory {
         options.string("password", null),
         tasksKey,
         runTimesKey,
+        quarantineKey,
         TaskRecords.fromEnvironment(List.of()));
   }
 }

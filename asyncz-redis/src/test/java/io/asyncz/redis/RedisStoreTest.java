@@ -2,11 +2,18 @@ package io.asyncz.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.asyncz.ConflictIdException;
 import io.asyncz.InvalidInputException;
+import io.asyncz.TaskLookupException;
+import io.asyncz.event.Events;
+import io.asyncz.event.TaskQuarantinedEvent;
+import io.asyncz.persistence.CorruptTaskRecordException;
+import io.asyncz.persistence.CorruptTaskRecordException.Reason;
 import io.asyncz.persistence.Encryption;
 import io.asyncz.persistence.TaskRecords;
+import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.TaskStore;
 import io.asyncz.store.TaskStores;
 import io.asyncz.task.Task;
@@ -15,6 +22,7 @@ import io.asyncz.testkit.StoreContract;
 import io.asyncz.testkit.TestStoreContext;
 import io.asyncz.trigger.CronTrigger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -25,11 +33,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.JedisPooled;
 
@@ -37,6 +47,8 @@ class RedisStoreTest {
   private static final Instant T0 = Instant.parse("2026-01-15T10:00:00Z");
   private static final String TASKS = RedisStore.DEFAULT_TASKS_KEY;
   private static final String RUN_TIMES = RedisStore.DEFAULT_RUN_TIMES_KEY;
+  private static final String QUARANTINE = TASKS + ".quarantine";
+  private static final byte[] GARBAGE = {(byte) 0xff, 0, '{', 'x', (byte) 0xc3};
 
   private static EmbeddedRedis server;
   private static JedisPooled client;
@@ -96,6 +108,42 @@ class RedisStoreTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Writes {@code record} under {@code id} behind the store's back, due at {@code next}. */
+  private static void plant(String id, byte[] record, Instant next) {
+    client.hset(utf8(TASKS), utf8(id), record);
+    client.zadd(utf8(RUN_TIMES), (double) next.getEpochSecond(), utf8(id));
+  }
+
+  private List<TaskQuarantinedEvent> quarantineEvents() {
+    return context.events().stream()
+        .filter(e -> e.code() == Events.TASK_QUARANTINED)
+        .map(TaskQuarantinedEvent.class::cast)
+        .toList();
+  }
+
+  /**
+   * Asserts that {@code id} left the live layout and sits alone in the quarantine as {@code raw}.
+   */
+  private void assertQuarantined(RedisStore store, String id, byte[] raw, Reason reason) {
+    assertThat(client.hexists(utf8(TASKS), utf8(id))).isFalse();
+    assertThat(client.zscore(utf8(RUN_TIMES), utf8(id))).isNull();
+    assertThat(store.quarantinedRecords()).hasSize(1);
+    QuarantinedRecord record = store.quarantinedRecords().get(0);
+    assertThat(record.taskId()).isEqualTo(id);
+    assertThat(record.raw()).isEqualTo(raw);
+    assertThat(record.reason()).isEqualTo(reason.name());
+    assertThat(record.quarantinedAt()).isEqualTo(T0);
+    assertThat(quarantineEvents())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.taskId()).isEqualTo(id);
+              assertThat(e.store()).isEqualTo("redis");
+              assertThat(e.reason()).isEqualTo(reason.name());
+              assertThat(e.detail()).isEqualTo(record.detail());
+            });
+  }
+
   @Test
   void tasksSurviveANewStoreOnTheSameServer() {
     RedisStore first = store();
@@ -144,21 +192,203 @@ class RedisStoreTest {
   }
 
   @Test
-  void anUnreadableRecordIsKeptAndSkippedNotDeleted() {
+  void aCorruptRecordIsQuarantinedWithItsExactBytesNotDeleted() {
+    RedisStore store = store();
+    Task good = task("good", T0.plusSeconds(5));
+    store.addTask(good);
+    plant("bad", GARBAGE, T0); // earlier than "good"
+
+    assertThat(store.dueTasks(T0.plusSeconds(10))).containsExactly(good);
+    assertQuarantined(store, "bad", GARBAGE, Reason.MALFORMED);
+    assertThat(client.hkeys(QUARANTINE)).singleElement().asString().endsWith(":0:bad");
+
+    // Out of the schedule: no read meets it again, so no second event.
+    assertThat(store.dueTasks(T0.plusSeconds(10))).containsExactly(good);
+    assertThat(store.nextRunTime()).contains(T0.plusSeconds(5));
+    assertThat(store.allTasks()).containsExactly(good);
+    assertThat(store.lookupTask("bad")).isEmpty();
+    assertThat(quarantineEvents()).hasSize(1);
+
+    assertThatThrownBy(() -> store.restoreQuarantined("bad"))
+        .isInstanceOf(CorruptTaskRecordException.class)
+        .hasMessageContaining("MALFORMED")
+        .hasMessageContaining("not valid JSON");
+    assertThat(store.quarantinedRecords()).hasSize(1);
+    store.discardQuarantined("bad");
+    assertThat(store.quarantinedRecords()).isEmpty();
+    assertThat(client.exists(QUARANTINE)).isFalse();
+    assertThatThrownBy(() -> store.discardQuarantined("bad"))
+        .isInstanceOf(TaskLookupException.class);
+    assertThatThrownBy(() -> store.restoreQuarantined("bad"))
+        .isInstanceOf(TaskLookupException.class);
+    assertThat(store.lookupTask("good")).contains(good);
+  }
+
+  static List<Consumer<RedisStore>> readPaths() {
+    return List.of(
+        s -> assertThat(s.lookupTask("bad")).isEmpty(),
+        s -> assertThat(s.dueTasks(T0.plusSeconds(10))).extracting(Task::id).containsOnly("good"),
+        s ->
+            assertThat(s.dueTasks(T0.plusSeconds(10), 1)).extracting(Task::id).containsOnly("good"),
+        s -> assertThat(s.nextRunTime()).contains(T0.plusSeconds(5)),
+        s -> assertThat(s.allTasks()).extracting(Task::id).containsOnly("good", "paused"),
+        s -> {
+          s.removeAllTasks();
+          assertThat(s.allTasks()).isEmpty();
+        });
+  }
+
+  @ParameterizedTest
+  @MethodSource("readPaths")
+  void everyReadQuarantinesWhatItCannotRead(Consumer<RedisStore> read) {
     RedisStore store = store();
     store.addTask(task("good", T0.plusSeconds(5)));
-    client.hset(utf8(TASKS), utf8("bad"), utf8("{not json"));
-    client.zadd(RUN_TIMES, T0.getEpochSecond(), "bad"); // earlier than "good"
+    store.addTask(task("paused", null));
+    plant("bad", GARBAGE, T0);
 
-    assertThat(store.allTasks()).extracting(Task::id).containsExactly("good");
-    assertThat(store.lookupTask("bad")).isEmpty();
-    assertThat(store.nextRunTime()).contains(T0.plusSeconds(5));
-    assertThat(store.dueTasks(T0.plusSeconds(10))).extracting(Task::id).containsExactly("good");
+    read.accept(store);
+    assertQuarantined(store, "bad", GARBAGE, Reason.MALFORMED);
+    read.accept(store);
+    assertThat(quarantineEvents()).hasSize(1);
+  }
+
+  @Test
+  void removeAllTasksLeavesTheQuarantineAndItsIdsAreFreeForNewTasks() {
+    RedisStore store = store();
+    plant("bad", GARBAGE, T0);
+    store.addTask(task("good", T0));
     store.removeAllTasks();
-    assertThat(client.hget(utf8(TASKS), utf8("bad"))).isEqualTo(utf8("{not json"));
-    assertThat(client.hkeys(TASKS)).containsExactly("bad");
-    assertThatThrownBy(() -> store.addTask(task("bad", T0)))
-        .isInstanceOf(ConflictIdException.class);
+    assertThat(client.exists(TASKS)).isFalse();
+    assertThat(store.quarantinedRecords())
+        .extracting(QuarantinedRecord::taskId)
+        .containsExactly("bad");
+
+    Task again = task("bad", T0.plusSeconds(1));
+    store.addTask(again);
+    assertThat(store.lookupTask("bad")).contains(again);
+    assertThatThrownBy(() -> store.restoreQuarantined("bad"))
+        .isInstanceOf(ConflictIdException.class)
+        .hasMessageContaining("bad");
+    assertThat(store.quarantinedRecords()).hasSize(1);
+    assertThat(store.lookupTask("bad")).contains(again);
+  }
+
+  @Test
+  void aRecordUnderAnotherKeyIsQuarantinedAndRestoredWithTheOldKey() {
+    RedisStore k1 = store(TASKS, RUN_TIMES, TaskRecords.encrypted(Encryption.withKey("k1")));
+    Task pay = task("pay", T0);
+    k1.addTask(pay);
+    k1.addTask(task("plain", T0.plusSeconds(1)));
+    byte[] sealed = client.hget(utf8(TASKS), utf8("pay"));
+
+    RedisStore k2 = store(TASKS, RUN_TIMES, TaskRecords.encrypted(Encryption.withKey("k2")));
+    // "plain" was sealed with k1 too: both are set aside, neither is lost.
+    assertThat(k2.dueTasks(T0.plusSeconds(1))).isEmpty();
+    assertThat(k2.quarantinedRecords())
+        .extracting(QuarantinedRecord::taskId, QuarantinedRecord::reason)
+        .containsExactly(tuple("pay", "UNDECRYPTABLE"), tuple("plain", "UNDECRYPTABLE"));
+    assertThat(k2.quarantinedRecords().get(0).raw()).isEqualTo(sealed);
+    assertThat(quarantineEvents()).extracting(TaskQuarantinedEvent::taskId).hasSize(2);
+    assertThatThrownBy(() -> k2.restoreQuarantined("pay"))
+        .isInstanceOf(CorruptTaskRecordException.class)
+        .hasMessageContaining("UNDECRYPTABLE");
+    assertThat(k2.quarantinedRecords()).hasSize(2);
+
+    RedisStore rotating =
+        store(TASKS, RUN_TIMES, TaskRecords.encrypted(Encryption.withKey("k2", "k1")));
+    assertThat(rotating.restoreQuarantined("pay")).isEqualTo(pay);
+    assertThat(client.hget(utf8(TASKS), utf8("pay"))).isNotEqualTo(sealed); // sealed with k2 now
+    assertThat(client.zscore(RUN_TIMES, "pay")).isEqualTo((double) T0.getEpochSecond());
+    assertThat(k2.lookupTask("pay")).contains(pay);
+    assertThat(k2.dueTasks(T0)).containsExactly(pay);
+    assertThat(k2.quarantinedRecords())
+        .extracting(QuarantinedRecord::taskId)
+        .containsExactly("plain");
+  }
+
+  @Test
+  void aRecordOfAnUnknownFormatVersionIsQuarantined() {
+    RedisStore store = store();
+    store.addTask(task("future", T0));
+    String doc = new String(client.hget(utf8(TASKS), utf8("future")), StandardCharsets.UTF_8);
+    byte[] newer = utf8(doc.replace("\"version\":1", "\"version\":99"));
+    assertThat(newer).isNotEqualTo(utf8(doc));
+    client.hset(utf8(TASKS), utf8("future"), newer);
+
+    assertThat(store.dueTasks(T0)).isEmpty();
+    assertQuarantined(store, "future", newer, Reason.UNSUPPORTED_VERSION);
+    assertThatThrownBy(() -> store.restoreQuarantined("future"))
+        .isInstanceOf(CorruptTaskRecordException.class)
+        .hasMessageContaining("99");
+  }
+
+  @ParameterizedTest
+  @MethodSource("hostileIds")
+  void aHostileIdIsQuarantinedAndKeptApart(String id) {
+    RedisStore store = store();
+    Task other = task("other", T0.plusSeconds(1));
+    store.addTask(other);
+    plant(id, GARBAGE, T0);
+
+    assertThat(store.dueTasks(T0.plusSeconds(1))).containsExactly(other);
+    assertQuarantined(store, id, GARBAGE, Reason.MALFORMED);
+    assertThat(store.dueTasks(T0.plusSeconds(1))).containsExactly(other);
+    assertThat(quarantineEvents()).hasSize(1);
+    assertThatThrownBy(() -> store.restoreQuarantined(id))
+        .isInstanceOf(CorruptTaskRecordException.class);
+    store.discardQuarantined(id);
+    assertThat(store.quarantinedRecords()).isEmpty();
+    assertThat(store.allTasks()).containsExactly(other);
+  }
+
+  static List<String> hostileIds() {
+    return List.of("../x", "a/b", "\"q\" 'it''s'", "..", "a\nb", "x:0:y", "ä€😀".repeat(400));
+  }
+
+  @Test
+  void anIdQuarantinedTwiceKeepsBothAndRestoreTakesTheNewest() {
+    RedisStore store = store();
+    plant("twice", GARBAGE, T0);
+    assertThat(store.lookupTask("twice")).isEmpty();
+    // The same instant, other bytes: a second entry, not a replaced one.
+    plant("twice", utf8("{also not json"), T0);
+    assertThat(store.lookupTask("twice")).isEmpty();
+    context.mutableClock().advance(Duration.ofSeconds(30));
+    RedisStore k1 = store(TASKS, RUN_TIMES, TaskRecords.encrypted(Encryption.withKey("k1")));
+    Task third = task("twice", T0.plusSeconds(60));
+    byte[] sealed = TaskRecords.encrypted(Encryption.withKey("k1")).write(third);
+    plant("twice", sealed, T0);
+    assertThat(store.nextRunTime()).isEmpty();
+
+    assertThat(store.quarantinedRecords())
+        .extracting(QuarantinedRecord::raw, QuarantinedRecord::quarantinedAt)
+        .containsExactly(
+            tuple(GARBAGE, T0),
+            tuple(utf8("{also not json"), T0),
+            tuple(sealed, T0.plusSeconds(30)));
+    assertThat(quarantineEvents()).hasSize(3);
+
+    assertThat(k1.restoreQuarantined("twice")).isEqualTo(third);
+    assertThat(store.quarantinedRecords())
+        .extracting(QuarantinedRecord::raw)
+        .containsExactly(GARBAGE, utf8("{also not json"));
+    store.discardQuarantined("twice");
+    assertThat(client.exists(QUARANTINE)).isFalse();
+  }
+
+  @Test
+  void aRecordReplacedMeanwhileIsNotMoved() {
+    RedisStore store = store();
+    Task fresh = task("x", T0);
+    store.addTask(fresh);
+    CorruptTaskRecordException stale =
+        new CorruptTaskRecordException("x", Reason.MALFORMED, "read before the update", null);
+    assertThat(store.quarantine("x", GARBAGE, stale)).isFalse();
+    assertThat(store.quarantine("gone", GARBAGE, stale)).isFalse();
+    assertThat(store.lookupTask("x")).contains(fresh);
+    assertThat(store.dueTasks(T0)).containsExactly(fresh);
+    assertThat(client.exists(QUARANTINE)).isFalse();
+    assertThat(context.events()).isEmpty();
   }
 
   @Test
@@ -172,8 +402,10 @@ class RedisStoreTest {
 
     RedisStore wrongKey =
         store(TASKS, RUN_TIMES, TaskRecords.encrypted(Encryption.withKey("other")));
-    assertThat(wrongKey.allTasks()).isEmpty(); // skipped, not deleted
-    assertThat(client.hexists(TASKS, "pay")).isTrue();
+    assertThat(wrongKey.allTasks()).isEmpty(); // quarantined, not deleted
+    assertThat(wrongKey.quarantinedRecords())
+        .extracting(QuarantinedRecord::raw)
+        .containsExactly(record);
   }
 
   @ParameterizedTest
@@ -208,6 +440,13 @@ class RedisStoreTest {
   void customKeyNamesKeepTwoStoresApart() {
     RedisStore one = store("one.tasks", "one.run_times", TaskRecords.plain());
     RedisStore two = store("two.tasks", "two.run_times", TaskRecords.plain());
+    assertThat(one.quarantineKey()).isEqualTo("one.tasks.quarantine");
+    client.hset(utf8("two.tasks"), utf8("bad"), GARBAGE);
+    assertThat(two.lookupTask("bad")).isEmpty();
+    assertThat(one.quarantinedRecords()).isEmpty();
+    assertThat(two.quarantinedRecords())
+        .extracting(QuarantinedRecord::taskId)
+        .containsExactly("bad");
     one.addTask(task("same", T0));
     two.addTask(task("same", T0.plusSeconds(30)));
     two.addTask(task("only-two", null));
@@ -276,12 +515,17 @@ class RedisStoreTest {
                 "port", server.port(),
                 "database", 2,
                 "tasks_key", "cfg.tasks",
-                "run_times_key", "cfg.run_times"));
+                "run_times_key", "cfg.run_times",
+                "quarantine_key", "cfg.bad"));
     assertThat(store).isInstanceOf(RedisStore.class);
     store.start(context, "redis");
     opened.add(store);
     store.addTask(task("x", T0));
     assertThat(((RedisStore) store).tasksKey()).isEqualTo("cfg.tasks");
+    assertThat(((RedisStore) store).quarantineKey()).isEqualTo("cfg.bad");
+    TaskStore derived = TaskStores.create("redis", Map.of("tasks_key", "{a}.t"));
+    opened.add(derived);
+    assertThat(((RedisStore) derived).quarantineKey()).isEqualTo("{a}.t.quarantine");
     assertThat(client.exists("cfg.tasks")).isFalse(); // database 0
     assertThat(store.lookupTask("x")).isPresent();
     assertThatThrownBy(() -> TaskStores.create("redis", Map.of("hots", "x")))
@@ -293,6 +537,10 @@ class RedisStoreTest {
     assertThatThrownBy(
             () -> TaskStores.create("redis", Map.of("tasks_key", "k", "run_times_key", "k")))
         .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("distinct");
+    assertThatThrownBy(() -> TaskStores.create("redis", Map.of("quarantine_key", TASKS)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("quarantine_key")
         .hasMessageContaining("distinct");
   }
 }
