@@ -3,7 +3,10 @@ package io.asyncz.mongo;
 import com.mongodb.client.MongoClient;
 import io.asyncz.persistence.TaskRecords;
 import io.asyncz.store.TaskStore;
-import io.asyncz.testkit.StoreContract;
+import io.asyncz.testkit.PersistentStoreContract;
+import java.time.Instant;
+import org.bson.Document;
+import org.bson.types.Binary;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -11,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
  * The Mongo store passes the store contract, through the official driver against the
  * mongo-java-server stand-in (no real mongod here).
  */
-class MongoStoreContractTest extends StoreContract {
+class MongoStoreContractTest extends PersistentStoreContract {
   private static final String DATABASE = "contract";
   private static final String COLLECTION = "tasks";
 
@@ -39,11 +42,29 @@ class MongoStoreContractTest extends StoreContract {
 
   @Override
   protected TaskStore createStore() {
-    return MongoStore.connect(server.uri(), DATABASE, COLLECTION, TaskRecords.plain());
+    return reopen(null);
+  }
+
+  @Override
+  protected TaskStore reopen(String key, String... oldKeys) {
+    return MongoStore.connect(
+        server.uri(), DATABASE, COLLECTION, TaskRecords.withKey(key, oldKeys));
+  }
+
+  @Override
+  protected void writeRaw(String id, Instant nextRunTime, byte[] raw) {
+    client
+        .getDatabase(DATABASE)
+        .getCollection(COLLECTION)
+        .insertOne(
+            new Document("_id", id)
+                .append("next_run_time", nextRunTime == null ? null : MongoStore.score(nextRunTime))
+                .append("state", new Binary(raw)));
   }
 
   @Override
   protected void cleanUp(TaskStore store) {
     client.getDatabase(DATABASE).getCollection(COLLECTION).drop();
+    client.getDatabase(DATABASE).getCollection(MongoStore.defaultQuarantine(COLLECTION)).drop();
   }
 }
