@@ -32,4 +32,14 @@ public interface TaskExecutor {
 
   /** How many instances of a task run now. */
   int runningInstances(String taskId);
+
+  /**
+   * Whether {@link #submit} may run the task on the calling thread, the scheduler's. The scheduler
+   * then writes each task's next run time as soon as it is submitted, since the run may change the
+   * task; for executors that run tasks on threads of their own it writes a whole batch at once. The
+   * default, {@code true}, is the safe answer for an executor that does not say.
+   */
+  default boolean runsOnCallerThread() {
+    return true;
+  }
 }

@@ -8,6 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** What the pool and async executors share: an {@link ExecutorService} made when they start. */
 abstract class ThreadedExecutor extends AbstractExecutor {
+  /** Runs go to threads of the executor's own, never the caller's. */
+  @Override
+  public boolean runsOnCallerThread() {
+    return false;
+  }
+
   private volatile ExecutorService pool;
 
   /** Makes the threads for an executor started under {@code alias}. */

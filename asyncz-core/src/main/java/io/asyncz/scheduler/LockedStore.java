@@ -147,6 +147,11 @@ final class LockedStore implements TaskStore {
   }
 
   @Override
+  public void advanceTasks(List<Task> advanced, List<String> finished) {
+    locked(() -> delegate.advanceTasks(advanced, finished));
+  }
+
+  @Override
   public List<QuarantinedRecord> quarantinedRecords() {
     return locked(delegate::quarantinedRecords);
   }

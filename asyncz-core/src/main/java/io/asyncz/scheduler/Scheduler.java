@@ -207,16 +207,28 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
             nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
             break;
           }
+          boolean failed = false;
           try {
+            Advance advance = new Advance();
             for (Task task : due) {
-              processTask(task, alias, store, now, events);
+              processTask(task, alias, store, now, events, advance);
             }
+            advance.write(alias, store, events);
+          } catch (RuntimeException e) {
+            // The runs went out but their next run times may not be stored: the store is failing.
+            logger.error(
+                "Error storing the next run times of due tasks in store '{}'; retrying in {}",
+                alias,
+                storeRetryInterval,
+                e);
+            nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
+            failed = true;
           } finally {
             if (shared != null) {
               shared.unlock();
             }
           }
-          more = due.size() == BATCH_SIZE;
+          more = !failed && due.size() == BATCH_SIZE;
         } finally {
           lock.unlock();
         }
@@ -268,8 +280,42 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     return (listenedMask & code) != 0;
   }
 
+  /**
+   * The next run times of a batch of due tasks whose runs went to executors that run them on their
+   * own threads: nothing on the loop's thread can change those tasks before the batch is written,
+   * so the batch is written at once ({@link TaskStore#advanceTasks}).
+   */
+  private final class Advance {
+    final List<Task> advanced = new ArrayList<>();
+    final List<String> finished = new ArrayList<>();
+
+    void write(String alias, TaskStore store, List<SchedulerEvent> events) {
+      if (advanced.isEmpty() && finished.isEmpty()) {
+        return;
+      }
+      store.advanceTasks(advanced, finished);
+      if (listening(Events.TASK_REMOVED)) {
+        for (String id : finished) {
+          events.add(new TaskEvent(Events.TASK_REMOVED, id, alias));
+        }
+      }
+      advanced.clear();
+      finished.clear();
+    }
+  }
+
   private void processTask(
       Task task, String alias, TaskStore store, Instant now, List<SchedulerEvent> events) {
+    processTask(task, alias, store, now, events, null);
+  }
+
+  private void processTask(
+      Task task,
+      String alias,
+      TaskStore store,
+      Instant now,
+      List<SchedulerEvent> events,
+      Advance advance) {
     TaskExecutor executor = executors.get(task.executor());
     if (executor == null) {
       logger.error(
@@ -282,6 +328,10 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     List<Instant> runTimes = task.dueRunTimes(timezone, now);
     if (runTimes.isEmpty()) {
       return;
+    }
+    boolean batched = advance != null && !executor.runsOnCallerThread();
+    if (advance != null && !batched) {
+      advance.write(alias, store, events); // the batch so far, before this run may read it
     }
     try {
       executor.submit(task, runTimes);
@@ -297,14 +347,23 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     } catch (RuntimeException e) {
       logger.error("Error submitting task '{}' to executor '{}'", task.name(), task.executor(), e);
     }
+    Instant lastRunTime = runTimes.get(runTimes.size() - 1);
+    if (batched) {
+      Optional<Instant> next = task.trigger().nextFireTime(timezone, lastRunTime, now);
+      if (next.isPresent()) {
+        advance.advanced.add(task.withNextRunTime(next.get()));
+      } else {
+        advance.finished.add(task.id());
+      }
+      return;
+    }
     // A run on this thread (an inline executor, or a listener of its events) may have changed the
     // task: advance what is stored now, and leave alone a task it deleted, paused or rescheduled.
     Task current = store.lookupTask(task.id()).orElse(null);
     if (current == null || !current.nextRunTime().equals(task.nextRunTime())) {
       return;
     }
-    Optional<Instant> next =
-        current.trigger().nextFireTime(timezone, runTimes.get(runTimes.size() - 1), now);
+    Optional<Instant> next = current.trigger().nextFireTime(timezone, lastRunTime, now);
     if (next.isPresent()) {
       try {
         store.updateTask(current.withNextRunTime(next.get()));
@@ -685,6 +744,12 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
    * @throws InvalidInputException when there is none, listing the aliases there are
    */
   public TaskStore lookupStore(String alias) {
+    TaskStore store = storeFor(alias);
+    return store instanceof LockedStore shared ? shared.delegate() : store;
+  }
+
+  /** The store as the scheduler uses it (behind the {@code lock_path} lock, if configured). */
+  private TaskStore storeFor(String alias) {
     lock.lock();
     try {
       TaskStore store = stores.get(alias);
@@ -692,7 +757,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
         throw new InvalidInputException(
             "store", alias, "is not a store of this scheduler; expected one of " + stores.keySet());
       }
-      return store instanceof LockedStore shared ? shared.delegate() : store;
+      return store;
     } finally {
       lock.unlock();
     }
@@ -835,7 +900,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
         logger.warn("Task '{}' has no run time left; it is added paused", task.id());
       }
     }
-    TaskStore store = lookupStore(added.storeAlias());
+    TaskStore store = storeFor(added.storeAlias());
     try {
       store.addTask(added);
     } catch (ConflictIdException e) {

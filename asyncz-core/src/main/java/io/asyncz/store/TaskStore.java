@@ -66,6 +66,30 @@ public interface TaskStore {
   /** Deletes every task. */
   void removeAllTasks();
 
+  /**
+   * Stores what one round of the loop decided for a batch of due tasks: {@code advanced} tasks get
+   * their new next run time, {@code finished} ones (no run time left) are deleted. A task deleted
+   * meanwhile is skipped, not an error. The default writes them one by one; a store should override
+   * it to write the batch at once (one transaction, one round trip), which is what makes draining a
+   * backlog fast.
+   */
+  default void advanceTasks(List<Task> advanced, List<String> finished) {
+    for (Task task : advanced) {
+      try {
+        updateTask(task);
+      } catch (TaskLookupException gone) {
+        // deleted meanwhile
+      }
+    }
+    for (String id : finished) {
+      try {
+        deleteTask(id);
+      } catch (TaskLookupException gone) {
+        // deleted meanwhile
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ quarantine
 
   /**

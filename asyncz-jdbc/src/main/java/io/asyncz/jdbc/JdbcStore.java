@@ -56,6 +56,7 @@ public final class JdbcStore implements TaskStore {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
   private static final int MAX_ID_LENGTH = 191;
   private static final int MAX_DETAIL = 1000;
+  private static final int IN_LIST = 256;
 
   private final String url;
   private final String username;
@@ -391,6 +392,68 @@ public final class JdbcStore implements TaskStore {
       }
     } catch (SQLException e) {
       throw new StoreException("Cannot delete task " + id, e);
+    }
+  }
+
+  /**
+   * Writes a batch of the loop's decisions in one transaction: the updates as one JDBC batch, the
+   * deletes as {@code DELETE ... WHERE id IN (...)} statements of up to {@value #IN_LIST} ids.
+   */
+  @Override
+  public synchronized void advanceTasks(List<Task> advanced, List<String> finished) {
+    if (advanced.isEmpty() && finished.isEmpty()) {
+      return;
+    }
+    List<byte[]> states = new ArrayList<>(advanced.size());
+    for (Task task : advanced) {
+      states.add(records.write(task));
+    }
+    try (Connection c = connection()) {
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        if (!advanced.isEmpty()) {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE " + table + " SET next_run_time = ?, state = ? WHERE id = ?")) {
+            for (int i = 0; i < advanced.size(); i++) {
+              Task task = advanced.get(i);
+              setMicros(ps, 1, task.nextRunTime().orElse(null));
+              ps.setBytes(2, states.get(i));
+              ps.setString(3, task.id());
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+        }
+        for (int from = 0; from < finished.size(); from += IN_LIST) {
+          List<String> ids = finished.subList(from, Math.min(finished.size(), from + IN_LIST));
+          StringBuilder sql =
+              new StringBuilder("DELETE FROM ").append(table).append(" WHERE id IN (");
+          for (int i = 0; i < ids.size(); i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+          }
+          try (PreparedStatement ps = c.prepareStatement(sql.append(')').toString())) {
+            for (int i = 0; i < ids.size(); i++) {
+              ps.setString(i + 1, ids.get(i));
+            }
+            ps.executeUpdate();
+          }
+        }
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(auto);
+      }
+    } catch (SQLException e) {
+      throw new StoreException(
+          "Cannot store the next run times of "
+              + (advanced.size() + finished.size())
+              + " due tasks in "
+              + table,
+          e);
     }
   }
 

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -243,6 +244,33 @@ public abstract class StoreContract {
     store.addTask(again);
 
     assertThat(store.lookupTask("a")).contains(again);
+  }
+
+  @Test
+  void advanceTasksStoresABatchAndSkipsTasksDeletedMeanwhile() {
+    store.addTask(task("a", at(1)));
+    store.addTask(task("b", at(2)));
+    store.addTask(task("c", at(3)));
+
+    store.advanceTasks(List.of(task("a", at(60)), task("gone", at(5))), List.of("b", "also-gone"));
+
+    assertThat(store.allTasks()).containsExactly(task("c", at(3)), task("a", at(60)));
+    assertThat(store.nextRunTime()).contains(at(3));
+  }
+
+  @Test
+  void advanceTasksFinishesBatchesLargerThanOneStatement() {
+    List<String> finished = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      store.addTask(task("t" + i, at(i % 7)));
+      if (i != 150) {
+        finished.add("t" + i);
+      }
+    }
+
+    store.advanceTasks(List.of(), finished);
+
+    assertThat(ids(store.allTasks())).containsExactly("t150");
   }
 
   @Test
