@@ -243,11 +243,21 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     lock.lock();
     try {
       for (Map.Entry<String, TaskStore> entry : stores.entrySet()) {
+        LockedStore shared = entry.getValue() instanceof LockedStore l ? l : null;
+        if (shared != null && !shared.tryLock()) {
+          // Never wait for another process here, with the scheduler's lock held.
+          nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
+          continue;
+        }
         try {
           nextWakeup = earliest(nextWakeup, entry.getValue().nextRunTime().orElse(null));
         } catch (RuntimeException e) {
           logger.warn("Error getting the next run time from store '{}'", entry.getKey(), e);
           nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
+        } finally {
+          if (shared != null) {
+            shared.unlock();
+          }
         }
       }
       if (lockPath != null) {
