@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.AnnotatedElementContext;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +85,9 @@ public abstract class StoreCrashContract {
   }
 
   @Test
+  // On a thread of its own, so that a writer that hangs without a word fails the test: the kill
+  // after it then ends the read that waits for the writer's next line.
+  @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aWriterKilledMidStreamLosesNoAcknowledgedTask() throws Exception {
     long seed = Long.getLong("asyncz.crash.seed", System.nanoTime());
     Random random = new Random(seed);
@@ -147,7 +151,9 @@ public abstract class StoreCrashContract {
       acks.acksAtKill = acks.total;
       // SIGKILL: no shutdown hook, no finally block runs. Through the handle, since
       // Process.destroyForcibly also closes the pipe that still holds the last lines.
-      assertThat(writer.toHandle().destroyForcibly()).as("SIGKILL sent").isTrue();
+      if (!writer.toHandle().destroyForcibly()) {
+        throw new AssertionError("The writer ended before the kill: " + Files.readString(log));
+      }
       assertThat(writer.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the writer died").isTrue();
       assertThat(writer.exitValue()).as("exit value of a SIGKILLed process").isEqualTo(128 + 9);
       // What the writer flushed before it died is still in the pipe.
