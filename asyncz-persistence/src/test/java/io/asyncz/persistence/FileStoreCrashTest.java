@@ -38,7 +38,10 @@ class FileStoreCrashTest extends StoreCrashContract {
       return files
           .map(file -> file.getFileName().toString())
           .filter(name -> name.endsWith(FileStore.DEFAULT_SUFFIX) && !name.startsWith(".tmp-"))
-          .map(name -> FileStore.idOf(name.substring(0, name.length() - 5)))
+          .map(
+              name ->
+                  FileStore.idOf(
+                      name.substring(0, name.length() - FileStore.DEFAULT_SUFFIX.length())))
           .collect(Collectors.toSet());
     }
   }
