@@ -14,18 +14,27 @@ import javax.sql.DataSource;
  * Asyncz: a {@link io.asyncz.scheduler.ThreadScheduler} with a {@link PoolExecutor} and a {@link
  * JdbcStore} (plain JSON records) on the data source. The scheduler starts paused, the tasks are
  * added through its API (one insert each), and {@link #start} resumes it. Each task has a date
- * trigger at the time the adding began, no grace limit, and the function reference {@value
- * #REFERENCE}, resolved through a {@link TaskRegistry}.
+ * trigger, no grace limit, and the function reference {@value #REFERENCE}, resolved through a
+ * {@link TaskRegistry}.
+ *
+ * <p>The date is the time the adding began, the same for every task, as for the peers; or, with
+ * {@code distinctTimes}, one microsecond apart before it (task {@code t0} earliest), so that no two
+ * tasks tie on the next run time, which the {@link JdbcStore} orders in Java.
  */
 final class AsynczDrain implements DrainContender {
   /** The registered name of the counting no-op function. */
   static final String REFERENCE = "bench.noop";
 
+  private final boolean distinctTimes;
   private Scheduler scheduler;
+
+  AsynczDrain(boolean distinctTimes) {
+    this.distinctTimes = distinctTimes;
+  }
 
   @Override
   public String name() {
-    return "Asyncz JdbcStore";
+    return distinctTimes ? "Asyncz JdbcStore, distinct times" : "Asyncz JdbcStore";
   }
 
   @Override
@@ -47,8 +56,9 @@ final class AsynczDrain implements DrainContender {
             .build();
     scheduler.start(true);
     Instant now = scheduler.clock().instant();
-    DateTrigger due = DateTrigger.at(now);
+    DateTrigger same = DateTrigger.at(now);
     for (int i = 0; i < tasks; i++) {
+      DateTrigger due = distinctTimes ? DateTrigger.at(now.minusNanos(1000L * (tasks - i))) : same;
       scheduler.task(REFERENCE).id("t" + i).trigger(due).noGraceLimit().add();
     }
   }

@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 final class PostgresDatabases implements AutoCloseable {
   private final PostgresServer server;
   private final AtomicInteger count = new AtomicInteger();
+  private boolean closed;
 
   private PostgresDatabases(PostgresServer server) {
     this.server = server;
@@ -76,7 +77,19 @@ final class PostgresDatabases implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    server.close();
+  public synchronized void close() throws Exception {
+    if (!closed) {
+      closed = true;
+      server.close();
+    }
+  }
+
+  /** Closes the server, printing rather than throwing a failure; for a shutdown hook. */
+  void closeQuietly() {
+    try {
+      close();
+    } catch (Exception e) {
+      System.err.println("Could not stop PostgreSQL: " + e);
+    }
   }
 }

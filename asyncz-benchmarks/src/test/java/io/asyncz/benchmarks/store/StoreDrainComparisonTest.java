@@ -31,7 +31,7 @@ class StoreDrainComparisonTest {
     assertThat(s.threads()).isEqualTo(4);
     assertThat(s.scenarios()).isEqualTo(Set.of("drain", "stores"));
     assertThat(s.contenders())
-        .containsExactly("asyncz", "dbs-lock-and-fetch", "dbs-fetch", "quartz");
+        .containsExactly("asyncz", "asyncz-distinct", "dbs-lock-and-fetch", "dbs-fetch", "quartz");
     assertThat(s.stores()).containsExactly("file", "sqlite", "h2", "postgres");
   }
 
@@ -66,11 +66,13 @@ class StoreDrainComparisonTest {
         .hasMessageContaining("dbs-lock-and-fetch");
   }
 
-  @Test
-  void oursDrainsEveryTaskExactlyOnce() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void oursDrainsEveryTask(boolean distinctTimes) throws Exception {
     JdbcDataSource h2 = new JdbcDataSource();
-    h2.setURL("jdbc:h2:mem:drain;DB_CLOSE_DELAY=-1");
-    Map<String, Double> m = StoreDrainComparison.drain(new AsynczDrain(), h2, 200, 4, 60);
+    h2.setURL("jdbc:h2:mem:drain" + distinctTimes + ";DB_CLOSE_DELAY=-1");
+    Map<String, Double> m =
+        StoreDrainComparison.drain(new AsynczDrain(distinctTimes), h2, 200, 4, 60);
     assertThat(m.get("exec/s")).isPositive();
     assertThat(m.get("tasks")).isEqualTo(200.0);
     // The counts include the store's batch reads: about a lookup and a delete per task.
