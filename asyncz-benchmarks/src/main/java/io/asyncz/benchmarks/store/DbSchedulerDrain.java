@@ -7,11 +7,6 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import io.asyncz.benchmarks.scheduler.Completion;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.IntStream;
@@ -51,7 +46,8 @@ final class DbSchedulerDrain implements DrainContender {
   @Override
   public void prepare(DataSource dataSource, int threads, int tasks, Completion completion)
       throws Exception {
-    createTable(dataSource);
+    SqlScript.run(
+        dataSource, SqlScript.resource(DbSchedulerDrain.class, "db-scheduler-postgresql.sql"));
     OneTimeTask<Void> task = Tasks.oneTime("noop").execute((instance, context) -> completion.ran());
     Instant now = Instant.now();
     SchedulerClient.Builder.create(dataSource, task)
@@ -80,41 +76,5 @@ final class DbSchedulerDrain implements DrainContender {
   public void stop() {
     scheduler.stop();
     scheduler = null;
-  }
-
-  private static void createTable(DataSource dataSource) throws Exception {
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      for (String sql : statements(resource("db-scheduler-postgresql.sql"))) {
-        s.execute(sql);
-      }
-    }
-  }
-
-  static String resource(String name) throws IOException {
-    try (InputStream in = DbSchedulerDrain.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException(name + " is not on the class path");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
-  /** The statements of an SQL script: {@code --} comments dropped, split at semicolons. */
-  static java.util.List<String> statements(String script) {
-    StringBuilder text = new StringBuilder();
-    for (String line : script.split("\n")) {
-      if (!line.strip().startsWith("--")) {
-        text.append(line).append('\n');
-      }
-    }
-    java.util.List<String> out = new java.util.ArrayList<>();
-    for (String sql : text.toString().split(";")) {
-      String s = sql.strip();
-      if (!s.isEmpty() && !s.equalsIgnoreCase("commit")) {
-        out.add(s);
-      }
-    }
-    return out;
   }
 }

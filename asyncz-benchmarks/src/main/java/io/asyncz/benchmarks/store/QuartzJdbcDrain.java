@@ -1,10 +1,8 @@
 package io.asyncz.benchmarks.store;
 
 import io.asyncz.benchmarks.scheduler.Completion;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Date;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,7 +42,8 @@ final class QuartzJdbcDrain implements DrainContender {
   public void prepare(DataSource dataSource, int threads, int tasks, Completion completion)
       throws Exception {
     QuartzJdbcDrain.completion = completion;
-    createTables(dataSource);
+    SqlScript.run(
+        dataSource, SqlScript.resource(Scheduler.class, "impl/jdbcjobstore/tables_postgres.sql"));
     String name = "bench" + INSTANCES.incrementAndGet();
     DBConnectionManager.getInstance().addConnectionProvider(name, new Provider(dataSource));
     Properties p = new Properties();
@@ -79,22 +78,6 @@ final class QuartzJdbcDrain implements DrainContender {
     scheduler.shutdown(false);
     scheduler = null;
     completion = null;
-  }
-
-  private static void createTables(DataSource dataSource) throws Exception {
-    String script;
-    try (var in = Scheduler.class.getResourceAsStream("impl/jdbcjobstore/tables_postgres.sql")) {
-      if (in == null) {
-        throw new IllegalStateException("tables_postgres.sql is not in the Quartz jar");
-      }
-      script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      for (String sql : DbSchedulerDrain.statements(script)) {
-        s.execute(sql);
-      }
-    }
   }
 
   /** Hands Quartz connections from the benchmark's pool; the benchmark closes the pool. */

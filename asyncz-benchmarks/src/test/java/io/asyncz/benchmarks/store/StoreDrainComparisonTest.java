@@ -91,13 +91,14 @@ class StoreDrainComparisonTest {
   }
 
   @Test
-  void quartzsPostgresScriptSplitsIntoItsStatements() throws Exception {
+  void scriptsSplitIntoTheirStatements() throws Exception {
     List<String> sql =
-        DbSchedulerDrain.statements(
+        SqlScript.statements(
             "-- a comment; with a semicolon\nCREATE TABLE a (x INT);\n\nDROP TABLE b;\ncommit;\n");
     assertThat(sql).containsExactly("CREATE TABLE a (x INT)", "DROP TABLE b");
     assertThat(
-            DbSchedulerDrain.statements(DbSchedulerDrain.resource("db-scheduler-postgresql.sql")))
+            SqlScript.statements(
+                SqlScript.resource(SqlScript.class, "db-scheduler-postgresql.sql")))
         .hasSize(4);
   }
 }
