@@ -5,6 +5,8 @@ import io.asyncz.benchmarks.scheduler.Completion;
 import io.asyncz.jdbc.JdbcStore;
 import io.asyncz.persistence.FileStore;
 import io.asyncz.persistence.TaskRecords;
+import io.asyncz.redis.EmbeddedRedis;
+import io.asyncz.redis.RedisStore;
 import io.asyncz.store.TaskStore;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -26,6 +28,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import redis.clients.jedis.JedisPooled;
 
 /**
  * Runs Asyncz's {@link JdbcStore} beside db-scheduler and Quartz JDBC on one embedded PostgreSQL
@@ -39,8 +42,9 @@ import javax.sql.DataSource;
  *       end of the last run. The time to store the tasks is printed beside it, as are the
  *       connections, statements and commits per task that the run asked of the database.
  *   <li><b>Stores</b>: add, lookup, update, due-query and delete throughput of our stores ({@link
- *       StoreThroughput}): {@code FileStore}, and {@code JdbcStore} on SQLite (file), H2 (file) and
- *       the PostgreSQL server.
+ *       StoreThroughput}): {@code FileStore}, {@code JdbcStore} on SQLite (file), H2 (file) and the
+ *       PostgreSQL server, and {@code RedisStore} on an embedded Redis server (asyncz-redis's
+ *       {@code EmbeddedRedis}, no persistence).
  * </ol>
  *
  * <p>{@code asyncz-distinct} is Asyncz again with due times a microsecond apart instead of one time
@@ -60,7 +64,7 @@ public final class StoreDrainComparison {
       List.of("asyncz", "asyncz-distinct", "dbs-lock-and-fetch", "dbs-fetch", "quartz");
 
   /** The store keys, in table order. */
-  static final List<String> STORES = List.of("file", "sqlite", "h2", "postgres");
+  static final List<String> STORES = List.of("file", "sqlite", "h2", "postgres", "redis");
 
   private static final String OURS = "Asyncz JdbcStore";
   private static final String QUARTZ = "Quartz JDBC clustered";
@@ -216,11 +220,18 @@ public final class StoreDrainComparison {
         }
       }
       if (settings.scenarios().contains("stores")) {
-        for (int rep = 0; rep < settings.reps(); rep++) {
-          Report.progress(
-              "stores: repetition %d of %d; %s", rep + 1, settings.reps(), Report.load());
-          for (String key : settings.stores()) {
-            record(stores, storeLabel(key), measureStore(postgres, key));
+        EmbeddedRedis redis = settings.stores().contains("redis") ? EmbeddedRedis.start() : null;
+        try {
+          for (int rep = 0; rep < settings.reps(); rep++) {
+            Report.progress(
+                "stores: repetition %d of %d; %s", rep + 1, settings.reps(), Report.load());
+            for (String key : settings.stores()) {
+              record(stores, storeLabel(key), measureStore(postgres, redis, key, rep));
+            }
+          }
+        } finally {
+          if (redis != null) {
+            redis.close();
           }
         }
       }
@@ -383,12 +394,26 @@ public final class StoreDrainComparison {
       case "sqlite" -> "JdbcStore SQLite (file)";
       case "h2" -> "JdbcStore H2 (file)";
       case "postgres" -> "JdbcStore PostgreSQL";
+      case "redis" -> "RedisStore";
       default -> throw new IllegalArgumentException("Unknown store \"" + key + "\"");
     };
   }
 
-  private Map<String, Double> measureStore(PostgresDatabases postgres, String key)
-      throws Exception {
+  private Map<String, Double> measureStore(
+      PostgresDatabases postgres, EmbeddedRedis redis, String key, int rep) throws Exception {
+    if (key.equals("redis")) {
+      try (JedisPooled client = redis.client()) {
+        return measureStore(
+            key,
+            new RedisStore(
+                client,
+                "bench" + rep + ":tasks",
+                "bench" + rep + ":run_times",
+                TaskRecords.plain()),
+            settings.storeTasks(),
+            Duration.ofMillis(settings.dueBudgetMs()));
+      }
+    }
     if (key.equals("postgres")) {
       try (PostgresDatabases.Fresh db = postgres.create(4)) {
         return measureStore(

@@ -32,7 +32,7 @@ class StoreDrainComparisonTest {
     assertThat(s.scenarios()).isEqualTo(Set.of("drain", "stores"));
     assertThat(s.contenders())
         .containsExactly("asyncz", "asyncz-distinct", "dbs-lock-and-fetch", "dbs-fetch", "quartz");
-    assertThat(s.stores()).containsExactly("file", "sqlite", "h2", "postgres");
+    assertThat(s.stores()).containsExactly("file", "sqlite", "h2", "postgres", "redis");
   }
 
   @Test
