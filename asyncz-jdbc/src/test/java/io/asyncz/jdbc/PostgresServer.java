@@ -22,8 +22,11 @@ import java.util.stream.Stream;
  * directory, initialized, started on a free loopback port (no Unix socket) and removed on {@link
  * #close}. PostgreSQL refuses to run as root, so when the tests run as root the server runs as
  * {@code nobody} through {@code setpriv}.
+ *
+ * <p>Public, and shipped in this module's test-jar, for {@code asyncz-benchmarks}; the binaries
+ * artifact and the PostgreSQL JDBC driver must be on the class path.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
   private static final String ARCHIVE = "postgres-linux-x86_64.txz";
 
   private final Path home;
@@ -36,7 +39,8 @@ final class PostgresServer implements AutoCloseable {
     this.port = port;
   }
 
-  static PostgresServer start() throws Exception {
+  /** Unpacks, initializes and starts a server; waits until it accepts connections. */
+  public static PostgresServer start() throws Exception {
     Path home = Files.createTempDirectory("asyncz-pg");
     Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
     try {
@@ -102,7 +106,8 @@ final class PostgresServer implements AutoCloseable {
     }
   }
 
-  String url(String database) {
+  /** The JDBC URL of {@code database} on this server, as the superuser {@code postgres}. */
+  public String url(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=postgres";
   }
 

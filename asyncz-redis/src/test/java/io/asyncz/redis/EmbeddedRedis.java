@@ -7,8 +7,11 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
 import redis.embedded.RedisServer;
 
-/** A real Redis server (from the embedded-redis artifact) on a free loopback port. */
-final class EmbeddedRedis implements AutoCloseable {
+/**
+ * A real Redis server (from the embedded-redis artifact) on a free loopback port. Public, and
+ * shipped in this module's test-jar, for {@code asyncz-benchmarks}.
+ */
+public final class EmbeddedRedis implements AutoCloseable {
   private final RedisServer server;
   private final int port;
 
@@ -17,7 +20,8 @@ final class EmbeddedRedis implements AutoCloseable {
     this.port = port;
   }
 
-  static EmbeddedRedis start() throws IOException {
+  /** Starts a server without persistence on a free loopback port. */
+  public static EmbeddedRedis start() throws IOException {
     IOException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       int port = freePort();
@@ -49,11 +53,13 @@ final class EmbeddedRedis implements AutoCloseable {
     }
   }
 
-  int port() {
+  /** The server's port. */
+  public int port() {
     return port;
   }
 
-  JedisPooled client() {
+  /** A new pooled client of the server; the caller closes it. */
+  public JedisPooled client() {
     return new JedisPooled(new HostAndPort("127.0.0.1", port));
   }
 

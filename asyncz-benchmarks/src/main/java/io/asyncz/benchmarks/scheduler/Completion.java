@@ -5,17 +5,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Counts runs down to zero and notes when the last one ran. */
-final class Completion {
+public final class Completion {
   private final AtomicInteger remaining;
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile long lastNanos;
 
-  Completion(int runs) {
+  /** Expects {@code runs} runs. */
+  public Completion(int runs) {
     this.remaining = new AtomicInteger(runs);
   }
 
   /** Called by every run once it has done its work. */
-  void ran() {
+  public void ran() {
     if (remaining.decrementAndGet() == 0) {
       lastNanos = System.nanoTime();
       done.countDown();
@@ -23,17 +24,17 @@ final class Completion {
   }
 
   /** Waits for the last run; returns whether it came in time. */
-  boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+  public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
     return done.await(timeout, unit);
   }
 
   /** The {@link System#nanoTime()} of the last run. */
-  long lastNanos() {
+  public long lastNanos() {
     return lastNanos;
   }
 
-  /** The runs still to come. */
-  int remaining() {
+  /** The runs still to come; negative when some task ran more than once. */
+  public int remaining() {
     return remaining.get();
   }
 }

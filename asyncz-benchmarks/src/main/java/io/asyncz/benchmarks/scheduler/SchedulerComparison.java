@@ -1,5 +1,6 @@
 package io.asyncz.benchmarks.scheduler;
 
+import io.asyncz.benchmarks.Report;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -40,7 +41,6 @@ import java.util.stream.Collectors;
  */
 public final class SchedulerComparison {
   private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
-  private static final long START = System.nanoTime();
 
   private final NanoClock clock = NanoClock.anchored();
   private final int reps = Integer.getInteger("reps", 5);
@@ -84,7 +84,7 @@ public final class SchedulerComparison {
     Map<String, Map<String, List<Double>>> late = new LinkedHashMap<>();
     Map<String, Map<String, List<Double>>> mem = new LinkedHashMap<>();
     if (scenarios.contains("drain")) {
-      progress("drain: warm-up, %,d tasks each; %s", warmupTasks, load());
+      progress("drain: warm-up, %,d tasks each; %s", warmupTasks, Report.load());
       for (Contender c : contenders) {
         drain(c, warmupTasks);
       }
@@ -97,7 +97,7 @@ public final class SchedulerComparison {
     if (scenarios.contains("late")) {
       progress(
           "late: warm-up, %,d tasks each over %,d ms; %s",
-          lateTasks / 4, lateWindowMs / 10, load());
+          lateTasks / 4, lateWindowMs / 10, Report.load());
       for (Contender c : contenders) {
         lateness(c, seed - 1, lateTasks / 4, lateWindowMs / 10);
       }
@@ -108,7 +108,7 @@ public final class SchedulerComparison {
       }
     }
     if (scenarios.contains("mem")) {
-      progress("mem: %s", load());
+      progress("mem: %s", Report.load());
       long[] offsets = memoryOffsets();
       for (int rep = 0; rep < reps; rep++) {
         for (Contender c : rotated(rep)) {
@@ -116,7 +116,7 @@ public final class SchedulerComparison {
         }
       }
     }
-    progress("done; %s", load());
+    progress("done; %s", Report.load());
     System.out.println();
     System.out.printf(
         Locale.ROOT,
@@ -128,7 +128,7 @@ public final class SchedulerComparison {
           Locale.ROOT,
           "### 1. Drain %,d no-op tasks due now (scheduling included)%n%n",
           drainTasks);
-      table(drain);
+      Report.table("scheduler", drain);
       ratios(drain, "exec/s", true);
       goal(drain, "exec/s", "Quartz RAM", 5.0, true, "(1) exec/s >= 5x Quartz");
       goal(drain, "exec/s", "JDK STPE", 0.5, true, "(1) exec/s >= 0.5x JDK");
@@ -139,7 +139,7 @@ public final class SchedulerComparison {
           "### 2. Lateness of %,d tasks at random times over %,d ms (ms; negative = early)%n%n",
           lateTasks,
           lateWindowMs);
-      table(late);
+      Report.table("scheduler", late);
       ratios(late, "p99 ms", false);
       goal(late, "p99 ms", "Spring TPTS", 1.0, false, "(2) p99 no worse than Spring");
     }
@@ -148,13 +148,13 @@ public final class SchedulerComparison {
           Locale.ROOT,
           "### 3. %,d tasks due within a day: add time and retained heap%n%n",
           memTasks);
-      table(mem);
+      Report.table("scheduler", mem);
       ratios(mem, "B/task", false);
       ratios(mem, "add s", false);
       absoluteGoal(mem, "B/task", 256, "(3) retained <= 256 B/task");
       absoluteGoal(mem, "s per 1M", 1.0, "(3) 1M added in <= 1 s");
     }
-    System.out.printf(Locale.ROOT, "%nTotal %.0f s%n", (System.nanoTime() - START) / 1e9);
+    System.out.printf(Locale.ROOT, "%nTotal %.0f s%n", Report.elapsedSeconds());
   }
 
   // ------------------------------------------------------------------ scenarios
@@ -309,41 +309,13 @@ public final class SchedulerComparison {
     values.forEach((k, v) -> byMetric.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
   }
 
-  private static void table(Map<String, Map<String, List<Double>>> results) {
-    List<String> metrics = new ArrayList<>(results.values().iterator().next().keySet());
-    StringBuilder head = new StringBuilder("| scheduler |");
-    StringBuilder rule = new StringBuilder("|---|");
-    for (String metric : metrics) {
-      head.append(' ').append(metric).append(" |");
-      rule.append("---:|");
-    }
-    System.out.println(head);
-    System.out.println(rule);
-    for (Map.Entry<String, Map<String, List<Double>>> row : results.entrySet()) {
-      StringBuilder line = new StringBuilder("| " + row.getKey() + " |");
-      for (String metric : metrics) {
-        List<Double> values = row.getValue().get(metric);
-        line.append(' ').append(format(median(values)));
-        if (values.size() > 1) {
-          line.append(" (").append(format(min(values))).append("–").append(format(max(values)));
-          line.append(')');
-        }
-        line.append(" |");
-      }
-      System.out.println(line);
-    }
-    System.out.println();
-    System.out.println("Median (smallest–largest repetition).");
-    System.out.println();
-  }
-
   private static void ratios(
       Map<String, Map<String, List<Double>>> results, String metric, boolean higherIsBetter) {
     Map<String, List<Double>> ours = results.get("Asyncz");
     if (ours == null) {
       return;
     }
-    double our = median(ours.get(metric));
+    double our = Report.median(ours.get(metric));
     String line =
         results.entrySet().stream()
             .filter(e -> !e.getKey().equals("Asyncz"))
@@ -353,7 +325,7 @@ public final class SchedulerComparison {
                         Locale.ROOT,
                         "%s %.2fx",
                         e.getKey(),
-                        our / median(e.getValue().get(metric))))
+                        our / Report.median(e.getValue().get(metric))))
             .collect(Collectors.joining(", "));
     System.out.printf(
         Locale.ROOT,
@@ -375,7 +347,7 @@ public final class SchedulerComparison {
     if (ours == null || theirs == null) {
       return;
     }
-    double ratio = median(ours.get(metric)) / median(theirs.get(metric));
+    double ratio = Report.median(ours.get(metric)) / Report.median(theirs.get(metric));
     boolean met = higherIsBetter ? ratio >= factor : ratio <= factor;
     System.out.printf(
         Locale.ROOT,
@@ -392,12 +364,12 @@ public final class SchedulerComparison {
     if (ours == null) {
       return;
     }
-    double value = median(ours.get(metric));
+    double value = Report.median(ours.get(metric));
     System.out.printf(
         Locale.ROOT,
         "Goal %s: Asyncz %s -> %s%n%n",
         label,
-        format(value),
+        Report.format(value),
         value <= limit ? "MET" : "MISSED");
   }
 
@@ -430,49 +402,8 @@ public final class SchedulerComparison {
         contenders.stream().map(Contender::name).collect(Collectors.toList()));
   }
 
-  /**
-   * The machine's load average over the last minute: other processes on a small machine skew every
-   * number here, so the run reports how busy the machine was.
-   */
-  private static String load() {
-    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    return String.format(
-        Locale.ROOT,
-        "load average %.2f on %d processors",
-        load,
-        Runtime.getRuntime().availableProcessors());
-  }
-
   private static void progress(String format, Object... args) {
-    System.out.printf(
-        Locale.ROOT,
-        "[%6.1f s] %s%n",
-        (System.nanoTime() - START) / 1e9,
-        String.format(Locale.ROOT, format, args));
-    System.out.flush();
-  }
-
-  private static String format(double v) {
-    if (Double.isNaN(v)) {
-      return "n/a";
-    }
-    if (v == Math.rint(v) && Math.abs(v) < 10_000) {
-      return String.format(Locale.ROOT, "%.0f", v);
-    }
-    double a = Math.abs(v);
-    if (a >= 10_000) {
-      return String.format(Locale.ROOT, "%,.0f", v);
-    }
-    if (a >= 100) {
-      return String.format(Locale.ROOT, "%.0f", v);
-    }
-    if (a >= 10) {
-      return String.format(Locale.ROOT, "%.1f", v);
-    }
-    if (a >= 1) {
-      return String.format(Locale.ROOT, "%.2f", v);
-    }
-    return String.format(Locale.ROOT, "%.3f", v);
+    Report.progress(format, args);
   }
 
   private static double percentile(double[] sorted, double p) {
@@ -481,19 +412,5 @@ public final class SchedulerComparison {
     }
     int rank = (int) Math.ceil(p * sorted.length);
     return sorted[Math.max(0, rank - 1)];
-  }
-
-  static double median(List<Double> values) {
-    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    int n = v.length;
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  }
-
-  private static double min(List<Double> values) {
-    return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-  }
-
-  private static double max(List<Double> values) {
-    return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
   }
 }
