@@ -22,10 +22,12 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -34,14 +36,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps tasks in one SQL table (the seed's SQLAlchemyStore, aliases {@code jdbc} and {@code
  * sqlalchemy}): {@code (id VARCHAR(191) PRIMARY KEY, next_run_time BIGINT, state BLOB)}, with an
- * index on {@code next_run_time}. The run time is kept as microseconds since the epoch ({@code
- * NULL} for a paused task); the state is the task record written by {@link TaskRecords} (versioned
- * JSON, encrypted when a key is set). The table and its index are created on {@link #start} when
- * missing. Every statement is parameterized; the table name, the only text put into SQL, must be a
- * plain SQL identifier.
+ * index {@code ix_<table>_due} on {@code (next_run_time, id)}. The run time is kept as microseconds
+ * since the epoch ({@code NULL} for a paused task); the state is the task record written by {@link
+ * TaskRecords} (versioned JSON, encrypted when a key is set). The table and its index are created
+ * on {@link #start} when missing. Every statement is parameterized; the table name, the only text
+ * put into SQL, must be a plain SQL identifier.
  *
- * <p>Rows are ordered in Java after they are read (by next run time, then by id in {@link
- * String#compareTo} order), so the order does not depend on the database's collation.
+ * <p>Due tasks are read a batch at a time in the database's order, next run time then id (the id
+ * column is created with a binary collation: {@code utf8mb4_bin} on MySQL/MariaDB, {@code "C"} on
+ * PostgreSQL), and sorted in Java by next run time and then {@link String#compareTo}; the two id
+ * orders differ only for characters beyond U+FFFF, and only in which of several tasks due at the
+ * same microsecond goes first.
  *
  * <p>A row whose state cannot be read (corrupt, encrypted with an unknown key, from a newer
  * version, naming a function that is not registered) is never deleted: in one transaction it is
@@ -156,6 +161,7 @@ public final class JdbcStore implements TaskStore {
       String idType = "VARCHAR(" + MAX_ID_LENGTH + ")";
       String blob = "BLOB";
       if (product.contains("postgres")) {
+        idType += " COLLATE \"C\"";
         blob = "BYTEA";
       } else if (product.contains("mysql") || product.contains("mariadb")) {
         idType += " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
@@ -170,11 +176,7 @@ public final class JdbcStore implements TaskStore {
               + blob
               + " NOT NULL)");
       s.execute(
-          "CREATE INDEX IF NOT EXISTS ix_"
-              + table
-              + "_next_run_time ON "
-              + table
-              + " (next_run_time)");
+          "CREATE INDEX IF NOT EXISTS ix_" + table + "_due ON " + table + " (next_run_time, id)");
       s.execute(
           "CREATE TABLE IF NOT EXISTS "
               + quarantine
@@ -267,8 +269,9 @@ public final class JdbcStore implements TaskStore {
 
   /**
    * The earliest readable scheduled tasks at or before {@code now} (null: any time), at most {@code
-   * limit}, in store order. Reads rows by next run time in growing batches until the tasks beyond
-   * the limit can no longer tie with the ones taken.
+   * limit}, in store order. The database orders rows by next run time, then id (binary collation),
+   * served by the index on both; a further page is read only when rows of the first one were
+   * unreadable (they are quarantined meanwhile) or not quite due (within the same microsecond).
    */
   private List<Task> earliest(Instant now, int limit) {
     String sql =
@@ -276,59 +279,46 @@ public final class JdbcStore implements TaskStore {
             + table
             + " WHERE next_run_time IS NOT NULL"
             + (now == null ? "" : " AND next_run_time <= ?")
-            + " ORDER BY next_run_time LIMIT ?";
-    int batch = limit == Integer.MAX_VALUE ? Integer.MAX_VALUE : Math.max(16, limit + 8);
+            + " ORDER BY next_run_time, id LIMIT ? OFFSET ?";
+    int page = limit >= Integer.MAX_VALUE - 64 ? Integer.MAX_VALUE : limit + 8;
+    List<Task> tasks = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    int offset = 0;
     while (true) {
-      List<Task> tasks = new ArrayList<>();
-      List<Long> times = new ArrayList<>();
       int rows = 0;
-      long lastMicros = Long.MIN_VALUE;
       try (Connection c = connection();
           PreparedStatement ps = c.prepareStatement(sql)) {
         int i = 1;
         if (now != null) {
           ps.setLong(i++, micros(now));
         }
-        ps.setInt(i, batch);
+        ps.setInt(i++, page);
+        ps.setInt(i, offset);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             rows++;
-            long micros = rs.getLong(2);
-            lastMicros = micros;
             Task task = decode(rs.getString(1), rs.getBytes(3));
             if (task == null) {
               continue;
             }
             Instant next = task.nextRunTime().orElse(null);
-            if (next == null || (now != null && next.isAfter(now))) {
+            if (next == null || (now != null && next.isAfter(now)) || !seen.add(task.id())) {
               continue;
             }
             tasks.add(task);
-            times.add(micros);
           }
         }
       } catch (SQLException e) {
         throw new StoreException("Cannot read the due tasks of " + table, e);
       } finally {
-        quarantineUnreadable();
+        // Unreadable rows leave the table here, so the next page starts that many rows earlier.
+        offset -= quarantineUnreadable();
       }
-      boolean allRead = rows < batch;
-      if (!allRead && tasks.size() >= limit) {
-        // Rows not read have a run time at or after lastMicros; the tasks taken are safe when the
-        // limit-th one (in store order) is strictly earlier than that.
-        List<Integer> order = new ArrayList<>();
-        for (int k = 0; k < tasks.size(); k++) {
-          order.add(k);
-        }
-        order.sort((a, b) -> MemoryStore.ORDER.compare(tasks.get(a), tasks.get(b)));
-        long cutoff = times.get(order.get(limit - 1));
-        allRead = cutoff < lastMicros;
-      }
-      if (allRead) {
+      offset += rows;
+      if (tasks.size() >= limit || rows < page) {
         tasks.sort(MemoryStore.ORDER);
         return tasks.size() <= limit ? tasks : new ArrayList<>(tasks.subList(0, limit));
       }
-      batch = batch > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : batch * 2;
     }
   }
 
@@ -562,10 +552,11 @@ public final class JdbcStore implements TaskStore {
    * as it is now and deleted, so its bytes are never lost, even when another process rewrote it
    * meanwhile (the newer bytes are then the ones kept, and restore brings them back).
    */
-  private void quarantineUnreadable() {
+  private int quarantineUnreadable() {
     if (unreadable.isEmpty()) {
-      return;
+      return 0;
     }
+    int removed = 0;
     List<Unreadable> found = new ArrayList<>(unreadable);
     unreadable.clear();
     for (Unreadable u : found) {
@@ -617,6 +608,7 @@ public final class JdbcStore implements TaskStore {
       if (moved == 0) {
         continue; // deleted meanwhile
       }
+      removed++;
       logger.error(
           "Quarantined unreadable task record {} in table {} ({}): {}; list it with"
               + " quarantinedRecords() and restore it with restoreQuarantined(id)",
@@ -628,6 +620,7 @@ public final class JdbcStore implements TaskStore {
           new TaskQuarantinedEvent(
               u.id(), alias, u.failure().reason().name(), u.failure().getMessage()));
     }
+    return removed;
   }
 
   @Override

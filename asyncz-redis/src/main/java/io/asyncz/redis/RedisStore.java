@@ -321,15 +321,28 @@ public final class RedisStore implements TaskStore {
       return List.of();
     }
     // Every task due at `now` has a score <= score(now) (rounding is monotonic); tasks a hair
-    // later may share that score and are filtered by their exact instant.
-    List<byte[]> ids = redis.zrangeByScore(runTimes, bytes("-inf"), score(now));
+    // later may share that score and are filtered by their exact instant. Redis gives members in
+    // (score, id bytes) order, so a page of `limit` holds the earliest; more pages are read only
+    // when records in it were unreadable or not quite due.
     List<Task> due = new ArrayList<>();
     List<Unreadable> unreadable = new ArrayList<>();
-    for (Task task : read(ids, unreadable)) {
-      Instant next = task.nextRunTime().orElse(null);
-      if (next != null && !next.isAfter(now)) {
-        due.add(task);
+    int page = limit >= Integer.MAX_VALUE - 64 ? Integer.MAX_VALUE : limit + 8;
+    int offset = 0;
+    while (true) {
+      List<byte[]> ids =
+          page == Integer.MAX_VALUE
+              ? redis.zrangeByScore(runTimes, bytes("-inf"), score(now))
+              : redis.zrangeByScore(runTimes, bytes("-inf"), score(now), offset, page);
+      for (Task task : read(ids, unreadable)) {
+        Instant next = task.nextRunTime().orElse(null);
+        if (next != null && !next.isAfter(now)) {
+          due.add(task);
+        }
       }
+      if (due.size() >= limit || ids.size() < page) {
+        break;
+      }
+      offset += ids.size();
     }
     quarantine(unreadable);
     due.sort(MemoryStore.ORDER);

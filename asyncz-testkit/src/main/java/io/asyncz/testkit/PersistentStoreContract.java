@@ -246,6 +246,24 @@ public abstract class PersistentStoreContract extends StoreContract {
   }
 
   @Test
+  void unreadableRecordsAmongTheEarliestDoNotShortenABatch() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      writeRaw("bad-" + i, T0.minusSeconds(1), GARBAGE);
+    }
+    for (int i = 0; i < 300; i++) {
+      store().addTask(task(String.format("good-%03d", i), T0.plusMillis(i)));
+    }
+
+    List<Task> due = store().dueTasks(T0.plusSeconds(1), 256);
+
+    assertThat(due).hasSize(256);
+    assertThat(due.get(0).id()).isEqualTo("good-000");
+    assertThat(due.get(255).id()).isEqualTo("good-255");
+    assertThat(store().quarantinedRecords()).hasSize(20);
+    assertThat(store().dueTasks(T0.plusSeconds(1), 256)).containsExactlyElementsOf(due);
+  }
+
+  @Test
   void eachReadPathQuarantines() throws Exception {
     writeRaw("by-lookup", T0, GARBAGE);
     writeRaw("by-next-run-time", T0, GARBAGE);

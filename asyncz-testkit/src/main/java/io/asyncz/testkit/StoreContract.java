@@ -247,6 +247,25 @@ public abstract class StoreContract {
   }
 
   @Test
+  void aLimitCutsThroughTasksDueAtTheSameInstantById() {
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      String id = String.format("t%03d", (i * 7919) % 600); // added out of order
+      store.addTask(task(id, at(0)));
+    }
+    store.addTask(task("early", T0.minusSeconds(1)));
+    for (int i = 0; i < 255; i++) {
+      expected.add(String.format("t%03d", i));
+    }
+
+    List<Task> due = store.dueTasks(at(0), 256);
+
+    assertThat(ids(due)).first().isEqualTo("early");
+    assertThat(ids(due).subList(1, 256)).containsExactlyElementsOf(expected);
+    assertThat(store.dueTasks(at(0))).hasSize(601);
+  }
+
+  @Test
   void advanceTasksStoresABatchAndSkipsTasksDeletedMeanwhile() {
     store.addTask(task("a", at(1)));
     store.addTask(task("b", at(2)));
