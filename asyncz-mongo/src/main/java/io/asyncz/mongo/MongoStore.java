@@ -220,6 +220,9 @@ public final class MongoStore implements TaskStore {
     this.logger = LoggerFactory.getLogger("asyncz.stores." + alias);
     collection.createIndex(
         Indexes.ascending(NEXT_RUN_TIME), new IndexOptions().name(NEXT_RUN_TIME));
+    // Batches of due tasks are read in (next_run_time, _id) order, a page at a time.
+    collection.createIndex(
+        Indexes.ascending(NEXT_RUN_TIME, ID), new IndexOptions().name(NEXT_RUN_TIME + "_id"));
     quarantine.createIndex(Indexes.ascending(TASK_ID), new IndexOptions().name(TASK_ID));
   }
 
@@ -254,16 +257,33 @@ public final class MongoStore implements TaskStore {
     }
     // Every task due at `now` has a stored time <= score(now) (rounding is monotonic); tasks a
     // hair later may share that double and are filtered by their exact instant.
+    // The earliest come first in (next_run_time, _id) order, so a page of `limit` holds them; more
+    // pages are read only when documents in it were unreadable or not quite due.
     List<Task> due = new ArrayList<>();
     List<Unreadable> unreadable = new ArrayList<>();
-    for (Document document : collection.find(Filters.lte(NEXT_RUN_TIME, score(now)))) {
-      Task task = decode(document, unreadable);
-      Instant next = task == null ? null : task.nextRunTime().orElse(null);
-      if (next != null && !next.isAfter(now)) {
-        due.add(task);
+    int page = limit >= Integer.MAX_VALUE - 64 ? 0 : limit + 8; // 0: no limit
+    int offset = 0;
+    while (true) {
+      int documents = 0;
+      for (Document document :
+          collection
+              .find(Filters.lte(NEXT_RUN_TIME, score(now)))
+              .sort(Sorts.ascending(NEXT_RUN_TIME, ID))
+              .skip(offset)
+              .limit(page)) {
+        documents++;
+        Task task = decode(document, unreadable);
+        Instant next = task == null ? null : task.nextRunTime().orElse(null);
+        if (next != null && !next.isAfter(now)) {
+          due.add(task);
+        }
       }
+      if (page == 0 || due.size() >= limit || documents < page) {
+        break;
+      }
+      offset += documents;
     }
-    quarantine(unreadable); // once the cursor is done
+    quarantine(unreadable); // once the cursors are done
     due.sort(MemoryStore.ORDER);
     return due.size() <= limit ? due : new ArrayList<>(due.subList(0, limit));
   }
