@@ -8,10 +8,14 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.WriteModel;
 import com.mongodb.client.result.DeleteResult;
 import com.mongodb.client.result.UpdateResult;
 import io.asyncz.ConflictIdException;
@@ -365,6 +369,24 @@ public final class MongoStore implements TaskStore {
     DeleteResult result = collection.deleteOne(Filters.eq(ID, requireId(id)));
     if (result.getDeletedCount() == 0) {
       throw new TaskLookupException(id);
+    }
+  }
+
+  /**
+   * Writes a loop batch as one unordered bulk write of single-document replacements and deletions
+   * (each atomic on its own, as every write of this store); a task deleted meanwhile is skipped.
+   */
+  @Override
+  public void advanceTasks(List<Task> advanced, List<String> finished) {
+    List<WriteModel<Document>> writes = new ArrayList<>(advanced.size() + finished.size());
+    for (Task task : advanced) {
+      writes.add(new ReplaceOneModel<>(Filters.eq(ID, task.id()), document(task)));
+    }
+    for (String id : finished) {
+      writes.add(new DeleteOneModel<>(Filters.eq(ID, requireId(id))));
+    }
+    if (!writes.isEmpty()) {
+      collection.bulkWrite(writes, new BulkWriteOptions().ordered(false));
     }
   }
 

@@ -96,6 +96,24 @@ public final class RedisStore implements TaskStore {
               + "  redis.call('ZREM', KEYS[2], ARGV[i])\n"
               + "end\n"
               + "return #ARGV");
+  // ARGV[1] the number n of updates, then n triples (id, record, score or ''), then the ids to
+  // delete. A task deleted meanwhile is skipped.
+  private static final byte[] ADVANCE =
+      bytes(
+          "local n = tonumber(ARGV[1])\n"
+              + "for i = 0, n - 1 do\n"
+              + "  local id = ARGV[2 + 3 * i]\n"
+              + "  if redis.call('HEXISTS', KEYS[1], id) == 1 then\n"
+              + "    redis.call('HSET', KEYS[1], id, ARGV[3 + 3 * i])\n"
+              + "    if ARGV[4 + 3 * i] ~= '' then redis.call('ZADD', KEYS[2], ARGV[4 + 3 * i], id)\n"
+              + "    else redis.call('ZREM', KEYS[2], id) end\n"
+              + "  end\n"
+              + "end\n"
+              + "for i = 2 + 3 * n, #ARGV do\n"
+              + "  redis.call('HDEL', KEYS[1], ARGV[i])\n"
+              + "  redis.call('ZREM', KEYS[2], ARGV[i])\n"
+              + "end\n"
+              + "return 1");
   // KEYS[3] quarantine hash; ARGV[1] id, ARGV[2] the unreadable record, ARGV[3] the entry's field
   // up to its number, ARGV[4] the entry. Copies before it removes, and only while the record is
   // still these bytes: a version another client wrote meanwhile stays live.
@@ -419,6 +437,31 @@ public final class RedisStore implements TaskStore {
     Object done = redis.eval(DELETE, List.of(tasks, runTimes), List.of(idBytes(id)));
     if (!Long.valueOf(1).equals(done)) {
       throw new TaskLookupException(id);
+    }
+  }
+
+  /** Writes a loop batch with one script per {@value #BATCH} tasks, each atomic. */
+  @Override
+  public void advanceTasks(List<Task> advanced, List<String> finished) {
+    int a = 0;
+    int f = 0;
+    while (a < advanced.size() || f < finished.size()) {
+      List<Task> updates = advanced.subList(a, Math.min(advanced.size(), a + BATCH));
+      List<String> deletes =
+          finished.subList(f, Math.min(finished.size(), f + BATCH - updates.size()));
+      List<byte[]> args = new ArrayList<>(1 + 3 * updates.size() + deletes.size());
+      args.add(bytes(Integer.toString(updates.size())));
+      for (Task task : updates) {
+        args.add(idBytes(task.id()));
+        args.add(records.write(task));
+        args.add(task.nextRunTime().map(RedisStore::score).orElse(new byte[0]));
+      }
+      for (String id : deletes) {
+        args.add(idBytes(id));
+      }
+      redis.eval(ADVANCE, List.of(tasks, runTimes), args);
+      a += updates.size();
+      f += deletes.size();
     }
   }
 
