@@ -22,12 +22,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +63,12 @@ public final class FileStore implements TaskStore {
 
   private static final String WHY = ".why";
 
+  /** The seed's default mode of the directory, {@code 0700}; record files get {@code 0600}. */
+  public static final int DEFAULT_MODE = 0700;
+
   private final Path directory;
   private final String suffix;
+  private final int mode;
   private final boolean cleanupDirectory;
   private final TaskRecords records;
   private volatile StoreContext context;
@@ -81,7 +89,31 @@ public final class FileStore implements TaskStore {
    * @param records how records are written: plain JSON or encrypted
    */
   public FileStore(Path directory, String suffix, boolean cleanupDirectory, TaskRecords records) {
+    this(directory, suffix, DEFAULT_MODE, cleanupDirectory, records);
+  }
+
+  /**
+   * A store in {@code directory}.
+   *
+   * @param suffix the file name suffix of task records, e.g. {@code .task}
+   * @param mode the seed's {@code mode}: the POSIX permissions of the directories the store
+   *     creates, {@code 0000} to {@code 0777} (default {@code 0700}); record files get the same
+   *     bits without execute ({@code 0600}). Ignored where the file system has no POSIX
+   *     permissions.
+   * @param cleanupDirectory whether {@link #shutdown()} deletes the directory when it holds no task
+   *     records
+   * @param records how records are written: plain JSON or encrypted
+   */
+  public FileStore(
+      Path directory, String suffix, int mode, boolean cleanupDirectory, TaskRecords records) {
     this.directory = Objects.requireNonNull(directory, "directory");
+    if (mode < 0 || mode > 0777) {
+      throw new InvalidInputException(
+          "mode",
+          "0" + Integer.toOctalString(mode),
+          "is not a permission mode; expected octal 0000 to 0777, e.g. 0700");
+    }
+    this.mode = mode;
     if (suffix == null || suffix.isEmpty() || suffix.contains("/") || suffix.contains("\\")) {
       throw new InvalidInputException(
           "suffix", suffix, "is not a file name suffix; expected something like \".task\"");
@@ -102,7 +134,7 @@ public final class FileStore implements TaskStore {
     this.logger = LoggerFactory.getLogger("asyncz.stores." + alias);
     this.alias = alias;
     try {
-      Files.createDirectories(directory);
+      createDirectories(directory);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the FileStore directory " + directory, e);
     }
@@ -264,11 +296,14 @@ public final class FileStore implements TaskStore {
     long micros = micros(context.clock().instant());
     Path target = dir.resolve(micros + "-" + file.getFileName());
     try {
-      Files.createDirectories(dir);
+      createDirectories(dir);
       Path why = dir.resolve(target.getFileName() + WHY);
       Files.write(
           why,
           (failure.reason().name() + "\n" + failure.getMessage()).getBytes(StandardCharsets.UTF_8));
+      if (posix()) {
+        Files.setPosixFilePermissions(why, permissions(mode & 0666));
+      }
       try {
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (NoSuchFileException gone) {
@@ -420,7 +455,12 @@ public final class FileStore implements TaskStore {
             TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + suffix);
     try {
       try (FileChannel channel =
-          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          posix()
+              ? FileChannel.open(
+                  temp,
+                  Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                  PosixFilePermissions.asFileAttribute(permissions(mode & 0666)))
+              : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
@@ -449,6 +489,30 @@ public final class FileStore implements TaskStore {
         logger.warn("Cannot remove temporary file {}", temp, e);
       }
     }
+  }
+
+  private boolean posix() {
+    return directory.getFileSystem().supportedFileAttributeViews().contains("posix");
+  }
+
+  private void createDirectories(Path dir) throws IOException {
+    if (posix()) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(permissions(mode)));
+    } else {
+      Files.createDirectories(dir);
+    }
+  }
+
+  /** The permissions of an octal mode such as {@code 0700}. */
+  static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ ... OTHERS_EXECUTE
+    for (int i = 0; i < 9; i++) {
+      if ((mode & (0400 >> i)) != 0) {
+        set.add(bits[i]);
+      }
+    }
+    return set;
   }
 
   private static void moveAtomically(Path from, Path to, boolean replace) throws IOException {

@@ -11,11 +11,14 @@ import java.util.Set;
 
 /**
  * Registers the {@code file} store alias: options {@code directory} (required), {@code suffix}
- * (default {@code .task}) and {@code cleanup_directory} (default false). Records are encrypted when
- * {@code ASYNCZ_STORE_ENCRYPTION_KEY} is set.
+ * (default {@code .task}), {@code mode} (the directory's permissions, default {@code 0700}: a
+ * number as the seed takes it, 448, or octal text, {@code "0700"}, {@code "700"} or {@code
+ * "0o700"}) and {@code cleanup_directory} (default false). Records are encrypted when {@code
+ * ASYNCZ_STORE_ENCRYPTION_KEY} is set.
  */
 public final class FileStoreFactory implements StoreFactory {
-  private static final Set<String> OPTIONS = Set.of("directory", "suffix", "cleanup_directory");
+  private static final Set<String> OPTIONS =
+      Set.of("directory", "suffix", "mode", "cleanup_directory");
 
   /** Creates the factory; {@link java.util.ServiceLoader} calls this. */
   public FileStoreFactory() {}
@@ -28,6 +31,35 @@ public final class FileStoreFactory implements StoreFactory {
   @Override
   public Set<String> options(String alias) {
     return OPTIONS;
+  }
+
+  /** The seed's {@code mode}: a number as is (448), text as octal ("0700", "700", "0o700"). */
+  static int mode(PluginOptions options) {
+    Object value = options.raw("mode").orElse(null);
+    if (value == null) {
+      return FileStore.DEFAULT_MODE;
+    }
+    if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+      long n = ((Number) value).longValue();
+      if (n >= 0 && n <= 0777) {
+        return (int) n;
+      }
+    } else {
+      String text = value.toString().strip().toLowerCase(java.util.Locale.ROOT);
+      if (text.startsWith("0o")) {
+        text = text.substring(2);
+      }
+      if (text.matches("[0-7]{1,4}")) {
+        int n = Integer.parseInt(text, 8);
+        if (n <= 0777) {
+          return n;
+        }
+      }
+    }
+    throw new InvalidInputException(
+        options.key("mode"),
+        value,
+        "is not a permission mode; expected octal text such as \"0700\" or a number up to 511");
   }
 
   @Override
@@ -46,6 +78,7 @@ public final class FileStoreFactory implements StoreFactory {
     return new FileStore(
         path,
         options.string("suffix", FileStore.DEFAULT_SUFFIX),
+        mode(options),
         options.bool("cleanup_directory", false),
         TaskRecords.fromEnvironment(List.of()));
   }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -162,6 +163,47 @@ class FileStoreTest {
     assertThatThrownBy(() -> TaskStores.create("file", Map.of()))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("directory");
+  }
+
+  @Test
+  void theDirectoryIsPrivateByDefaultAsInTheSeedAndRecordsAreOwnerOnly() throws IOException {
+    Path sub = directory.resolve("private");
+    FileStore store = started(new FileStore(sub));
+    store.addTask(resolvableTask("secret", T0));
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sub)))
+        .isEqualTo("rwx------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(sub.resolve("secret.task"))))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void theModeOptionTakesTheSeedsNumberOrOctalText() throws IOException {
+    for (Object mode : List.of(488, "0750", "750", "0o750")) {
+      Path sub = directory.resolve("m" + mode);
+      FileStore store =
+          started(
+              (FileStore)
+                  TaskStores.create("file", Map.of("directory", sub.toString(), "mode", mode)));
+      store.addTask(resolvableTask("t", T0));
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sub)))
+          .as("mode %s", mode)
+          .isEqualTo("rwxr-x---");
+      assertThat(
+              PosixFilePermissions.toString(Files.getPosixFilePermissions(sub.resolve("t.task"))))
+          .isEqualTo("rw-r-----");
+    }
+    for (Object bad : List.of("999", "rwx", 512, -1)) {
+      assertThatThrownBy(
+              () ->
+                  TaskStores.create("file", Map.of("directory", directory.toString(), "mode", bad)))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("mode")
+          .hasMessageContaining(bad.toString())
+          .hasMessageContaining("0700");
+    }
   }
 
   @Test
