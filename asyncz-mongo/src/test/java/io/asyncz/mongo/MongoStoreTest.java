@@ -34,11 +34,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.bson.Document;
 import org.bson.types.Binary;
@@ -539,53 +534,6 @@ class MongoStoreTest {
     store.addTask(task("x", T0));
     store.shutdown();
     assertThat(tasks().countDocuments()).isEqualTo(1); // the client still works
-  }
-
-  @Test
-  void concurrentAddsOfOneIdLetExactlyOneWin() throws Exception {
-    int clients = 8;
-    List<MongoStore> stores = new ArrayList<>();
-    for (int i = 0; i < clients; i++) {
-      stores.add(store());
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    try {
-      for (int round = 0; round < 20; round++) {
-        String id = "race-" + round;
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Boolean>> results = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-          MongoStore s = stores.get(i);
-          Instant next = T0.plusSeconds(i);
-          results.add(
-              pool.submit(
-                  () -> {
-                    go.await();
-                    try {
-                      s.addTask(task(id, next));
-                      return true;
-                    } catch (ConflictIdException e) {
-                      return false;
-                    }
-                  }));
-        }
-        go.countDown();
-        int won = 0;
-        int winner = -1;
-        for (int i = 0; i < clients; i++) {
-          if (results.get(i).get(10, TimeUnit.SECONDS)) {
-            won++;
-            winner = i;
-          }
-        }
-        assertThat(won).isEqualTo(1);
-        assertThat(stores.get(0).lookupTask(id).orElseThrow().nextRunTime())
-            .contains(T0.plusSeconds(winner));
-        assertThat(tasks().countDocuments(Filters.eq("_id", id))).isEqualTo(1);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
   }
 
   @ParameterizedTest

@@ -23,6 +23,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +114,50 @@ public abstract class PersistentStoreContract extends StoreContract {
 
     assertThat(again.allTasks()).containsExactly(a, paused);
     assertThat(again.nextRunTime()).contains(T0.plusSeconds(60));
+  }
+
+  @Test
+  void concurrentAddsOfOneIdFromSeveralInstancesLetExactlyOneWin() throws Exception {
+    int clients = 8;
+    List<TaskStore> stores = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      stores.add(open(null));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      for (int round = 0; round < 10; round++) {
+        String id = "race-" + round;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+          TaskStore client = stores.get(i);
+          Task task = task(id, T0.plusSeconds(i));
+          results.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    try {
+                      client.addTask(task);
+                      return true;
+                    } catch (ConflictIdException taken) {
+                      return false;
+                    }
+                  }));
+        }
+        go.countDown();
+        List<Integer> winners = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+          if (results.get(i).get(30, TimeUnit.SECONDS)) {
+            winners.add(i);
+          }
+        }
+        assertThat(winners).as("round %d", round).hasSize(1);
+        assertThat(store().lookupTask(id)).contains(task(id, T0.plusSeconds(winners.get(0))));
+        assertThat(ids(store().allTasks())).filteredOn(id::equals).hasSize(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
