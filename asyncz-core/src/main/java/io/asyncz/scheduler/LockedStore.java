@@ -132,6 +132,11 @@ final class LockedStore implements TaskStore {
   }
 
   @Override
+  public void addTasks(List<Task> tasks) {
+    locked(() -> delegate.addTasks(tasks));
+  }
+
+  @Override
   public void updateTask(Task task) {
     locked(() -> delegate.updateTask(task));
   }

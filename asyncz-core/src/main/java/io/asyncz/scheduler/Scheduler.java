@@ -38,6 +38,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,6 +49,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -866,6 +868,102 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   /** Creates a trigger from its alias and options, reading this scheduler's clock. */
   public Trigger trigger(String alias, Map<String, ?> options) {
     return Triggers.create(alias, options, clock);
+  }
+
+  /**
+   * Adds many tasks at once, all of them or none: {@code tasks} adds them to the batch with the
+   * usual builders, and the scheduler then checks the whole batch and stores it, each store in one
+   * go where it can (a transaction, a script), which is much faster than adding tasks one by one to
+   * a database. Before {@link #start()} the tasks become pending tasks. The batch adds new tasks
+   * only ({@code replaceExisting} is refused), and a task due already runs in the loop's next
+   * round.
+   *
+   * <pre>{@code
+   * scheduler.addAll(batch -> {
+   *   for (Invoice invoice : invoices) {
+   *     batch.task("billing.remind").id("remind-" + invoice.id()).args(invoice.id())
+   *         .trigger(DateTrigger.at(invoice.due())).store("db").add();
+   *   }
+   * });
+   * }</pre>
+   *
+   * @return the tasks as added, in the batch's order
+   * @throws ConflictIdException when an id is taken, or given twice in the batch; nothing is added
+   * @throws InvalidInputException when a task is invalid (when its builder's {@code add()} is
+   *     called) or names an unknown executor or store; nothing is added
+   */
+  public List<Task> addAll(Consumer<TaskBatch> tasks) {
+    TaskBatch batch = new TaskBatch(this);
+    tasks.accept(batch);
+    List<TaskBatch.Entry> entries = batch.entries();
+    Set<String> ids = new HashSet<>();
+    for (TaskBatch.Entry e : entries) {
+      if (!ids.add(e.task().id())) {
+        throw new ConflictIdException(e.task().id());
+      }
+    }
+    List<Task> added = new ArrayList<>(entries.size());
+    lock.lock();
+    try {
+      if (state == SchedulerState.STOPPED) {
+        for (PendingTask p : pending) {
+          if (ids.contains(p.task().id())) {
+            throw new ConflictIdException(p.task().id());
+          }
+        }
+        for (TaskBatch.Entry e : entries) {
+          Task task = e.task().toBuilder().pending(true).build();
+          pending.add(new PendingTask(task, false, e.startTask()));
+          added.add(task);
+        }
+        return added;
+      }
+      Instant now = clock.instant();
+      Instant earliest = null;
+      Map<String, List<Task>> byStore = new LinkedHashMap<>();
+      for (TaskBatch.Entry e : entries) {
+        Task task = e.task();
+        lookupExecutor(task.executor());
+        storeFor(task.storeAlias());
+        if (task.nextRunTime().isEmpty() && e.startTask()) {
+          task =
+              task.withNextRunTime(task.trigger().nextFireTime(timezone, null, now).orElse(null));
+        }
+        if (e.startTask()) {
+          earliest = earliest(earliest, task.nextRunTime().orElse(null));
+        }
+        byStore.computeIfAbsent(task.storeAlias(), alias -> new ArrayList<>()).add(task);
+        added.add(task);
+      }
+      List<String> stored = new ArrayList<>();
+      try {
+        for (Map.Entry<String, List<Task>> group : byStore.entrySet()) {
+          storeFor(group.getKey()).addTasks(group.getValue());
+          stored.add(group.getKey());
+        }
+      } catch (RuntimeException e) {
+        for (String alias : stored) {
+          for (Task task : byStore.get(alias)) {
+            try {
+              storeFor(alias).deleteTask(task.id());
+            } catch (RuntimeException suppressed) {
+              e.addSuppressed(suppressed);
+            }
+          }
+        }
+        throw e;
+      }
+      wakeupIfEarlier(earliest);
+    } finally {
+      lock.unlock();
+    }
+    logger.info("Added {} tasks", added.size());
+    if (listening(Events.TASK_ADDED)) {
+      for (Task task : added) {
+        dispatch(new TaskEvent(Events.TASK_ADDED, task.id(), task.storeAlias()));
+      }
+    }
+    return added;
   }
 
   /** Adds a built task (called by {@link TaskBuilder#add()}). */

@@ -38,11 +38,17 @@ public final class TaskBuilder {
   private String store = Scheduler.DEFAULT;
   private String executor = Scheduler.DEFAULT;
   private boolean replaceExisting;
+  private final TaskBatch batch;
 
   TaskBuilder(Scheduler scheduler, TaskFunction function, String reference) {
+    this(scheduler, function, reference, null);
+  }
+
+  TaskBuilder(Scheduler scheduler, TaskFunction function, String reference, TaskBatch batch) {
     this.scheduler = scheduler;
     this.function = function;
     this.reference = reference;
+    this.batch = batch;
   }
 
   /** The task's id (default: a random UUID). */
@@ -164,8 +170,11 @@ public final class TaskBuilder {
   }
 
   /**
-   * Adds the task: to its store when the scheduler runs, to the pending tasks before.
+   * Adds the task: to its store when the scheduler runs, to the pending tasks before. For a builder
+   * of a {@link TaskBatch}, checks and builds the task and keeps it for the batch, which {@link
+   * Scheduler#addAll} then stores.
    *
+   * @return the task as added (in a batch: as built; its next run time is set when stored)
    * @throws InvalidInputException when an option is invalid or the arguments do not fit
    * @throws io.asyncz.ConflictIdException when the id is taken and not to be replaced
    */
@@ -193,6 +202,8 @@ public final class TaskBuilder {
     if (nextRunTimeSet) {
       b.nextRunTime(nextRunTime);
     }
-    return scheduler.add(b, replaceExisting, nextRunTimeSet);
+    return batch != null
+        ? batch.add(b, replaceExisting, nextRunTimeSet)
+        : scheduler.add(b, replaceExisting, nextRunTimeSet);
   }
 }

@@ -4,6 +4,7 @@ import io.asyncz.ConflictIdException;
 import io.asyncz.TaskLookupException;
 import io.asyncz.task.Task;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,6 +49,32 @@ public interface TaskStore {
    * @throws ConflictIdException when a task with the same id is stored
    */
   void addTask(Task task);
+
+  /**
+   * Stores new tasks, all of them or none: when an id is taken, throws {@link ConflictIdException}
+   * naming it and leaves the store as it was. The default adds them one by one and takes back the
+   * ones added on a failure; a store should override it to write them at once.
+   *
+   * @throws ConflictIdException when a task with one of the ids is stored
+   */
+  default void addTasks(List<Task> tasks) {
+    List<Task> added = new ArrayList<>(tasks.size());
+    try {
+      for (Task task : tasks) {
+        addTask(task);
+        added.add(task);
+      }
+    } catch (RuntimeException e) {
+      for (Task task : added) {
+        try {
+          deleteTask(task.id());
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
 
   /**
    * Replaces the stored task with the same id.

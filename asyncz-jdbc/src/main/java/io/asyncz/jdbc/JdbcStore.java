@@ -349,6 +349,62 @@ public final class JdbcStore implements TaskStore {
     }
   }
 
+  /**
+   * Stores new tasks in one transaction (JDBC batches of {@value #IN_LIST} inserts): all of them,
+   * or none when an id is taken.
+   */
+  @Override
+  public synchronized void addTasks(List<Task> tasks) {
+    if (tasks.isEmpty()) {
+      return;
+    }
+    List<byte[]> states = new ArrayList<>(tasks.size());
+    for (Task task : tasks) {
+      checkId(task.id());
+      states.add(records.write(task));
+    }
+    try (Connection c = connection()) {
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO " + table + " (id, next_run_time, state) VALUES (?, ?, ?)")) {
+        for (int i = 0; i < tasks.size(); i++) {
+          Task task = tasks.get(i);
+          ps.setString(1, task.id());
+          setMicros(ps, 2, task.nextRunTime().orElse(null));
+          ps.setBytes(3, states.get(i));
+          ps.addBatch();
+          if ((i + 1) % IN_LIST == 0 || i + 1 == tasks.size()) {
+            ps.executeBatch();
+          }
+        }
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        String taken = firstTaken(c, tasks);
+        if (taken != null) {
+          throw new ConflictIdException(taken);
+        }
+        throw e;
+      } finally {
+        c.setAutoCommit(auto);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Cannot add " + tasks.size() + " tasks to " + table, e);
+    }
+  }
+
+  /** The first of the tasks whose id is stored, or null. */
+  private String firstTaken(Connection c, List<Task> tasks) throws SQLException {
+    for (Task task : tasks) {
+      if (exists(c, task.id())) {
+        return task.id();
+      }
+    }
+    return null;
+  }
+
   @Override
   public synchronized void updateTask(Task task) {
     byte[] state = records.write(task);

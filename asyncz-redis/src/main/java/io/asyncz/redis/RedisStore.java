@@ -96,6 +96,18 @@ public final class RedisStore implements TaskStore {
               + "  redis.call('ZREM', KEYS[2], ARGV[i])\n"
               + "end\n"
               + "return #ARGV");
+  // ARGV: triples (id, record, score or ''). Adds all of them, or none and returns the first id
+  // that is taken.
+  private static final byte[] ADD_ALL =
+      bytes(
+          "for i = 1, #ARGV, 3 do\n"
+              + "  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then return ARGV[i] end\n"
+              + "end\n"
+              + "for i = 1, #ARGV, 3 do\n"
+              + "  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])\n"
+              + "  if ARGV[i + 2] ~= '' then redis.call('ZADD', KEYS[2], ARGV[i + 2], ARGV[i]) end\n"
+              + "end\n"
+              + "return ''");
   // ARGV[1] the number n of updates, then n triples (id, record, score or ''), then the ids to
   // delete. A task deleted meanwhile is skipped.
   private static final byte[] ADVANCE =
@@ -422,6 +434,34 @@ public final class RedisStore implements TaskStore {
   public void addTask(Task task) {
     if (!run(ADD, task)) {
       throw new ConflictIdException(task.id());
+    }
+  }
+
+  /**
+   * Stores new tasks with one script per {@value #BATCH} tasks, each atomic; when an id is taken,
+   * the tasks of the earlier scripts are removed again, so none is added.
+   */
+  @Override
+  public void addTasks(List<Task> tasks) {
+    for (int from = 0; from < tasks.size(); from += BATCH) {
+      List<Task> part = tasks.subList(from, Math.min(tasks.size(), from + BATCH));
+      List<byte[]> args = new ArrayList<>(3 * part.size());
+      for (Task task : part) {
+        args.add(idBytes(task.id()));
+        args.add(records.write(task));
+        args.add(task.nextRunTime().map(RedisStore::score).orElse(new byte[0]));
+      }
+      Object taken = redis.eval(ADD_ALL, List.of(this.tasks, runTimes), args);
+      if (taken instanceof byte[] id && id.length > 0) {
+        List<byte[]> earlier = new ArrayList<>(from);
+        for (Task task : tasks.subList(0, from)) {
+          earlier.add(idBytes(task.id()));
+        }
+        if (!earlier.isEmpty()) {
+          redis.eval(REMOVE, List.of(this.tasks, runTimes), earlier);
+        }
+        throw new ConflictIdException(new String(id, StandardCharsets.UTF_8));
+      }
     }
   }
 

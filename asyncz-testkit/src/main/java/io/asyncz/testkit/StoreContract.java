@@ -266,6 +266,28 @@ public abstract class StoreContract {
   }
 
   @Test
+  void addTasksStoresAllOrNoneWhenAnIdIsTaken() {
+    Task taken = task("b", at(9));
+    store.addTask(taken);
+    List<Task> batch = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      batch.add(task(String.format("a%03d", i), at(i % 11)));
+    }
+    batch.add(task("b", at(1)));
+
+    assertThatThrownBy(() -> store.addTasks(batch))
+        .isInstanceOf(ConflictIdException.class)
+        .hasMessageContaining("'b'");
+    assertThat(store.allTasks()).containsExactly(taken);
+
+    batch.remove(batch.size() - 1);
+    store.addTasks(batch);
+    assertThat(store.allTasks()).hasSize(301);
+    assertThat(store.lookupTask("a123")).contains(task("a123", at(123 % 11)));
+    assertThat(store.dueTasks(at(0), 1)).extracting(Task::id).containsExactly("a000");
+  }
+
+  @Test
   void advanceTasksStoresABatchAndSkipsTasksDeletedMeanwhile() {
     store.addTask(task("a", at(1)));
     store.addTask(task("b", at(2)));
