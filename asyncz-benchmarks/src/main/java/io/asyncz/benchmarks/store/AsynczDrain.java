@@ -57,10 +57,14 @@ final class AsynczDrain implements DrainContender {
     scheduler.start(true);
     Instant now = scheduler.clock().instant();
     DateTrigger same = DateTrigger.at(now);
-    for (int i = 0; i < tasks; i++) {
-      DateTrigger due = distinctTimes ? DateTrigger.at(now.minusNanos(1000L * (tasks - i))) : same;
-      scheduler.task(REFERENCE).id("t" + i).trigger(due).noGraceLimit().add();
-    }
+    scheduler.addAll(
+        batch -> {
+          for (int i = 0; i < tasks; i++) {
+            DateTrigger due =
+                distinctTimes ? DateTrigger.at(now.minusNanos(1000L * (tasks - i))) : same;
+            batch.task(REFERENCE).id("t" + i).trigger(due).noGraceLimit().add();
+          }
+        });
   }
 
   @Override
