@@ -34,7 +34,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.junit.jupiter.api.AfterAll;
@@ -252,34 +251,6 @@ class MongoStoreTest {
     assertThatThrownBy(() -> store.restoreQuarantined("bad"))
         .isInstanceOf(TaskLookupException.class);
     assertThat(store.lookupTask("good")).contains(good);
-  }
-
-  static List<Consumer<MongoStore>> readPaths() {
-    return List.of(
-        s -> assertThat(s.lookupTask("bad")).isEmpty(),
-        s -> assertThat(s.dueTasks(T0.plusSeconds(10))).extracting(Task::id).containsOnly("good"),
-        s ->
-            assertThat(s.dueTasks(T0.plusSeconds(10), 1)).extracting(Task::id).containsOnly("good"),
-        s -> assertThat(s.nextRunTime()).contains(T0.plusSeconds(5)),
-        s -> assertThat(s.allTasks()).extracting(Task::id).containsOnly("good", "paused"),
-        s -> {
-          s.removeAllTasks();
-          assertThat(s.allTasks()).isEmpty();
-        });
-  }
-
-  @ParameterizedTest
-  @MethodSource("readPaths")
-  void everyReadQuarantinesWhatItCannotRead(Consumer<MongoStore> read) {
-    MongoStore store = store();
-    store.addTask(task("good", T0.plusSeconds(5)));
-    store.addTask(task("paused", null));
-    plant("bad", GARBAGE, T0);
-
-    read.accept(store);
-    assertQuarantined(store, "bad", GARBAGE, Reason.MALFORMED);
-    read.accept(store);
-    assertThat(quarantineEvents()).hasSize(1);
   }
 
   @Test

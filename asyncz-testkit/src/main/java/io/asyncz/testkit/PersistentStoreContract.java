@@ -28,9 +28,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The contract of a store that keeps tasks outside the JVM, on top of {@link StoreContract}: tasks
@@ -91,10 +94,6 @@ public abstract class PersistentStoreContract extends StoreContract {
         .filter(TaskQuarantinedEvent.class::isInstance)
         .map(TaskQuarantinedEvent.class::cast)
         .toList();
-  }
-
-  private static List<String> ids(List<Task> tasks) {
-    return tasks.stream().map(Task::id).toList();
   }
 
   private static String version99(String id) {
@@ -310,6 +309,46 @@ public abstract class PersistentStoreContract extends StoreContract {
     assertThat(due.get(255).id()).isEqualTo("good-255");
     assertThat(store().quarantinedRecords()).hasSize(20);
     assertThat(store().dueTasks(T0.plusSeconds(1), 256)).containsExactlyElementsOf(due);
+  }
+
+  /** Every way a store reads records, each checking what the read gives back. */
+  protected static List<Consumer<TaskStore>> readPaths() {
+    return List.of(
+        s -> assertThat(s.lookupTask("bad")).isEmpty(),
+        s -> assertThat(ids(s.dueTasks(T0.plusSeconds(10)))).containsExactly("good"),
+        s -> assertThat(ids(s.dueTasks(T0.plusSeconds(10), 1))).containsExactly("good"),
+        s -> assertThat(s.nextRunTime()).contains(T0.plusSeconds(5)),
+        s -> assertThat(ids(s.allTasks())).containsExactly("good", "paused"),
+        s -> {
+          s.removeAllTasks();
+          assertThat(s.allTasks()).isEmpty();
+        });
+  }
+
+  @ParameterizedTest
+  @MethodSource("readPaths")
+  void everyReadQuarantinesAnUnreadableRecordOnceWithItsBytes(Consumer<TaskStore> read)
+      throws Exception {
+    store().addTask(task("good", T0.plusSeconds(5)));
+    store().addTask(task("paused", null));
+    writeRaw("bad", T0, GARBAGE);
+
+    read.accept(store());
+    read.accept(store());
+
+    assertThat(store().quarantinedRecords())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.taskId()).isEqualTo("bad");
+              assertThat(r.raw()).isEqualTo(GARBAGE);
+              assertThat(r.reason()).isEqualTo("MALFORMED");
+              assertThat(r.quarantinedAt()).isEqualTo(T0);
+            });
+    assertThat(quarantineEvents())
+        .singleElement()
+        .satisfies(e -> assertThat(e.taskId()).isEqualTo("bad"));
+    assertThat(store().lookupTask("bad")).isEmpty();
   }
 
   @Test

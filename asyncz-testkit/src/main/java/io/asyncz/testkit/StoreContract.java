@@ -141,7 +141,8 @@ public abstract class StoreContract {
     return T0.plusSeconds(seconds);
   }
 
-  private static List<String> ids(List<Task> tasks) {
+  /** The ids of {@code tasks}, in order. */
+  protected static List<String> ids(List<Task> tasks) {
     return tasks.stream().map(Task::id).toList();
   }
 
