@@ -3,6 +3,8 @@ package io.asyncz.store;
 import io.asyncz.ConflictIdException;
 import io.asyncz.TaskLookupException;
 import io.asyncz.task.Task;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,6 +42,12 @@ public final class MemoryStore implements TaskStore {
         return a.id().compareTo(b.id());
       };
 
+  /** A quarantined task and its record; the memory store keeps the task object itself. */
+  private record Quarantined(QuarantinedRecord record, Task task) {}
+
+  private final List<Quarantined> quarantine = new ArrayList<>();
+  private volatile Clock clock = Clock.systemUTC();
+
   private Task[] slots = new Task[16]; // by id, linear probing; null = empty
   private int[] heapIndex = new int[16]; // heapIndex[slot] = position of the slot in the heap
   private int[] heap = new int[16]; // heap[i] = a slot; heap[0] holds the earliest task
@@ -47,6 +55,11 @@ public final class MemoryStore implements TaskStore {
 
   /** Creates an empty store. */
   public MemoryStore() {}
+
+  @Override
+  public void start(StoreContext context, String alias) {
+    this.clock = context.clock();
+  }
 
   @Override
   public synchronized Optional<Task> lookupTask(String id) {
@@ -150,6 +163,55 @@ public final class MemoryStore implements TaskStore {
     heapIndex = new int[16];
     heap = new int[16];
     size = 0;
+  }
+
+  /**
+   * Sets a task aside, keeping the task object; its record's bytes are the task's description,
+   * since a memory store has no serialized form.
+   */
+  @Override
+  public synchronized boolean quarantineTask(String id, String reason, String detail) {
+    int slot = find(id);
+    if (slot < 0) {
+      return false;
+    }
+    Task task = slots[slot];
+    byte[] described = task.toString().getBytes(StandardCharsets.UTF_8);
+    quarantine.add(
+        new Quarantined(
+            new QuarantinedRecord(id, described, reason, detail, clock.instant()), task));
+    removeFromHeap(heapIndex[slot]);
+    removeSlot(slot);
+    return true;
+  }
+
+  @Override
+  public synchronized List<QuarantinedRecord> quarantinedRecords() {
+    List<QuarantinedRecord> records = new ArrayList<>(quarantine.size());
+    for (Quarantined q : quarantine) {
+      records.add(q.record());
+    }
+    return records;
+  }
+
+  @Override
+  public synchronized Task restoreQuarantined(String taskId) {
+    for (int i = quarantine.size() - 1; i >= 0; i--) {
+      Quarantined q = quarantine.get(i);
+      if (q.record().taskId().equals(taskId)) {
+        addTask(q.task()); // a taken id throws and the record stays
+        quarantine.remove(i);
+        return q.task();
+      }
+    }
+    throw new TaskLookupException(taskId);
+  }
+
+  @Override
+  public synchronized void discardQuarantined(String taskId) {
+    if (!quarantine.removeIf(q -> q.record().taskId().equals(taskId))) {
+      throw new TaskLookupException(taskId);
+    }
   }
 
   /** The number of stored tasks. */

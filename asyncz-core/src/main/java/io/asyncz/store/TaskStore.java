@@ -120,8 +120,30 @@ public interface TaskStore {
   // ------------------------------------------------------------------ quarantine
 
   /**
+   * Moves a stored task out of the schedule into this store's quarantine, kept exactly as stored,
+   * as if its record could not be read. The scheduler calls this for a task it cannot process: one
+   * whose trigger fails when it is stepped ({@code TRIGGER_ERROR}), or one that names an executor
+   * the scheduler does not have ({@code UNKNOWN_EXECUTOR}). The record is then listed by {@link
+   * #quarantinedRecords()} and can be restored or discarded like any other; a store must never
+   * delete it instead. The scheduler logs the move and sends the {@code TASK_QUARANTINED} event, so
+   * the store does not.
+   *
+   * @param id the task's id
+   * @param reason why, in the words of {@link QuarantinedRecord#reason()}
+   * @param detail the message of the failure
+   * @return whether a task of this id was stored and is now quarantined; {@code false} when none is
+   *     stored (deleted meanwhile)
+   * @throws UnsupportedOperationException when the store has no quarantine; the scheduler then
+   *     holds the task back (never runs it) until it is restarted, and says so in its log
+   */
+  default boolean quarantineTask(String id, String reason, String detail) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " cannot quarantine task '" + id + "'");
+  }
+
+  /**
    * The records this store could not read and set aside, oldest first. A store that keeps tasks as
-   * Java objects (the memory store) never has any.
+   * Java objects has none but the tasks the scheduler set aside with {@link #quarantineTask}.
    */
   default List<QuarantinedRecord> quarantinedRecords() {
     return List.of();

@@ -315,6 +315,69 @@ public abstract class StoreContract {
     assertThat(ids(store.allTasks())).containsExactly("t150");
   }
 
+  // ------------------------------------------------------------------ quarantine by the scheduler
+
+  @Test
+  void quarantineTaskSetsTheTaskAsideWithItsReason() {
+    store.addTask(task("bad", at(1)));
+    store.addTask(task("good", at(2)));
+
+    boolean moved = store.quarantineTask("bad", "TRIGGER_ERROR", "stepping failed: boom");
+
+    assertThat(moved).isTrue();
+    assertThat(ids(store.allTasks())).containsExactly("good");
+    assertThat(store.lookupTask("bad")).isEmpty();
+    assertThat(ids(store.dueTasks(at(10)))).containsExactly("good");
+    assertThat(store.nextRunTime()).contains(at(2));
+    assertThat(store.quarantinedRecords())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.taskId()).isEqualTo("bad");
+              assertThat(r.reason()).isEqualTo("TRIGGER_ERROR");
+              assertThat(r.detail()).contains("boom");
+              assertThat(r.raw()).isNotEmpty();
+            });
+  }
+
+  @Test
+  void quarantineTaskOfAnUnknownIdSaysSoAndChangesNothing() {
+    store.addTask(task("a", at(1)));
+
+    assertThat(store.quarantineTask("missing", "UNKNOWN_EXECUTOR", "no executor 'gpu'")).isFalse();
+    assertThat(ids(store.allTasks())).containsExactly("a");
+    assertThat(store.quarantinedRecords()).isEmpty();
+  }
+
+  @Test
+  void aTaskQuarantinedByTheSchedulerIsRestoredAsItWas() {
+    Task stored = task("bad", at(5));
+    store.addTask(stored);
+    store.quarantineTask("bad", "UNKNOWN_EXECUTOR", "no executor 'gpu'");
+
+    Task restored = store.restoreQuarantined("bad");
+
+    assertThat(restored).isEqualTo(stored);
+    assertThat(store.lookupTask("bad")).contains(stored);
+    assertThat(store.quarantinedRecords()).isEmpty();
+  }
+
+  @Test
+  void aTaskQuarantinedByTheSchedulerIsNotRestoredOverATakenIdAndCanBeDiscarded() {
+    store.addTask(task("bad", at(5)));
+    store.quarantineTask("bad", "TRIGGER_ERROR", "boom");
+    store.addTask(task("bad", at(9)));
+
+    assertThatThrownBy(() -> store.restoreQuarantined("bad"))
+        .isInstanceOf(ConflictIdException.class);
+    assertThat(store.quarantinedRecords()).hasSize(1);
+
+    store.discardQuarantined("bad");
+
+    assertThat(store.quarantinedRecords()).isEmpty();
+    assertThat(store.lookupTask("bad")).contains(task("bad", at(9)));
+  }
+
   @Test
   void removeAllTasksEmptiesTheStore() {
     store.addTask(task("a", at(10)));
