@@ -68,8 +68,15 @@ public final class Events {
    */
   public static final int TASK_QUARANTINED = 1 << 17;
 
+  /**
+   * The scheduler could not do part of its work: a store failed and is retried later, a round of
+   * the loop threw, or the loop cannot go on ({@link SchedulerErrorEvent}); beyond the seed, not
+   * part of {@link #ALL_EVENTS}.
+   */
+  public static final int SCHEDULER_ERROR = 1 << 18;
+
   /** Every event, the seed's and the extensions: what a listener added without a mask gets. */
-  public static final int EVERY_EVENT = ALL_EVENTS | TASK_QUARANTINED;
+  public static final int EVERY_EVENT = ALL_EVENTS | TASK_QUARANTINED | SCHEDULER_ERROR;
 
   private static final Map<String, Integer> BY_NAME = names();
 
@@ -131,6 +138,7 @@ public final class Events {
     names.put("TASK_SUBMITTED", TASK_SUBMITTED);
     names.put("TASK_MAX_INSTANCES", TASK_MAX_INSTANCES);
     names.put("TASK_QUARANTINED", TASK_QUARANTINED);
+    names.put("SCHEDULER_ERROR", SCHEDULER_ERROR);
     names.put("ALL_EVENTS", ALL_EVENTS);
     names.put("EVERY_EVENT", EVERY_EVENT);
     return names;

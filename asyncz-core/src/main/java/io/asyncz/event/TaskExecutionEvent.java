@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param returnValue what the function returned (executed runs), else {@code null}
  * @param exception what the function threw (failed runs), else {@code null}
  * @param traceback the exception's stack trace as text (failed runs), else {@code null}
+ * @param schedulerIdentity the identity of the scheduler that sent the event (set by the scheduler
+ *     when it dispatches the event)
  */
 public record TaskExecutionEvent(
     int code,
@@ -20,12 +22,31 @@ public record TaskExecutionEvent(
     Instant scheduledRunTime,
     Object returnValue,
     Throwable exception,
-    String traceback)
+    String traceback,
+    String schedulerIdentity)
     implements SchedulerEvent {
+
+  /** An event whose scheduler identity the dispatching scheduler fills in. */
+  public TaskExecutionEvent(
+      int code,
+      String taskId,
+      String store,
+      Instant scheduledRunTime,
+      Object returnValue,
+      Throwable exception,
+      String traceback) {
+    this(code, taskId, store, scheduledRunTime, returnValue, exception, traceback, null);
+  }
 
   @Override
   public String alias() {
     return store;
+  }
+
+  @Override
+  public SchedulerEvent withSchedulerIdentity(String identity) {
+    return new TaskExecutionEvent(
+        code, taskId, store, scheduledRunTime, returnValue, exception, traceback, identity);
   }
 
   @Override

@@ -10,23 +10,33 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The seed's executor behaviour: counts running instances per task, refuses a submission past
- * {@code max_instances}, runs each due run time (skipping, as {@code TASK_MISSED}, those later than
- * the grace time when they start), and reports {@code TASK_EXECUTED} or {@code TASK_ERROR}. A
- * function that returns a {@link CompletionStage} keeps its instance until the stage completes,
- * without holding a thread.
+ * The seed's executor behaviour: refuses a submission past the task's {@code max_instances}
+ * (counted by the scheduler across its executors), runs each due run time (skipping, as {@code
+ * TASK_MISSED}, those later than the grace time when they start), and reports {@code TASK_EXECUTED}
+ * or {@code TASK_ERROR}. A function that returns a {@link CompletionStage} keeps its instance until
+ * the stage completes, without holding a thread, and {@link #shutdown(Duration)} waits for it as
+ * for a running thread.
  *
- * <p>Subclasses decide where a submission runs by implementing {@link #dispatch(Runnable)}.
+ * <p>Subclasses decide where a submission runs by implementing {@link #dispatch(Runnable)}, and how
+ * to stop by overriding {@link #stopAccepting()} and {@link #abandonRuns()}.
  */
 public abstract class AbstractExecutor implements TaskExecutor {
   private final ConcurrentHashMap<String, Integer> instances = new ConcurrentHashMap<>();
+  private final ReentrantLock idleLock = new ReentrantLock();
+  private final Condition idle = idleLock.newCondition();
+  private final AtomicInteger inFlight = new AtomicInteger(); // submissions not finished
   private volatile ExecutorContext context;
   private volatile String alias = "default";
   private volatile Logger logger = LoggerFactory.getLogger("asyncz.executors.default");
@@ -53,27 +63,18 @@ public abstract class AbstractExecutor implements TaskExecutor {
 
   @Override
   public final void submit(Task task, List<Instant> runTimes) {
-    if (context == null) {
+    ExecutorContext ctx = context;
+    if (ctx == null) {
       throw new IllegalStateException("Executor '" + alias + "' has not been started");
     }
-    boolean[] refused = new boolean[1];
-    instances.compute(
-        task.id(),
-        (id, running) -> {
-          int n = running == null ? 0 : running;
-          if (n >= task.maxInstances()) {
-            refused[0] = true;
-            return running;
-          }
-          return n + 1;
-        });
-    if (refused[0]) {
+    if (!ctx.tryAcquireInstance(task.id(), task.maxInstances())) {
       throw new MaxInstancesException(task.id(), task.maxInstances());
     }
-    List<Instant> times = List.copyOf(runTimes);
+    track(task.id());
+    Run run = new Run(task, List.copyOf(runTimes));
     try {
-      dispatch(() -> runFrom(task, times, 0, new ArrayList<>(0)));
-    } catch (RuntimeException e) {
+      dispatch(run);
+    } catch (RuntimeException | Error e) {
       release(task.id());
       throw e;
     }
@@ -86,6 +87,101 @@ public abstract class AbstractExecutor implements TaskExecutor {
 
   /** Runs {@code work} where this executor runs tasks: a pool, a new thread, or inline. */
   protected abstract void dispatch(Runnable work);
+
+  /**
+   * Stops taking new work; work already dispatched goes on. The default does nothing, for an
+   * executor that runs work inline.
+   */
+  protected void stopAccepting() {}
+
+  /**
+   * Called when a shutdown stops waiting: interrupts the runs still going and drops the ones not
+   * started, handing each dropped one to {@link #dropped(Runnable)}. The default does nothing.
+   */
+  protected void abandonRuns() {}
+
+  /** Gives back the instance slot of dispatched work that will never run (dropped at shutdown). */
+  protected final void dropped(Runnable work) {
+    if (work instanceof Run run) {
+      release(run.task.id());
+    }
+  }
+
+  @Override
+  public void shutdown(boolean wait) {
+    if (wait) {
+      shutdown((Duration) null);
+    } else {
+      stopAccepting();
+    }
+  }
+
+  @Override
+  public Map<String, Integer> shutdown(Duration timeout) {
+    stopAccepting();
+    boolean interrupted = false;
+    boolean finished;
+    try {
+      finished = awaitIdle(timeout);
+    } catch (InterruptedException e) {
+      interrupted = true;
+      finished = false;
+    }
+    Map<String, Integer> leftBehind = Map.of();
+    if (!finished) {
+      leftBehind = Map.copyOf(instances);
+      abandonRuns();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return leftBehind;
+  }
+
+  /** Waits until no submission is in flight, at most {@code timeout} ({@code null}: no limit). */
+  private boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long nanos = timeout == null ? Long.MAX_VALUE : Math.max(0, saturatedNanos(timeout));
+    idleLock.lockInterruptibly();
+    try {
+      while (inFlight.get() > 0) {
+        if (timeout == null) {
+          idle.await();
+        } else {
+          if (nanos <= 0) {
+            return false;
+          }
+          nanos = idle.awaitNanos(nanos);
+        }
+      }
+      return true;
+    } finally {
+      idleLock.unlock();
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return d.isNegative() ? 0 : TimeUnit.DAYS.toNanos(365 * 100);
+    }
+  }
+
+  /** One submission: the run times of one task, run in order. */
+  private final class Run implements Runnable {
+    final Task task;
+    final List<Instant> runTimes;
+
+    Run(Task task, List<Instant> runTimes) {
+      this.task = task;
+      this.runTimes = runTimes;
+    }
+
+    @Override
+    public void run() {
+      runFrom(task, runTimes, 0, new ArrayList<>(0));
+    }
+  }
 
   /** Runs the run times from {@code index} on; continues asynchronously after a pending stage. */
   private void runFrom(
@@ -177,7 +273,23 @@ public abstract class AbstractExecutor implements TaskExecutor {
         code, task.id(), task.storeAlias(), runTime, value, error, traceback);
   }
 
+  private void track(String taskId) {
+    instances.merge(taskId, 1, Integer::sum);
+    inFlight.incrementAndGet();
+  }
+
   private void release(String taskId) {
     instances.computeIfPresent(taskId, (id, running) -> running > 1 ? running - 1 : null);
+    context.releaseInstance(taskId);
+    if (inFlight.decrementAndGet() == 0) {
+      // Waiters check the count under this lock, so a signal here cannot slip between their check
+      // and their wait.
+      idleLock.lock();
+      try {
+        idle.signalAll();
+      } finally {
+        idleLock.unlock();
+      }
+    }
   }
 }

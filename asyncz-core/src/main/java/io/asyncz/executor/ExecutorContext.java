@@ -15,4 +15,17 @@ public interface ExecutorContext {
   default boolean listening(int code) {
     return true;
   }
+
+  /**
+   * Takes one of a task's instance slots, if the task runs fewer than {@code maxInstances}
+   * instances in this scheduler, across all its executors (as the seed counts them, on the
+   * scheduler): an executor calls this before it accepts a submission, and {@link #releaseInstance}
+   * when the run ends.
+   *
+   * @return whether a slot was taken; {@code false} means the submission must be refused
+   */
+  boolean tryAcquireInstance(String taskId, int maxInstances);
+
+  /** Gives back a slot taken with {@link #tryAcquireInstance}. */
+  void releaseInstance(String taskId);
 }

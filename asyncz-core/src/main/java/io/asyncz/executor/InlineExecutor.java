@@ -14,9 +14,6 @@ public final class InlineExecutor extends AbstractExecutor {
   }
 
   @Override
-  public void shutdown(boolean wait) {}
-
-  @Override
   public String toString() {
     return "InlineExecutor";
   }

@@ -2,14 +2,17 @@ package io.asyncz.executor;
 
 import io.asyncz.MaxInstancesException;
 import io.asyncz.task.Task;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs tasks (the seed's executor). An implementation must refuse a submission that would exceed
- * the task's {@code max_instances}, judge each run time missed or not when it starts it, and report
- * each run with a {@link io.asyncz.event.TaskExecutionEvent}. {@link AbstractExecutor} does all of
- * that; extend it.
+ * the task's {@code max_instances} (counted by the scheduler across its executors, through {@link
+ * ExecutorContext#tryAcquireInstance}), judge each run time missed or not when it starts it, and
+ * report each run with a {@link io.asyncz.event.TaskExecutionEvent}. {@link AbstractExecutor} does
+ * all of that; extend it.
  */
 public interface TaskExecutor {
 
@@ -17,11 +20,27 @@ public interface TaskExecutor {
   void start(ExecutorContext context, String alias);
 
   /**
-   * Stops accepting work.
+   * Stops accepting work; runs already handed over still run.
    *
-   * @param wait whether to wait for the runs in progress to finish
+   * @param wait whether to wait for the runs in progress to finish, asynchronous ones (a function's
+   *     unfinished {@link java.util.concurrent.CompletionStage}) included
    */
   void shutdown(boolean wait);
+
+  /**
+   * Stops accepting work and waits at most {@code timeout} for the runs in progress, asynchronous
+   * ones included; when the time is up, or the waiting thread is interrupted, it interrupts the
+   * runs still going, drops the runs not started yet, and returns what it left behind. The default
+   * waits without a limit, for executors that cannot do better.
+   *
+   * @param timeout how long to wait; {@code null} for no limit
+   * @return the runs still in progress when it stopped waiting, as a count per task id; empty when
+   *     every run finished
+   */
+  default Map<String, Integer> shutdown(Duration timeout) {
+    shutdown(true);
+    return Map.of();
+  }
 
   /**
    * Hands over the due run times of a task, oldest first.
@@ -30,7 +49,7 @@ public interface TaskExecutor {
    */
   void submit(Task task, List<Instant> runTimes);
 
-  /** How many instances of a task run now. */
+  /** How many instances of a task run now on this executor. */
   int runningInstances(String taskId);
 
   /**

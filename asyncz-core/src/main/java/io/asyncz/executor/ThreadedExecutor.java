@@ -3,7 +3,6 @@ package io.asyncz.executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** What the pool and async executors share: an {@link ExecutorService} made when they start. */
@@ -40,15 +39,22 @@ abstract class ThreadedExecutor extends AbstractExecutor {
     }
   }
 
+  /** Runs already handed over still run, queued ones included (the seed's default). */
   @Override
-  public void shutdown(boolean wait) {
+  protected void stopAccepting() {
     ExecutorService p = pool;
-    if (p == null) {
-      return;
+    if (p != null) {
+      p.shutdown();
     }
-    p.shutdown();
-    if (wait) {
-      awaitTermination(p);
+  }
+
+  @Override
+  protected void abandonRuns() {
+    ExecutorService p = pool;
+    if (p != null) {
+      for (Runnable neverStarted : p.shutdownNow()) {
+        dropped(neverStarted);
+      }
     }
   }
 
@@ -60,23 +66,5 @@ abstract class ThreadedExecutor extends AbstractExecutor {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  /** Waits for a shut-down pool to finish its work, keeping the caller's interrupt status. */
-  private static void awaitTermination(ExecutorService pool) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        if (pool.awaitTermination(1, TimeUnit.DAYS)) {
-          break;
-        }
-      } catch (InterruptedException e) {
-        interrupted = true;
-        pool.shutdownNow();
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

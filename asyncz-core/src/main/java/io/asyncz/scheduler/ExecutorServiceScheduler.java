@@ -22,6 +22,9 @@ public final class ExecutorServiceScheduler extends Scheduler {
   private long generation; // bumped by every scheduling; a round only plans the next if unchanged
   private volatile boolean looping;
 
+  /** How long the loop pauses after a round that threw. */
+  static final Duration ROUND_RETRY = Duration.ofSeconds(1);
+
   ExecutorServiceScheduler(SchedulerSettings settings, ScheduledExecutorService loop) {
     super(settings);
     this.loop = Objects.requireNonNull(loop, "loop");
@@ -75,7 +78,13 @@ public final class ExecutorServiceScheduler extends Scheduler {
         timer.cancel(false);
       }
       generation++;
-      timer = loop.schedule(this::round, delayNanos, TimeUnit.NANOSECONDS);
+      try {
+        timer = loop.schedule(this::round, delayNanos, TimeUnit.NANOSECONDS);
+      } catch (RuntimeException e) {
+        timer = null;
+        looping = false;
+        loopFailed("its executor " + loop + " refuses to run the loop's rounds", e);
+      }
     }
   }
 
@@ -90,9 +99,14 @@ public final class ExecutorServiceScheduler extends Scheduler {
     Optional<Instant> next;
     try {
       next = processTasks();
-    } catch (RuntimeException e) {
-      logger.error("Error processing tasks; retrying in 1 s", e);
-      next = Optional.of(clock().instant().plusSeconds(1));
+    } catch (Throwable e) {
+      // Whatever a round meets, the next one is planned: an error must not end the loop.
+      try {
+        roundFailed(e, ROUND_RETRY);
+      } catch (Throwable ignored) {
+        // Reporting failed too; the retry below still comes.
+      }
+      next = Optional.of(clock().instant().plus(ROUND_RETRY));
     }
     synchronized (timerLock) {
       if (generation != started) {

@@ -157,6 +157,11 @@ final class LockedStore implements TaskStore {
   }
 
   @Override
+  public boolean quarantineTask(String id, String reason, String detail) {
+    return locked(() -> delegate.quarantineTask(id, reason, detail));
+  }
+
+  @Override
   public List<QuarantinedRecord> quarantinedRecords() {
     return locked(delegate::quarantinedRecords);
   }

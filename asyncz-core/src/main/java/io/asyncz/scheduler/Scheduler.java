@@ -9,6 +9,7 @@ import io.asyncz.SchedulerNotRunningException;
 import io.asyncz.TaskLookupException;
 import io.asyncz.event.EventListener;
 import io.asyncz.event.Events;
+import io.asyncz.event.SchedulerErrorEvent;
 import io.asyncz.event.SchedulerEvent;
 import io.asyncz.event.TaskEvent;
 import io.asyncz.event.TaskSubmissionEvent;
@@ -25,10 +26,12 @@ import io.asyncz.task.TaskFunction;
 import io.asyncz.task.TaskInfo;
 import io.asyncz.task.TaskOperations;
 import io.asyncz.task.TaskRegistry;
+import io.asyncz.task.TaskRunPreview;
 import io.asyncz.task.TaskScheduleState;
 import io.asyncz.time.TimePoint;
 import io.asyncz.trigger.ShutdownTrigger;
 import io.asyncz.trigger.Trigger;
+import io.asyncz.trigger.TriggerState;
 import io.asyncz.trigger.Triggers;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,8 +39,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +49,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -62,31 +73,40 @@ import org.slf4j.LoggerFactory;
  * java.util.concurrent.ScheduledExecutorService}, and the testkit's manual scheduler on a test's
  * command. Start and shutdown are reference-counted as in the seed; the scheduler is {@link
  * AutoCloseable}.
+ *
+ * <p>Each store has a lock of its own for the changes made to its tasks, and the scheduler's own
+ * lock is never held during a store call: a store that is slow or down holds up the operations on
+ * that store only. A store that may block (every store but the memory store) is processed on a
+ * thread of its own when the loop runs on a thread ({@link #usesStoreLanes()}).
  */
 public abstract class Scheduler implements TaskOperations, AutoCloseable {
   /** The alias of the executor and the store that are created when none is added. */
   public static final String DEFAULT = "default";
 
-  /** How many due tasks one hold of the lock processes. */
-  static final int BATCH_SIZE = 256;
+  /** How many due tasks one hold of a store's lock processes. */
+  static final int BATCH_SIZE = TaskLoop.BATCH_SIZE;
 
-  private static final int MAX_BATCHES_PER_ROUND = 100_000;
+  /** The fewest and most run times {@link #previewTaskRuns} gives, as in the seed. */
+  public static final int MAX_PREVIEW_COUNT = 50;
+
   private static final Instant ROUND_IN_PROGRESS = Instant.MIN;
 
   private static final Set<String> UPDATABLE =
       Set.of(
           "name",
+          "fn",
           "args",
           "kwargs",
           "trigger",
           "executor",
+          "store_alias",
           "mistrigger_grace_time",
           "coalesce",
           "max_instances",
           "next_run_time");
 
-  /** The scheduler's logger, {@code asyncz.schedulers}. */
-  protected final Logger logger = LoggerFactory.getLogger("asyncz.schedulers");
+  /** The scheduler's logger, {@code asyncz.schedulers} (or {@code asyncz.schedulers.<name>}). */
+  protected final Logger logger;
 
   private final Clock clock;
   private final ZoneId timezone;
@@ -94,12 +114,19 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   private final TaskRegistry registry;
   private final Duration storeRetryInterval;
   private final String lockPath;
+  private final String identity;
+  private final Duration startupDelay;
+  private final Duration heartbeatStaleAfter;
 
+  // The scheduler's own lock guards the state, the pending tasks, the reference count and changes
+  // to the executor and store maps; it is never held during a store call or a run.
   private final ReentrantLock lock = new ReentrantLock();
-  private final Map<String, TaskExecutor> executors = new LinkedHashMap<>();
-  private final Map<String, TaskStore> stores = new LinkedHashMap<>();
+  private volatile Map<String, TaskExecutor> executors = Map.of();
+  private volatile Map<String, StoreSlot> slots = Map.of();
   private final List<PendingTask> pending = new ArrayList<>();
   private final List<Registration> listeners = new CopyOnWriteArrayList<>();
+  private final ConcurrentHashMap<String, Integer> instances = new ConcurrentHashMap<>();
+  private final TaskLoop loop;
   private volatile SchedulerState state = SchedulerState.STOPPED;
   private volatile int listenedMask;
   private volatile Object[] lastRunnable; // {Runnable, its TaskFunction}
@@ -107,6 +134,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   // loop only when it is due before it.
   private Instant plannedWakeup;
   private volatile Instant startedAt;
+  private volatile Instant lastSeenAt;
   private int refCount;
 
   private final Contexts contexts = new Contexts();
@@ -123,8 +151,22 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     this.registry = settings.registry();
     this.storeRetryInterval = settings.storeRetryInterval();
     this.lockPath = settings.lockPath();
-    settings.executors().forEach(executors::put);
-    settings.stores().forEach((alias, store) -> stores.put(alias, guarded(alias, store)));
+    this.identity =
+        settings.identity() != null
+            ? settings.identity()
+            : getClass().getSimpleName() + "-" + randomHex(12);
+    this.startupDelay = settings.effectiveStartupDelay();
+    this.heartbeatStaleAfter = settings.heartbeatStaleAfter();
+    this.logger =
+        LoggerFactory.getLogger(
+            settings.loggerName() == null
+                ? "asyncz.schedulers"
+                : "asyncz.schedulers." + settings.loggerName());
+    this.loop = new TaskLoop(this, logger);
+    this.executors = Collections.unmodifiableMap(new LinkedHashMap<>(settings.executors()));
+    Map<String, StoreSlot> initial = new LinkedHashMap<>();
+    settings.stores().forEach((alias, store) -> initial.put(alias, slotOf(alias, store)));
+    this.slots = Collections.unmodifiableMap(initial);
   }
 
   /** A scheduler with default settings, running its loop on a thread of its own. */
@@ -135,6 +177,15 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   /** Starts the settings of a scheduler. */
   public static SchedulerSettings.Builder builder() {
     return SchedulerSettings.builder();
+  }
+
+  private static String randomHex(int digits) {
+    StringBuilder hex = new StringBuilder(digits);
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < digits; i++) {
+      hex.append(Character.forDigit(random.nextInt(16), 16));
+    }
+    return hex.toString();
   }
 
   // ------------------------------------------------------------------ the loop, for subclasses
@@ -152,8 +203,18 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   public abstract void wakeup();
 
   /**
+   * Whether stores that may block (all but the memory store) are processed on a thread of their
+   * own, so that one store's outage never holds up the others. The testkit's manual scheduler says
+   * no, so that a step processes every store before it returns.
+   */
+  protected boolean usesStoreLanes() {
+    return true;
+  }
+
+  /**
    * One round of the loop: hands every due run to its executor, advances or removes the tasks, and
-   * returns when the next round is due.
+   * returns when the next round is due. It never throws: a failing store is logged, reported as a
+   * {@link SchedulerErrorEvent} and asked again after the store retry interval.
    *
    * @return the time of the next round, or empty to wait until something changes
    */
@@ -162,115 +223,65 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    Instant nextWakeup = null;
-    List<Map.Entry<String, TaskStore>> storeList;
+    lastSeenAt = now;
     lock.lock();
     try {
       plannedWakeup = ROUND_IN_PROGRESS;
-      storeList = new ArrayList<>(stores.entrySet());
     } finally {
       lock.unlock();
     }
-    for (Map.Entry<String, TaskStore> entry : storeList) {
-      String alias = entry.getKey();
-      TaskStore store = entry.getValue();
-      // Due tasks go in batches, and the lock is released between them, so that adds and updates
-      // from other threads never wait for a whole backlog.
-      for (int batch = 0; batch < MAX_BATCHES_PER_ROUND; batch++) {
-        List<SchedulerEvent> events = new ArrayList<>();
-        boolean more;
-        lock.lock();
-        try {
-          if (state != SchedulerState.RUNNING) {
-            return Optional.empty(); // shut down or paused while this round waited for the lock
-          }
-          if (stores.get(alias) != store) {
-            break; // removed during the round
-          }
-          LockedStore shared = store instanceof LockedStore l ? l : null;
-          if (shared != null && !shared.tryLock()) {
-            // Another process is processing this store: as in the seed, look again later.
-            logger.debug("Store '{}' is locked by another process; retrying", alias);
-            nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
-            break;
-          }
-          List<Task> due;
-          try {
-            due = store.dueTasks(now, BATCH_SIZE);
-          } catch (RuntimeException e) {
-            if (shared != null) {
-              shared.unlock();
-            }
-            logger.warn(
-                "Error getting due tasks from store '{}'; retrying in {}",
-                alias,
-                storeRetryInterval,
-                e);
-            nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
-            break;
-          }
-          boolean failed = false;
-          try {
-            Advance advance = new Advance();
-            for (Task task : due) {
-              processTask(task, alias, store, now, events, advance);
-            }
-            advance.write(alias, store, events);
-          } catch (RuntimeException e) {
-            // The runs went out but their next run times may not be stored: the store is failing.
-            logger.error(
-                "Error storing the next run times of due tasks in store '{}'; retrying in {}",
-                alias,
-                storeRetryInterval,
-                e);
-            nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
-            failed = true;
-          } finally {
-            if (shared != null) {
-              shared.unlock();
-            }
-          }
-          more = !failed && due.size() == BATCH_SIZE;
-        } finally {
-          lock.unlock();
-        }
-        for (SchedulerEvent event : events) {
-          dispatch(event);
-        }
-        if (!more) {
-          break;
-        }
+    Instant nextWakeup = null;
+    for (StoreSlot slot : slots.values()) {
+      if (state != SchedulerState.RUNNING) {
+        return Optional.empty(); // shut down or paused during the round
       }
+      StoreLane lane = slot.lane;
+      Instant next = lane != null ? lane.poll(now) : loop.processStore(slot, now);
+      nextWakeup = earliest(nextWakeup, next);
+    }
+    if (lockPath != null) {
+      // Other processes change the shared stores without waking this one: look again in time.
+      nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
     }
     lock.lock();
     try {
-      for (Map.Entry<String, TaskStore> entry : stores.entrySet()) {
-        LockedStore shared = entry.getValue() instanceof LockedStore l ? l : null;
-        if (shared != null && !shared.tryLock()) {
-          // Never wait for another process here, with the scheduler's lock held.
-          nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
-          continue;
-        }
-        try {
-          nextWakeup = earliest(nextWakeup, entry.getValue().nextRunTime().orElse(null));
-        } catch (RuntimeException e) {
-          logger.warn("Error getting the next run time from store '{}'", entry.getKey(), e);
-          nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
-        } finally {
-          if (shared != null) {
-            shared.unlock();
-          }
-        }
-      }
-      if (lockPath != null) {
-        // Other processes change the shared stores without waking this one: look again in time.
-        nextWakeup = earliest(nextWakeup, now.plus(storeRetryInterval));
-      }
       plannedWakeup = nextWakeup;
     } finally {
       lock.unlock();
     }
     return Optional.ofNullable(nextWakeup);
+  }
+
+  /**
+   * Reports that the loop cannot go on: the state becomes {@link SchedulerState#FAILED}, and a
+   * fatal {@link SchedulerErrorEvent} and an error log line say why. Called by subclasses whose
+   * loop lost its thread or executor.
+   */
+  protected void loopFailed(String why, Throwable cause) {
+    lock.lock();
+    try {
+      if (state == SchedulerState.STOPPED) {
+        return;
+      }
+      state = SchedulerState.FAILED;
+    } finally {
+      lock.unlock();
+    }
+    logger.error("The scheduler's loop cannot go on: {}; shut the scheduler down", why, cause);
+    dispatch(new SchedulerErrorEvent(null, why, cause, true));
+  }
+
+  /**
+   * Reports a round of the loop that threw (the loop itself goes on, after a pause): logged and
+   * sent as a {@link SchedulerErrorEvent}.
+   */
+  protected void roundFailed(Throwable cause, Duration retryIn) {
+    logger.error("Error processing tasks; retrying in {}", retryIn, cause);
+    if (listening(Events.SCHEDULER_ERROR)) {
+      dispatch(
+          new SchedulerErrorEvent(
+              null, "A round of the loop failed; retrying in " + retryIn, cause, false));
+    }
   }
 
   /**
@@ -281,9 +292,14 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     if (state != SchedulerState.RUNNING || next == null) {
       return;
     }
-    Instant planned = plannedWakeup;
-    if (planned == null || planned == ROUND_IN_PROGRESS || next.isBefore(planned)) {
-      wakeup();
+    lock.lock();
+    try {
+      Instant planned = plannedWakeup;
+      if (planned == null || planned == ROUND_IN_PROGRESS || next.isBefore(planned)) {
+        wakeup();
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -292,117 +308,38 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     return (listenedMask & code) != 0;
   }
 
-  /**
-   * The next run times of a batch of due tasks whose runs went to executors that run them on their
-   * own threads: nothing on the loop's thread can change those tasks before the batch is written,
-   * so the batch is written at once ({@link TaskStore#advanceTasks}).
-   */
-  private final class Advance {
-    final List<Task> advanced = new ArrayList<>();
-    final List<String> finished = new ArrayList<>();
-
-    void write(String alias, TaskStore store, List<SchedulerEvent> events) {
-      if (advanced.isEmpty() && finished.isEmpty()) {
-        return;
-      }
-      store.advanceTasks(advanced, finished);
-      if (listening(Events.TASK_REMOVED)) {
-        for (String id : finished) {
-          events.add(new TaskEvent(Events.TASK_REMOVED, id, alias));
-        }
-      }
-      advanced.clear();
-      finished.clear();
-    }
-  }
-
-  private void processTask(
-      Task task, String alias, TaskStore store, Instant now, List<SchedulerEvent> events) {
-    processTask(task, alias, store, now, events, null);
-  }
-
-  private void processTask(
-      Task task,
-      String alias,
-      TaskStore store,
-      Instant now,
-      List<SchedulerEvent> events,
-      Advance advance) {
-    TaskExecutor executor = executors.get(task.executor());
-    if (executor == null) {
-      logger.error(
-          "Executor lookup ('{}') failed for task '{}'; removing it from the store",
-          task.executor(),
-          task.id());
-      deleteFromStore(task.id(), alias, store);
-      return;
-    }
-    List<Instant> runTimes = task.dueRunTimes(timezone, now);
-    if (runTimes.isEmpty()) {
-      return;
-    }
-    boolean batched = advance != null && !executor.runsOnCallerThread();
-    if (advance != null && !batched) {
-      advance.write(alias, store, events); // the batch so far, before this run may read it
-    }
-    try {
-      executor.submit(task, runTimes);
-      if (listening(Events.TASK_SUBMITTED)) {
-        events.add(new TaskSubmissionEvent(Events.TASK_SUBMITTED, task.id(), alias, runTimes));
-      }
-    } catch (MaxInstancesException e) {
-      logger.warn(
-          "Execution of task '{}' skipped: maximum number of running instances reached ({})",
-          task.name(),
-          task.maxInstances());
-      events.add(new TaskSubmissionEvent(Events.TASK_MAX_INSTANCES, task.id(), alias, runTimes));
-    } catch (RuntimeException e) {
-      logger.error("Error submitting task '{}' to executor '{}'", task.name(), task.executor(), e);
-    }
-    Instant lastRunTime = runTimes.get(runTimes.size() - 1);
-    if (batched) {
-      Optional<Instant> next = task.trigger().nextFireTime(timezone, lastRunTime, now);
-      if (next.isPresent()) {
-        advance.advanced.add(task.withNextRunTime(next.get()));
-      } else {
-        advance.finished.add(task.id());
-      }
-      return;
-    }
-    // A run on this thread (an inline executor, or a listener of its events) may have changed the
-    // task: advance what is stored now, and leave alone a task it deleted, paused or rescheduled.
-    Task current = store.lookupTask(task.id()).orElse(null);
-    if (current == null || !current.nextRunTime().equals(task.nextRunTime())) {
-      return;
-    }
-    Optional<Instant> next = current.trigger().nextFireTime(timezone, lastRunTime, now);
-    if (next.isPresent()) {
-      try {
-        store.updateTask(current.withNextRunTime(next.get()));
-      } catch (TaskLookupException gone) {
-        // Deleted while it ran; nothing to advance.
-      }
-    } else {
-      deleteFromStore(task.id(), alias, store);
-    }
-  }
-
-  private void deleteFromStore(String taskId, String alias, TaskStore store) {
-    try {
-      store.deleteTask(taskId);
-    } catch (TaskLookupException gone) {
-      return;
-    }
-    if (listening(Events.TASK_REMOVED)) {
-      dispatch(new TaskEvent(Events.TASK_REMOVED, taskId, alias));
-    }
-  }
-
-  private static Instant earliest(Instant a, Instant b) {
+  static Instant earliest(Instant a, Instant b) {
     if (a == null) {
       return b;
     }
     return b == null || a.isBefore(b) ? a : b;
+  }
+
+  // ------------------------------------------------------------------ what the loop reads
+
+  /** The store of an alias as the scheduler holds it, or {@code null}. */
+  StoreSlot slot(String alias) {
+    return slots.get(alias);
+  }
+
+  /** The executor of an alias, or {@code null}. */
+  TaskExecutor executor(String alias) {
+    return executors.get(alias);
+  }
+
+  /** The executor aliases, sorted. */
+  Set<String> executorAliases() {
+    return new TreeSet<>(executors.keySet());
+  }
+
+  Duration storeRetryInterval() {
+    return storeRetryInterval;
+  }
+
+  void dispatchAll(List<SchedulerEvent> events) {
+    for (SchedulerEvent event : events) {
+      dispatch(event);
+    }
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -415,6 +352,9 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   /**
    * Starts the executors and stores, commits the tasks added before, and starts the loop.
    * Reference-counted: only the first of several calls starts, and as many {@link #shutdown}s stop.
+   *
+   * <p>A task added before start whose id is already in its store is left out, and the stored task
+   * kept, as in the seed: that is how several processes register one set of tasks.
    *
    * @param paused whether to start with task processing paused (see {@link #resume()})
    * @return whether this call started the scheduler
@@ -432,28 +372,45 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
       try {
         // As in the seed: the defaults are added (with their events) before anything starts.
         if (!executors.containsKey(DEFAULT)) {
-          executors.put(DEFAULT, createDefaultExecutor());
+          putExecutor(DEFAULT, createDefaultExecutor());
           dispatch(new SchedulerEvent.Lifecycle(Events.EXECUTOR_ADDED, DEFAULT));
         }
-        if (!stores.containsKey(DEFAULT)) {
-          stores.put(DEFAULT, guarded(DEFAULT, new MemoryStore()));
+        if (!slots.containsKey(DEFAULT)) {
+          putSlot(slotOf(DEFAULT, new MemoryStore()));
           dispatch(new SchedulerEvent.Lifecycle(Events.STORE_ADDED, DEFAULT));
         }
         executors.forEach((alias, executor) -> executor.start(contexts, alias));
-        stores.forEach((alias, store) -> store.start(contexts, alias));
+        slots.forEach((alias, slot) -> slot.store.start(contexts, alias));
         state = paused ? SchedulerState.PAUSED : SchedulerState.RUNNING;
+        Instant now = clock.instant();
+        Instant notBefore = startupDelay.isZero() ? null : now.plus(startupDelay);
         while (!pending.isEmpty()) {
           PendingTask p = pending.get(0);
-          realAddTask(
-              p.task().toBuilder().pending(false).build(), p.replaceExisting(), p.startTask());
+          Task task = p.task().toBuilder().pending(false).build();
+          try {
+            realAddTask(task, p.replaceExisting(), p.startTask(), notBefore);
+          } catch (ConflictIdException taken) {
+            logger.info(
+                "Task '{}' is already in store '{}'; keeping the stored task",
+                task.id(),
+                task.storeAlias());
+          }
           pending.remove(0);
         }
-        startedAt = clock.instant();
+        startedAt = now;
+        lastSeenAt = now;
+        if (usesStoreLanes()) {
+          slots.values().forEach(this::openLane);
+        }
       } catch (RuntimeException e) {
         // Stay stopped, with the tasks not committed still pending, so that start() can be retried
         // (e.g. after adding the task whose id is taken with replaceExisting).
         state = SchedulerState.STOPPED;
         refCount = 0;
+        startedAt = null;
+        for (StoreSlot slot : slots.values()) {
+          closeLane(slot);
+        }
         for (TaskExecutor executor : executors.values()) {
           try {
             executor.shutdown(false);
@@ -461,9 +418,9 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
             e.addSuppressed(suppressed);
           }
         }
-        for (TaskStore store : stores.values()) {
+        for (StoreSlot slot : slots.values()) {
           try {
-            store.shutdown();
+            slot.store.shutdown();
           } catch (RuntimeException suppressed) {
             e.addSuppressed(suppressed);
           }
@@ -473,7 +430,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     } finally {
       lock.unlock();
     }
-    logger.info("Scheduler started");
+    logger.info("Scheduler {} started", identity);
     dispatch(new SchedulerEvent.Lifecycle(Events.SCHEDULER_START, null));
     startLoop();
     if (!paused) {
@@ -487,66 +444,197 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     return new AsyncExecutor();
   }
 
+  private void openLane(StoreSlot slot) {
+    if (slot.lane == null && !(slot.userStore() instanceof MemoryStore)) {
+      slot.lane =
+          new StoreLane(slot.alias, () -> loop.processStore(slot, clock.instant()), this::wakeup);
+    }
+  }
+
+  private static void closeLane(StoreSlot slot) {
+    StoreLane lane = slot.lane;
+    if (lane != null) {
+      slot.lane = null;
+      lane.stop();
+    }
+  }
+
   /**
-   * Stops the loop, runs the tasks whose trigger is {@code shutdown}, then shuts down the executors
-   * and stores. Reference-counted like {@link #start}.
+   * Shuts the scheduler down, as {@link #shutdown(Duration)} does, waiting without a limit for the
+   * runs in progress when {@code wait} is true. Reference-counted like {@link #start}.
    *
-   * @param wait whether to wait for the runs in progress
+   * <p>Unlike the seed's {@code AsyncIOScheduler.shutdown}, which returns whether the scheduler is
+   * still referenced, this returns whether this call stopped it (the seed's {@code BaseScheduler}).
+   *
+   * @param wait whether to wait for the runs in progress, asynchronous ones (a function's
+   *     unfinished {@link CompletionStage}) included; the wait ends early if the calling thread is
+   *     interrupted
    * @return whether this call stopped the scheduler
    * @throws SchedulerNotRunningException when the scheduler is not running
    */
   public boolean shutdown(boolean wait) {
-    List<TaskExecutor> stopping;
-    List<TaskStore> closing;
+    return stop(wait, null).stopped();
+  }
+
+  /**
+   * Shuts the scheduler down: stops the loop, stops the executors (waiting at most {@code timeout}
+   * for the runs in progress, asynchronous ones included, then interrupting them), runs the tasks
+   * whose trigger is {@code shutdown} (each is removed from its store and its function called on
+   * this thread, as in the seed, without task events), and shuts the stores down. Whatever fails on
+   * the way is logged and reported, and the shutdown goes on: it always stops everything the
+   * scheduler owns. Reference-counted like {@link #start}.
+   *
+   * @param timeout how long to wait for runs in progress (and shutdown tasks' stages)
+   * @return what the shutdown left behind and what failed
+   * @throws SchedulerNotRunningException when the scheduler is not running
+   */
+  public ShutdownReport shutdown(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new InvalidInputException(
+          "timeout", timeout, "is negative; expected 0 or a positive duration");
+    }
+    return stop(true, timeout);
+  }
+
+  private ShutdownReport stop(boolean wait, Duration timeout) {
+    Map<String, TaskExecutor> stopping;
+    Map<String, StoreSlot> closing;
     lock.lock();
     try {
       if (state == SchedulerState.STOPPED) {
         throw new SchedulerNotRunningException("shutdown()");
       }
       if (--refCount > 0) {
-        return false;
+        return new ShutdownReport(false, Map.of(), List.of());
       }
       refCount = 0;
       state = SchedulerState.STOPPED;
-      runShutdownTasks();
-      stopping = new ArrayList<>(executors.values());
-      closing = new ArrayList<>(stores.values());
+      lastSeenAt = clock.instant();
+      startedAt = null;
+      stopping = executors;
+      closing = slots;
     } finally {
       lock.unlock();
     }
-    stopLoop();
-    for (TaskExecutor executor : stopping) {
-      executor.shutdown(wait);
+    long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + nanos(timeout);
+    List<String> failures = new ArrayList<>();
+    Map<String, Integer> leftBehind = new TreeMap<>();
+    attempt(failures, "stopping the loop", this::stopLoop);
+    for (StoreSlot slot : closing.values()) {
+      closeLane(slot);
     }
-    for (TaskStore store : closing) {
-      store.shutdown();
+    for (Map.Entry<String, TaskExecutor> e : stopping.entrySet()) {
+      attempt(
+          failures,
+          "shutting down executor '" + e.getKey() + "'",
+          () -> {
+            if (wait) {
+              e.getValue()
+                  .shutdown(remaining(deadline))
+                  .forEach((id, n) -> leftBehind.merge(id, n, Integer::sum));
+            } else {
+              e.getValue().shutdown(false);
+            }
+          });
+    }
+    for (StoreSlot slot : closing.values()) {
+      runShutdownTasks(slot, wait, deadline, failures);
+    }
+    for (StoreSlot slot : closing.values()) {
+      attempt(failures, "shutting down store '" + slot.alias + "'", slot.store::shutdown);
+    }
+    if (!leftBehind.isEmpty()) {
+      logger.warn(
+          "Shutdown stopped waiting for {} runs still in progress (by task: {}); they were"
+              + " interrupted",
+          leftBehind.values().stream().mapToInt(Integer::intValue).sum(),
+          leftBehind);
+    }
+    if (!failures.isEmpty()) {
+      logger.error("Scheduler shut down with {} failures: {}", failures.size(), failures);
     }
     logger.info("Scheduler has been shut down");
     dispatch(new SchedulerEvent.Lifecycle(Events.SCHEDULER_SHUTDOWN, null));
-    return true;
+    return new ShutdownReport(true, leftBehind, failures);
   }
 
-  private void runShutdownTasks() {
-    Instant now = clock.instant();
-    for (Map.Entry<String, TaskStore> entry : stores.entrySet()) {
-      for (Task task : entry.getValue().allTasks()) {
-        if (!(task.trigger() instanceof ShutdownTrigger)) {
-          continue;
+  private void attempt(List<String> failures, String what, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException | Error e) {
+      logger.error("Error {} during shutdown", what, e);
+      failures.add(what + ": " + e);
+    }
+  }
+
+  private static long nanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 2;
+    }
+  }
+
+  private static Duration remaining(long deadline) {
+    if (deadline == Long.MAX_VALUE) {
+      return null;
+    }
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+  }
+
+  /**
+   * The seed's shutdown tasks: each is removed from its store, then its function is called on this
+   * thread, so that it runs once (with a persistent store, not again at every restart). A task
+   * whose removal fails is not run, and stays for the next shutdown.
+   */
+  private void runShutdownTasks(
+      StoreSlot slot, boolean wait, long deadline, List<String> failures) {
+    List<Task> tasks;
+    try {
+      tasks = slot.store.allTasks();
+    } catch (RuntimeException e) {
+      logger.error("Error reading the shutdown tasks of store '{}'", slot.alias, e);
+      failures.add("reading the shutdown tasks of store '" + slot.alias + "': " + e);
+      return;
+    }
+    for (Task task : tasks) {
+      if (!(task.trigger() instanceof ShutdownTrigger)) {
+        continue;
+      }
+      try {
+        slot.store.deleteTask(task.id());
+      } catch (TaskLookupException gone) {
+        continue;
+      } catch (RuntimeException e) {
+        logger.error(
+            "Shutdown task '{}' was not run: it could not be removed from store '{}'",
+            task.id(),
+            slot.alias,
+            e);
+        failures.add("removing shutdown task '" + task.id() + "': " + e);
+        continue;
+      }
+      try {
+        Object result = task.function().invoke(task.args(), task.kwargs());
+        if (result instanceof CompletionStage<?> stage && wait) {
+          Duration left = remaining(deadline);
+          if (left == null) {
+            stage.toCompletableFuture().get();
+          } else {
+            stage.toCompletableFuture().get(left.toNanos(), TimeUnit.NANOSECONDS);
+          }
         }
-        TaskExecutor executor = executors.get(task.executor());
-        if (executor == null) {
-          logger.error(
-              "Executor '{}' of shutdown task '{}' does not exist", task.executor(), task.id());
-          continue;
-        }
-        try {
-          executor.submit(task.toBuilder().mistriggerGraceTime(null).build(), List.of(now));
-          dispatch(
-              new TaskSubmissionEvent(
-                  Events.TASK_SUBMITTED, task.id(), entry.getKey(), List.of(now)));
-        } catch (RuntimeException e) {
-          logger.error("Error running shutdown task '{}'", task.id(), e);
-        }
+        logger.info("Shutdown task '{}' has been executed", task.name());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failures.add("shutdown task '" + task.id() + "' was interrupted");
+      } catch (TimeoutException e) {
+        failures.add("shutdown task '" + task.id() + "' did not finish in time");
+      } catch (ExecutionException e) {
+        logger.error("Error executing shutdown task '{}'", task.name(), e.getCause());
+      } catch (Throwable e) {
+        logger.error("Error executing shutdown task '{}'", task.name(), e);
       }
     }
   }
@@ -598,7 +686,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     }
   }
 
-  /** Running, paused or stopped. */
+  /** Running, paused, stopped, or failed. */
   public SchedulerState state() {
     return state;
   }
@@ -628,6 +716,22 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     return taskDefaults;
   }
 
+  /**
+   * The scheduler's identity ({@code asyncz.identity}; by default its class name and a random
+   * suffix): in every task event, in {@link #info()} and in instance listings.
+   */
+  public String identity() {
+    return identity;
+  }
+
+  /**
+   * How many runs of a task are in progress, across every executor of this scheduler: what {@code
+   * max_instances} limits.
+   */
+  public int runningInstances(String taskId) {
+    return instances.getOrDefault(taskId, 0);
+  }
+
   // ------------------------------------------------------------------ executors, stores, listeners
 
   /**
@@ -645,14 +749,20 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
             alias,
             "is taken; this scheduler already has an executor by that alias");
       }
-      executors.put(alias, executor);
       if (state != SchedulerState.STOPPED) {
         executor.start(contexts, alias);
       }
+      putExecutor(alias, executor);
     } finally {
       lock.unlock();
     }
     dispatch(new SchedulerEvent.Lifecycle(Events.EXECUTOR_ADDED, alias));
+  }
+
+  private void putExecutor(String alias, TaskExecutor executor) {
+    Map<String, TaskExecutor> copy = new LinkedHashMap<>(executors);
+    copy.put(alias, executor);
+    executors = Collections.unmodifiableMap(copy);
   }
 
   /**
@@ -666,7 +776,9 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     lock.lock();
     try {
       executor = lookupExecutor(alias);
-      executors.remove(alias);
+      Map<String, TaskExecutor> copy = new LinkedHashMap<>(executors);
+      copy.remove(alias);
+      executors = Collections.unmodifiableMap(copy);
     } finally {
       lock.unlock();
     }
@@ -683,22 +795,20 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
    */
   public void addStore(TaskStore store, String alias) {
     Objects.requireNonNull(store, "store");
+    StoreSlot slot = slotOf(alias, store);
     lock.lock();
     try {
-      if (stores.containsKey(alias)) {
+      if (slots.containsKey(alias)) {
         throw new InvalidInputException(
             "store alias", alias, "is taken; this scheduler already has a store by that alias");
       }
-      TaskStore added = guarded(alias, store);
-      stores.put(alias, added);
       if (state != SchedulerState.STOPPED) {
-        try {
-          added.start(contexts, alias);
-        } catch (RuntimeException e) {
-          stores.remove(alias);
-          throw e;
+        slot.store.start(contexts, alias);
+        if (usesStoreLanes()) {
+          openLane(slot);
         }
       }
+      putSlot(slot);
     } finally {
       lock.unlock();
     }
@@ -708,6 +818,12 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     }
   }
 
+  private void putSlot(StoreSlot slot) {
+    Map<String, StoreSlot> copy = new LinkedHashMap<>(slots);
+    copy.put(slot.alias, slot);
+    slots = Collections.unmodifiableMap(copy);
+  }
+
   /**
    * Removes a store and forgets its tasks (they stay in the store itself).
    *
@@ -715,16 +831,19 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
    * @throws InvalidInputException when no store has that alias
    */
   public void removeStore(String alias, boolean shutdown) {
-    TaskStore store;
+    StoreSlot slot;
     lock.lock();
     try {
-      lookupStore(alias); // fails naming the aliases there are
-      store = stores.remove(alias);
+      slot = slotFor(alias); // fails naming the aliases there are
+      Map<String, StoreSlot> copy = new LinkedHashMap<>(slots);
+      copy.remove(alias);
+      slots = Collections.unmodifiableMap(copy);
     } finally {
       lock.unlock();
     }
+    closeLane(slot);
     if (shutdown) {
-      store.shutdown();
+      slot.store.shutdown();
     }
     dispatch(new SchedulerEvent.Lifecycle(Events.STORE_REMOVED, alias));
   }
@@ -735,19 +854,15 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
    * @throws InvalidInputException when there is none, listing the aliases there are
    */
   public TaskExecutor lookupExecutor(String alias) {
-    lock.lock();
-    try {
-      TaskExecutor executor = executors.get(alias);
-      if (executor == null) {
-        throw new InvalidInputException(
-            "executor",
-            alias,
-            "is not an executor of this scheduler; expected one of " + executors.keySet());
-      }
-      return executor;
-    } finally {
-      lock.unlock();
+    Map<String, TaskExecutor> current = executors;
+    TaskExecutor executor = current.get(alias);
+    if (executor == null) {
+      throw new InvalidInputException(
+          "executor",
+          alias,
+          "is not an executor of this scheduler; expected one of " + current.keySet());
     }
+    return executor;
   }
 
   /**
@@ -756,23 +871,18 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
    * @throws InvalidInputException when there is none, listing the aliases there are
    */
   public TaskStore lookupStore(String alias) {
-    TaskStore store = storeFor(alias);
-    return store instanceof LockedStore shared ? shared.delegate() : store;
+    return slotFor(alias).userStore();
   }
 
-  /** The store as the scheduler uses it (behind the {@code lock_path} lock, if configured). */
-  private TaskStore storeFor(String alias) {
-    lock.lock();
-    try {
-      TaskStore store = stores.get(alias);
-      if (store == null) {
-        throw new InvalidInputException(
-            "store", alias, "is not a store of this scheduler; expected one of " + stores.keySet());
-      }
-      return store;
-    } finally {
-      lock.unlock();
+  /** The store as the scheduler holds it (behind the {@code lock_path} lock, if configured). */
+  private StoreSlot slotFor(String alias) {
+    Map<String, StoreSlot> current = slots;
+    StoreSlot slot = current.get(alias);
+    if (slot == null) {
+      throw new InvalidInputException(
+          "store", alias, "is not a store of this scheduler; expected one of " + current.keySet());
     }
+    return slot;
   }
 
   /** Adds a listener for every event. */
@@ -817,14 +927,26 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     listenedMask = mask;
   }
 
-  /** Sends an event to the listeners whose mask selects it; a failing listener is logged. */
+  /**
+   * Sends an event to the listeners whose mask selects it, stamped with this scheduler's identity.
+   * Whatever a listener throws (an error, an undeclared checked exception) is logged and never
+   * reaches the caller.
+   */
   protected void dispatch(SchedulerEvent event) {
+    SchedulerEvent stamped = null;
     for (Registration r : listeners) {
       if ((event.code() & r.mask()) != 0) {
+        if (stamped == null) {
+          stamped = event.withSchedulerIdentity(identity);
+        }
         try {
-          r.listener().onEvent(event);
-        } catch (RuntimeException | LinkageError | AssertionError e) {
-          logger.error("Error notifying listener {} of {}", r.listener(), event, e);
+          r.listener().onEvent(stamped);
+        } catch (Throwable e) {
+          try {
+            logger.error("Error notifying listener {} of {}", r.listener(), stamped, e);
+          } catch (Throwable ignored) {
+            // Even logging failed (a StackOverflowError may leave no room): go on regardless.
+          }
         }
       }
     }
@@ -918,45 +1040,51 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
         }
         return added;
       }
-      Instant now = clock.instant();
-      Instant earliest = null;
-      Map<String, List<Task>> byStore = new LinkedHashMap<>();
-      for (TaskBatch.Entry e : entries) {
-        Task task = e.task();
-        lookupExecutor(task.executor());
-        storeFor(task.storeAlias());
-        if (task.nextRunTime().isEmpty() && e.startTask()) {
-          task =
-              task.withNextRunTime(task.trigger().nextFireTime(timezone, null, now).orElse(null));
-        }
-        if (e.startTask()) {
-          earliest = earliest(earliest, task.nextRunTime().orElse(null));
-        }
-        byStore.computeIfAbsent(task.storeAlias(), alias -> new ArrayList<>()).add(task);
-        added.add(task);
-      }
-      List<String> stored = new ArrayList<>();
-      try {
-        for (Map.Entry<String, List<Task>> group : byStore.entrySet()) {
-          storeFor(group.getKey()).addTasks(group.getValue());
-          stored.add(group.getKey());
-        }
-      } catch (RuntimeException e) {
-        for (String alias : stored) {
-          for (Task task : byStore.get(alias)) {
-            try {
-              storeFor(alias).deleteTask(task.id());
-            } catch (RuntimeException suppressed) {
-              e.addSuppressed(suppressed);
-            }
-          }
-        }
-        throw e;
-      }
-      wakeupIfEarlier(earliest);
     } finally {
       lock.unlock();
     }
+    Instant now = clock.instant();
+    Instant earliest = null;
+    Map<String, List<Task>> byStore = new LinkedHashMap<>();
+    for (TaskBatch.Entry e : entries) {
+      Task task = e.task();
+      lookupExecutor(task.executor());
+      slotFor(task.storeAlias());
+      if (task.nextRunTime().isEmpty() && e.startTask()) {
+        task = task.withNextRunTime(task.trigger().nextFireTime(timezone, null, now).orElse(null));
+      }
+      if (e.startTask()) {
+        earliest = earliest(earliest, task.nextRunTime().orElse(null));
+      }
+      byStore.computeIfAbsent(task.storeAlias(), alias -> new ArrayList<>()).add(task);
+      added.add(task);
+    }
+    List<String> stored = new ArrayList<>();
+    try {
+      for (Map.Entry<String, List<Task>> group : byStore.entrySet()) {
+        StoreSlot slot = slotFor(group.getKey());
+        slot.lock.lock();
+        try {
+          slot.store.addTasks(group.getValue());
+        } finally {
+          slot.lock.unlock();
+        }
+        slot.changed();
+        stored.add(group.getKey());
+      }
+    } catch (RuntimeException e) {
+      for (String alias : stored) {
+        for (Task task : byStore.get(alias)) {
+          try {
+            slotFor(alias).store.deleteTask(task.id());
+          } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+      }
+      throw e;
+    }
+    wakeupIfEarlier(earliest);
     logger.info("Added {} tasks", added.size());
     if (listening(Events.TASK_ADDED)) {
       for (Task task : added) {
@@ -973,9 +1101,9 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     lock.lock();
     try {
       boolean stopped = state == SchedulerState.STOPPED;
-      // The scheduler may have started or stopped while the task was built outside the lock.
-      Task task = built.isPending() == stopped ? built : built.toBuilder().pending(stopped).build();
       if (stopped) {
+        // The scheduler may have started or stopped while the task was built outside the lock.
+        Task task = built.isPending() ? built : built.toBuilder().pending(true).build();
         if (!replaceExisting) {
           for (PendingTask p : pending) {
             if (p.task().id().equals(task.id())) {
@@ -990,14 +1118,16 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
             "Adding task tentatively; it will be properly scheduled when the scheduler starts");
         return task;
       }
-      return realAddTask(task, replaceExisting, startTask);
     } finally {
       lock.unlock();
     }
+    Task task = built.isPending() ? built.toBuilder().pending(false).build() : built;
+    return realAddTask(task, replaceExisting, startTask, null);
   }
 
-  private Task realAddTask(Task task, boolean replaceExisting, boolean startTask) {
-    // A typo in the executor alias would otherwise delete the task at its first run.
+  private Task realAddTask(
+      Task task, boolean replaceExisting, boolean startTask, Instant notBefore) {
+    // A typo in the executor alias would otherwise quarantine the task at its first run.
     lookupExecutor(task.executor());
     Task added = task;
     Instant now = clock.instant();
@@ -1008,15 +1138,27 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
         logger.warn("Task '{}' has no run time left; it is added paused", task.id());
       }
     }
-    TaskStore store = storeFor(added.storeAlias());
-    try {
-      store.addTask(added);
-    } catch (ConflictIdException e) {
-      if (!replaceExisting) {
-        throw e;
+    if (notBefore != null && added.nextRunTime().isPresent()) {
+      Instant next = added.nextRunTime().get();
+      if (next.isBefore(notBefore)) {
+        added = added.withNextRunTime(notBefore); // the seed's startup_delay
       }
-      store.updateTask(added);
     }
+    StoreSlot slot = slotFor(added.storeAlias());
+    slot.lock.lock();
+    try {
+      try {
+        slot.store.addTask(added);
+      } catch (ConflictIdException e) {
+        if (!replaceExisting) {
+          throw e;
+        }
+        slot.store.updateTask(added);
+      }
+    } finally {
+      slot.lock.unlock();
+    }
+    slot.changed();
     if (listening(Events.TASK_ADDED)) {
       dispatch(new TaskEvent(Events.TASK_ADDED, added.id(), added.storeAlias()));
     }
@@ -1032,11 +1174,9 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
       // Due already: hand it to its executor from here, as the loop would, instead of waking the
       // loop thread for it (the JDK's executors also start a task due now on the caller's call).
       List<SchedulerEvent> events = new ArrayList<>(1);
-      processTask(added, added.storeAlias(), store, now, events);
-      for (SchedulerEvent event : events) {
-        dispatch(event);
-      }
-      next = store.lookupTask(added.id()).flatMap(Task::nextRunTime).orElse(null);
+      loop.processOne(slot, added, now, events);
+      dispatchAll(events);
+      next = slot.store.lookupTask(added.id()).flatMap(Task::nextRunTime).orElse(null);
     }
     if (startTask) {
       wakeupIfEarlier(next);
@@ -1056,14 +1196,16 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   // ------------------------------------------------------------------ changing tasks
 
   /**
-   * Changes a task's options. Keys: {@code name}, {@code args}, {@code kwargs}, {@code trigger} (a
+   * Changes a task's options. Keys: {@code name}, {@code fn} (the function: a reference or
+   * registered name, or a {@link TaskFunction}), {@code args}, {@code kwargs}, {@code trigger} (a
    * {@link Trigger} or a {@code {"alias":..., "fields":...}} map), {@code executor}, {@code
-   * mistrigger_grace_time} (seconds or a Duration; null for no limit), {@code coalesce}, {@code
-   * max_instances}, {@code next_run_time} (a date-time; null pauses). All changes are checked
-   * before any is made.
+   * store_alias} (moves the task to that store), {@code mistrigger_grace_time} (seconds or a
+   * Duration; null for no limit), {@code coalesce}, {@code max_instances}, {@code next_run_time} (a
+   * date-time; null pauses). All changes are checked before any is made.
    *
    * @throws TaskLookupException when no such task exists
    * @throws InvalidInputException for an unknown key or an invalid value
+   * @throws ConflictIdException when moving the task to a store that has a task with its id
    */
   @Override
   public Task updateTask(String taskId, String store, Map<String, ?> changes) {
@@ -1072,29 +1214,50 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
         throw new InvalidInputException(
             "task update",
             key,
-            "is not a modifiable task field; expected one of "
-                + new java.util.TreeSet<>(UPDATABLE));
+            "is not a modifiable task field; expected one of " + new TreeSet<>(UPDATABLE));
       }
     }
     Task updated;
     String alias;
-    lock.lock();
-    try {
-      Located located = locate(taskId, store);
-      Task.Builder b = located.task().toBuilder();
-      applyChanges(b, changes);
-      updated = b.build();
-      if (changes.containsKey("executor") && state != SchedulerState.STOPPED) {
-        lookupExecutor(updated.executor());
-      }
-      alias = located.store();
-      if (alias == null) {
+    Located located = locate(taskId, store);
+    if (located.store() == null) {
+      lock.lock();
+      try {
+        Located again = locate(taskId, store);
+        if (again.store() != null) {
+          return updateTask(taskId, store, changes); // started meanwhile
+        }
+        updated = changed(again.task(), changes, again.task().storeAlias());
+        if (changes.containsKey("store_alias")) {
+          lookupStoreAliasIfRunning(updated.storeAlias());
+        }
         replacePending(updated, changes.containsKey("next_run_time"));
-      } else {
-        stores.get(alias).updateTask(updated);
+        alias = null;
+      } finally {
+        lock.unlock();
       }
-    } finally {
-      lock.unlock();
+    } else {
+      StoreSlot from = slotFor(located.store());
+      Object target = changes.get("store_alias");
+      StoreSlot to = target == null ? from : slotFor(target.toString());
+      if (to == from) {
+        from.lock.lock();
+        try {
+          Task current = from.store.lookupTask(taskId).orElseThrow(() -> notFound(taskId));
+          updated = changed(current, changes, from.alias);
+          if (changes.containsKey("executor")) {
+            lookupExecutor(updated.executor());
+          }
+          from.store.updateTask(updated);
+        } finally {
+          from.lock.unlock();
+        }
+      } else {
+        updated = move(taskId, from, to, changes);
+      }
+      from.changed();
+      to.changed();
+      alias = to.alias;
     }
     dispatch(new TaskEvent(Events.TASK_MODIFIED, taskId, alias));
     if (state == SchedulerState.RUNNING) {
@@ -1103,12 +1266,72 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     return updated;
   }
 
+  private void lookupStoreAliasIfRunning(String alias) {
+    if (state != SchedulerState.STOPPED) {
+      slotFor(alias);
+    }
+  }
+
+  /** Moves a task to another store: added there first, then deleted here, or not moved at all. */
+  private Task move(String taskId, StoreSlot from, StoreSlot to, Map<String, ?> changes) {
+    // Take the two stores' locks in one order, so that two opposite moves never deadlock.
+    StoreSlot first = from.alias.compareTo(to.alias) < 0 ? from : to;
+    StoreSlot second = first == from ? to : from;
+    first.lock.lock();
+    second.lock.lock();
+    try {
+      Task current = from.store.lookupTask(taskId).orElseThrow(() -> notFound(taskId));
+      Task updated = changed(current, changes, to.alias);
+      lookupExecutor(updated.executor());
+      to.store.addTask(updated);
+      try {
+        from.store.deleteTask(taskId);
+      } catch (RuntimeException e) {
+        try {
+          to.store.deleteTask(taskId);
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+      logger.info("Moved task '{}' from store '{}' to '{}'", taskId, from.alias, to.alias);
+      return updated;
+    } finally {
+      second.lock.unlock();
+      first.lock.unlock();
+    }
+  }
+
+  private static TaskLookupException notFound(String taskId) {
+    return new TaskLookupException(taskId);
+  }
+
+  private Task changed(Task current, Map<String, ?> changes, String storeAlias) {
+    Task.Builder b = current.toBuilder();
+    applyChanges(b, changes);
+    b.storeAlias(storeAlias);
+    return b.build();
+  }
+
   @SuppressWarnings("unchecked")
   private void applyChanges(Task.Builder b, Map<String, ?> changes) {
     for (Map.Entry<String, ?> e : changes.entrySet()) {
       Object v = e.getValue();
       switch (e.getKey()) {
         case "name" -> b.name(v == null ? null : v.toString());
+        case "fn" -> {
+          if (v instanceof TaskFunction function) {
+            b.function(function, null);
+          } else if (v instanceof String reference) {
+            b.function(registry.resolve(reference), reference);
+          } else {
+            throw new InvalidInputException(
+                "fn",
+                v,
+                "is not a function; expected a registered name, a Class::method reference or a"
+                    + " TaskFunction");
+          }
+        }
         case "args" -> {
           if (!(v instanceof List<?> list)) {
             throw new InvalidInputException("args", v, "is not a list; expected a list of values");
@@ -1124,6 +1347,11 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
         }
         case "trigger" -> b.trigger(toTrigger(v));
         case "executor" -> b.executor(v == null ? null : v.toString());
+        case "store_alias" -> {
+          if (v == null || v.toString().isBlank()) {
+            throw new InvalidInputException("store_alias", v, "is blank; expected a store alias");
+          }
+        }
         case "mistrigger_grace_time" ->
             b.mistriggerGraceTime(
                 v == null ? null : PluginOptions.secondsValue("mistrigger_grace_time", v));
@@ -1142,7 +1370,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
       return t;
     }
     if (value instanceof Map<?, ?> map) {
-      io.asyncz.trigger.TriggerState s = io.asyncz.trigger.TriggerState.fromMap(map);
+      TriggerState s = TriggerState.fromMap(map);
       return Triggers.create(s.alias(), s.fields(), clock);
     }
     throw new InvalidInputException(
@@ -1170,28 +1398,24 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
 
   @Override
   public Optional<Task> resumeTask(String taskId, String store) {
-    Task task;
-    String alias;
-    lock.lock();
-    try {
-      Located located = locate(taskId, store);
-      task = located.task();
-      alias = located.store();
-      Optional<Instant> next = task.trigger().nextFireTime(timezone, null, clock.instant());
-      if (next.isEmpty()) {
-        deleteTask(taskId, alias);
-        return Optional.empty();
-      }
-      Map<String, Object> changes = new LinkedHashMap<>();
-      changes.put("next_run_time", next.get());
-      return Optional.of(updateTask(taskId, alias, changes));
-    } finally {
-      lock.unlock();
+    Located located = locate(taskId, store);
+    Optional<Instant> next = located.task().trigger().nextFireTime(timezone, null, clock.instant());
+    if (next.isEmpty()) {
+      deleteTask(taskId, located.store() != null ? located.store() : store);
+      return Optional.empty();
     }
+    Map<String, Object> changes = new LinkedHashMap<>();
+    changes.put("next_run_time", next.get());
+    return Optional.of(
+        updateTask(taskId, located.store() != null ? located.store() : store, changes));
   }
 
   /**
-   * Runs a task now, as the CLI's and dashboard's "run now" (the seed's {@code run_task}).
+   * Runs a task now, as the CLI's and dashboard's "run now" (the seed's {@code run_task}): its due
+   * run times, coalesced as the loop would (a coalescing task runs the last one only), or, when
+   * none is due and {@code force} is set, one run now. The submission event says {@code MANUAL}.
+   * The schedule then moves strictly past now; a schedule left with no run time (a date task run
+   * before its date, say) is finished.
    *
    * @param force whether to run at once even when no run is due
    * @param removeFinished whether to delete the task when its schedule is finished afterwards;
@@ -1205,52 +1429,84 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     if (state == SchedulerState.STOPPED) {
       throw new SchedulerNotRunningException("runTask()");
     }
-    Task task;
-    String alias;
-    List<Instant> runTimes;
-    Instant now = clock.instant();
-    lock.lock();
+    StoreSlot slot = slotFor(locate(taskId, store).store());
+    List<SchedulerEvent> events = new ArrayList<>(2);
     try {
-      Located located = locate(taskId, store);
-      task = located.task();
-      alias = located.store();
-      runTimes = task.runTimes(timezone, now);
-      if (runTimes.isEmpty()) {
-        if (!force) {
-          return Optional.of(task);
-        }
-        runTimes = List.of(now);
-      }
-      TaskExecutor executor = lookupExecutor(task.executor());
+      slot.lock.lock();
       try {
-        executor.submit(task, runTimes);
-      } catch (MaxInstancesException e) {
-        logger.warn(
-            "Execution of task '{}' skipped: maximum running instances reached ({})",
-            task.name(),
-            task.maxInstances());
-        dispatch(new TaskSubmissionEvent(Events.TASK_MAX_INSTANCES, taskId, alias, runTimes));
-        throw e;
+        return runNow(slot, taskId, force, removeFinished, events);
+      } finally {
+        slot.lock.unlock();
+        slot.changed();
       }
-      dispatch(new TaskSubmissionEvent(Events.TASK_SUBMITTED, taskId, alias, runTimes));
-      Instant next =
-          task.trigger()
-              .nextFireTime(timezone, runTimes.get(runTimes.size() - 1), now)
-              .orElse(null);
-      if (next != null && !next.isAfter(now)) {
-        // A manual run always moves the schedule strictly forward.
-        next = now.plusMillis(1);
-      }
-      if (next == null && removeFinished) {
-        deleteTask(taskId, alias);
-        return Optional.empty();
-      }
-      Task updated = task.withNextRunTime(next);
-      stores.get(alias).updateTask(updated);
-      return Optional.of(updated);
     } finally {
-      lock.unlock();
+      dispatchAll(events);
     }
+  }
+
+  private Optional<Task> runNow(
+      StoreSlot slot,
+      String taskId,
+      boolean force,
+      boolean removeFinished,
+      List<SchedulerEvent> events) {
+    Task task = slot.store.lookupTask(taskId).orElseThrow(() -> notFound(taskId));
+    Instant now = clock.instant();
+    List<Instant> runTimes = List.of();
+    long coalesced = 0;
+    Instant next = null;
+    Instant due = task.nextRunTime().orElse(null);
+    if (due != null && !due.isAfter(now)) {
+      RunPlan plan = RunPlan.of(task, timezone, now, false, false, RunPlan.LIMIT);
+      runTimes = plan.runTimes();
+      coalesced = plan.coalescedRunCount();
+      next = plan.next();
+    }
+    if (runTimes.isEmpty()) {
+      if (!force) {
+        return Optional.of(task);
+      }
+      runTimes = List.of(now);
+      next = task.trigger().nextFireTime(timezone, now, now).orElse(null);
+    }
+    TaskExecutor executor = lookupExecutor(task.executor());
+    try {
+      executor.submit(task, runTimes);
+    } catch (MaxInstancesException e) {
+      logger.warn(
+          "Execution of task '{}' skipped: maximum running instances reached ({})",
+          task.name(),
+          task.maxInstances());
+      events.add(submission(Events.TASK_MAX_INSTANCES, task, slot, runTimes, coalesced));
+      throw e;
+    } catch (RuntimeException e) {
+      logger.error("Error submitting task '{}' to executor '{}'", task.name(), task.executor(), e);
+      throw e;
+    }
+    events.add(submission(Events.TASK_SUBMITTED, task, slot, runTimes, coalesced));
+    if (next != null && !next.isAfter(now)) {
+      // A manual run always moves the schedule strictly forward.
+      next = now.plusMillis(1);
+    }
+    Task current = slot.store.lookupTask(taskId).orElse(null);
+    if (current == null) {
+      return Optional.empty(); // the run (inline) removed it
+    }
+    if (next == null && removeFinished) {
+      slot.store.deleteTask(taskId);
+      logger.info("Removed task {}", taskId);
+      events.add(new TaskEvent(Events.TASK_REMOVED, taskId, slot.alias));
+      return Optional.empty();
+    }
+    Task updated = current.withNextRunTime(next);
+    slot.store.updateTask(updated);
+    return Optional.of(updated);
+  }
+
+  private static TaskSubmissionEvent submission(
+      int code, Task task, StoreSlot slot, List<Instant> runTimes, long coalesced) {
+    return new TaskSubmissionEvent(
+        code, task.id(), slot.alias, runTimes, TaskSubmissionEvent.Source.MANUAL, coalesced, null);
   }
 
   /**
@@ -1261,7 +1517,6 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   @Override
   public void deleteTask(String taskId, String store) {
     String removedFrom = null;
-    boolean found = false;
     lock.lock();
     try {
       if (state == SchedulerState.STOPPED) {
@@ -1270,29 +1525,35 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
           if (t.id().equals(taskId) && (store == null || store.equals(t.storeAlias()))) {
             pending.remove(i);
             removedFrom = t.storeAlias();
-            found = true;
             break;
           }
         }
-      } else {
-        for (Map.Entry<String, TaskStore> e : stores.entrySet()) {
-          if (store != null && !store.equals(e.getKey())) {
-            continue;
-          }
-          try {
-            e.getValue().deleteTask(taskId);
-            removedFrom = e.getKey();
-            found = true;
-            break;
-          } catch (TaskLookupException notHere) {
-            // look in the next store
-          }
+        if (removedFrom == null) {
+          throw new TaskLookupException(taskId);
         }
       }
     } finally {
       lock.unlock();
     }
-    if (!found) {
+    if (removedFrom == null) {
+      for (StoreSlot slot : slots.values()) {
+        if (store != null && !store.equals(slot.alias)) {
+          continue;
+        }
+        slot.lock.lock();
+        try {
+          slot.store.deleteTask(taskId);
+          removedFrom = slot.alias;
+        } catch (TaskLookupException notHere) {
+          continue; // look in the next store
+        } finally {
+          slot.lock.unlock();
+        }
+        slot.changed();
+        break;
+      }
+    }
+    if (removedFrom == null) {
       throw new TaskLookupException(taskId);
     }
     logger.info("Removed task {}", taskId);
@@ -1301,19 +1562,29 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
 
   /** Deletes every task of one store, or of all stores when {@code store} is null. */
   public void removeAllTasks(String store) {
+    boolean stopped;
     lock.lock();
     try {
-      if (state == SchedulerState.STOPPED) {
+      stopped = state == SchedulerState.STOPPED;
+      if (stopped) {
         pending.removeIf(p -> store == null || store.equals(p.task().storeAlias()));
-      } else {
-        for (Map.Entry<String, TaskStore> e : stores.entrySet()) {
-          if (store == null || store.equals(e.getKey())) {
-            e.getValue().removeAllTasks();
-          }
-        }
       }
     } finally {
       lock.unlock();
+    }
+    if (!stopped) {
+      for (StoreSlot slot : slots.values()) {
+        if (store == null || store.equals(slot.alias)) {
+          slot.lock.lock();
+          try {
+            slot.store.removeAllTasks();
+            slot.held.clear();
+          } finally {
+            slot.lock.unlock();
+          }
+          slot.changed();
+        }
+      }
     }
     dispatch(new SchedulerEvent.Lifecycle(Events.ALL_TASKS_REMOVED, store));
   }
@@ -1321,52 +1592,72 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   // ------------------------------------------------------------------ quarantine
 
   /**
-   * The records the stores could not read and set aside (see {@link QuarantinedRecord}), by store
-   * alias, for the stores that have any.
+   * The records the stores could not read, and the tasks the loop could not process, set aside (see
+   * {@link QuarantinedRecord}), by store alias, for the stores that have any.
    */
   public Map<String, List<QuarantinedRecord>> quarantinedRecords() {
     Map<String, List<QuarantinedRecord>> all = new LinkedHashMap<>();
-    for (Map.Entry<String, TaskStore> e : startedStores().entrySet()) {
-      List<QuarantinedRecord> records = e.getValue().quarantinedRecords();
+    for (StoreSlot slot : startedSlots()) {
+      List<QuarantinedRecord> records = slot.store.quarantinedRecords();
       if (!records.isEmpty()) {
-        all.put(e.getKey(), List.copyOf(records));
+        all.put(slot.alias, List.copyOf(records));
       }
     }
     return all;
   }
 
   /**
-   * Reads a quarantined record again (e.g. after its old key was configured) and puts the task back
-   * in its store; a next run time now past is handled by grace and coalesce as after a restart.
+   * Reads a quarantined record again (e.g. after its old key was configured, its function
+   * registered, or its executor added) and puts the task back in its store; a next run time now
+   * past is handled by grace and coalesce as after a restart.
    *
    * @param store the store alias, or {@code null} to look in every store
    * @return the restored task
    * @throws TaskLookupException when no store has a quarantined record of this id
    * @throws ConflictIdException when a task with this id is stored; the record stays quarantined
+   * @throws InvalidInputException when the task names an executor this scheduler does not have; the
+   *     record stays quarantined
    * @throws io.asyncz.AsynczException when the record still cannot be read; it stays quarantined
    */
   public Task restoreQuarantined(String taskId, String store) {
     Objects.requireNonNull(taskId, "taskId");
     Task restored = null;
-    String restoredTo = null;
-    lock.lock();
-    try {
-      for (Map.Entry<String, TaskStore> e : startedStores().entrySet()) {
-        if (quarantines(e, taskId, store)) {
-          restored = e.getValue().restoreQuarantined(taskId);
-          restoredTo = e.getKey();
-          break;
+    StoreSlot restoredTo = null;
+    for (StoreSlot slot : startedSlots()) {
+      if (!quarantines(slot, taskId, store)) {
+        continue;
+      }
+      slot.lock.lock();
+      try {
+        restored = slot.store.restoreQuarantined(taskId);
+        if (!executors.containsKey(restored.executor())) {
+          InvalidInputException missing =
+              new InvalidInputException(
+                  "executor",
+                  restored.executor(),
+                  "of quarantined task '"
+                      + taskId
+                      + "' is not an executor of this scheduler; add it first (it has "
+                      + executorAliases()
+                      + ")");
+          slot.store.quarantineTask(
+              taskId, "UNKNOWN_EXECUTOR", "its executor '" + restored.executor() + "' is missing");
+          throw missing;
         }
+        slot.heldBack.remove(taskId);
+        restoredTo = slot;
+      } finally {
+        slot.lock.unlock();
       }
-      if (restored == null) {
-        throw new TaskLookupException(taskId);
-      }
-      wakeupIfEarlier(restored.nextRunTime().orElse(null));
-    } finally {
-      lock.unlock();
+      break;
     }
-    logger.info("Restored quarantined task {} to store '{}'", taskId, restoredTo);
-    dispatch(new TaskEvent(Events.TASK_ADDED, taskId, restoredTo));
+    if (restoredTo == null) {
+      throw new TaskLookupException(taskId);
+    }
+    restoredTo.changed();
+    wakeupIfEarlier(restored.nextRunTime().orElse(null));
+    logger.info("Restored quarantined task {} to store '{}'", taskId, restoredTo.alias);
+    dispatch(new TaskEvent(Events.TASK_ADDED, taskId, restoredTo.alias));
     return restored;
   }
 
@@ -1378,27 +1669,27 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
    */
   public void discardQuarantined(String taskId, String store) {
     Objects.requireNonNull(taskId, "taskId");
-    lock.lock();
-    try {
-      for (Map.Entry<String, TaskStore> e : startedStores().entrySet()) {
-        if (quarantines(e, taskId, store)) {
-          e.getValue().discardQuarantined(taskId);
-          logger.warn(
-              "Discarded the quarantined records of task {} in store '{}'", taskId, e.getKey());
-          return;
+    for (StoreSlot slot : startedSlots()) {
+      if (quarantines(slot, taskId, store)) {
+        slot.lock.lock();
+        try {
+          slot.store.discardQuarantined(taskId);
+        } finally {
+          slot.lock.unlock();
         }
+        logger.warn(
+            "Discarded the quarantined records of task {} in store '{}'", taskId, slot.alias);
+        return;
       }
-    } finally {
-      lock.unlock();
     }
     throw new TaskLookupException(taskId);
   }
 
-  private static boolean quarantines(Map.Entry<String, TaskStore> e, String taskId, String store) {
-    if (store != null && !store.equals(e.getKey())) {
+  private static boolean quarantines(StoreSlot slot, String taskId, String store) {
+    if (store != null && !store.equals(slot.alias)) {
       return false;
     }
-    for (QuarantinedRecord r : e.getValue().quarantinedRecords()) {
+    for (QuarantinedRecord r : slot.store.quarantinedRecords()) {
       if (r.taskId().equals(taskId)) {
         return true;
       }
@@ -1406,24 +1697,21 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     return false;
   }
 
-  private Map<String, TaskStore> startedStores() {
-    lock.lock();
-    try {
-      if (state == SchedulerState.STOPPED) {
-        throw new SchedulerNotRunningException("the quarantine is read from started stores");
-      }
-      return new LinkedHashMap<>(stores);
-    } finally {
-      lock.unlock();
+  private List<StoreSlot> startedSlots() {
+    if (state == SchedulerState.STOPPED) {
+      throw new SchedulerNotRunningException("the quarantine is read from started stores");
     }
+    return List.copyOf(slots.values());
   }
 
-  /** The store as the loop uses it: behind the {@code lock_path} lock when one is configured. */
-  private TaskStore guarded(String alias, TaskStore store) {
+  /** A store as the loop holds it: behind the {@code lock_path} lock when one is configured. */
+  private StoreSlot slotOf(String alias, TaskStore store) {
+    Objects.requireNonNull(store, "store");
     if (lockPath == null || store instanceof MemoryStore) {
-      return store; // a memory store is never shared between processes
+      return new StoreSlot(alias, store); // a memory store is never shared between processes
     }
-    return new LockedStore(store, Path.of(lockPath.replace("{store}", alias)));
+    return new StoreSlot(
+        alias, new LockedStore(store, Path.of(lockPath.replace("{store}", alias))));
   }
 
   // ------------------------------------------------------------------ reading tasks
@@ -1434,26 +1722,26 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
    * @param store a store alias, or {@code null} for all
    */
   public List<Task> getTasks(String store) {
+    List<Task> tasks = new ArrayList<>();
     lock.lock();
     try {
-      List<Task> tasks = new ArrayList<>();
       if (state == SchedulerState.STOPPED) {
         for (PendingTask p : pending) {
           if (store == null || store.equals(p.task().storeAlias())) {
             tasks.add(p.task());
           }
         }
-      } else {
-        for (Map.Entry<String, TaskStore> e : stores.entrySet()) {
-          if (store == null || store.equals(e.getKey())) {
-            tasks.addAll(e.getValue().allTasks());
-          }
-        }
+        return tasks;
       }
-      return tasks;
     } finally {
       lock.unlock();
     }
+    for (StoreSlot slot : slots.values()) {
+      if (store == null || store.equals(slot.alias)) {
+        tasks.addAll(slot.store.allTasks());
+      }
+    }
+    return tasks;
   }
 
   /** Every task of every store. */
@@ -1463,13 +1751,10 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
 
   /** The task with this id, in the given store or any store when {@code store} is null. */
   public Optional<Task> getTask(String taskId, String store) {
-    lock.lock();
     try {
       return Optional.of(locate(taskId, store).task());
     } catch (TaskLookupException e) {
       return Optional.empty();
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -1563,65 +1848,130 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   }
 
   /**
-   * The next {@code count} run times of a task, from its next run time on, as its trigger gives
-   * them (without jitter effects being reproducible).
+   * The coming run times of a task without changing it (the seed's {@code preview_task_runs}): from
+   * its next run time on, or, for a paused or pending task, from the first time its trigger gives
+   * after now. Jittered triggers give one possible set of times.
    *
-   * @throws TaskLookupException when no such task exists
+   * @param store the store alias, or {@code null} to look in every store
+   * @param count how many run times, 1 to {@value #MAX_PREVIEW_COUNT}
+   * @return the preview, or empty when no such task exists
+   * @throws InvalidInputException when {@code count} is outside 1 to {@value #MAX_PREVIEW_COUNT}
    */
-  public List<Instant> previewRunTimes(String taskId, int count) {
-    if (count < 0) {
-      throw new InvalidInputException("count", count, "is negative; expected 0 or more");
+  public Optional<TaskRunPreview> previewTaskRuns(String taskId, String store, int count) {
+    if (count < 1 || count > MAX_PREVIEW_COUNT) {
+      throw new InvalidInputException(
+          "count", count, "is out of range; expected 1 to " + MAX_PREVIEW_COUNT);
     }
-    Task task = getTask(taskId, null).orElseThrow(() -> new TaskLookupException(taskId));
+    Optional<Task> found = getTask(taskId, store);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Task task = found.get();
+    Instant now = clock.instant();
+    Trigger trigger = task.trigger();
     List<Instant> times = new ArrayList<>(count);
     Instant next = task.nextRunTime().orElse(null);
-    Instant now = clock.instant();
-    if (next == null && task.isPending() && startsWhenCommitted(taskId)) {
-      // Not committed yet: its first run time is what start() will compute.
-      next = task.trigger().nextFireTime(timezone, null, now).orElse(null);
+    if (next == null) {
+      next = trigger.nextFireTime(timezone, null, now).orElse(null);
     }
     while (next != null && times.size() < count) {
       times.add(next);
-      next = task.trigger().nextFireTime(timezone, next, now).orElse(null);
+      next = trigger.nextFireTime(timezone, next, next).orElse(null);
     }
-    return times;
+    return Optional.of(new TaskRunPreview(task.info(), timezone, now, count, times, next == null));
   }
 
-  private boolean startsWhenCommitted(String taskId) {
-    lock.lock();
-    try {
-      for (PendingTask p : pending) {
-        if (p.task().id().equals(taskId)) {
-          return p.startTask();
-        }
-      }
-      return false;
-    } finally {
-      lock.unlock();
-    }
+  /**
+   * The next {@code count} run times of a task, as {@link #previewTaskRuns} gives them.
+   *
+   * @throws TaskLookupException when no such task exists
+   * @throws InvalidInputException when {@code count} is outside 1 to {@value #MAX_PREVIEW_COUNT}
+   */
+  public List<Instant> previewRunTimes(String taskId, int count) {
+    return previewTaskRuns(taskId, null, count).orElseThrow(() -> notFound(taskId)).runTimes();
   }
 
-  /** A snapshot of the scheduler: state, start time, zone, stores, executors, task counts. */
+  /**
+   * A snapshot of the scheduler (the seed's {@code get_scheduler_info}): identity, state, uptime,
+   * zone, executors, stores and task counts.
+   */
   public SchedulerInfo info() {
-    Map<TaskScheduleState, Integer> counts = new EnumMap<>(TaskScheduleState.class);
-    for (TaskScheduleState s : TaskScheduleState.values()) {
-      counts.put(s, 0);
+    List<Task> tasks = getTasks(null);
+    int scheduled = 0;
+    int paused = 0;
+    int pendingCount = 0;
+    int submitted = 0;
+    for (Task t : tasks) {
+      TaskScheduleState s = t.scheduleState();
+      if (s == TaskScheduleState.SCHEDULED) {
+        scheduled++;
+      } else if (s == TaskScheduleState.PAUSED) {
+        paused++;
+      } else if (s == TaskScheduleState.PENDING) {
+        pendingCount++;
+      }
+      if (t.info().submitted()) {
+        submitted++;
+      }
     }
-    for (Task t : getTasks(null)) {
-      counts.merge(t.scheduleState(), 1, Integer::sum);
+    SchedulerState current = state;
+    Instant started = current == SchedulerState.STOPPED ? null : startedAt;
+    Duration uptime = started == null ? null : positive(Duration.between(started, clock.instant()));
+    return new SchedulerInfo(
+        identity,
+        current,
+        current != SchedulerState.STOPPED,
+        started,
+        uptime,
+        timezone,
+        List.copyOf(new TreeSet<>(executors.keySet())),
+        List.copyOf(new TreeSet<>(slots.keySet())),
+        tasks.size(),
+        scheduled,
+        paused,
+        pendingCount,
+        submitted,
+        storeRetryInterval,
+        startupDelay);
+  }
+
+  /**
+   * The scheduler instances this process knows of (the seed's {@code
+   * get_scheduler_instance_infos}): this one, seen now.
+   */
+  public List<SchedulerInstanceInfo> instances() {
+    Instant now = clock.instant();
+    if (state != SchedulerState.STOPPED) {
+      lastSeenAt = now;
     }
-    lock.lock();
-    try {
-      return new SchedulerInfo(
-          state,
-          startedAt,
-          timezone,
-          List.copyOf(stores.keySet()),
-          List.copyOf(executors.keySet()),
-          Map.copyOf(counts));
-    } finally {
-      lock.unlock();
-    }
+    SchedulerInfo info = info();
+    Instant seen = lastSeenAt != null ? lastSeenAt : now;
+    Duration age = positive(Duration.between(seen, now));
+    boolean stale = !info.running() || age.compareTo(heartbeatStaleAfter) > 0;
+    return List.of(
+        new SchedulerInstanceInfo(
+            identity,
+            SchedulerInstanceInfo.PROCESS_LOCAL,
+            info.state(),
+            info.running() && !stale,
+            stale,
+            info.startedAt(),
+            seen,
+            info.uptime(),
+            age,
+            heartbeatStaleAfter,
+            timezone,
+            info.executors(),
+            info.stores(),
+            info.taskCount(),
+            info.scheduledTaskCount(),
+            info.pausedTaskCount(),
+            info.pendingTaskCount(),
+            info.submittedTaskCount()));
+  }
+
+  private static Duration positive(Duration d) {
+    return d.isNegative() ? Duration.ZERO : d;
   }
 
   // ------------------------------------------------------------------ lookups
@@ -1629,20 +1979,25 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   private record Located(Task task, String store) {}
 
   private Located locate(String taskId, String store) {
-    if (state == SchedulerState.STOPPED) {
-      for (PendingTask p : pending) {
-        if (p.task().id().equals(taskId)
-            && (store == null || store.equals(p.task().storeAlias()))) {
-          return new Located(p.task(), null);
-        }
-      }
-    } else {
-      for (Map.Entry<String, TaskStore> e : stores.entrySet()) {
-        if (store == null || store.equals(e.getKey())) {
-          Optional<Task> t = e.getValue().lookupTask(taskId);
-          if (t.isPresent()) {
-            return new Located(t.get(), e.getKey());
+    lock.lock();
+    try {
+      if (state == SchedulerState.STOPPED) {
+        for (PendingTask p : pending) {
+          if (p.task().id().equals(taskId)
+              && (store == null || store.equals(p.task().storeAlias()))) {
+            return new Located(p.task(), null);
           }
+        }
+        throw new TaskLookupException(taskId);
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (StoreSlot slot : slots.values()) {
+      if (store == null || store.equals(slot.alias)) {
+        Optional<Task> t = slot.store.lookupTask(taskId);
+        if (t.isPresent()) {
+          return new Located(t.get(), slot.alias);
         }
       }
     }
@@ -1691,6 +2046,28 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     @Override
     public boolean listening(int code) {
       return Scheduler.this.listening(code);
+    }
+
+    @Override
+    public boolean tryAcquireInstance(String taskId, int maxInstances) {
+      boolean[] taken = new boolean[1];
+      instances.compute(
+          taskId,
+          (id, running) -> {
+            int n = running == null ? 0 : running;
+            if (n >= maxInstances) {
+              return running;
+            }
+            taken[0] = true;
+            return n + 1;
+          });
+      return taken[0];
+    }
+
+    @Override
+    public void releaseInstance(String taskId) {
+      instances.computeIfPresent(taskId, (id, running) -> running > 1 ? running - 1 : null);
+      loop.instanceReleased(taskId);
     }
   }
 

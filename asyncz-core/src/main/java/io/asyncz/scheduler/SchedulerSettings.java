@@ -27,6 +27,13 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param stores stores by alias
  * @param lockPath the seed's {@code lock_path}: a file that processes sharing the stores lock
  *     ({@code {store}} stands for the store alias), or {@code null} when one process uses them
+ * @param identity the scheduler's identity in events, logs and instance listings, or {@code null}
+ *     for the seed's default: the scheduler's class name and a random suffix
+ * @param startupDelay how far {@link Scheduler#start} pushes back the first run of the tasks added
+ *     before it, or {@code null} for the seed's default (none, or 1 s with {@code lockPath})
+ * @param loggerName a suffix of the scheduler's logger name ({@code asyncz.schedulers.<suffix>}),
+ *     or {@code null} for {@code asyncz.schedulers}
+ * @param heartbeatStaleAfter the heartbeat age past which a scheduler instance counts as gone
  */
 public record SchedulerSettings(
     Clock clock,
@@ -36,10 +43,17 @@ public record SchedulerSettings(
     Duration storeRetryInterval,
     Map<String, TaskExecutor> executors,
     Map<String, TaskStore> stores,
-    String lockPath) {
+    String lockPath,
+    String identity,
+    Duration startupDelay,
+    String loggerName,
+    Duration heartbeatStaleAfter) {
 
   /** The seed's default store retry interval, 10 s. */
   public static final Duration DEFAULT_STORE_RETRY_INTERVAL = Duration.ofSeconds(10);
+
+  /** The seed's default {@code heartbeat_stale_after}, 30 s. */
+  public static final Duration DEFAULT_HEARTBEAT_STALE_AFTER = Duration.ofSeconds(30);
 
   /** Checks and copies the settings. */
   public SchedulerSettings {
@@ -57,8 +71,36 @@ public record SchedulerSettings(
       throw new InvalidInputException(
           "lock_path", lockPath, "is blank; expected a file path such as /var/lock/asyncz-{store}");
     }
+    if (identity != null && identity.isBlank()) {
+      throw new InvalidInputException("identity", identity, "is blank; expected a non-empty name");
+    }
+    if (startupDelay != null && startupDelay.isNegative()) {
+      throw new InvalidInputException(
+          "startup_delay", startupDelay, "is negative; expected 0 or a positive duration");
+    }
+    if (loggerName != null && (loggerName.isBlank() || !loggerName.equals(loggerName.strip()))) {
+      throw new InvalidInputException(
+          "logger_name",
+          loggerName,
+          "is blank or has surrounding spaces; expected a logger name suffix such as 'billing'");
+    }
+    Objects.requireNonNull(heartbeatStaleAfter, "heartbeatStaleAfter");
+    if (heartbeatStaleAfter.isNegative() || heartbeatStaleAfter.isZero()) {
+      throw new InvalidInputException(
+          "heartbeat_stale_after",
+          heartbeatStaleAfter,
+          "is not positive; expected a positive duration");
+    }
     executors = Collections.unmodifiableMap(new LinkedHashMap<>(executors));
     stores = Collections.unmodifiableMap(new LinkedHashMap<>(stores));
+  }
+
+  /** The startup delay in effect: the one given, or the seed's default. */
+  public Duration effectiveStartupDelay() {
+    if (startupDelay != null) {
+      return startupDelay;
+    }
+    return lockPath != null ? Duration.ofSeconds(1) : Duration.ZERO;
   }
 
   /** The defaults: system clock in UTC, the seed's task defaults, an empty registry. */
@@ -79,6 +121,10 @@ public record SchedulerSettings(
     private TaskRegistry registry = new TaskRegistry();
     private Duration storeRetryInterval = DEFAULT_STORE_RETRY_INTERVAL;
     private String lockPath;
+    private String identity;
+    private Duration startupDelay;
+    private String loggerName;
+    private Duration heartbeatStaleAfter = DEFAULT_HEARTBEAT_STALE_AFTER;
     private final Map<String, TaskExecutor> executors = new LinkedHashMap<>();
     private final Map<String, TaskStore> stores = new LinkedHashMap<>();
 
@@ -125,6 +171,41 @@ public record SchedulerSettings(
       return this;
     }
 
+    /**
+     * The scheduler's identity, shown in events ({@code schedulerIdentity}), {@link
+     * Scheduler#info()} and instance listings (default: the scheduler's class name and a random
+     * suffix, as in the seed).
+     */
+    public Builder identity(String identity) {
+      this.identity = identity;
+      return this;
+    }
+
+    /**
+     * How far {@link Scheduler#start} pushes back the first run of the tasks added before it (the
+     * seed's {@code startup_delay}; default none, or 1 s when a {@link #lockPath} is set, so that
+     * processes starting together do not all run the same due tasks at once).
+     */
+    public Builder startupDelay(Duration delay) {
+      this.startupDelay = Objects.requireNonNull(delay, "startupDelay");
+      return this;
+    }
+
+    /** A suffix for the scheduler's logger: {@code asyncz.schedulers.<name>}. */
+    public Builder loggerName(String name) {
+      this.loggerName = name;
+      return this;
+    }
+
+    /**
+     * The heartbeat age past which a scheduler instance counts as gone (the seed's {@code
+     * heartbeat_stale_after}; default 30 s).
+     */
+    public Builder heartbeatStaleAfter(Duration staleAfter) {
+      this.heartbeatStaleAfter = Objects.requireNonNull(staleAfter, "heartbeatStaleAfter");
+      return this;
+    }
+
     /** Adds an executor under an alias. */
     public Builder executor(String alias, TaskExecutor executor) {
       putUnique(executors, "executor alias", alias, executor);
@@ -157,7 +238,11 @@ public record SchedulerSettings(
           storeRetryInterval,
           executors,
           stores,
-          lockPath);
+          lockPath,
+          identity,
+          startupDelay,
+          loggerName,
+          heartbeatStaleAfter);
     }
 
     /** A scheduler that runs its loop on a thread of its own. */

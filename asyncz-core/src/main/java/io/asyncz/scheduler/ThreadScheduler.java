@@ -2,7 +2,6 @@ package io.asyncz.scheduler;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,6 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ThreadScheduler extends Scheduler {
   /** How long before a due time the loop stops sleeping and spins. */
   static final long SPIN_NANOS = 100_000;
+
+  /** How long the loop pauses after a round that threw. */
+  static final Duration ROUND_RETRY = Duration.ofSeconds(1);
 
   private final ReentrantLock signalLock = new ReentrantLock();
   private final Condition signal = signalLock.newCondition();
@@ -62,16 +64,31 @@ public final class ThreadScheduler extends Scheduler {
     }
   }
 
+  /**
+   * Runs rounds until the scheduler stops. Nothing a round meets ends it: a round that throws is
+   * logged, reported and followed by another after a pause, and an interrupt of this thread from
+   * elsewhere is ignored. Should the thread end anyway, the scheduler's state says so.
+   */
   private void loop() {
-    while (looping) {
-      Optional<Instant> next;
-      try {
-        next = processTasks();
-      } catch (RuntimeException e) {
-        logger.error("Error processing tasks; retrying in 1 s", e);
-        next = Optional.of(clock().instant().plusSeconds(1));
+    try {
+      while (looping) {
+        Instant next;
+        try {
+          next = processTasks().orElse(null);
+        } catch (Throwable e) {
+          try {
+            roundFailed(e, ROUND_RETRY);
+          } catch (Throwable ignored) {
+            // Reporting failed too; the pause below still keeps the loop from spinning.
+          }
+          next = clock().instant().plus(ROUND_RETRY);
+        }
+        await(next);
       }
-      await(next.orElse(null));
+    } finally {
+      if (looping) {
+        loopFailed("the scheduler thread ended unexpectedly", null);
+      }
     }
   }
 
@@ -114,8 +131,8 @@ public final class ThreadScheduler extends Scheduler {
       }
       wakeupRequested = false;
     } catch (InterruptedException e) {
-      looping = false;
-      Thread.currentThread().interrupt();
+      // Only stopLoop() ends the loop: an interrupt from elsewhere must not stop it silently.
+      logger.debug("The scheduler thread was interrupted; going on");
     } finally {
       signalLock.unlock();
     }

@@ -172,21 +172,6 @@ public final class Task {
     return new Task(new Builder(this).nextRunTime(time));
   }
 
-  /**
-   * The runs to hand to the executor now: every run time that is due, or only the last one when the
-   * task coalesces (without listing the others, however many were missed).
-   */
-  public List<Instant> dueRunTimes(ZoneId zone, Instant now) {
-    if (!coalesce) {
-      return runTimes(zone, now);
-    }
-    if (nextRunTime == null || nextRunTime.isAfter(now)) {
-      return List.of();
-    }
-    Instant last = trigger.lastFireTimeUpTo(zone, nextRunTime, now).orElse(nextRunTime);
-    return List.of(last);
-  }
-
   /** An immutable snapshot for listings. */
   public TaskInfo info() {
     String callable = function != null ? function.displayName() : reference;
@@ -207,7 +192,9 @@ public final class Task {
         mistriggerGraceTime,
         pending,
         isPaused(),
-        scheduler != null);
+        scheduler != null,
+        args,
+        kwargs);
   }
 
   /** Changes this task through its scheduler; the keys are {@link TaskOperations#updateTask}'s. */

@@ -2,6 +2,8 @@ package io.asyncz.task;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * An immutable snapshot of a task for listings, the CLI and the dashboard (the seed's TaskInfo).
@@ -23,6 +25,8 @@ import java.time.Instant;
  * @param pending whether the task waits for the scheduler to start
  * @param paused whether the task is paused
  * @param submitted whether the task has been handed to a scheduler
+ * @param args the positional arguments the function is called with
+ * @param kwargs the keyword arguments the function is called with
  */
 public record TaskInfo(
     String id,
@@ -41,4 +45,6 @@ public record TaskInfo(
     Duration mistriggerGraceTime,
     boolean pending,
     boolean paused,
-    boolean submitted) {}
+    boolean submitted,
+    List<Object> args,
+    Map<String, Object> kwargs) {}

@@ -3,6 +3,7 @@ package io.asyncz.trigger;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Decides when a task fires: given the previous fire time, the next one.
@@ -49,6 +50,31 @@ public interface Trigger {
     }
     return Optional.ofNullable(last);
   }
+
+  /**
+   * How many times the trigger fires after {@code previousFireTime}, up to and including {@code
+   * now}: the runs a coalescing task folds into one. The definition is that of stepping {@link
+   * #nextFireTime} from {@code previousFireTime} while the result is at or before {@code now}. The
+   * default steps, and gives up (empty) after {@value #COUNT_STEP_LIMIT} steps; triggers that can
+   * count without stepping override it.
+   *
+   * @return the count, or empty when it cannot be had within the trigger's work bound
+   */
+  default OptionalLong countFireTimesUpTo(
+      ZoneId defaultZone, Instant previousFireTime, Instant now) {
+    long count = 0;
+    Optional<Instant> next = nextFireTime(defaultZone, previousFireTime, now);
+    while (next.isPresent() && !next.get().isAfter(now)) {
+      if (++count > COUNT_STEP_LIMIT) {
+        return OptionalLong.empty();
+      }
+      next = nextFireTime(defaultZone, next.get(), now);
+    }
+    return OptionalLong.of(count);
+  }
+
+  /** How many fire times the default {@link #countFireTimesUpTo} steps through at most. */
+  int COUNT_STEP_LIMIT = 100_000;
 
   /**
    * Whether a run may be arbitrarily late by default: true for a date trigger created without a run

@@ -66,6 +66,14 @@ public final class ManualScheduler extends Scheduler {
     return false;
   }
 
+  /**
+   * A step processes every store on the test's thread, so that it is done when the step returns.
+   */
+  @Override
+  protected boolean usesStoreLanes() {
+    return false;
+  }
+
   @Override
   protected void startLoop() {}
 

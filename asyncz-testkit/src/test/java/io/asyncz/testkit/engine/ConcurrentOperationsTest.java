@@ -10,9 +10,9 @@ import io.asyncz.executor.ExecutorContext;
 import io.asyncz.executor.PoolExecutor;
 import io.asyncz.executor.TaskExecutor;
 import io.asyncz.scheduler.Scheduler;
+import io.asyncz.scheduler.SchedulerInfo;
 import io.asyncz.scheduler.TaskQuery;
 import io.asyncz.task.Task;
-import io.asyncz.task.TaskScheduleState;
 import io.asyncz.trigger.IntervalTrigger;
 import java.time.Duration;
 import java.time.Instant;
@@ -160,9 +160,10 @@ class ConcurrentOperationsTest {
             .isEqualTo(expectPaused.get(task.id()));
         assertThat(task.isPending()).isFalse();
       }
-      Map<TaskScheduleState, Integer> counts = scheduler.info().taskCounts();
-      assertThat(counts.values().stream().mapToInt(Integer::intValue).sum())
-          .isEqualTo(expected.size() + 4);
+      SchedulerInfo info = scheduler.info();
+      assertThat(info.taskCount()).isEqualTo(expected.size() + 4);
+      assertThat(info.scheduledTaskCount() + info.pausedTaskCount() + info.pendingTaskCount())
+          .isEqualTo(info.taskCount());
       assertThat(scheduler.getTaskInfos(TaskQuery.all())).hasSize(expected.size() + 4);
     } finally {
       workers.shutdownNow();

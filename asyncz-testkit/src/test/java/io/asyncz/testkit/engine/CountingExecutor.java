@@ -15,7 +15,7 @@ final class CountingExecutor extends AbstractExecutor {
   }
 
   @Override
-  public void shutdown(boolean wait) {
+  protected void stopAccepting() {
     shutDown = true;
   }
 }

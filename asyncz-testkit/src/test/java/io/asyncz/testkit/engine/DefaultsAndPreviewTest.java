@@ -44,7 +44,9 @@ class DefaultsAndPreviewTest {
         .trigger(IntervalTrigger.builder().minutes(5).startAt(T).build())
         .paused()
         .add();
-    assertThat(scheduler.previewRunTimes("off", 3)).isEmpty();
+    // A paused task previews what its trigger gives from now (the seed's preview_task_runs).
+    assertThat(scheduler.previewRunTimes("off", 3))
+        .containsExactly(T, T.plusSeconds(300), T.plusSeconds(600));
   }
 
   @Test

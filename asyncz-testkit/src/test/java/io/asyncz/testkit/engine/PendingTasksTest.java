@@ -160,33 +160,43 @@ class PendingTasksTest {
   }
 
   @Test
-  void aPendingTaskWhoseIdIsStoredFailsTheStartAndLeavesTheSchedulerStoppedWithItsTasks() {
+  void aPendingTaskWhoseIdIsStoredIsLeftOutAndTheStoredTaskKeptAsInTheSeed() {
+    // How several processes register one set of tasks: each adds them before start, and the
+    // first to start stores them; the others' start keeps what is stored.
     scheduler.start();
-    scheduler.task(runs::incrementAndGet).id("a").trigger(everyTenSeconds()).add();
+    scheduler.task(runs::incrementAndGet).id("a").name("stored").trigger(everyTenSeconds()).add();
     scheduler.shutdown(true);
     scheduler.task(runs::incrementAndGet).id("b").trigger(everyTenSeconds()).add();
-    scheduler.task(runs::incrementAndGet).id("a").trigger(everyTenSeconds()).add();
+    scheduler.task(runs::incrementAndGet).id("a").name("again").trigger(everyTenSeconds()).add();
     scheduler.task(runs::incrementAndGet).id("c").trigger(everyTenSeconds()).add();
     log.clear();
 
-    assertThatThrownBy(scheduler::start)
-        .isInstanceOf(ConflictIdException.class)
-        .hasMessageContaining("'a'");
+    assertThat(scheduler.start()).isTrue();
 
-    assertThat(scheduler.isRunning()).isFalse();
-    assertThat(log.names()).doesNotContain("SCHEDULER_START");
-    assertThat(scheduler.getTasks()).extracting(Task::id).containsExactly("a", "c");
+    assertThat(log.names()).contains("SCHEDULER_START");
+    assertThat(scheduler.getTasks()).extracting(Task::id).containsExactlyInAnyOrder("a", "b", "c");
+    assertThat(scheduler.getTask("a").orElseThrow().name()).isEqualTo("stored");
+    assertThat(log.namesFor("a")).doesNotContain("TASK_ADDED");
+    scheduler.advance(Duration.ofSeconds(10));
+    assertThat(runs).hasValue(3);
+  }
 
+  @Test
+  void aPendingTaskAddedWithReplaceExistingReplacesTheStoredOneAtStart() {
+    scheduler.start();
+    scheduler.task(runs::incrementAndGet).id("a").name("stored").trigger(everyTenSeconds()).add();
+    scheduler.shutdown(true);
     scheduler
         .task(runs::incrementAndGet)
         .id("a")
+        .name("replacement")
         .trigger(everyTenSeconds())
         .replaceExisting(true)
         .add();
-    assertThat(scheduler.start()).isTrue();
-    assertThat(scheduler.getTasks()).extracting(Task::id).containsExactlyInAnyOrder("a", "b", "c");
-    scheduler.advance(Duration.ofSeconds(10));
-    assertThat(runs).hasValue(3);
+
+    scheduler.start();
+
+    assertThat(scheduler.getTask("a").orElseThrow().name()).isEqualTo("replacement");
   }
 
   @Test
@@ -370,6 +380,6 @@ class PendingTasksTest {
     assertThat(stored.scheduleState()).isEqualTo(TaskScheduleState.SCHEDULED);
     assertThat(stored.isPending()).isFalse();
     assertThat(added.isPending()).isFalse();
-    assertThat(scheduler.info().taskCounts()).containsEntry(TaskScheduleState.PENDING, 0);
+    assertThat(scheduler.info().pendingTaskCount()).isZero();
   }
 }

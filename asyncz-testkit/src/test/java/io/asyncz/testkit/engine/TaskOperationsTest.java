@@ -10,6 +10,7 @@ import io.asyncz.SchedulerNotRunningException;
 import io.asyncz.TaskLookupException;
 import io.asyncz.event.Events;
 import io.asyncz.event.TaskEvent;
+import io.asyncz.event.TaskSubmissionEvent;
 import io.asyncz.executor.InlineExecutor;
 import io.asyncz.store.MemoryStore;
 import io.asyncz.task.Task;
@@ -91,7 +92,9 @@ class TaskOperationsTest {
 
       assertThat(updated.name()).isEqualTo("Renamed");
       assertThat(scheduler.getTask("t").orElseThrow().name()).isEqualTo("Renamed");
-      assertThat(log.all()).containsExactly(new TaskEvent(Events.TASK_MODIFIED, "t", "default"));
+      assertThat(log.all())
+          .containsExactly(
+              new TaskEvent(Events.TASK_MODIFIED, "t", "default", scheduler.identity()));
       assertThat(scheduler.wakeupRequested()).isTrue();
     }
 
@@ -272,8 +275,8 @@ class TaskOperationsTest {
           .hasMessageContaining("\"nmae\"")
           .hasMessageContaining("is not a modifiable task field")
           .hasMessageContaining(
-              "[args, coalesce, executor, kwargs, max_instances, mistrigger_grace_time, name,"
-                  + " next_run_time, trigger]");
+              "[args, coalesce, executor, fn, kwargs, max_instances, mistrigger_grace_time, name,"
+                  + " next_run_time, store_alias, trigger]");
       assertThatThrownBy(() -> scheduler.updateTask("t", null, Map.of("id", "other")))
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("\"id\"");
@@ -314,7 +317,8 @@ class TaskOperationsTest {
 
       assertThat(updated.isPending()).isTrue();
       assertThat(stopped.getTask("p").orElseThrow().name()).isEqualTo("Before start");
-      assertThat(events.all()).containsExactly(new TaskEvent(Events.TASK_MODIFIED, "p", null));
+      assertThat(events.all())
+          .containsExactly(new TaskEvent(Events.TASK_MODIFIED, "p", null, stopped.identity()));
       stopped.start();
       assertThat(stopped.getTask("p").orElseThrow().name()).isEqualTo("Before start");
       stopped.shutdown(true);
@@ -417,7 +421,8 @@ class TaskOperationsTest {
       assertThat(resumed).isEmpty();
       assertThat(scheduler.getTask("bounded")).isEmpty();
       assertThat(log.all())
-          .containsExactly(new TaskEvent(Events.TASK_REMOVED, "bounded", "default"));
+          .containsExactly(
+              new TaskEvent(Events.TASK_REMOVED, "bounded", "default", scheduler.identity()));
     }
 
     @Test
@@ -472,8 +477,31 @@ class TaskOperationsTest {
     }
 
     @Test
-    void aDueTaskRunsEveryDueRunTimeAndItsScheduleAdvancesPastNow() {
-      addTicking("t");
+    void aDueCoalescingTaskRunsItsLastDueRunTimeOnlyAndSaysHowManyItFolded() {
+      addTicking("t"); // coalesces, as tasks do by default
+      clock.set(T.plusSeconds(30)); // the loop has not run: +10, +20 and +30 are due
+
+      Optional<Task> after = scheduler.runTask("t", null, false, true);
+
+      assertThat(log.submissions(Events.TASK_SUBMITTED))
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.scheduledRunTimes()).containsExactly(T.plusSeconds(30));
+                assertThat(s.coalescedRunCount()).isEqualTo(2);
+                assertThat(s.source()).isEqualTo(TaskSubmissionEvent.Source.MANUAL);
+                assertThat(s.source().value()).isEqualTo("manual");
+                assertThat(s.schedulerIdentity()).isEqualTo(scheduler.identity());
+              });
+      assertThat(runs).hasValue(1);
+      assertThat(after)
+          .get()
+          .satisfies(t -> assertThat(t.nextRunTime()).contains(T.plusSeconds(40)));
+    }
+
+    @Test
+    void aDueTaskThatDoesNotCoalesceRunsEveryDueRunTimeAndItsScheduleAdvancesPastNow() {
+      scheduler.task(recording).id("t").trigger(everyTenSeconds()).coalesce(false).add();
       clock.set(T.plusSeconds(25)); // the loop has not run: +10 and +20 are due
 
       Optional<Task> after = scheduler.runTask("t", null, false, true);
@@ -481,9 +509,12 @@ class TaskOperationsTest {
       assertThat(log.submissions(Events.TASK_SUBMITTED))
           .singleElement()
           .satisfies(
-              s ->
-                  assertThat(s.scheduledRunTimes())
-                      .containsExactly(T.plusSeconds(10), T.plusSeconds(20)));
+              s -> {
+                assertThat(s.scheduledRunTimes())
+                    .containsExactly(T.plusSeconds(10), T.plusSeconds(20));
+                assertThat(s.coalescedRunCount()).isZero();
+                assertThat(s.source()).isEqualTo(TaskSubmissionEvent.Source.MANUAL);
+              });
       assertThat(after)
           .get()
           .satisfies(t -> assertThat(t.nextRunTime()).contains(T.plusSeconds(30)));
@@ -586,7 +617,9 @@ class TaskOperationsTest {
 
       assertThat(scheduler.getTask("t")).isEmpty();
       assertThat(runs).hasValue(0);
-      assertThat(log.all()).containsExactly(new TaskEvent(Events.TASK_REMOVED, "t", "default"));
+      assertThat(log.all())
+          .containsExactly(
+              new TaskEvent(Events.TASK_REMOVED, "t", "default", scheduler.identity()));
     }
 
     @Test

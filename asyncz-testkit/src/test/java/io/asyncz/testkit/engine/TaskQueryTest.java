@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.asyncz.InvalidInputException;
 import io.asyncz.TaskLookupException;
 import io.asyncz.scheduler.Scheduler;
+import io.asyncz.scheduler.SchedulerInfo;
 import io.asyncz.scheduler.TaskQuery;
 import io.asyncz.store.MemoryStore;
 import io.asyncz.task.Task;
 import io.asyncz.task.TaskInfo;
 import io.asyncz.task.TaskRegistry;
+import io.asyncz.task.TaskRunPreview;
 import io.asyncz.task.TaskScheduleState;
 import io.asyncz.testkit.ManualScheduler;
 import io.asyncz.testkit.MutableClock;
@@ -22,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -234,8 +235,10 @@ class TaskQueryTest {
             T.plus(Duration.ofMinutes(20)),
             T.plus(Duration.ofMinutes(30)));
     assertThat(scheduler.getTask("delta")).contains(before);
-    assertThat(scheduler.previewRunTimes("delta", 0)).isEmpty();
-    assertThat(scheduler.previewRunTimes("gamma", 3)).isEmpty(); // paused
+    // A paused task previews what its trigger would give from now: a date task, its date.
+    assertThat(scheduler.previewRunTimes("gamma", 3))
+        .containsExactly(T.plus(Duration.ofMinutes(30)));
+    assertThat(scheduler.getTask("gamma").orElseThrow().isPaused()).isTrue();
     scheduler.resumeTask("gamma", null);
     assertThat(scheduler.previewRunTimes("gamma", 3))
         .containsExactly(T.plus(Duration.ofMinutes(30)));
@@ -245,12 +248,34 @@ class TaskQueryTest {
   }
 
   @Test
-  void previewOfAnUnknownTaskOrANegativeCountIsRefused() {
+  void previewOfAnUnknownTaskOrACountOutsideOneToFiftyIsRefused() {
     assertThatThrownBy(() -> scheduler.previewRunTimes("nope", 3))
         .isInstanceOf(TaskLookupException.class);
-    assertThatThrownBy(() -> scheduler.previewRunTimes("delta", -1))
-        .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("count");
+    assertThat(scheduler.previewTaskRuns("nope", null, 3)).isEmpty();
+    for (int count : new int[] {-1, 0, 51}) {
+      assertThatThrownBy(() -> scheduler.previewRunTimes("delta", count))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("Invalid count: " + count + " is out of range; expected 1 to 50");
+    }
+    assertThat(scheduler.previewRunTimes("delta", 50)).hasSize(50);
+  }
+
+  @Test
+  void aPreviewSaysWhenTheScheduleIsExhaustedAndWhenAndWhereItWasMade() {
+    clock.set(T.plusSeconds(5));
+
+    TaskRunPreview gamma = scheduler.previewTaskRuns("gamma", null, 3).orElseThrow();
+    TaskRunPreview delta = scheduler.previewTaskRuns("delta", "archive", 2).orElseThrow();
+
+    assertThat(gamma.runTimes()).containsExactly(T.plus(Duration.ofMinutes(30)));
+    assertThat(gamma.exhausted()).isTrue();
+    assertThat(gamma.requestedCount()).isEqualTo(3);
+    assertThat(gamma.generatedAt()).isEqualTo(T.plusSeconds(5));
+    assertThat(gamma.timezone()).isEqualTo(scheduler.timezone());
+    assertThat(gamma.task().id()).isEqualTo("gamma");
+    assertThat(delta.runTimes()).hasSize(2);
+    assertThat(delta.exhausted()).isFalse();
+    assertThat(scheduler.previewTaskRuns("delta", "default", 2)).isEmpty();
   }
 
   @Test
@@ -260,11 +285,11 @@ class TaskQueryTest {
 
     // Paused tasks have no next run time; they are ordered by name: "Cleanup", "Nightly report".
     assertThat(ids(TaskQuery.all().withScheduleState("paused"))).containsExactly("gamma", "alpha");
-    assertThat(scheduler.info().taskCounts())
-        .isEqualTo(
-            Map.of(
-                TaskScheduleState.PENDING, 0,
-                TaskScheduleState.PAUSED, 2,
-                TaskScheduleState.SCHEDULED, 1));
+    assertThat(scheduler.info())
+        .extracting(
+            SchedulerInfo::pendingTaskCount,
+            SchedulerInfo::pausedTaskCount,
+            SchedulerInfo::scheduledTaskCount)
+        .containsExactly(0, 2, 1);
   }
 }
