@@ -72,6 +72,13 @@ import java.util.concurrent.ScheduledExecutorService;
  *   <li>{@code lock_path}: the seed's file-lock path ({@code {store}} stands for the store alias):
  *       processes on one host that share a store lock this file around their work on it, so that
  *       each run executes once; see {@link SchedulerSettings.Builder#lockPath}.
+ *   <li>{@code identity}: the scheduler's name in events, logs and instance listings (default: its
+ *       class name and a random suffix);
+ *   <li>{@code startup_delay}: seconds by which start-up pushes back the first run of the tasks
+ *       added before it (default 0, or 1 with {@code lock_path});
+ *   <li>{@code logger_name}: the scheduler logs to {@code asyncz.schedulers.<logger_name>};
+ *   <li>{@code heartbeat_stale_after}: seconds after which a scheduler instance that has not been
+ *       seen counts as gone (default 30).
  * </ul>
  *
  * <p>Unlike the seed, which ignores unknown keys, an unknown key under the prefix is an error that
@@ -90,6 +97,10 @@ public final class SchedulerConfig {
   private static final String TIMEZONE = "timezone";
   private static final String STORE_RETRY_INTERVAL = "store_retry_interval";
   private static final String LOCK_PATH = "lock_path";
+  private static final String IDENTITY = "identity";
+  private static final String STARTUP_DELAY = "startup_delay";
+  private static final String LOGGER_NAME = "logger_name";
+  private static final String HEARTBEAT_STALE_AFTER = "heartbeat_stale_after";
   private static final String TASK_DEFAULTS = "task_defaults";
   private static final String GRACE = "mistrigger_grace_time";
   private static final String COALESCE = "coalesce";
@@ -104,6 +115,10 @@ public final class SchedulerConfig {
           TIMEZONE,
           STORE_RETRY_INTERVAL,
           LOCK_PATH,
+          IDENTITY,
+          STARTUP_DELAY,
+          LOGGER_NAME,
+          HEARTBEAT_STALE_AFTER,
           TASK_DEFAULTS + "." + GRACE,
           TASK_DEFAULTS + "." + COALESCE,
           TASK_DEFAULTS + "." + MAX_INSTANCES,
@@ -118,6 +133,10 @@ public final class SchedulerConfig {
   private final ZoneId timezone;
   private final Duration storeRetryInterval;
   private final String lockPath;
+  private final String identity;
+  private final Duration startupDelay;
+  private final String loggerName;
+  private final Duration heartbeatStaleAfter;
   private final boolean graceGiven;
   private final Duration grace;
   private final Boolean coalesce;
@@ -130,6 +149,10 @@ public final class SchedulerConfig {
     this.timezone = r.timezone;
     this.storeRetryInterval = r.storeRetryInterval;
     this.lockPath = r.lockPath;
+    this.identity = r.identity;
+    this.startupDelay = r.startupDelay;
+    this.loggerName = r.loggerName;
+    this.heartbeatStaleAfter = r.heartbeatStaleAfter;
     this.graceGiven = r.graceGiven;
     this.grace = r.grace;
     this.coalesce = r.coalesce;
@@ -238,6 +261,26 @@ public final class SchedulerConfig {
     return Optional.ofNullable(lockPath);
   }
 
+  /** The scheduler's identity ({@code identity}), if configured. */
+  public Optional<String> identity() {
+    return Optional.ofNullable(identity);
+  }
+
+  /** The seed's {@code startup_delay}, if configured. */
+  public Optional<Duration> startupDelay() {
+    return Optional.ofNullable(startupDelay);
+  }
+
+  /** The suffix of the scheduler's logger name ({@code logger_name}), if configured. */
+  public Optional<String> loggerName() {
+    return Optional.ofNullable(loggerName);
+  }
+
+  /** The seed's {@code heartbeat_stale_after}, if configured. */
+  public Optional<Duration> heartbeatStaleAfter() {
+    return Optional.ofNullable(heartbeatStaleAfter);
+  }
+
   /** The task defaults: the configured values over {@link TaskDefaults#DEFAULTS}. */
   public TaskDefaults taskDefaults() {
     return taskDefaults(TaskDefaults.DEFAULTS);
@@ -294,6 +337,18 @@ public final class SchedulerConfig {
     }
     if (lockPath != null) {
       builder.lockPath(lockPath);
+    }
+    if (identity != null) {
+      builder.identity(identity);
+    }
+    if (startupDelay != null) {
+      builder.startupDelay(startupDelay);
+    }
+    if (loggerName != null) {
+      builder.loggerName(loggerName);
+    }
+    if (heartbeatStaleAfter != null) {
+      builder.heartbeatStaleAfter(heartbeatStaleAfter);
     }
     return builder;
   }
@@ -415,6 +470,18 @@ public final class SchedulerConfig {
     if (lockPath != null) {
       s.append(", lock_path=").append(lockPath);
     }
+    if (identity != null) {
+      s.append(", identity=").append(identity);
+    }
+    if (startupDelay != null) {
+      s.append(", startup_delay=").append(startupDelay);
+    }
+    if (loggerName != null) {
+      s.append(", logger_name=").append(loggerName);
+    }
+    if (heartbeatStaleAfter != null) {
+      s.append(", heartbeat_stale_after=").append(heartbeatStaleAfter);
+    }
     return s.append(", executors=")
         .append(executors.values())
         .append(", stores=")
@@ -431,6 +498,10 @@ public final class SchedulerConfig {
     private ZoneId timezone;
     private Duration storeRetryInterval;
     private String lockPath;
+    private String identity;
+    private Duration startupDelay;
+    private String loggerName;
+    private Duration heartbeatStaleAfter;
     private boolean graceGiven;
     private Duration grace;
     private Boolean coalesce;
@@ -466,6 +537,30 @@ public final class SchedulerConfig {
             lockPath = value.toString();
           }
         }
+        case IDENTITY -> {
+          requireLength(parts, 1, full);
+          identity = name(full, value, "a scheduler identity such as 'billing-1'");
+        }
+        case LOGGER_NAME -> {
+          requireLength(parts, 1, full);
+          loggerName = name(full, value, "a logger name suffix such as 'billing'");
+        }
+        case STARTUP_DELAY -> {
+          requireLength(parts, 1, full);
+          if (value != null) {
+            Duration d = PluginOptions.secondsValue(full, value);
+            if (d.isNegative()) {
+              throw new InvalidInputException(full, value, "is negative; expected 0 or more");
+            }
+            startupDelay = d;
+          }
+        }
+        case HEARTBEAT_STALE_AFTER -> {
+          requireLength(parts, 1, full);
+          if (value != null) {
+            heartbeatStaleAfter = positive(full, PluginOptions.secondsValue(full, value), value);
+          }
+        }
         case TASK_DEFAULTS -> {
           requireLength(parts, 2, full);
           readTaskDefault(parts[1], full, value);
@@ -473,6 +568,18 @@ public final class SchedulerConfig {
         case EXECUTORS, STORES -> readSection(parts, full, value);
         default -> throw unknownKey(full);
       }
+    }
+
+    private static String name(String full, Object value, String expected) {
+      if (value == null) {
+        return null;
+      }
+      String s = value.toString();
+      if (s.isBlank() || !s.equals(s.strip())) {
+        throw new InvalidInputException(
+            full, value, "is blank or has surrounding spaces; expected " + expected);
+      }
+      return s;
     }
 
     private void readTaskDefault(String name, String full, Object value) {

@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * to stop by overriding {@link #stopAccepting()} and {@link #abandonRuns()}.
  */
 public abstract class AbstractExecutor implements TaskExecutor {
+  /** The executor whose run this thread is running, so that a run may shut its executor down. */
+  private static final ThreadLocal<AbstractExecutor> RUNNING_ON = new ThreadLocal<>();
+
   private final ConcurrentHashMap<String, Integer> instances = new ConcurrentHashMap<>();
   private final ReentrantLock idleLock = new ReentrantLock();
   private final Condition idle = idleLock.newCondition();
@@ -143,7 +146,9 @@ public abstract class AbstractExecutor implements TaskExecutor {
     long nanos = timeout == null ? Long.MAX_VALUE : Math.max(0, saturatedNanos(timeout));
     idleLock.lockInterruptibly();
     try {
-      while (inFlight.get() > 0) {
+      // A run that shuts its own executor down waits for the others, not for itself.
+      int own = RUNNING_ON.get() == this ? 1 : 0;
+      while (inFlight.get() > own) {
         if (timeout == null) {
           idle.await();
         } else {
@@ -179,7 +184,17 @@ public abstract class AbstractExecutor implements TaskExecutor {
 
     @Override
     public void run() {
-      runFrom(task, runTimes, 0, new ArrayList<>(0));
+      AbstractExecutor outer = RUNNING_ON.get();
+      RUNNING_ON.set(AbstractExecutor.this);
+      try {
+        runFrom(task, runTimes, 0, new ArrayList<>(0));
+      } finally {
+        if (outer == null) {
+          RUNNING_ON.remove();
+        } else {
+          RUNNING_ON.set(outer);
+        }
+      }
     }
   }
 

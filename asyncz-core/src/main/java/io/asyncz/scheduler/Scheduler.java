@@ -91,6 +91,9 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
 
   private static final Instant ROUND_IN_PROGRESS = Instant.MIN;
 
+  /** How long a shutdown waits for each store (its shutdown tasks and its own shutdown). */
+  static final Duration STORE_SHUTDOWN_LIMIT = Duration.ofSeconds(30);
+
   private static final Set<String> UPDATABLE =
       Set.of(
           "name",
@@ -539,10 +542,14 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
           });
     }
     for (StoreSlot slot : closing.values()) {
-      runShutdownTasks(slot, wait, deadline, failures);
-    }
-    for (StoreSlot slot : closing.values()) {
-      attempt(failures, "shutting down store '" + slot.alias + "'", slot.store::shutdown);
+      // A store that stopped answering must not keep the shutdown from completing.
+      bounded(
+          slot,
+          failures,
+          found -> {
+            runShutdownTasks(slot, wait, deadline, found);
+            attempt(found, "shutting down store '" + slot.alias + "'", slot.store::shutdown);
+          });
     }
     if (!leftBehind.isEmpty()) {
       logger.warn(
@@ -557,6 +564,61 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     logger.info("Scheduler has been shut down");
     dispatch(new SchedulerEvent.Lifecycle(Events.SCHEDULER_SHUTDOWN, null));
     return new ShutdownReport(true, leftBehind, failures);
+  }
+
+  /**
+   * Runs a shutdown step on a store: on this thread for a memory store, else on a thread of its own
+   * for at most {@link #STORE_SHUTDOWN_LIMIT}, after which it is left running and reported.
+   */
+  private void bounded(StoreSlot slot, List<String> failures, Consumer<List<String>> step) {
+    if (slot.userStore() instanceof MemoryStore) {
+      step.accept(failures);
+      return;
+    }
+    List<String> found = Collections.synchronizedList(new ArrayList<>());
+    Thread worker =
+        new Thread(
+            () -> {
+              try {
+                step.accept(found);
+              } catch (Throwable e) {
+                found.add("shutting down store '" + slot.alias + "': " + e);
+              }
+            },
+            "asyncz-shutdown-" + slot.alias);
+    worker.setDaemon(true);
+    worker.start();
+    boolean interrupted = false;
+    long until = System.nanoTime() + STORE_SHUTDOWN_LIMIT.toNanos();
+    while (worker.isAlive()) {
+      long left = until - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      try {
+        worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      } catch (InterruptedException e) {
+        interrupted = true;
+        break;
+      }
+    }
+    if (worker.isAlive()) {
+      String what =
+          "store '"
+              + slot.alias
+              + "' did not shut down within "
+              + STORE_SHUTDOWN_LIMIT
+              + (interrupted ? " (the shutdown was interrupted)" : "")
+              + "; it was left to finish on its own";
+      logger.error("{}", what);
+      found.add(what);
+    }
+    synchronized (found) {
+      failures.addAll(found);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void attempt(List<String> failures, String what, Runnable step) {

@@ -39,6 +39,12 @@ final class StoreSlot {
   /** When the held tasks are written again. Guarded by {@link #lock}. */
   Instant heldRetryAt;
 
+  /**
+   * Whether the store took a write since the held work was last tried: the evidence that a write it
+   * keeps refusing is about that task, not the store. Guarded by {@link #lock}.
+   */
+  boolean wroteSinceSettle;
+
   /** Whether the last attempt at this store failed, so that its recovery is logged once. */
   boolean failing;
 

@@ -104,19 +104,10 @@ final class TaskLoop {
       if (slot.retryAt != null && now.isBefore(slot.retryAt)) {
         return slot.retryAt; // a failing store is asked again only after the retry interval
       }
-      if (!slot.held.isEmpty() && (slot.retryAt != null || !now.isBefore(slot.heldRetryAt))) {
-        if (!settleHeld(slot, now, events)) {
-          return storeFailed(
-              slot,
-              now,
-              "Store '{}' still refuses to store the schedules of "
-                  + slot.held.size()
-                  + " tasks whose runs went out; they will not run again until it takes them",
-              null,
-              events);
-        }
-      }
       slot.retryAt = null;
+      if (!slot.held.isEmpty() && !now.isBefore(slot.heldRetryAt)) {
+        settleHeld(slot, now, events);
+      }
     } finally {
       slot.lock.unlock();
     }
@@ -234,6 +225,8 @@ final class TaskLoop {
     int progress;
     boolean heldBack;
     boolean storeRefused;
+    boolean wrote;
+    RuntimeException refusal; // the store refused a write in this batch and took none
 
     Batch(StoreSlot slot, Instant now, List<SchedulerEvent> events) {
       this.slot = slot;
@@ -289,7 +282,7 @@ final class TaskLoop {
       Instant next = plan.next();
       if (!plan.runTimes().isEmpty()) {
         if (inline) {
-          write(); // the run on this thread may read or change what the batch has so far
+          flush(); // the run on this thread may read or change what the batch has so far
         }
         try {
           executor.submit(task, plan.runTimes());
@@ -386,10 +379,20 @@ final class TaskLoop {
 
     /** Writes one task's new schedule unless it changed meanwhile; a refused write is held. */
     private void writeOne(Task read, Task after) {
+      if (refusal != null) {
+        hold(slot, read, after, null); // the store refuses writes: not tried again this round
+        return;
+      }
       try {
-        applyIfUnchanged(slot, read, after, null, null, events);
+        applyIfUnchanged(slot, read, after, events);
+        wrote = true;
       } catch (RuntimeException e) {
-        hold(slot, read, after, e);
+        if (wrote) {
+          hold(slot, read, after, e); // the store takes other writes: this task's is refused
+        } else {
+          hold(slot, read, after, null);
+          refusal = e;
+        }
       }
     }
 
@@ -399,6 +402,26 @@ final class TaskLoop {
      * @return false when the store refused every write: it is failing and is not processed further
      */
     boolean write() {
+      if (!flush()) {
+        return false;
+      }
+      if (refusal != null) {
+        storeFailed(
+            slot,
+            now,
+            "Store '{}' refused the next run times of "
+                + slot.held.size()
+                + " tasks whose runs went out; they will not run again until it takes them",
+            refusal,
+            events);
+        storeRefused = true;
+        return false;
+      }
+      return true;
+    }
+
+    /** Writes the next run times batched so far; false when the store refused them all. */
+    private boolean flush() {
       if (storeRefused) {
         return false;
       }
@@ -417,6 +440,8 @@ final class TaskLoop {
       }
       try {
         slot.store.advanceTasks(advancedNow, finishedIds);
+        slot.wroteSinceSettle = true;
+        wrote = true;
         if (scheduler.listening(Events.TASK_REMOVED)) {
           for (String id : finishedIds) {
             events.add(new TaskEvent(Events.TASK_REMOVED, id, slot.alias));
@@ -424,22 +449,21 @@ final class TaskLoop {
         }
         return true;
       } catch (RuntimeException batchFailure) {
-        // Find out which writes the store refuses: the runs of those tasks went out, and must not
-        // go
+        // Find out which writes the store refuses: those tasks' runs went out, and must not go
         // out again before the store has their new schedule.
         int written = 0;
         RuntimeException last = batchFailure;
         for (Task r : readNow) {
           Task after = find(advancedNow, r.id());
           try {
-            applyIfUnchanged(slot, r, after, null, null, events);
+            applyIfUnchanged(slot, r, after, events);
             written++;
           } catch (RuntimeException e) {
             last = e;
             hold(slot, r, after, null);
           }
         }
-        if (written == 0) {
+        if (written == 0 && !wrote) {
           storeFailed(
               slot,
               now,
@@ -490,24 +514,17 @@ final class TaskLoop {
 
   /**
    * Applies what the loop decided for a task, unless the store's copy changed since it was read (a
-   * change made meanwhile, by an API call or a run, wins): its new schedule, its removal, or its
-   * quarantine.
+   * change made meanwhile, by an API call or a run, wins): its new schedule, or its removal. A
+   * write that goes through is noted, as evidence that the store takes writes.
    */
   private void applyIfUnchanged(
-      StoreSlot slot,
-      Task read,
-      Task after,
-      String quarantineReason,
-      String detail,
-      List<SchedulerEvent> events) {
+      StoreSlot slot, Task read, Task after, List<SchedulerEvent> events) {
     TaskStore store = slot.store;
     Task current = store.lookupTask(read.id()).orElse(null);
     if (current == null || !Objects.equals(current.nextRunTime(), read.nextRunTime())) {
       return;
     }
-    if (quarantineReason != null) {
-      quarantine(slot, current, quarantineReason, detail, events);
-    } else if (after == null) {
+    if (after == null) {
       try {
         store.deleteTask(read.id());
       } catch (TaskLookupException gone) {
@@ -524,14 +541,15 @@ final class TaskLoop {
         // deleted meanwhile; nothing to advance
       }
     }
+    slot.wroteSinceSettle = true;
   }
 
   /**
-   * Writes the held work of a store again.
-   *
-   * @return false when the store refused every write: it still fails
+   * Writes the held work of a store again. What the store still refuses stays held; a task whose
+   * write keeps failing while the store takes other writes (a row it refuses) is quarantined after
+   * {@value #MAX_WRITE_FAILURES} tries.
    */
-  private boolean settleHeld(StoreSlot slot, Instant now, List<SchedulerEvent> events) {
+  private void settleHeld(StoreSlot slot, Instant now, List<SchedulerEvent> events) {
     int written = 0;
     List<String> refused = new ArrayList<>();
     RuntimeException last = null;
@@ -545,7 +563,7 @@ final class TaskLoop {
             quarantineOrThrow(slot, current, h.quarantineReason(), h.detail(), events);
           }
         } else {
-          applyIfUnchanged(slot, h.read(), h.next(), null, null, events);
+          applyIfUnchanged(slot, h.read(), h.next(), events);
         }
         it.remove();
         written++;
@@ -554,34 +572,51 @@ final class TaskLoop {
         last = e;
       }
     }
+    boolean storeTakesWrites = written > 0 || slot.wroteSinceSettle;
+    slot.wroteSinceSettle = false;
     if (refused.isEmpty()) {
       logger.info("Store '{}' took the writes it had refused", slot.alias);
       slot.heldRetryAt = null;
-      return true;
+      return;
     }
     slot.heldRetryAt = now.plus(scheduler.storeRetryInterval());
-    if (written == 0) {
-      return false;
+    reportHeld(slot, refused.size(), last, events);
+    if (!storeTakesWrites) {
+      return; // the store refuses every write: no task is to blame
     }
-    // The store takes writes, but not these: after a few tries, set each such task aside.
     for (String id : refused) {
       StoreSlot.Held h = slot.held.get(id).failedAgain();
       slot.held.put(id, h);
       if (h.failures() >= MAX_WRITE_FAILURES && h.quarantineReason() == null) {
-        slot.held.put(
-            id,
-            new StoreSlot.Held(
-                h.read(),
-                null,
-                "UNWRITABLE",
-                "the store refused "
-                    + h.failures()
-                    + " times to store its next run time while it took other writes: "
-                    + last,
-                h.failures()));
+        slot.held.remove(id);
+        quarantine(
+            slot,
+            h.read(),
+            "UNWRITABLE",
+            "the store refused "
+                + h.failures()
+                + " times to store its next run time while it took other writes: "
+                + last,
+            events);
       }
     }
-    return true;
+  }
+
+  private void reportHeld(
+      StoreSlot slot, int count, RuntimeException cause, List<SchedulerEvent> events) {
+    String text =
+        "Store '"
+            + slot.alias
+            + "' still refuses to store the schedules of "
+            + count
+            + " tasks whose runs went out; they will not run again until it takes them (next try"
+            + " in "
+            + scheduler.storeRetryInterval()
+            + ")";
+    logger.warn("{}", text, cause);
+    if (scheduler.listening(Events.SCHEDULER_ERROR)) {
+      events.add(new SchedulerErrorEvent(slot.alias, text + ": " + cause, cause, false));
+    }
   }
 
   /**
