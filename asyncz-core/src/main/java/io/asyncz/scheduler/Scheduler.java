@@ -91,7 +91,10 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
 
   private static final Instant ROUND_IN_PROGRESS = Instant.MIN;
 
-  /** How long a shutdown waits for each store (its shutdown tasks and its own shutdown). */
+  /**
+   * How long a shutdown without a timeout waits for each store (its shutdown tasks and its own
+   * shutdown); with a timeout, each store gets what is left of it, and at least a second.
+   */
   static final Duration STORE_SHUTDOWN_LIMIT = Duration.ofSeconds(30);
 
   private static final Set<String> UPDATABLE =
@@ -543,8 +546,10 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     }
     for (StoreSlot slot : closing.values()) {
       // A store that stopped answering must not keep the shutdown from completing.
+      Duration limit = timeout == null ? STORE_SHUTDOWN_LIMIT : atLeastASecond(remaining(deadline));
       bounded(
           slot,
+          limit,
           failures,
           found -> {
             runShutdownTasks(slot, wait, deadline, found);
@@ -566,11 +571,16 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     return new ShutdownReport(true, leftBehind, failures);
   }
 
+  private static Duration atLeastASecond(Duration d) {
+    return d.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : d;
+  }
+
   /**
    * Runs a shutdown step on a store: on this thread for a memory store, else on a thread of its own
-   * for at most {@link #STORE_SHUTDOWN_LIMIT}, after which it is left running and reported.
+   * for at most {@code limit}, after which it is left running and reported.
    */
-  private void bounded(StoreSlot slot, List<String> failures, Consumer<List<String>> step) {
+  private void bounded(
+      StoreSlot slot, Duration limit, List<String> failures, Consumer<List<String>> step) {
     if (slot.userStore() instanceof MemoryStore) {
       step.accept(failures);
       return;
@@ -589,7 +599,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     worker.setDaemon(true);
     worker.start();
     boolean interrupted = false;
-    long until = System.nanoTime() + STORE_SHUTDOWN_LIMIT.toNanos();
+    long until = System.nanoTime() + limit.toNanos();
     while (worker.isAlive()) {
       long left = until - System.nanoTime();
       if (left <= 0) {
@@ -607,7 +617,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
           "store '"
               + slot.alias
               + "' did not shut down within "
-              + STORE_SHUTDOWN_LIMIT
+              + limit
               + (interrupted ? " (the shutdown was interrupted)" : "")
               + "; it was left to finish on its own";
       logger.error("{}", what);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.asyncz.InvalidInputException;
 import io.asyncz.event.Events;
 import io.asyncz.event.SchedulerErrorEvent;
+import io.asyncz.event.TaskExecutionEvent;
 import io.asyncz.event.TaskQuarantinedEvent;
 import io.asyncz.executor.InlineExecutor;
 import io.asyncz.scheduler.Scheduler;
@@ -24,6 +25,7 @@ import io.asyncz.trigger.TriggerState;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -441,8 +443,9 @@ class StoreFailureTest {
   @Test
   void aLongOutageIsReportedOneMissedEventPerRunTimeInBoundedRounds() {
     ManualScheduler listened = ManualScheduler.on(clock);
-    EventLog missed = new EventLog();
-    listened.addListener(missed, Events.TASK_MISSED | Events.TASK_SUBMITTED);
+    List<Instant> times = new ArrayList<>(); // the loop's thread is the only one that adds
+    listened.addListener(
+        e -> times.add(((TaskExecutionEvent) e).scheduledRunTime()), Events.TASK_MISSED);
     listened.start();
     Instant dayAgo = T.minus(Duration.ofDays(1));
     listened
@@ -454,16 +457,14 @@ class StoreFailureTest {
         .add();
 
     int rounds = 0;
-    long largest = 0;
+    int largest = 0;
     while (listened.getTask("tick").orElseThrow().nextRunTime().orElseThrow().isBefore(T)) {
-      long before = missed.count(Events.TASK_MISSED);
+      int before = times.size();
       listened.runDue();
-      largest = Math.max(largest, missed.count(Events.TASK_MISSED) - before);
+      largest = Math.max(largest, times.size() - before);
       rounds++;
     }
 
-    List<Instant> times =
-        missed.executions(Events.TASK_MISSED).stream().map(e -> e.scheduledRunTime()).toList();
     assertThat(times).hasSize(86_399).doesNotHaveDuplicates().isSorted();
     assertThat(times.get(0)).isEqualTo(dayAgo);
     assertThat(largest).isLessThanOrEqualTo(1_000);
