@@ -51,7 +51,7 @@ public final class TaskBuilder {
     this.batch = batch;
   }
 
-  /** The task's id (default: a random UUID). */
+  /** The task's id (default: 64 random bits as 16 hex digits). */
   public TaskBuilder id(String id) {
     if (id == null || id.isBlank()) {
       throw new InvalidInputException("id", id, "is blank; expected a non-empty task id");
