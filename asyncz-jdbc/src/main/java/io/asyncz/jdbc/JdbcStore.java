@@ -61,6 +61,7 @@ public final class JdbcStore implements TaskStore {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
   private static final int MAX_ID_LENGTH = 191;
   private static final int MAX_DETAIL = 1000;
+  private static final int MAX_REASON = 32;
   private static final int IN_LIST = 256;
 
   private final String url;
@@ -616,41 +617,9 @@ public final class JdbcStore implements TaskStore {
     List<Unreadable> found = new ArrayList<>(unreadable);
     unreadable.clear();
     for (Unreadable u : found) {
-      long at = micros(context.clock().instant());
-      String detail = u.failure().getMessage();
-      if (detail.length() > MAX_DETAIL) {
-        detail = detail.substring(0, MAX_DETAIL - 3) + "...";
-      }
-      int moved;
-      try (Connection c = connection()) {
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (PreparedStatement copy =
-                c.prepareStatement(
-                    "INSERT INTO "
-                        + quarantine
-                        + " (id, quarantined_at, reason, detail, state) SELECT id, ?, ?, ?, state"
-                        + " FROM "
-                        + table
-                        + " WHERE id = ?");
-            PreparedStatement remove =
-                c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
-          copy.setLong(1, at);
-          copy.setString(2, u.failure().reason().name());
-          copy.setString(3, detail);
-          copy.setString(4, u.id());
-          moved = copy.executeUpdate();
-          if (moved > 0) {
-            remove.setString(1, u.id());
-            remove.executeUpdate();
-          }
-          c.commit();
-        } catch (SQLException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(auto);
-        }
+      boolean moved;
+      try {
+        moved = moveToQuarantine(u.id(), u.failure().reason().name(), u.failure().getMessage());
       } catch (SQLException e) {
         // Left in the table, as it was; the next read tries again.
         logger.error(
@@ -661,7 +630,7 @@ public final class JdbcStore implements TaskStore {
             e);
         continue;
       }
-      if (moved == 0) {
+      if (!moved) {
         continue; // deleted meanwhile
       }
       removed++;
@@ -677,6 +646,87 @@ public final class JdbcStore implements TaskStore {
               u.id(), alias, u.failure().reason().name(), u.failure().getMessage()));
     }
     return removed;
+  }
+
+  /**
+   * Moves a stored task's row to the quarantine table with its exact bytes, in one transaction as
+   * an unreadable row; the scheduler logs it and sends the event.
+   */
+  @Override
+  public synchronized boolean quarantineTask(String id, String reason, String detail) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(detail, "detail");
+    try {
+      return moveToQuarantine(id, reason, detail);
+    } catch (SQLException e) {
+      throw new StoreException("Cannot quarantine task " + id, e);
+    }
+  }
+
+  /**
+   * Copies the row of {@code id}, as it is now, to the quarantine table and deletes it, in one
+   * transaction, so its bytes are never lost.
+   *
+   * @return whether a row was moved; false when none is stored
+   */
+  private boolean moveToQuarantine(String id, String reason, String detail) throws SQLException {
+    long at = micros(context.clock().instant());
+    String why = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
+    String message =
+        detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL - 3) + "..." : detail;
+    try (Connection c = connection()) {
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try (PreparedStatement copy =
+              c.prepareStatement(
+                  "INSERT INTO "
+                      + quarantine
+                      + " (id, quarantined_at, reason, detail, state) SELECT id, ?, ?, ?, state"
+                      + " FROM "
+                      + table
+                      + " WHERE id = ?");
+          PreparedStatement remove = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+        copy.setLong(1, freeQuarantineTime(c, id, at));
+        copy.setString(2, why);
+        copy.setString(3, message);
+        copy.setString(4, id);
+        int moved = copy.executeUpdate();
+        if (moved > 0) {
+          remove.setString(1, id);
+          remove.executeUpdate();
+        }
+        c.commit();
+        return moved > 0;
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(auto);
+      }
+    }
+  }
+
+  /**
+   * {@code at}, or the first later microsecond with no quarantined record of {@code id}: the key is
+   * (id, time), and an id set aside twice in one microsecond keeps both records.
+   */
+  private long freeQuarantineTime(Connection c, String id, long at) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT MAX(quarantined_at) FROM "
+                + quarantine
+                + " WHERE id = ? AND quarantined_at >= ?")) {
+      ps.setString(1, id);
+      ps.setLong(2, at);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return at;
+        }
+        long latest = rs.getLong(1);
+        return rs.wasNull() ? at : latest + 1;
+      }
+    }
   }
 
   @Override

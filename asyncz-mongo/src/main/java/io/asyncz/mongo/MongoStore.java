@@ -94,6 +94,7 @@ public final class MongoStore implements TaskStore {
   public static final String QUARANTINE_SUFFIX = "_quarantine";
 
   private static final int BATCH = 100;
+  private static final int MOVE_ATTEMPTS = 100;
 
   private final MongoClient client;
   private final boolean ownsClient;
@@ -501,23 +502,7 @@ public final class MongoStore implements TaskStore {
    * @return whether the record was moved
    */
   boolean quarantine(String id, Binary state, CorruptTaskRecordException error) {
-    // A BSON date holds milliseconds; the record says what is stored.
-    Instant at = context.clock().instant().truncatedTo(ChronoUnit.MILLIS);
-    QuarantinedRecord record = error.quarantined(id, state.getData(), at);
-    ObjectId entry = new ObjectId();
-    quarantine.insertOne(
-        new Document(ID, entry)
-            .append(TASK_ID, id)
-            .append(QUARANTINED_AT, Date.from(at))
-            .append(REASON, record.reason())
-            .append(DETAIL, record.detail())
-            .append(STATE, state));
-    DeleteResult moved =
-        collection.deleteOne(Filters.and(Filters.eq(ID, id), Filters.eq(STATE, state)));
-    if (moved.getDeletedCount() == 0) {
-      // Not these bytes any more: a writer replaced or deleted them (nothing of theirs is lost),
-      // or another reader moved them first (its entry stays). This copy is one too many.
-      quarantine.deleteOne(Filters.eq(ID, entry));
+    if (!move(id, state, error.reason().name(), error.getMessage())) {
       return false;
     }
     logger.error(
@@ -530,6 +515,63 @@ public final class MongoStore implements TaskStore {
         error.getMessage());
     context.dispatch(
         new TaskQuarantinedEvent(id, alias, error.reason().name(), error.getMessage()));
+    return true;
+  }
+
+  /**
+   * Moves a stored task into the quarantine with its exact bytes, as an unreadable record is moved
+   * (the entry is inserted, then the task deleted by {@code _id} and those very bytes); when a
+   * writer changes the task in between, the newer version is moved instead. The scheduler logs it
+   * and sends the event.
+   */
+  @Override
+  public boolean quarantineTask(String id, String reason, String detail) {
+    requireId(id);
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(detail, "detail");
+    for (int attempt = 1; ; attempt++) {
+      Document document = collection.find(Filters.eq(ID, id)).first();
+      if (document == null) {
+        return false;
+      }
+      if (move(id, document.get(STATE), reason, detail)) {
+        return true;
+      }
+      if (attempt == MOVE_ATTEMPTS) {
+        throw new IllegalStateException(
+            "Cannot quarantine task "
+                + InvalidInputException.quote(id)
+                + ": its document changed under each of "
+                + MOVE_ATTEMPTS
+                + " attempts");
+      }
+    }
+  }
+
+  /**
+   * Inserts a quarantine entry holding {@code state}, then deletes the task document only if it
+   * still holds that very state; when it does not (a writer replaced or deleted it, or another
+   * reader moved it first), the entry is taken back.
+   *
+   * @return whether the task was moved
+   */
+  private boolean move(String id, Object state, String reason, String detail) {
+    // A BSON date holds milliseconds; the record says what is stored.
+    Instant at = context.clock().instant().truncatedTo(ChronoUnit.MILLIS);
+    ObjectId entry = new ObjectId();
+    quarantine.insertOne(
+        new Document(ID, entry)
+            .append(TASK_ID, id)
+            .append(QUARANTINED_AT, Date.from(at))
+            .append(REASON, reason)
+            .append(DETAIL, detail)
+            .append(STATE, state));
+    DeleteResult moved =
+        collection.deleteOne(Filters.and(Filters.eq(ID, id), Filters.eq(STATE, state)));
+    if (moved.getDeletedCount() == 0) {
+      quarantine.deleteOne(Filters.eq(ID, entry));
+      return false;
+    }
     return true;
   }
 

@@ -63,6 +63,17 @@ class MongoStoreContractTest extends PersistentStoreContract {
   }
 
   @Override
+  protected byte[] readRaw(String id) {
+    Document document =
+        client
+            .getDatabase(DATABASE)
+            .getCollection(COLLECTION)
+            .find(new Document("_id", id))
+            .first();
+    return document == null ? null : document.get("state", Binary.class).getData();
+  }
+
+  @Override
   protected void cleanUp(TaskStore store) {
     client.getDatabase(DATABASE).getCollection(COLLECTION).drop();
     client.getDatabase(DATABASE).getCollection(MongoStore.defaultQuarantine(COLLECTION)).drop();

@@ -18,6 +18,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -287,36 +288,20 @@ public final class FileStore implements TaskStore {
   // ------------------------------------------------------------------ quarantine
 
   /**
-   * Moves an unreadable record into the quarantine directory: the reason is written first, then the
-   * record is renamed, so its bytes never leave the disk (if another process rewrote the file
-   * meanwhile, the newer bytes are the ones kept, and restore brings them back).
+   * Moves an unreadable record into the quarantine directory, logs it and sends the event; a record
+   * that cannot be moved stays where it is, and the next read tries again.
    */
   private void quarantine(String id, Path file, CorruptTaskRecordException failure) {
-    Path dir = directory.resolve(QUARANTINE);
-    long micros = micros(context.clock().instant());
-    Path target = dir.resolve(micros + "-" + file.getFileName());
+    Path target;
     try {
-      createDirectories(dir);
-      Path why = dir.resolve(target.getFileName() + WHY);
-      Files.write(
-          why,
-          (failure.reason().name() + "\n" + failure.getMessage()).getBytes(StandardCharsets.UTF_8));
-      if (posix()) {
-        Files.setPosixFilePermissions(why, permissions(mode & 0666));
-      }
-      try {
-        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (NoSuchFileException gone) {
-        Files.deleteIfExists(why); // deleted meanwhile: nothing to keep
-        return;
-      }
-      forceDirectory(dir);
-      forceDirectory(directory);
+      target = moveToQuarantine(file, failure.reason().name(), failure.getMessage());
     } catch (IOException e) {
-      // Left where it was; the next read tries again.
       logger.error(
           "Cannot quarantine unreadable task record {} ({}): {}", file, failure.reason(), e, e);
       return;
+    }
+    if (target == null) {
+      return; // deleted meanwhile: nothing to keep
     }
     logger.error(
         "Quarantined unreadable task record {} as {} ({}): {}; list it with"
@@ -327,6 +312,54 @@ public final class FileStore implements TaskStore {
         failure.getMessage());
     context.dispatch(
         new TaskQuarantinedEvent(id, alias, failure.reason().name(), failure.getMessage()));
+  }
+
+  /**
+   * Moves a stored task into the quarantine directory with its file's exact bytes, by the same
+   * atomic rename as an unreadable record; the scheduler logs it and sends the event.
+   */
+  @Override
+  public synchronized boolean quarantineTask(String id, String reason, String detail) {
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(detail, "detail");
+    Path file = fileOf(id);
+    try {
+      return moveToQuarantine(file, reason, detail) != null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot quarantine task record " + file, e);
+    }
+  }
+
+  /**
+   * Moves {@code file} into the quarantine directory: the reason is written first, then the record
+   * is renamed, so its bytes never leave the disk (if another process rewrote the file meanwhile,
+   * the newer bytes are the ones kept, and restore brings them back).
+   *
+   * @return the quarantined file, or null when {@code file} no longer exists
+   */
+  private Path moveToQuarantine(Path file, String reason, String detail) throws IOException {
+    Path dir = directory.resolve(QUARANTINE);
+    long micros = micros(context.clock().instant());
+    Path target = dir.resolve(micros + "-" + file.getFileName());
+    for (int n = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); n++) {
+      // The same record name set aside twice in one microsecond: the later one a hair later.
+      target = dir.resolve((micros + n) + "-" + file.getFileName());
+    }
+    createDirectories(dir);
+    Path why = dir.resolve(target.getFileName() + WHY);
+    Files.write(why, (reason + "\n" + detail).getBytes(StandardCharsets.UTF_8));
+    if (posix()) {
+      Files.setPosixFilePermissions(why, permissions(mode & 0666));
+    }
+    try {
+      Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException gone) {
+      Files.deleteIfExists(why);
+      return null;
+    }
+    forceDirectory(dir);
+    forceDirectory(directory);
+    return target;
   }
 
   private record Entry(Path file, String id, long micros) {}

@@ -31,6 +31,12 @@ class FileStoreContractTest extends PersistentStoreContract {
   }
 
   @Override
+  protected byte[] readRaw(String id) throws IOException {
+    Path file = directory.resolve(FileStore.encode(id) + FileStore.DEFAULT_SUFFIX);
+    return Files.exists(file) ? Files.readAllBytes(file) : null;
+  }
+
+  @Override
   protected void cleanUp(TaskStore store) throws IOException {
     try (Stream<Path> files = Files.walk(directory)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {

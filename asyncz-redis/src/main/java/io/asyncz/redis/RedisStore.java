@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -53,8 +54,10 @@ import redis.clients.jedis.UnifiedJedis;
  * io.asyncz.event.Events#TASK_QUARANTINED}; from then on it is out of the schedule. Each entry is a
  * field {@code <quarantined at, epoch microseconds, 20 digits>:<n>:<task id>} ({@code n} tells
  * apart entries of one id at one instant) whose value is a JSON object {@code {"task_id",
- * "quarantined_at" (ISO instant), "reason", "detail", "raw" (the record's bytes in base64)}}.
- * {@link #restoreQuarantined} and {@link #discardQuarantined} take entries out again.
+ * "quarantined_at" (ISO instant), "reason", "detail"}}, a NUL byte, then the record's exact bytes,
+ * copied on the server (entries written by earlier versions hold the bytes in base64 in a {@code
+ * "raw"} field instead, and still read). {@link #quarantineTask} moves a task the same way. {@link
+ * #restoreQuarantined} and {@link #discardQuarantined} take entries out again.
  */
 public final class RedisStore implements TaskStore {
   /** The default name of the hash of task records. */
@@ -126,17 +129,20 @@ public final class RedisStore implements TaskStore {
               + "  redis.call('ZREM', KEYS[2], ARGV[i])\n"
               + "end\n"
               + "return 1");
-  // KEYS[3] quarantine hash; ARGV[1] id, ARGV[2] the unreadable record, ARGV[3] the entry's field
-  // up to its number, ARGV[4] the entry. Copies before it removes, and only while the record is
-  // still these bytes: a version another client wrote meanwhile stays live.
+  // KEYS[3] quarantine hash; ARGV[1] id, ARGV[2] the check: 'same' (the record is still the bytes
+  // ARGV[3]: a version another client wrote meanwhile stays live) or 'any'; ARGV[4] the entry's
+  // field up to its number, ARGV[5] the entry's metadata. Copies the record as stored, on the
+  // server, before it removes it.
   private static final byte[] QUARANTINE =
       bytes(
-          "if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end\n"
+          "local raw = redis.call('HGET', KEYS[1], ARGV[1])\n"
+              + "if not raw then return 0 end\n"
+              + "if ARGV[2] == 'same' and raw ~= ARGV[3] then return 0 end\n"
               + "local n = 0\n"
-              + "while redis.call('HEXISTS', KEYS[3], ARGV[3] .. n .. ':' .. ARGV[1]) == 1 do\n"
+              + "while redis.call('HEXISTS', KEYS[3], ARGV[4] .. n .. ':' .. ARGV[1]) == 1 do\n"
               + "  n = n + 1\n"
               + "end\n"
-              + "redis.call('HSET', KEYS[3], ARGV[3] .. n .. ':' .. ARGV[1], ARGV[4])\n"
+              + "redis.call('HSET', KEYS[3], ARGV[4] .. n .. ':' .. ARGV[1], ARGV[5] .. '\\0' .. raw)\n"
               + "redis.call('HDEL', KEYS[1], ARGV[1])\n"
               + "redis.call('ZREM', KEYS[2], ARGV[1])\n"
               + "return 1");
@@ -632,16 +638,7 @@ public final class RedisStore implements TaskStore {
    * @return whether the record was moved
    */
   boolean quarantine(String id, byte[] raw, CorruptTaskRecordException error) {
-    QuarantinedRecord entry = error.quarantined(id, raw, context.clock().instant());
-    // Fixed-width microseconds, so that the fields of the hash sort by time for an operator too.
-    String prefix =
-        String.format("%020d:", ChronoUnit.MICROS.between(Instant.EPOCH, entry.quarantinedAt()));
-    Object moved =
-        redis.eval(
-            QUARANTINE,
-            List.of(tasks, runTimes, quarantine),
-            List.of(bytes(id), raw, bytes(prefix), json(entry)));
-    if (!Long.valueOf(1).equals(moved)) {
+    if (!move(id, bytes("same"), raw, error.reason().name(), error.getMessage())) {
       return false;
     }
     logger.error(
@@ -654,6 +651,30 @@ public final class RedisStore implements TaskStore {
     context.dispatch(
         new TaskQuarantinedEvent(id, alias, error.reason().name(), error.getMessage()));
     return true;
+  }
+
+  /**
+   * Moves a stored task into the quarantine with its exact bytes, in one script as an unreadable
+   * record (the bytes are copied on the server); the scheduler logs it and sends the event.
+   */
+  @Override
+  public boolean quarantineTask(String id, String reason, String detail) {
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(detail, "detail");
+    return move(string(idBytes(id)), bytes("any"), new byte[0], reason, detail);
+  }
+
+  /** Runs the quarantine script for the record of {@code id}; whether it moved it. */
+  private boolean move(String id, byte[] check, byte[] expected, String reason, String detail) {
+    Instant at = context.clock().instant();
+    // Fixed-width microseconds, so that the fields of the hash sort by time for an operator too.
+    String prefix = String.format("%020d:", ChronoUnit.MICROS.between(Instant.EPOCH, at));
+    Object moved =
+        redis.eval(
+            QUARANTINE,
+            List.of(tasks, runTimes, quarantine),
+            List.of(bytes(id), check, expected, bytes(prefix), metadata(id, at, reason, detail)));
+    return Long.valueOf(1).equals(moved);
   }
 
   /** The quarantine's entries: oldest first, then by id, then in the order they were made. */
@@ -675,11 +696,18 @@ public final class RedisStore implements TaskStore {
   private Entry entry(byte[] field, byte[] value) {
     try {
       String[] parts = string(field).split(":", 3);
-      JsonNode node = JSON.readTree(value);
+      // The metadata, a NUL, then the record's bytes; entries of earlier versions hold the bytes in
+      // base64 in the metadata's "raw" field instead.
+      int nul = indexOf(value, (byte) 0);
+      JsonNode node = JSON.readTree(nul < 0 ? value : Arrays.copyOf(value, nul));
+      byte[] raw =
+          nul < 0
+              ? Base64.getDecoder().decode(node.required("raw").asText())
+              : Arrays.copyOfRange(value, nul + 1, value.length);
       QuarantinedRecord record =
           new QuarantinedRecord(
               node.required("task_id").asText(),
-              Base64.getDecoder().decode(node.required("raw").asText()),
+              raw,
               node.required("reason").asText(),
               node.required("detail").asText(),
               Instant.parse(node.required("quarantined_at").asText()));
@@ -695,13 +723,22 @@ public final class RedisStore implements TaskStore {
     }
   }
 
-  private static byte[] json(QuarantinedRecord record) {
+  private static int indexOf(byte[] bytes, byte b) {
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A quarantine entry's metadata: JSON, which never holds a NUL byte (it escapes it). */
+  private static byte[] metadata(String id, Instant at, String reason, String detail) {
     ObjectNode node = JSON.createObjectNode();
-    node.put("task_id", record.taskId());
-    node.put("quarantined_at", record.quarantinedAt().toString());
-    node.put("reason", record.reason());
-    node.put("detail", record.detail());
-    node.put("raw", Base64.getEncoder().encodeToString(record.raw()));
+    node.put("task_id", id);
+    node.put("quarantined_at", at.toString());
+    node.put("reason", reason);
+    node.put("detail", detail);
     try {
       return JSON.writeValueAsBytes(node);
     } catch (IOException e) {

@@ -60,6 +60,11 @@ class RedisStoreContractTest extends PersistentStoreContract {
   }
 
   @Override
+  protected byte[] readRaw(String id) {
+    return client.hget(TASKS.getBytes(StandardCharsets.UTF_8), id.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
   protected void cleanUp(TaskStore store) {
     client.del(TASKS, RUN_TIMES, RedisStore.defaultQuarantineKey(TASKS));
   }

@@ -73,6 +73,14 @@ public abstract class PersistentStoreContract extends StoreContract {
    */
   protected abstract void writeRaw(String id, Instant nextRunTime, byte[] raw) throws Exception;
 
+  /**
+   * The bytes the store under test keeps as the record of task {@code id}, read past the store, or
+   * {@code null} when it keeps none.
+   *
+   * @throws Exception when reading fails
+   */
+  protected abstract byte[] readRaw(String id) throws Exception;
+
   /** {@link #reopen} started with the contract's context; shut down after the test. */
   protected final TaskStore open(String key, String... oldKeys) throws Exception {
     TaskStore store = reopen(key, oldKeys);
@@ -494,6 +502,54 @@ public abstract class PersistentStoreContract extends StoreContract {
         .isInstanceOf(TaskLookupException.class);
     assertThatThrownBy(() -> store().restoreQuarantined("never"))
         .isInstanceOf(TaskLookupException.class);
+  }
+
+  // ------------------------------------------------------------------ quarantine by the scheduler
+
+  @Test
+  void quarantineTaskKeepsTheStoredBytesExactlyAndLeavesTheEventToTheScheduler() throws Exception {
+    TaskStore sealed = open("key-one");
+    Task stored = task("bad", T0).toBuilder().args(List.of("s3cr3t")).build();
+    sealed.addTask(stored);
+    sealed.addTask(task("good", T0.plusSeconds(1)));
+    byte[] raw = readRaw("bad");
+
+    assertThat(sealed.quarantineTask("bad", "TRIGGER_ERROR", "stepping failed: boom")).isTrue();
+
+    assertThat(readRaw("bad")).isNull();
+    assertThat(quarantineEvents()).isEmpty();
+    TaskStore again = open("key-one");
+    assertThat(ids(again.dueTasks(T0.plusSeconds(5)))).containsExactly("good");
+    assertThat(again.quarantinedRecords())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.taskId()).isEqualTo("bad");
+              assertThat(r.raw()).isEqualTo(raw);
+              assertThat(r.reason()).isEqualTo("TRIGGER_ERROR");
+              assertThat(r.detail()).isEqualTo("stepping failed: boom");
+              assertThat(r.quarantinedAt()).isEqualTo(T0);
+            });
+    assertThat(again.restoreQuarantined("bad")).isEqualTo(stored);
+    assertThat(again.quarantinedRecords()).isEmpty();
+  }
+
+  @Test
+  void quarantineTaskTwiceKeepsOneRecordPerMove() throws Exception {
+    store().addTask(task("twice", T0));
+    assertThat(store().quarantineTask("twice", "UNKNOWN_EXECUTOR", "no executor 'gpu'")).isTrue();
+    assertThat(store().quarantineTask("twice", "UNKNOWN_EXECUTOR", "again")).isFalse();
+    context().mutableClock().advance(Duration.ofSeconds(1));
+    store().addTask(task("twice", T0.plusSeconds(7)));
+    assertThat(store().quarantineTask("twice", "TRIGGER_ERROR", "boom")).isTrue();
+
+    assertThat(store().quarantinedRecords())
+        .extracting(QuarantinedRecord::reason)
+        .containsExactly("UNKNOWN_EXECUTOR", "TRIGGER_ERROR");
+    assertThat(store().restoreQuarantined("twice")).isEqualTo(task("twice", T0.plusSeconds(7)));
+    assertThat(store().quarantinedRecords())
+        .singleElement()
+        .satisfies(r -> assertThat(r.reason()).isEqualTo("UNKNOWN_EXECUTOR"));
   }
 
   @Test
