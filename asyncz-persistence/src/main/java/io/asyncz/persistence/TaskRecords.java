@@ -78,10 +78,22 @@ public final class TaskRecords {
    * The task stored under {@code id} as {@code record}.
    *
    * @throws CorruptTaskRecordException when the record cannot be read, is encrypted and no key is
-   *     configured, or names another task id; a store quarantines such a record
+   *     configured, or names another task id, and for whatever else fails while it is read (the
+   *     only exception this method throws for a bad record); a store quarantines such a record
    */
   public Task read(String id, byte[] record, StoreContext context) {
     Objects.requireNonNull(id, "id");
+    try {
+      return decode(id, record, context);
+    } catch (CorruptTaskRecordException e) {
+      throw e;
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new CorruptTaskRecordException(
+          id, Reason.MALFORMED, "reading the record failed: " + TaskStateCodec.describe(e), e);
+    }
+  }
+
+  private Task decode(String id, byte[] record, StoreContext context) {
     byte[] plain;
     if (Encryption.isEncrypted(record)) {
       if (encryption == null) {

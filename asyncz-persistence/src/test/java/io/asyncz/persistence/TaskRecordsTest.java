@@ -3,10 +3,20 @@ package io.asyncz.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.asyncz.event.SchedulerEvent;
 import io.asyncz.persistence.CorruptTaskRecordException.Reason;
+import io.asyncz.store.StoreContext;
 import io.asyncz.task.Task;
+import io.asyncz.task.TaskOperations;
+import io.asyncz.task.TaskRegistry;
+import io.asyncz.testkit.RecordCorrupter;
 import io.asyncz.trigger.CronTrigger;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class TaskRecordsTest {
@@ -75,5 +85,90 @@ class TaskRecordsTest {
         .doesNotContain("hunter2")
         .startsWith("TaskRecords[Encryption[AES-256-GCM, key ");
     assertThat(TaskRecords.plain()).hasToString("TaskRecords[plain]");
+  }
+
+  // ------------------------------------------------------------------ failures while reading
+
+  private static byte[] withTrigger(String id, String triggerJson) {
+    Map<String, Object> doc = RecordCorrupter.document(id, null);
+    doc.put("reference", "report");
+    doc.put("trigger", new RecordCorrupter.RawJson(triggerJson));
+    return RecordCorrupter.json(doc);
+  }
+
+  @Test
+  void aTriggerThatOverflowsWhenRebuiltIsAnInvalidTriggerNotAnArithmeticException() {
+    byte[] record =
+        withTrigger("a", "{\"alias\":\"interval\",\"fields\":{\"weeks\":1000000000000000}}");
+
+    assertThatThrownBy(() -> TaskRecords.plain().read("a", record, Contexts.context()))
+        .isInstanceOf(CorruptTaskRecordException.class)
+        .hasMessageContaining("task 'a'")
+        .extracting(e -> ((CorruptTaskRecordException) e).reason())
+        .isEqualTo(Reason.INVALID_TRIGGER);
+  }
+
+  @Test
+  void whateverFailsWhileReadingIsACorruptRecordNamingTheFailure() {
+    StoreContext failing =
+        new StoreContext() {
+          @Override
+          public Clock clock() {
+            return Contexts.context().clock();
+          }
+
+          @Override
+          public ZoneId timezone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public TaskRegistry registry() {
+            throw new IllegalStateException("the registry is closed");
+          }
+
+          @Override
+          public TaskOperations operations() {
+            return null;
+          }
+
+          @Override
+          public void dispatch(SchedulerEvent event) {}
+        };
+    byte[] record = TaskRecords.plain().write(task("a"));
+
+    assertThatThrownBy(() -> TaskRecords.plain().read("a", record, failing))
+        .isInstanceOf(CorruptTaskRecordException.class)
+        .hasMessageContaining("task 'a'")
+        .hasMessageContaining("IllegalStateException: the registry is closed");
+  }
+
+  @Test
+  void aRecordNestedTooDeeplyForTheStackIsACorruptRecord() throws Exception {
+    // Deep enough to overflow a small stack, shallow enough for the JSON parser's own limit.
+    Map<String, Object> doc = RecordCorrupter.document("deep", null);
+    doc.put("reference", "report");
+    doc.put("args", new RecordCorrupter.RawJson("[".repeat(990) + "]".repeat(990)));
+    byte[] record = RecordCorrupter.json(doc);
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread small =
+        new Thread(
+            null,
+            () -> {
+              try {
+                TaskRecords.plain().read("deep", record, Contexts.context());
+              } catch (Throwable e) {
+                thrown.set(e);
+              }
+            },
+            "small-stack",
+            32 * 1024);
+    small.start();
+    small.join();
+
+    assertThat(thrown.get())
+        .isInstanceOf(CorruptTaskRecordException.class)
+        .hasMessageContaining("task 'deep'")
+        .hasMessageContaining("nested too deeply");
   }
 }

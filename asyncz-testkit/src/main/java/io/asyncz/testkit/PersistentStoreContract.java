@@ -13,6 +13,7 @@ import io.asyncz.store.MemoryStore;
 import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
+import io.asyncz.testkit.RecordCorrupter.Hostile;
 import io.asyncz.trigger.CronTrigger;
 import io.asyncz.trigger.DateTrigger;
 import io.asyncz.trigger.IntervalTrigger;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -30,9 +32,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -502,6 +506,114 @@ public abstract class PersistentStoreContract extends StoreContract {
         .isInstanceOf(TaskLookupException.class);
     assertThatThrownBy(() -> store().restoreQuarantined("never"))
         .isInstanceOf(TaskLookupException.class);
+  }
+
+  // ------------------------------------------------------------------ hostile records
+
+  @Test
+  void theCorruptersValidRecordReadsAsTheContractsTask() throws Exception {
+    writeRaw("control", T0, RecordCorrupter.valid("control", T0));
+
+    assertThat(store().lookupTask("control")).contains(task("control", T0));
+    assertThat(store().quarantinedRecords()).isEmpty();
+  }
+
+  /** Every way a store reads records, each checking what the read gives back beside the hostile. */
+  static Stream<Arguments> hostileReadPaths() {
+    Consumer<TaskStore> lookup =
+        s -> {
+          for (Hostile h : hostileRecords()) {
+            assertThat(s.lookupTask(h.id())).as(h.kind()).isEmpty();
+          }
+          assertThat(s.lookupTask("good")).contains(task("good", T0.plusSeconds(5)));
+        };
+    Consumer<TaskStore> due =
+        s -> assertThat(ids(s.dueTasks(T0.plusSeconds(10)))).containsExactly("good", "control");
+    Consumer<TaskStore> dueLimited =
+        s -> assertThat(ids(s.dueTasks(T0.plusSeconds(10), 1))).containsExactly("good");
+    Consumer<TaskStore> next = s -> assertThat(s.nextRunTime()).contains(T0.plusSeconds(5));
+    Consumer<TaskStore> all =
+        s -> assertThat(ids(s.allTasks())).containsExactly("good", "control", "paused");
+    Consumer<TaskStore> removeAll =
+        s -> {
+          s.removeAllTasks();
+          assertThat(s.allTasks()).isEmpty();
+        };
+    return Stream.of(
+        Arguments.of("lookupTask", lookup),
+        Arguments.of("dueTasks", due),
+        Arguments.of("dueTasks with a limit", dueLimited),
+        Arguments.of("nextRunTime", next),
+        Arguments.of("allTasks", all),
+        Arguments.of("removeAllTasks", removeAll));
+  }
+
+  private static List<Hostile> hostileRecords() {
+    return RecordCorrupter.catalogue("bad-", T0);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostileReadPaths")
+  void everyHostileRecordIsQuarantinedAloneUnderItsIdWithItsExactBytes(
+      String path, Consumer<TaskStore> read) throws Exception {
+    List<Hostile> hostile = hostileRecords();
+    for (Hostile h : hostile) {
+      writeRaw(h.id(), T0, h.raw());
+    }
+    store().addTask(task("good", T0.plusSeconds(5)));
+    store().addTask(task("paused", null));
+    writeRaw("control", T0.plusSeconds(6), RecordCorrupter.valid("control", T0.plusSeconds(6)));
+
+    read.accept(store());
+    read.accept(store());
+
+    Map<String, QuarantinedRecord> quarantined = new HashMap<>();
+    for (QuarantinedRecord r : store().quarantinedRecords()) {
+      assertThat(quarantined.put(r.taskId(), r)).as("a second record of %s", r.taskId()).isNull();
+    }
+    assertThat(quarantined.keySet())
+        .containsExactlyInAnyOrderElementsOf(hostile.stream().map(Hostile::id).toList());
+    for (Hostile h : hostile) {
+      QuarantinedRecord r = quarantined.get(h.id());
+      assertThat(r.raw()).as("the bytes of %s", h.kind()).isEqualTo(h.raw());
+      assertThat(r.reason()).as("the reason of %s: %s", h.kind(), r.detail()).isIn(h.reasons());
+      assertThat(r.quarantinedAt()).isEqualTo(T0);
+    }
+    assertThat(quarantineEvents()).hasSize(hostile.size());
+  }
+
+  @Test
+  void hostileRecordsNeitherStopTheOtherTasksNorTheScheduler() throws Exception {
+    List<Hostile> hostile = hostileRecords();
+    for (Hostile h : hostile) {
+      writeRaw(h.id(), T0, h.raw());
+    }
+    MutableClock clock = MutableClock.at(T0, ZoneOffset.UTC);
+    ManualScheduler scheduler = scheduler(clock, reopen(null));
+    List<String> seen = new ArrayList<>();
+    scheduler.addListener(event -> seen.add(event.toString()));
+    scheduler.start();
+    IntervalTrigger minute = IntervalTrigger.builder().minutes(1).startAt(T0).build();
+    scheduler.task(REFERENCE).id("every-minute").trigger(minute).store(ALIAS).add();
+    scheduler
+        .task(REFERENCE)
+        .id("once")
+        .trigger(DateTrigger.at(T0.plusSeconds(30)))
+        .store(ALIAS)
+        .add();
+
+    scheduler.advanceTo(T0.plusSeconds(150));
+
+    assertThat(seen)
+        .filteredOn(e -> e.startsWith("TASK_EXECUTED"))
+        .containsExactly(
+            "TASK_EXECUTED[every-minute @2026-01-15T10:00:00Z]",
+            "TASK_EXECUTED[once @2026-01-15T10:00:30Z]",
+            "TASK_EXECUTED[every-minute @2026-01-15T10:01:00Z]",
+            "TASK_EXECUTED[every-minute @2026-01-15T10:02:00Z]");
+    assertThat(seen).filteredOn(e -> e.startsWith("TASK_QUARANTINED")).hasSize(hostile.size());
+    assertThat(scheduler.quarantinedRecords().get(ALIAS)).hasSize(hostile.size());
+    scheduler.shutdown(false);
   }
 
   // ------------------------------------------------------------------ quarantine by the scheduler
