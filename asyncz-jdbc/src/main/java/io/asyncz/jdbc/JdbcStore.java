@@ -64,6 +64,13 @@ public final class JdbcStore implements TaskStore {
   private static final int MAX_REASON = 32;
   private static final int IN_LIST = 256;
 
+  /**
+   * The state and its length in bytes, for a query whose first parameter is the read limit: a state
+   * over it is not fetched (it comes back null), so a huge row costs nothing but its quarantine.
+   */
+  private static final String STATE =
+      "CASE WHEN OCTET_LENGTH(state) > ? THEN NULL ELSE state END, OCTET_LENGTH(state)";
+
   private final String url;
   private final String username;
   private final String password;
@@ -213,13 +220,15 @@ public final class JdbcStore implements TaskStore {
   public synchronized Optional<Task> lookupTask(String id) {
     Objects.requireNonNull(id, "id");
     try (Connection c = connection();
-        PreparedStatement ps = c.prepareStatement("SELECT state FROM " + table + " WHERE id = ?")) {
-      ps.setString(1, id);
+        PreparedStatement ps =
+            c.prepareStatement("SELECT " + STATE + " FROM " + table + " WHERE id = ?")) {
+      ps.setLong(1, records.readLimit());
+      ps.setString(2, id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
         }
-        return Optional.ofNullable(decode(id, rs.getBytes(1)));
+        return Optional.ofNullable(decode(id, rs.getBytes(1), rs.getLong(2)));
       }
     } catch (SQLException e) {
       throw new StoreException("Cannot look up task " + id, e);
@@ -251,12 +260,14 @@ public final class JdbcStore implements TaskStore {
   public synchronized List<Task> allTasks() {
     List<Task> all = new ArrayList<>();
     try (Connection c = connection();
-        PreparedStatement ps = c.prepareStatement("SELECT id, state FROM " + table);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        Task task = decode(rs.getString(1), rs.getBytes(2));
-        if (task != null) {
-          all.add(task);
+        PreparedStatement ps = c.prepareStatement("SELECT id, " + STATE + " FROM " + table)) {
+      ps.setLong(1, records.readLimit());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Task task = decode(rs.getString(1), rs.getBytes(2), rs.getLong(3));
+          if (task != null) {
+            all.add(task);
+          }
         }
       }
     } catch (SQLException e) {
@@ -276,7 +287,9 @@ public final class JdbcStore implements TaskStore {
    */
   private List<Task> earliest(Instant now, int limit) {
     String sql =
-        "SELECT id, next_run_time, state FROM "
+        "SELECT id, "
+            + STATE
+            + " FROM "
             + table
             + " WHERE next_run_time IS NOT NULL"
             + (now == null ? "" : " AND next_run_time <= ?")
@@ -289,7 +302,8 @@ public final class JdbcStore implements TaskStore {
       int rows = 0;
       try (Connection c = connection();
           PreparedStatement ps = c.prepareStatement(sql)) {
-        int i = 1;
+        ps.setLong(1, records.readLimit());
+        int i = 2;
         if (now != null) {
           ps.setLong(i++, micros(now));
         }
@@ -298,7 +312,7 @@ public final class JdbcStore implements TaskStore {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             rows++;
-            Task task = decode(rs.getString(1), rs.getBytes(3));
+            Task task = decode(rs.getString(1), rs.getBytes(2), rs.getLong(3));
             if (task == null) {
               continue;
             }
@@ -453,7 +467,7 @@ public final class JdbcStore implements TaskStore {
     }
     List<byte[]> states = new ArrayList<>(advanced.size());
     for (Task task : advanced) {
-      states.add(records.write(task));
+      states.add(records.rewrite(task)); // stored already: not held to a lowered size limit
     }
     try (Connection c = connection()) {
       boolean auto = c.getAutoCommit();
@@ -593,7 +607,15 @@ public final class JdbcStore implements TaskStore {
     }
   }
 
-  private Task decode(String id, byte[] bytes) {
+  /**
+   * The task of a row read with {@link #STATE}, or null when it cannot be read; it is then set
+   * aside for the quarantine. A state over the read limit was not fetched ({@code bytes} is null).
+   */
+  private Task decode(String id, byte[] bytes, long length) {
+    if (bytes == null) {
+      unreadable.add(new Unreadable(id, records.tooLarge(id, length)));
+      return null;
+    }
     try {
       return records.read(id, bytes, context);
     } catch (CorruptTaskRecordException e) {
@@ -788,7 +810,7 @@ public final class JdbcStore implements TaskStore {
                   "DELETE FROM " + quarantine + " WHERE id = ? AND quarantined_at = ?")) {
         insert.setString(1, taskId);
         setMicros(insert, 2, task.nextRunTime().orElse(null));
-        insert.setBytes(3, records.write(task)); // with the current key and format
+        insert.setBytes(3, records.rewrite(task)); // with the current key and format
         insert.executeUpdate();
         remove.setString(1, taskId);
         remove.setLong(2, at);

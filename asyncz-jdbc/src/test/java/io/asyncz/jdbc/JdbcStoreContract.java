@@ -40,6 +40,11 @@ abstract class JdbcStoreContract extends PersistentStoreContract {
   }
 
   @Override
+  protected final TaskStore reopenWithMaxRecordSize(int maxRecordSize) {
+    return store(table, TaskRecords.plain().withMaxRecordSize(maxRecordSize));
+  }
+
+  @Override
   protected final void writeRaw(String id, Instant nextRunTime, byte[] raw) throws SQLException {
     try (Connection c = connect();
         PreparedStatement ps =

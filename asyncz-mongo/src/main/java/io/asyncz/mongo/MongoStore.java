@@ -345,12 +345,43 @@ public final class MongoStore implements TaskStore {
 
   @Override
   public void addTask(Task task) {
-    Document document = document(task);
+    insert(task.id(), document(task, records.write(task)));
+  }
+
+  /**
+   * Stores new tasks, all or none: every record is made (and checked against the maximum record
+   * size) before the first is written, and the tasks written are deleted again on a conflict.
+   */
+  @Override
+  public void addTasks(List<Task> tasks) {
+    List<Document> documents = new ArrayList<>(tasks.size());
+    for (Task task : tasks) {
+      documents.add(document(task, records.write(task)));
+    }
+    List<String> added = new ArrayList<>(tasks.size());
+    try {
+      for (int i = 0; i < tasks.size(); i++) {
+        insert(tasks.get(i).id(), documents.get(i));
+        added.add(tasks.get(i).id());
+      }
+    } catch (RuntimeException e) {
+      for (String id : added) {
+        try {
+          collection.deleteOne(Filters.eq(ID, id));
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private void insert(String id, Document document) {
     try {
       collection.insertOne(document);
     } catch (MongoWriteException e) {
       if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-        throw new ConflictIdException(task.id());
+        throw new ConflictIdException(id);
       }
       throw e;
     }
@@ -358,7 +389,7 @@ public final class MongoStore implements TaskStore {
 
   @Override
   public void updateTask(Task task) {
-    Document document = document(task);
+    Document document = document(task, records.write(task));
     UpdateResult result = collection.replaceOne(Filters.eq(ID, task.id()), document);
     if (result.getMatchedCount() == 0) {
       throw new TaskLookupException(task.id());
@@ -381,7 +412,9 @@ public final class MongoStore implements TaskStore {
   public void advanceTasks(List<Task> advanced, List<String> finished) {
     List<WriteModel<Document>> writes = new ArrayList<>(advanced.size() + finished.size());
     for (Task task : advanced) {
-      writes.add(new ReplaceOneModel<>(Filters.eq(ID, task.id()), document(task)));
+      // Stored already: not held to a size limit lowered since it was added.
+      writes.add(
+          new ReplaceOneModel<>(Filters.eq(ID, task.id()), document(task, records.rewrite(task))));
     }
     for (String id : finished) {
       writes.add(new DeleteOneModel<>(Filters.eq(ID, requireId(id))));
@@ -434,7 +467,8 @@ public final class MongoStore implements TaskStore {
     }
     // Still unreadable: the CorruptTaskRecordException says why, and the entry stays.
     Task task = records.read(id, record.raw(), context);
-    addTask(task); // written with the current key; a task added meanwhile is a conflict
+    // Written with the current key; a task added meanwhile is a conflict.
+    insert(id, document(task, records.rewrite(task)));
     quarantine.deleteOne(Filters.eq(ID, newest.get(ID)));
     return task;
   }
@@ -454,10 +488,10 @@ public final class MongoStore implements TaskStore {
 
   // ------------------------------------------------------------------ records
 
-  private Document document(Task task) {
+  private static Document document(Task task, byte[] record) {
     Document document = new Document(ID, requireId(task.id()));
     document.put(NEXT_RUN_TIME, task.nextRunTime().map(MongoStore::score).orElse(null));
-    document.put(STATE, new Binary(records.write(task)));
+    document.put(STATE, new Binary(record));
     return document;
   }
 

@@ -52,6 +52,12 @@ class MongoStoreContractTest extends PersistentStoreContract {
   }
 
   @Override
+  protected TaskStore reopenWithMaxRecordSize(int maxRecordSize) {
+    return MongoStore.connect(
+        server.uri(), DATABASE, COLLECTION, TaskRecords.plain().withMaxRecordSize(maxRecordSize));
+  }
+
+  @Override
   protected void writeRaw(String id, Instant nextRunTime, byte[] raw) {
     client
         .getDatabase(DATABASE)

@@ -168,13 +168,11 @@ public final class FileStore implements TaskStore {
     Path file = fileOf(id);
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
+      bytes = readRecord(id, file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return Optional.ofNullable(decode(id, file, bytes));
+    return bytes == null ? Optional.empty() : Optional.ofNullable(decode(id, file, bytes));
   }
 
   @Override
@@ -209,11 +207,9 @@ public final class FileStore implements TaskStore {
         if (id == null) {
           continue; // not a name this store writes
         }
-        byte[] bytes;
-        try {
-          bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException gone) {
-          continue; // deleted meanwhile
+        byte[] bytes = readRecord(id, file);
+        if (bytes == null) {
+          continue; // deleted meanwhile, or quarantined unread
         }
         Task task = decode(id, file, bytes);
         if (task != null) {
@@ -234,6 +230,40 @@ public final class FileStore implements TaskStore {
       throw new ConflictIdException(task.id());
     }
     write(file, records.write(task), false, task.id());
+  }
+
+  /**
+   * Stores new tasks, all or none: every record is made (and checked against the maximum record
+   * size) before the first is written, and the tasks written are deleted again on a conflict.
+   */
+  @Override
+  public synchronized void addTasks(List<Task> tasks) {
+    List<byte[]> encoded = new ArrayList<>(tasks.size());
+    for (Task task : tasks) {
+      encoded.add(records.write(task));
+    }
+    List<Path> added = new ArrayList<>(tasks.size());
+    try {
+      for (int i = 0; i < tasks.size(); i++) {
+        Task task = tasks.get(i);
+        Path file = fileOf(task.id());
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+          throw new ConflictIdException(task.id());
+        }
+        write(file, encoded.get(i), false, task.id());
+        added.add(file);
+      }
+    } catch (RuntimeException e) {
+      for (Path file : added) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      forceDirectory();
+      throw e;
+    }
   }
 
   @Override
@@ -257,6 +287,29 @@ public final class FileStore implements TaskStore {
     }
   }
 
+  /**
+   * Stores a loop batch: each advanced task's record is replaced (not held to the maximum record
+   * size, which was checked when the task was added or updated), each finished one deleted; tasks
+   * deleted meanwhile are skipped.
+   */
+  @Override
+  public synchronized void advanceTasks(List<Task> advanced, List<String> finished) {
+    for (Task task : advanced) {
+      Path file = fileOf(task.id());
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        write(file, records.rewrite(task), true, task.id());
+      }
+    }
+    for (String id : finished) {
+      try {
+        Files.deleteIfExists(fileOf(id));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    forceDirectory();
+  }
+
   @Override
   public synchronized void removeAllTasks() {
     for (Task task : allTasks()) {
@@ -275,6 +328,23 @@ public final class FileStore implements TaskStore {
   }
 
   // ------------------------------------------------------------------ records
+
+  /**
+   * The bytes of the record {@code file} of task {@code id}, or null when there are none to decode:
+   * the file is gone, or it is over the read limit and was quarantined without being read.
+   */
+  private byte[] readRecord(String id, Path file) throws IOException {
+    try {
+      long size = Files.size(file);
+      if (size > records.readLimit()) {
+        quarantine(id, file, records.tooLarge(id, size));
+        return null;
+      }
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException gone) {
+      return null;
+    }
+  }
 
   private Task decode(String id, Path file, byte[] bytes) {
     try {
@@ -444,7 +514,7 @@ public final class FileStore implements TaskStore {
       throw new UncheckedIOException(e);
     }
     Task task = records.read(taskId, raw, context); // still unreadable: stays quarantined
-    write(file, records.write(task), false, taskId); // with the current key and format
+    write(file, records.rewrite(task), false, taskId); // with the current key and format
     discard(newest);
     return task;
   }

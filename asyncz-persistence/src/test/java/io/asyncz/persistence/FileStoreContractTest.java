@@ -26,6 +26,15 @@ class FileStoreContractTest extends PersistentStoreContract {
   }
 
   @Override
+  protected TaskStore reopenWithMaxRecordSize(int maxRecordSize) {
+    return new FileStore(
+        directory,
+        FileStore.DEFAULT_SUFFIX,
+        false,
+        TaskRecords.plain().withMaxRecordSize(maxRecordSize));
+  }
+
+  @Override
   protected void writeRaw(String id, Instant nextRunTime, byte[] raw) throws IOException {
     Files.write(directory.resolve(FileStore.encode(id) + FileStore.DEFAULT_SUFFIX), raw);
   }

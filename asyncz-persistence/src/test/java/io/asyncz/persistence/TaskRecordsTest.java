@@ -3,6 +3,8 @@ package io.asyncz.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.asyncz.InvalidInputException;
+import io.asyncz.PluginOptions;
 import io.asyncz.event.SchedulerEvent;
 import io.asyncz.persistence.CorruptTaskRecordException.Reason;
 import io.asyncz.store.StoreContext;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -170,5 +173,57 @@ class TaskRecordsTest {
         .isInstanceOf(CorruptTaskRecordException.class)
         .hasMessageContaining("task 'deep'")
         .hasMessageContaining("nested too deeply");
+  }
+
+  // ------------------------------------------------------------------ record sizes
+
+  @Test
+  void theMaximumRecordSizeComesFromTheStoreOptionAndIsChecked() {
+    assertThat(TaskRecords.fromOptions(PluginOptions.of(Map.of())).maxRecordSize())
+        .isEqualTo(TaskRecords.DEFAULT_MAX_RECORD_SIZE);
+    TaskRecords records =
+        TaskRecords.fromOptions(
+            PluginOptions.of(Map.of("max_record_size", "4096"), "asyncz.stores.default."));
+    assertThat(records.maxRecordSize()).isEqualTo(4096);
+    assertThat(records.readLimit()).isEqualTo(16 * 4096);
+
+    for (Object bad : List.of(0, 1023, 64 * 1024 * 1024 + 1, "lots", -5)) {
+      assertThatThrownBy(
+              () ->
+                  TaskRecords.fromOptions(
+                      PluginOptions.of(Map.of("max_record_size", bad), "asyncz.stores.default.")))
+          .as("max_record_size %s", bad)
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("asyncz.stores.default.max_record_size")
+          .hasMessageContaining(bad.toString());
+    }
+  }
+
+  @Test
+  void aRecordOverTheLimitIsRefusedNamingTheTaskItsSizeAndTheLimit() {
+    TaskRecords records = TaskRecords.plain().withMaxRecordSize(1024);
+    Task big = task("big").toBuilder().args(List.of("x".repeat(2000))).build();
+
+    assertThatThrownBy(() -> records.write(big))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("record of task \"big\"")
+        .hasMessageMatching("(?s).*\"2\\d{3} bytes\".*")
+        .hasMessageContaining("max_record_size (1024 bytes)");
+    // A stored task only moving on is not held to it.
+    assertThat(records.read("big", records.rewrite(big), Contexts.context())).isEqualTo(big);
+  }
+
+  @Test
+  void aRecordOverTheReadLimitIsTooLargeToRead() {
+    TaskRecords records = TaskRecords.plain().withMaxRecordSize(1024);
+    Task big = task("big").toBuilder().args(List.of("x".repeat(17_000))).build();
+    byte[] record = TaskRecords.plain().write(big);
+
+    assertThatThrownBy(() -> records.read("big", record, Contexts.context()))
+        .isInstanceOf(CorruptTaskRecordException.class)
+        .hasMessageContaining(record.length + " bytes, over the read limit of 16384 bytes")
+        .extracting(e -> ((CorruptTaskRecordException) e).reason())
+        .isEqualTo(Reason.TOO_LARGE);
+    assertThat(TaskRecords.plain().read("big", record, Contexts.context())).isEqualTo(big);
   }
 }

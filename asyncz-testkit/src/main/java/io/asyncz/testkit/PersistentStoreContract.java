@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asyncz.AsynczException;
 import io.asyncz.ConflictIdException;
+import io.asyncz.InvalidInputException;
 import io.asyncz.TaskLookupException;
 import io.asyncz.event.SchedulerEvent;
 import io.asyncz.event.TaskQuarantinedEvent;
@@ -70,6 +71,14 @@ public abstract class PersistentStoreContract extends StoreContract {
   protected abstract TaskStore reopen(String key, String... oldKeys) throws Exception;
 
   /**
+   * A new, not started instance over the storage of the store under test, with plain records of at
+   * most {@code maxRecordSize} bytes (the stores' {@code max_record_size}).
+   *
+   * @throws Exception when the store cannot be made
+   */
+  protected abstract TaskStore reopenWithMaxRecordSize(int maxRecordSize) throws Exception;
+
+  /**
    * Puts {@code raw} where the store under test keeps the record of task {@code id}, with {@code
    * nextRunTime} in its run-time index ({@code null}: none), without going through the store.
    *
@@ -88,6 +97,14 @@ public abstract class PersistentStoreContract extends StoreContract {
   /** {@link #reopen} started with the contract's context; shut down after the test. */
   protected final TaskStore open(String key, String... oldKeys) throws Exception {
     TaskStore store = reopen(key, oldKeys);
+    store.start(context(), ALIAS);
+    opened.add(store);
+    return store;
+  }
+
+  /** {@link #reopenWithMaxRecordSize} started with the contract's context; shut down after. */
+  protected final TaskStore openWithMaxRecordSize(int maxRecordSize) throws Exception {
+    TaskStore store = reopenWithMaxRecordSize(maxRecordSize);
     store.start(context(), ALIAS);
     opened.add(store);
     return store;
@@ -614,6 +631,102 @@ public abstract class PersistentStoreContract extends StoreContract {
     assertThat(seen).filteredOn(e -> e.startsWith("TASK_QUARANTINED")).hasSize(hostile.size());
     assertThat(scheduler.quarantinedRecords().get(ALIAS)).hasSize(hostile.size());
     scheduler.shutdown(false);
+  }
+
+  // ------------------------------------------------------------------ record sizes
+
+  /** The default maximum record size of every persistent store, 1 MiB. */
+  private static final int DEFAULT_MAX = 1 << 20;
+
+  private static Task withArgument(String id, Instant next, int characters) {
+    return task(id, next).toBuilder().args(List.of("x".repeat(characters))).build();
+  }
+
+  @Test
+  void aTaskWhoseRecordIsOverTheMaximumSizeIsRefusedAndNothingIsWritten() throws Exception {
+    Task small = task("small", T0);
+    store().addTask(small);
+    Task big = withArgument("big", T0, DEFAULT_MAX + 1);
+
+    assertThatThrownBy(() -> store().addTask(big))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("\"big\"")
+        .hasMessageMatching("(?s).*\"1048\\d{3} bytes\".*")
+        .hasMessageContaining("max_record_size (1048576 bytes)");
+    assertThat(readRaw("big")).isNull();
+    assertThatThrownBy(() -> store().updateTask(withArgument("small", T0, DEFAULT_MAX + 1)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("\"small\"");
+    assertThat(store().lookupTask("small")).contains(small);
+    List<Task> batch = List.of(task("a", T0), big, task("c", T0));
+    assertThatThrownBy(() -> store().addTasks(batch)).isInstanceOf(InvalidInputException.class);
+    assertThat(ids(store().allTasks())).containsExactly("small");
+    assertThat(readRaw("a")).isNull();
+
+    Task justUnder = withArgument("just-under", T0, DEFAULT_MAX - 1000);
+    store().addTask(justUnder);
+    assertThat(store().lookupTask("just-under")).contains(justUnder);
+  }
+
+  @Test
+  void theMaximumRecordSizeIsAStoreSetting() throws Exception {
+    TaskStore limited = openWithMaxRecordSize(2048);
+
+    assertThatThrownBy(() -> limited.addTask(withArgument("big", T0, 3000)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("max_record_size (2048 bytes)");
+    limited.addTask(withArgument("fits", T0, 1000));
+    assertThat(ids(limited.allTasks())).containsExactly("fits");
+  }
+
+  @ParameterizedTest
+  @MethodSource("readPaths")
+  void aRecordOverTheReadLimitIsQuarantinedAsTooLargeWithoutBeingRead(Consumer<TaskStore> read)
+      throws Exception {
+    TaskStore limited = openWithMaxRecordSize(1024); // reads records of up to 16 KiB
+    limited.addTask(task("good", T0.plusSeconds(5)));
+    limited.addTask(task("paused", null));
+    // A valid record, which would read if it were read at all.
+    byte[] huge = RecordCorrupter.huge("bad", T0, 20_000);
+    writeRaw("bad", T0, huge);
+
+    read.accept(limited);
+    read.accept(limited);
+
+    assertThat(limited.quarantinedRecords())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.taskId()).isEqualTo("bad");
+              assertThat(r.reason()).isEqualTo("TOO_LARGE");
+              assertThat(r.raw()).isEqualTo(huge);
+              assertThat(r.detail())
+                  .contains(huge.length + " bytes")
+                  .contains("16384 bytes")
+                  .contains("max_record_size");
+            });
+    assertThat(quarantineEvents())
+        .singleElement()
+        .satisfies(e -> assertThat(e.reason()).isEqualTo("TOO_LARGE"));
+    // Raising the limit brings it back.
+    Task restored = open(null).restoreQuarantined("bad");
+    assertThat(restored).isEqualTo(task("bad", T0).toBuilder().args(restored.args()).build());
+    assertThat(restored.args()).singleElement().asString().matches("x{19000,}");
+  }
+
+  @Test
+  void aStoredRecordOverALoweredLimitStillReadsAndAdvances() throws Exception {
+    Task stored = withArgument("stored", T0, 4000);
+    store().addTask(stored);
+    TaskStore lowered = openWithMaxRecordSize(1024);
+
+    assertThat(lowered.lookupTask("stored")).contains(stored);
+    lowered.advanceTasks(List.of(stored.withNextRunTime(T0.plusSeconds(60))), List.of());
+
+    assertThat(lowered.lookupTask("stored")).contains(stored.withNextRunTime(T0.plusSeconds(60)));
+    assertThat(ids(lowered.dueTasks(T0.plusSeconds(60)))).containsExactly("stored");
+    assertThatThrownBy(() -> lowered.updateTask(stored)).isInstanceOf(InvalidInputException.class);
+    assertThat(lowered.quarantinedRecords()).isEmpty();
   }
 
   // ------------------------------------------------------------------ quarantine by the scheduler
