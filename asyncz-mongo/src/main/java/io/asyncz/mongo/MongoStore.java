@@ -137,9 +137,12 @@ public final class MongoStore implements TaskStore {
     this(client, false, database, collection, quarantine, records);
   }
 
-  /** A store on {@code client} in the default database and collection, with plain records. */
+  /**
+   * A store on {@code client} in the default database and collection, whose records are encrypted
+   * with the key in {@code ASYNCZ_STORE_ENCRYPTION_KEY} when that is set, and plain otherwise.
+   */
   public MongoStore(MongoClient client) {
-    this(client, DEFAULT_DATABASE, DEFAULT_COLLECTION, TaskRecords.plain());
+    this(client, DEFAULT_DATABASE, DEFAULT_COLLECTION, TaskRecords.fromEnvironment(List.of()));
   }
 
   private MongoStore(

@@ -76,9 +76,12 @@ public final class FileStore implements TaskStore {
   private volatile Logger logger = LoggerFactory.getLogger("asyncz.stores.default");
   private volatile String alias = "default";
 
-  /** A store in {@code directory} with plain records and the default suffix. */
+  /**
+   * A store in {@code directory} with the default suffix, whose records are encrypted with the key
+   * in {@value Encryption#KEY_VARIABLE} when that is set, and plain otherwise.
+   */
   public FileStore(Path directory) {
-    this(directory, DEFAULT_SUFFIX, false, TaskRecords.plain());
+    this(directory, DEFAULT_SUFFIX, false, TaskRecords.fromEnvironment(List.of()));
   }
 
   /**

@@ -6,6 +6,7 @@ import io.asyncz.persistence.CorruptTaskRecordException.Reason;
 import io.asyncz.store.StoreContext;
 import io.asyncz.task.Task;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -54,8 +55,31 @@ public final class TaskRecords {
     this(encryption, DEFAULT_MAX_RECORD_SIZE);
   }
 
-  /** Records in plain JSON; encrypted records are refused when read. */
+  /**
+   * Records in plain JSON; encrypted records are refused when read.
+   *
+   * @throws InvalidInputException when {@value Encryption#KEY_VARIABLE} is set: the environment
+   *     asks for encrypted records, and a store given these would write plaintext anyway. Use
+   *     {@link #fromEnvironment} (or {@link #withKey} with the key) instead, or unset the variable.
+   */
   public static TaskRecords plain() {
+    return plain(System.getenv());
+  }
+
+  /** As {@link #plain()}, reading {@code environment} instead of the process's. */
+  static TaskRecords plain(Map<String, String> environment) {
+    String key = environment.get(Encryption.KEY_VARIABLE);
+    if (key != null && !key.isBlank()) {
+      throw new InvalidInputException(
+          "task records",
+          "plain",
+          "are asked for while "
+              + Encryption.KEY_VARIABLE
+              + " is set, so a store would write plaintext that the environment asks to have"
+              + " encrypted; use TaskRecords.fromEnvironment(oldKeys) or TaskRecords.withKey(key),"
+              + " or unset "
+              + Encryption.KEY_VARIABLE);
+    }
     return new TaskRecords(null);
   }
 
@@ -68,7 +92,8 @@ public final class TaskRecords {
    * Records encrypted with {@code key} and readable with it and {@code oldKeys} (a key rotation),
    * or plain records when {@code key} is null.
    *
-   * @throws InvalidInputException when old keys are given without a key
+   * @throws InvalidInputException when old keys are given without a key, or no key is given while
+   *     {@value Encryption#KEY_VARIABLE} is set (see {@link #plain()})
    */
   public static TaskRecords withKey(String key, String... oldKeys) {
     if (key == null) {

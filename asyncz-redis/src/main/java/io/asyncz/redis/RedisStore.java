@@ -246,9 +246,12 @@ public final class RedisStore implements TaskStore {
     return requireKey("tasks_key", tasksKey) + QUARANTINE_SUFFIX;
   }
 
-  /** A store on {@code client} with the default key names and plain records. */
+  /**
+   * A store on {@code client} with the default key names, whose records are encrypted with the key
+   * in {@code ASYNCZ_STORE_ENCRYPTION_KEY} when that is set, and plain otherwise.
+   */
   public RedisStore(UnifiedJedis client) {
-    this(client, DEFAULT_TASKS_KEY, DEFAULT_RUN_TIMES_KEY, TaskRecords.plain());
+    this(client, DEFAULT_TASKS_KEY, DEFAULT_RUN_TIMES_KEY, TaskRecords.fromEnvironment(List.of()));
   }
 
   /**
