@@ -7,8 +7,10 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -16,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * take before they touch a shared store. Within a JVM the lock is reentrant per thread and shared
  * by every scheduler that names the same file (the operating system's file locks belong to the
  * whole process, and the JDK refuses a second lock on one file in one JVM), so two schedulers in
- * one JVM also exclude each other. The file is created when missing and is never deleted.
+ * one JVM also exclude each other. The file is created when missing, readable and writable by its
+ * owner only ({@code 0600}), and is never deleted.
  */
 final class StoreFileLock {
   private static final Map<Path, StoreFileLock> OPEN = new HashMap<>();
@@ -123,9 +126,17 @@ final class StoreFileLock {
       if (parent != null) {
         Files.createDirectories(parent);
       }
+      Set<StandardOpenOption> options =
+          Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      // Owner only: another user who could open the file could hold a lock on it for ever.
       channel =
-          FileChannel.open(
-              path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+          path.getFileSystem().supportedFileAttributeViews().contains("posix")
+              ? FileChannel.open(
+                  path,
+                  options,
+                  PosixFilePermissions.asFileAttribute(
+                      PosixFilePermissions.fromString("rw-------")))
+              : FileChannel.open(path, options);
     }
     return channel;
   }

@@ -15,8 +15,12 @@ import java.util.Objects;
  *
  * @param taskId the id the record was stored under
  * @param raw the record's bytes exactly as they were stored (a copy is kept)
- * @param reason why it could not be read: {@code MALFORMED}, {@code UNSUPPORTED_VERSION}, {@code
- *     UNDECRYPTABLE}, {@code UNRESOLVABLE_REFERENCE} or {@code INVALID_TRIGGER}
+ * @param reason why it was set aside. A store that cannot read a record says {@code MALFORMED},
+ *     {@code UNSUPPORTED_VERSION}, {@code UNDECRYPTABLE}, {@code UNRESOLVABLE_REFERENCE}, {@code
+ *     INVALID_TRIGGER} or {@code TOO_LARGE} (over the store's read limit, so not read); the
+ *     scheduler, through {@link TaskStore#quarantineTask}, says {@code TRIGGER_ERROR} (the trigger
+ *     failed when it was stepped) or {@code UNKNOWN_EXECUTOR} (the task names an executor the
+ *     scheduler does not have)
  * @param detail the message of the failure
  * @param quarantinedAt when the store set the record aside
  */

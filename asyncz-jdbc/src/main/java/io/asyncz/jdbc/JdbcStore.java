@@ -61,7 +61,15 @@ public final class JdbcStore implements TaskStore {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
   private static final int MAX_ID_LENGTH = 191;
   private static final int MAX_DETAIL = 1000;
+  private static final int MAX_REASON = 32;
   private static final int IN_LIST = 256;
+
+  /**
+   * The state and its length in bytes, for a query whose first parameter is the read limit: a state
+   * over it is not fetched (it comes back null), so a huge row costs nothing but its quarantine.
+   */
+  private static final String STATE =
+      "CASE WHEN OCTET_LENGTH(state) > ? THEN NULL ELSE state END, OCTET_LENGTH(state)";
 
   private final String url;
   private final String username;
@@ -212,13 +220,15 @@ public final class JdbcStore implements TaskStore {
   public synchronized Optional<Task> lookupTask(String id) {
     Objects.requireNonNull(id, "id");
     try (Connection c = connection();
-        PreparedStatement ps = c.prepareStatement("SELECT state FROM " + table + " WHERE id = ?")) {
-      ps.setString(1, id);
+        PreparedStatement ps =
+            c.prepareStatement("SELECT " + STATE + " FROM " + table + " WHERE id = ?")) {
+      ps.setLong(1, records.readLimit());
+      ps.setString(2, id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
         }
-        return Optional.ofNullable(decode(id, rs.getBytes(1)));
+        return Optional.ofNullable(decode(id, rs.getBytes(1), rs.getLong(2)));
       }
     } catch (SQLException e) {
       throw new StoreException("Cannot look up task " + id, e);
@@ -250,12 +260,14 @@ public final class JdbcStore implements TaskStore {
   public synchronized List<Task> allTasks() {
     List<Task> all = new ArrayList<>();
     try (Connection c = connection();
-        PreparedStatement ps = c.prepareStatement("SELECT id, state FROM " + table);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        Task task = decode(rs.getString(1), rs.getBytes(2));
-        if (task != null) {
-          all.add(task);
+        PreparedStatement ps = c.prepareStatement("SELECT id, " + STATE + " FROM " + table)) {
+      ps.setLong(1, records.readLimit());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Task task = decode(rs.getString(1), rs.getBytes(2), rs.getLong(3));
+          if (task != null) {
+            all.add(task);
+          }
         }
       }
     } catch (SQLException e) {
@@ -275,7 +287,9 @@ public final class JdbcStore implements TaskStore {
    */
   private List<Task> earliest(Instant now, int limit) {
     String sql =
-        "SELECT id, next_run_time, state FROM "
+        "SELECT id, "
+            + STATE
+            + " FROM "
             + table
             + " WHERE next_run_time IS NOT NULL"
             + (now == null ? "" : " AND next_run_time <= ?")
@@ -288,7 +302,8 @@ public final class JdbcStore implements TaskStore {
       int rows = 0;
       try (Connection c = connection();
           PreparedStatement ps = c.prepareStatement(sql)) {
-        int i = 1;
+        ps.setLong(1, records.readLimit());
+        int i = 2;
         if (now != null) {
           ps.setLong(i++, micros(now));
         }
@@ -297,7 +312,7 @@ public final class JdbcStore implements TaskStore {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             rows++;
-            Task task = decode(rs.getString(1), rs.getBytes(3));
+            Task task = decode(rs.getString(1), rs.getBytes(2), rs.getLong(3));
             if (task == null) {
               continue;
             }
@@ -452,7 +467,7 @@ public final class JdbcStore implements TaskStore {
     }
     List<byte[]> states = new ArrayList<>(advanced.size());
     for (Task task : advanced) {
-      states.add(records.write(task));
+      states.add(records.rewrite(task)); // stored already: not held to a lowered size limit
     }
     try (Connection c = connection()) {
       boolean auto = c.getAutoCommit();
@@ -592,7 +607,15 @@ public final class JdbcStore implements TaskStore {
     }
   }
 
-  private Task decode(String id, byte[] bytes) {
+  /**
+   * The task of a row read with {@link #STATE}, or null when it cannot be read; it is then set
+   * aside for the quarantine. A state over the read limit was not fetched ({@code bytes} is null).
+   */
+  private Task decode(String id, byte[] bytes, long length) {
+    if (bytes == null) {
+      unreadable.add(new Unreadable(id, records.tooLarge(id, length)));
+      return null;
+    }
     try {
       return records.read(id, bytes, context);
     } catch (CorruptTaskRecordException e) {
@@ -616,41 +639,9 @@ public final class JdbcStore implements TaskStore {
     List<Unreadable> found = new ArrayList<>(unreadable);
     unreadable.clear();
     for (Unreadable u : found) {
-      long at = micros(context.clock().instant());
-      String detail = u.failure().getMessage();
-      if (detail.length() > MAX_DETAIL) {
-        detail = detail.substring(0, MAX_DETAIL - 3) + "...";
-      }
-      int moved;
-      try (Connection c = connection()) {
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (PreparedStatement copy =
-                c.prepareStatement(
-                    "INSERT INTO "
-                        + quarantine
-                        + " (id, quarantined_at, reason, detail, state) SELECT id, ?, ?, ?, state"
-                        + " FROM "
-                        + table
-                        + " WHERE id = ?");
-            PreparedStatement remove =
-                c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
-          copy.setLong(1, at);
-          copy.setString(2, u.failure().reason().name());
-          copy.setString(3, detail);
-          copy.setString(4, u.id());
-          moved = copy.executeUpdate();
-          if (moved > 0) {
-            remove.setString(1, u.id());
-            remove.executeUpdate();
-          }
-          c.commit();
-        } catch (SQLException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(auto);
-        }
+      boolean moved;
+      try {
+        moved = moveToQuarantine(u.id(), u.failure().reason().name(), u.failure().getMessage());
       } catch (SQLException e) {
         // Left in the table, as it was; the next read tries again.
         logger.error(
@@ -661,7 +652,7 @@ public final class JdbcStore implements TaskStore {
             e);
         continue;
       }
-      if (moved == 0) {
+      if (!moved) {
         continue; // deleted meanwhile
       }
       removed++;
@@ -677,6 +668,87 @@ public final class JdbcStore implements TaskStore {
               u.id(), alias, u.failure().reason().name(), u.failure().getMessage()));
     }
     return removed;
+  }
+
+  /**
+   * Moves a stored task's row to the quarantine table with its exact bytes, in one transaction as
+   * an unreadable row; the scheduler logs it and sends the event.
+   */
+  @Override
+  public synchronized boolean quarantineTask(String id, String reason, String detail) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(detail, "detail");
+    try {
+      return moveToQuarantine(id, reason, detail);
+    } catch (SQLException e) {
+      throw new StoreException("Cannot quarantine task " + id, e);
+    }
+  }
+
+  /**
+   * Copies the row of {@code id}, as it is now, to the quarantine table and deletes it, in one
+   * transaction, so its bytes are never lost.
+   *
+   * @return whether a row was moved; false when none is stored
+   */
+  private boolean moveToQuarantine(String id, String reason, String detail) throws SQLException {
+    long at = micros(context.clock().instant());
+    String why = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
+    String message =
+        detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL - 3) + "..." : detail;
+    try (Connection c = connection()) {
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try (PreparedStatement copy =
+              c.prepareStatement(
+                  "INSERT INTO "
+                      + quarantine
+                      + " (id, quarantined_at, reason, detail, state) SELECT id, ?, ?, ?, state"
+                      + " FROM "
+                      + table
+                      + " WHERE id = ?");
+          PreparedStatement remove = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+        copy.setLong(1, freeQuarantineTime(c, id, at));
+        copy.setString(2, why);
+        copy.setString(3, message);
+        copy.setString(4, id);
+        int moved = copy.executeUpdate();
+        if (moved > 0) {
+          remove.setString(1, id);
+          remove.executeUpdate();
+        }
+        c.commit();
+        return moved > 0;
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(auto);
+      }
+    }
+  }
+
+  /**
+   * {@code at}, or the first later microsecond with no quarantined record of {@code id}: the key is
+   * (id, time), and an id set aside twice in one microsecond keeps both records.
+   */
+  private long freeQuarantineTime(Connection c, String id, long at) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT MAX(quarantined_at) FROM "
+                + quarantine
+                + " WHERE id = ? AND quarantined_at >= ?")) {
+      ps.setString(1, id);
+      ps.setLong(2, at);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return at;
+        }
+        long latest = rs.getLong(1);
+        return rs.wasNull() ? at : latest + 1;
+      }
+    }
   }
 
   @Override
@@ -738,7 +810,7 @@ public final class JdbcStore implements TaskStore {
                   "DELETE FROM " + quarantine + " WHERE id = ? AND quarantined_at = ?")) {
         insert.setString(1, taskId);
         setMicros(insert, 2, task.nextRunTime().orElse(null));
-        insert.setBytes(3, records.write(task)); // with the current key and format
+        insert.setBytes(3, records.rewrite(task)); // with the current key and format
         insert.executeUpdate();
         remove.setString(1, taskId);
         remove.setLong(2, at);

@@ -5,16 +5,17 @@ import io.asyncz.PluginOptions;
 import io.asyncz.persistence.TaskRecords;
 import io.asyncz.store.StoreFactory;
 import io.asyncz.store.TaskStore;
-import java.util.List;
 import java.util.Set;
 
 /**
  * Registers the {@code jdbc} store alias and its seed name {@code sqlalchemy}: options {@code url}
- * (required, a JDBC URL), {@code username}, {@code password} and {@code table} (default {@value
- * JdbcStore#DEFAULT_TABLE}). Records are encrypted when {@code ASYNCZ_STORE_ENCRYPTION_KEY} is set.
+ * (required, a JDBC URL), {@code username}, {@code password}, {@code table} (default {@value
+ * JdbcStore#DEFAULT_TABLE}) and {@code max_record_size} (bytes, default 1 MiB; see {@link
+ * TaskRecords}). Records are encrypted when {@code ASYNCZ_STORE_ENCRYPTION_KEY} is set.
  */
 public final class JdbcStoreFactory implements StoreFactory {
-  private static final Set<String> OPTIONS = Set.of("url", "username", "password", "table");
+  private static final Set<String> OPTIONS =
+      Set.of("url", "username", "password", "table", TaskRecords.MAX_RECORD_SIZE_OPTION);
 
   /** Creates the factory; {@link java.util.ServiceLoader} calls this. */
   public JdbcStoreFactory() {}
@@ -50,11 +51,8 @@ public final class JdbcStoreFactory implements StoreFactory {
           "is not a plain SQL identifier; expected a letter or '_' followed by up to 47 letters,"
               + " digits or '_'");
     }
+    TaskRecords records = TaskRecords.fromOptions(options);
     return new JdbcStore(
-        url,
-        options.string("username", null),
-        options.string("password", null),
-        table,
-        TaskRecords.fromEnvironment(List.of()));
+        url, options.string("username", null), options.string("password", null), table, records);
   }
 }

@@ -5,6 +5,7 @@ import io.asyncz.store.TaskStore;
 import io.asyncz.testkit.PersistentStoreContract;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -39,6 +40,11 @@ abstract class JdbcStoreContract extends PersistentStoreContract {
   }
 
   @Override
+  protected final TaskStore reopenWithMaxRecordSize(int maxRecordSize) {
+    return store(table, TaskRecords.plain().withMaxRecordSize(maxRecordSize));
+  }
+
+  @Override
   protected final void writeRaw(String id, Instant nextRunTime, byte[] raw) throws SQLException {
     try (Connection c = connect();
         PreparedStatement ps =
@@ -52,6 +58,17 @@ abstract class JdbcStoreContract extends PersistentStoreContract {
       }
       ps.setBytes(3, raw);
       ps.executeUpdate();
+    }
+  }
+
+  @Override
+  protected final byte[] readRaw(String id) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement ps = c.prepareStatement("SELECT state FROM " + table + " WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getBytes(1) : null;
+      }
     }
   }
 

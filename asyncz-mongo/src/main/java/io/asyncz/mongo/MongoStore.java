@@ -94,6 +94,7 @@ public final class MongoStore implements TaskStore {
   public static final String QUARANTINE_SUFFIX = "_quarantine";
 
   private static final int BATCH = 100;
+  private static final int MOVE_ATTEMPTS = 100;
 
   private final MongoClient client;
   private final boolean ownsClient;
@@ -136,9 +137,12 @@ public final class MongoStore implements TaskStore {
     this(client, false, database, collection, quarantine, records);
   }
 
-  /** A store on {@code client} in the default database and collection, with plain records. */
+  /**
+   * A store on {@code client} in the default database and collection, whose records are encrypted
+   * with the key in {@code ASYNCZ_STORE_ENCRYPTION_KEY} when that is set, and plain otherwise.
+   */
   public MongoStore(MongoClient client) {
-    this(client, DEFAULT_DATABASE, DEFAULT_COLLECTION, TaskRecords.plain());
+    this(client, DEFAULT_DATABASE, DEFAULT_COLLECTION, TaskRecords.fromEnvironment(List.of()));
   }
 
   private MongoStore(
@@ -344,12 +348,43 @@ public final class MongoStore implements TaskStore {
 
   @Override
   public void addTask(Task task) {
-    Document document = document(task);
+    insert(task.id(), document(task, records.write(task)));
+  }
+
+  /**
+   * Stores new tasks, all or none: every record is made (and checked against the maximum record
+   * size) before the first is written, and the tasks written are deleted again on a conflict.
+   */
+  @Override
+  public void addTasks(List<Task> tasks) {
+    List<Document> documents = new ArrayList<>(tasks.size());
+    for (Task task : tasks) {
+      documents.add(document(task, records.write(task)));
+    }
+    List<String> added = new ArrayList<>(tasks.size());
+    try {
+      for (int i = 0; i < tasks.size(); i++) {
+        insert(tasks.get(i).id(), documents.get(i));
+        added.add(tasks.get(i).id());
+      }
+    } catch (RuntimeException e) {
+      for (String id : added) {
+        try {
+          collection.deleteOne(Filters.eq(ID, id));
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private void insert(String id, Document document) {
     try {
       collection.insertOne(document);
     } catch (MongoWriteException e) {
       if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-        throw new ConflictIdException(task.id());
+        throw new ConflictIdException(id);
       }
       throw e;
     }
@@ -357,7 +392,7 @@ public final class MongoStore implements TaskStore {
 
   @Override
   public void updateTask(Task task) {
-    Document document = document(task);
+    Document document = document(task, records.write(task));
     UpdateResult result = collection.replaceOne(Filters.eq(ID, task.id()), document);
     if (result.getMatchedCount() == 0) {
       throw new TaskLookupException(task.id());
@@ -380,7 +415,9 @@ public final class MongoStore implements TaskStore {
   public void advanceTasks(List<Task> advanced, List<String> finished) {
     List<WriteModel<Document>> writes = new ArrayList<>(advanced.size() + finished.size());
     for (Task task : advanced) {
-      writes.add(new ReplaceOneModel<>(Filters.eq(ID, task.id()), document(task)));
+      // Stored already: not held to a size limit lowered since it was added.
+      writes.add(
+          new ReplaceOneModel<>(Filters.eq(ID, task.id()), document(task, records.rewrite(task))));
     }
     for (String id : finished) {
       writes.add(new DeleteOneModel<>(Filters.eq(ID, requireId(id))));
@@ -433,7 +470,8 @@ public final class MongoStore implements TaskStore {
     }
     // Still unreadable: the CorruptTaskRecordException says why, and the entry stays.
     Task task = records.read(id, record.raw(), context);
-    addTask(task); // written with the current key; a task added meanwhile is a conflict
+    // Written with the current key; a task added meanwhile is a conflict.
+    insert(id, document(task, records.rewrite(task)));
     quarantine.deleteOne(Filters.eq(ID, newest.get(ID)));
     return task;
   }
@@ -453,10 +491,10 @@ public final class MongoStore implements TaskStore {
 
   // ------------------------------------------------------------------ records
 
-  private Document document(Task task) {
+  private static Document document(Task task, byte[] record) {
     Document document = new Document(ID, requireId(task.id()));
     document.put(NEXT_RUN_TIME, task.nextRunTime().map(MongoStore::score).orElse(null));
-    document.put(STATE, new Binary(records.write(task)));
+    document.put(STATE, new Binary(record));
     return document;
   }
 
@@ -501,23 +539,7 @@ public final class MongoStore implements TaskStore {
    * @return whether the record was moved
    */
   boolean quarantine(String id, Binary state, CorruptTaskRecordException error) {
-    // A BSON date holds milliseconds; the record says what is stored.
-    Instant at = context.clock().instant().truncatedTo(ChronoUnit.MILLIS);
-    QuarantinedRecord record = error.quarantined(id, state.getData(), at);
-    ObjectId entry = new ObjectId();
-    quarantine.insertOne(
-        new Document(ID, entry)
-            .append(TASK_ID, id)
-            .append(QUARANTINED_AT, Date.from(at))
-            .append(REASON, record.reason())
-            .append(DETAIL, record.detail())
-            .append(STATE, state));
-    DeleteResult moved =
-        collection.deleteOne(Filters.and(Filters.eq(ID, id), Filters.eq(STATE, state)));
-    if (moved.getDeletedCount() == 0) {
-      // Not these bytes any more: a writer replaced or deleted them (nothing of theirs is lost),
-      // or another reader moved them first (its entry stays). This copy is one too many.
-      quarantine.deleteOne(Filters.eq(ID, entry));
+    if (!move(id, state, error.reason().name(), error.getMessage())) {
       return false;
     }
     logger.error(
@@ -530,6 +552,63 @@ public final class MongoStore implements TaskStore {
         error.getMessage());
     context.dispatch(
         new TaskQuarantinedEvent(id, alias, error.reason().name(), error.getMessage()));
+    return true;
+  }
+
+  /**
+   * Moves a stored task into the quarantine with its exact bytes, as an unreadable record is moved
+   * (the entry is inserted, then the task deleted by {@code _id} and those very bytes); when a
+   * writer changes the task in between, the newer version is moved instead. The scheduler logs it
+   * and sends the event.
+   */
+  @Override
+  public boolean quarantineTask(String id, String reason, String detail) {
+    requireId(id);
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(detail, "detail");
+    for (int attempt = 1; ; attempt++) {
+      Document document = collection.find(Filters.eq(ID, id)).first();
+      if (document == null) {
+        return false;
+      }
+      if (move(id, document.get(STATE), reason, detail)) {
+        return true;
+      }
+      if (attempt == MOVE_ATTEMPTS) {
+        throw new IllegalStateException(
+            "Cannot quarantine task "
+                + InvalidInputException.quote(id)
+                + ": its document changed under each of "
+                + MOVE_ATTEMPTS
+                + " attempts");
+      }
+    }
+  }
+
+  /**
+   * Inserts a quarantine entry holding {@code state}, then deletes the task document only if it
+   * still holds that very state; when it does not (a writer replaced or deleted it, or another
+   * reader moved it first), the entry is taken back.
+   *
+   * @return whether the task was moved
+   */
+  private boolean move(String id, Object state, String reason, String detail) {
+    // A BSON date holds milliseconds; the record says what is stored.
+    Instant at = context.clock().instant().truncatedTo(ChronoUnit.MILLIS);
+    ObjectId entry = new ObjectId();
+    quarantine.insertOne(
+        new Document(ID, entry)
+            .append(TASK_ID, id)
+            .append(QUARANTINED_AT, Date.from(at))
+            .append(REASON, reason)
+            .append(DETAIL, detail)
+            .append(STATE, state));
+    DeleteResult moved =
+        collection.deleteOne(Filters.and(Filters.eq(ID, id), Filters.eq(STATE, state)));
+    if (moved.getDeletedCount() == 0) {
+      quarantine.deleteOne(Filters.eq(ID, entry));
+      return false;
+    }
     return true;
   }
 

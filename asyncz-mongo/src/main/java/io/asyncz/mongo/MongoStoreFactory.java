@@ -4,18 +4,23 @@ import io.asyncz.PluginOptions;
 import io.asyncz.persistence.TaskRecords;
 import io.asyncz.store.StoreFactory;
 import io.asyncz.store.TaskStore;
-import java.util.List;
 import java.util.Set;
 
 /**
  * Registers the {@code mongo} and {@code mongodb} store aliases: options {@code uri} (default
  * {@code mongodb://localhost:27017}), {@code database} ({@code asyncz}), {@code collection} ({@code
- * tasks}) and {@code quarantine_collection} ({@code <collection>_quarantine}). Records are
- * encrypted when {@code ASYNCZ_STORE_ENCRYPTION_KEY} is set.
+ * tasks}), {@code quarantine_collection} ({@code <collection>_quarantine}) and {@code
+ * max_record_size} (bytes, default 1 MiB; see {@link TaskRecords}). Records are encrypted when
+ * {@code ASYNCZ_STORE_ENCRYPTION_KEY} is set.
  */
 public final class MongoStoreFactory implements StoreFactory {
   private static final Set<String> OPTIONS =
-      Set.of("uri", "database", "collection", "quarantine_collection");
+      Set.of(
+          "uri",
+          "database",
+          "collection",
+          "quarantine_collection",
+          TaskRecords.MAX_RECORD_SIZE_OPTION);
 
   /** Creates the factory; {@link java.util.ServiceLoader} calls this. */
   public MongoStoreFactory() {}
@@ -45,7 +50,7 @@ public final class MongoStoreFactory implements StoreFactory {
             options.key("quarantine_collection"),
             options.string("quarantine_collection", MongoStore.defaultQuarantine(collection)),
             collection);
-    return MongoStore.connect(
-        uri, database, collection, quarantine, TaskRecords.fromEnvironment(List.of()));
+    TaskRecords records = TaskRecords.fromOptions(options);
+    return MongoStore.connect(uri, database, collection, quarantine, records);
   }
 }

@@ -52,6 +52,12 @@ class MongoStoreContractTest extends PersistentStoreContract {
   }
 
   @Override
+  protected TaskStore reopenWithMaxRecordSize(int maxRecordSize) {
+    return MongoStore.connect(
+        server.uri(), DATABASE, COLLECTION, TaskRecords.plain().withMaxRecordSize(maxRecordSize));
+  }
+
+  @Override
   protected void writeRaw(String id, Instant nextRunTime, byte[] raw) {
     client
         .getDatabase(DATABASE)
@@ -60,6 +66,17 @@ class MongoStoreContractTest extends PersistentStoreContract {
             new Document("_id", id)
                 .append("next_run_time", nextRunTime == null ? null : MongoStore.score(nextRunTime))
                 .append("state", new Binary(raw)));
+  }
+
+  @Override
+  protected byte[] readRaw(String id) {
+    Document document =
+        client
+            .getDatabase(DATABASE)
+            .getCollection(COLLECTION)
+            .find(new Document("_id", id))
+            .first();
+    return document == null ? null : document.get("state", Binary.class).getData();
   }
 
   @Override

@@ -25,7 +25,11 @@ public class CorruptTaskRecordException extends AsynczException {
     /** The document's trigger state does not rebuild a trigger. */
     INVALID_TRIGGER,
     /** The record is encrypted and no configured key opens it, or it was altered or moved. */
-    UNDECRYPTABLE
+    UNDECRYPTABLE,
+    /**
+     * The record is over the store's read limit (16 x its maximum record size); it was not read.
+     */
+    TOO_LARGE
   }
 
   private final transient String taskId;

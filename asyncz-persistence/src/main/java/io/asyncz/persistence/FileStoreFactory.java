@@ -6,19 +6,26 @@ import io.asyncz.store.StoreFactory;
 import io.asyncz.store.TaskStore;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 
 /**
  * Registers the {@code file} store alias: options {@code directory} (required), {@code suffix}
  * (default {@code .task}), {@code mode} (the directory's permissions, default {@code 0700}: a
  * number as the seed takes it, 448, or octal text, {@code "0700"}, {@code "700"} or {@code
- * "0o700"}) and {@code cleanup_directory} (default false). Records are encrypted when {@code
- * ASYNCZ_STORE_ENCRYPTION_KEY} is set.
+ * "0o700"}), {@code cleanup_directory} (default false), {@code accept_unsafe_permissions} (default
+ * false: a directory others can write to, or another user owns, is refused) and {@code
+ * max_record_size} (bytes, default 1 MiB; see {@link TaskRecords}). Records are encrypted when
+ * {@code ASYNCZ_STORE_ENCRYPTION_KEY} is set.
  */
 public final class FileStoreFactory implements StoreFactory {
   private static final Set<String> OPTIONS =
-      Set.of("directory", "suffix", "mode", "cleanup_directory");
+      Set.of(
+          "directory",
+          "suffix",
+          "mode",
+          "cleanup_directory",
+          "accept_unsafe_permissions",
+          TaskRecords.MAX_RECORD_SIZE_OPTION);
 
   /** Creates the factory; {@link java.util.ServiceLoader} calls this. */
   public FileStoreFactory() {}
@@ -75,11 +82,13 @@ public final class FileStoreFactory implements StoreFactory {
     } catch (InvalidPathException e) {
       throw new InvalidInputException(options.key("directory"), directory, "is not a valid path");
     }
+    TaskRecords records = TaskRecords.fromOptions(options);
     return new FileStore(
         path,
         options.string("suffix", FileStore.DEFAULT_SUFFIX),
         mode(options),
         options.bool("cleanup_directory", false),
-        TaskRecords.fromEnvironment(List.of()));
+        options.bool("accept_unsafe_permissions", false),
+        records);
   }
 }

@@ -153,7 +153,9 @@ public final class TaskStateCodec {
    *
    * @throws UnsupportedTaskFormatException when the document is of a newer version
    * @throws CorruptTaskRecordException when the bytes are not a valid task document, the reference
-   *     does not resolve or the trigger cannot be rebuilt
+   *     does not resolve or the trigger cannot be rebuilt; whatever fails while the document is
+   *     read (an overflow in a trigger, nesting too deep for the stack) is reported this way, so a
+   *     store can quarantine the record and go on
    */
   public Task decode(byte[] bytes, StoreContext context) {
     JsonNode doc;
@@ -165,8 +167,9 @@ public final class TaskStateCodec {
           Reason.MALFORMED,
           "not valid JSON: " + e.getOriginalMessage(),
           e);
-    } catch (IOException e) {
-      throw new CorruptTaskRecordException(null, Reason.MALFORMED, "not valid JSON: " + e, e);
+    } catch (IOException | RuntimeException | StackOverflowError e) {
+      throw new CorruptTaskRecordException(
+          null, Reason.MALFORMED, "not valid JSON: " + describe(e), e);
     }
     if (doc == null || !doc.isObject()) {
       throw new CorruptTaskRecordException(
@@ -203,6 +206,12 @@ public final class TaskStateCodec {
       function = context.registry().resolve(reference);
     } catch (InvalidInputException e) {
       throw new CorruptTaskRecordException(id, Reason.UNRESOLVABLE_REFERENCE, e.getMessage(), e);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new CorruptTaskRecordException(
+          id,
+          Reason.UNRESOLVABLE_REFERENCE,
+          "resolving " + InvalidInputException.quote(reference) + " failed: " + describe(e),
+          e);
     }
     Trigger trigger;
     try {
@@ -211,8 +220,14 @@ public final class TaskStateCodec {
         throw malformed(id, "\"trigger\" is " + node + "; expected {\"alias\":..,\"fields\":{..}}");
       }
       trigger = Triggers.fromState(TriggerState.fromMap((Map<?, ?>) toJava(node, true)));
+    } catch (CorruptTaskRecordException e) {
+      throw e;
     } catch (InvalidInputException e) {
       throw new CorruptTaskRecordException(id, Reason.INVALID_TRIGGER, e.getMessage(), e);
+    } catch (RuntimeException | StackOverflowError e) {
+      // A trigger (or a trigger plugin) that fails otherwise than it should on bad fields.
+      throw new CorruptTaskRecordException(
+          id, Reason.INVALID_TRIGGER, "rebuilding the trigger failed: " + describe(e), e);
     }
     try {
       JsonNode args = doc.get("args");
@@ -241,9 +256,22 @@ public final class TaskStateCodec {
         builder.name(name);
       }
       return builder.build();
+    } catch (CorruptTaskRecordException e) {
+      throw e;
     } catch (InvalidInputException e) {
       throw new CorruptTaskRecordException(id, Reason.MALFORMED, e.getMessage(), e);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new CorruptTaskRecordException(
+          id, Reason.MALFORMED, "reading the task failed: " + describe(e), e);
     }
+  }
+
+  /** What a failure was, for a quarantine detail: its type and message. */
+  static String describe(Throwable e) {
+    if (e instanceof StackOverflowError) {
+      return "it is nested too deeply to read (StackOverflowError)";
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   /**

@@ -26,8 +26,23 @@ class FileStoreContractTest extends PersistentStoreContract {
   }
 
   @Override
+  protected TaskStore reopenWithMaxRecordSize(int maxRecordSize) {
+    return new FileStore(
+        directory,
+        FileStore.DEFAULT_SUFFIX,
+        false,
+        TaskRecords.plain().withMaxRecordSize(maxRecordSize));
+  }
+
+  @Override
   protected void writeRaw(String id, Instant nextRunTime, byte[] raw) throws IOException {
     Files.write(directory.resolve(FileStore.encode(id) + FileStore.DEFAULT_SUFFIX), raw);
+  }
+
+  @Override
+  protected byte[] readRaw(String id) throws IOException {
+    Path file = directory.resolve(FileStore.encode(id) + FileStore.DEFAULT_SUFFIX);
+    return Files.exists(file) ? Files.readAllBytes(file) : null;
   }
 
   @Override

@@ -166,6 +166,29 @@ class FileStoreTest {
   }
 
   @Test
+  void theFileAliasTakesAMaximumRecordSize() {
+    FileStore store =
+        started(
+            (FileStore)
+                TaskStores.create(
+                    "file", Map.of("directory", directory.toString(), "max_record_size", 2048)));
+
+    assertThatThrownBy(
+            () ->
+                store.addTask(
+                    resolvableTask("big", T0).toBuilder().args(List.of("x".repeat(3000))).build()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("max_record_size (2048 bytes)");
+    assertThatThrownBy(
+            () ->
+                TaskStores.create(
+                    "file", Map.of("directory", directory.toString(), "max_record_size", 10)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("max_record_size")
+        .hasMessageContaining("1024");
+  }
+
+  @Test
   void theDirectoryIsPrivateByDefaultAsInTheSeedAndRecordsAreOwnerOnly() throws IOException {
     Path sub = directory.resolve("private");
     FileStore store = started(new FileStore(sub));

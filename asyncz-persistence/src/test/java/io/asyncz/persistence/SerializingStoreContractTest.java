@@ -3,6 +3,7 @@ package io.asyncz.persistence;
 import io.asyncz.ConflictIdException;
 import io.asyncz.TaskLookupException;
 import io.asyncz.store.MemoryStore;
+import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.StoreContext;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
@@ -17,7 +18,7 @@ import java.util.TreeMap;
 /**
  * The store contract on a store that keeps every task only as its encoded (and, in the nested case,
  * encrypted) record: what a persistent store does, without the storage. It shows that the codec
- * loses nothing a store must give back.
+ * loses nothing a store must give back, also through the scheduler's quarantine.
  */
 class SerializingStoreContractTest extends StoreContract {
   @Override
@@ -29,6 +30,7 @@ class SerializingStoreContractTest extends StoreContract {
   static final class SerializingStore implements TaskStore {
     private final TaskRecords taskRecords;
     private final Map<String, byte[]> records = new TreeMap<>();
+    private final List<QuarantinedRecord> quarantine = new ArrayList<>();
     private StoreContext context;
 
     SerializingStore(Encryption encryption) {
@@ -105,6 +107,45 @@ class SerializingStoreContractTest extends StoreContract {
     @Override
     public synchronized void removeAllTasks() {
       records.clear();
+    }
+
+    @Override
+    public synchronized boolean quarantineTask(String id, String reason, String detail) {
+      byte[] record = records.remove(id);
+      if (record == null) {
+        return false;
+      }
+      quarantine.add(new QuarantinedRecord(id, record, reason, detail, context.clock().instant()));
+      return true;
+    }
+
+    @Override
+    public synchronized List<QuarantinedRecord> quarantinedRecords() {
+      return List.copyOf(quarantine);
+    }
+
+    @Override
+    public synchronized Task restoreQuarantined(String taskId) {
+      for (int i = quarantine.size() - 1; i >= 0; i--) {
+        QuarantinedRecord entry = quarantine.get(i);
+        if (entry.taskId().equals(taskId)) {
+          if (records.containsKey(taskId)) {
+            throw new ConflictIdException(taskId);
+          }
+          Task task = read(taskId, entry.raw());
+          records.put(taskId, entry.raw());
+          quarantine.remove(i);
+          return task;
+        }
+      }
+      throw new TaskLookupException(taskId);
+    }
+
+    @Override
+    public synchronized void discardQuarantined(String taskId) {
+      if (!quarantine.removeIf(entry -> entry.taskId().equals(taskId))) {
+        throw new TaskLookupException(taskId);
+      }
     }
   }
 }

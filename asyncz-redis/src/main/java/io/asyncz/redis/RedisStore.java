@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -53,8 +54,10 @@ import redis.clients.jedis.UnifiedJedis;
  * io.asyncz.event.Events#TASK_QUARANTINED}; from then on it is out of the schedule. Each entry is a
  * field {@code <quarantined at, epoch microseconds, 20 digits>:<n>:<task id>} ({@code n} tells
  * apart entries of one id at one instant) whose value is a JSON object {@code {"task_id",
- * "quarantined_at" (ISO instant), "reason", "detail", "raw" (the record's bytes in base64)}}.
- * {@link #restoreQuarantined} and {@link #discardQuarantined} take entries out again.
+ * "quarantined_at" (ISO instant), "reason", "detail"}}, a NUL byte, then the record's exact bytes,
+ * copied on the server (entries written by earlier versions hold the bytes in base64 in a {@code
+ * "raw"} field instead, and still read). {@link #quarantineTask} moves a task the same way. {@link
+ * #restoreQuarantined} and {@link #discardQuarantined} take entries out again.
  */
 public final class RedisStore implements TaskStore {
   /** The default name of the hash of task records. */
@@ -126,20 +129,37 @@ public final class RedisStore implements TaskStore {
               + "  redis.call('ZREM', KEYS[2], ARGV[i])\n"
               + "end\n"
               + "return 1");
-  // KEYS[3] quarantine hash; ARGV[1] id, ARGV[2] the unreadable record, ARGV[3] the entry's field
-  // up to its number, ARGV[4] the entry. Copies before it removes, and only while the record is
-  // still these bytes: a version another client wrote meanwhile stays live.
+  // KEYS[3] quarantine hash; ARGV[1] id, ARGV[2] the check: 'same' (the record is still the bytes
+  // ARGV[3]: a version another client wrote meanwhile stays live), 'longer' (it is still longer
+  // than ARGV[3] bytes, which no writer within the size limit makes) or 'any'; ARGV[4] the entry's
+  // field up to its number, ARGV[5] the entry's metadata. Copies the record as stored, on the
+  // server, before it removes it.
   private static final byte[] QUARANTINE =
       bytes(
-          "if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end\n"
+          "local raw = redis.call('HGET', KEYS[1], ARGV[1])\n"
+              + "if not raw then return 0 end\n"
+              + "if ARGV[2] == 'same' and raw ~= ARGV[3] then return 0 end\n"
+              + "if ARGV[2] == 'longer' and #raw <= tonumber(ARGV[3]) then return 0 end\n"
               + "local n = 0\n"
-              + "while redis.call('HEXISTS', KEYS[3], ARGV[3] .. n .. ':' .. ARGV[1]) == 1 do\n"
+              + "while redis.call('HEXISTS', KEYS[3], ARGV[4] .. n .. ':' .. ARGV[1]) == 1 do\n"
               + "  n = n + 1\n"
               + "end\n"
-              + "redis.call('HSET', KEYS[3], ARGV[3] .. n .. ':' .. ARGV[1], ARGV[4])\n"
+              + "redis.call('HSET', KEYS[3], ARGV[4] .. n .. ':' .. ARGV[1], ARGV[5] .. '\\0' .. raw)\n"
               + "redis.call('HDEL', KEYS[1], ARGV[1])\n"
               + "redis.call('ZREM', KEYS[2], ARGV[1])\n"
               + "return 1");
+  // KEYS[1] tasks hash; ARGV[1] the read limit, then ids. For each id its record, or its length
+  // when that is over the limit (the record stays on the server), or nil when it is not stored.
+  private static final byte[] READ =
+      bytes(
+          "local limit = tonumber(ARGV[1])\n"
+              + "local out = {}\n"
+              + "for i = 2, #ARGV do\n"
+              + "  local n = redis.call('HSTRLEN', KEYS[1], ARGV[i])\n"
+              + "  if n > limit then out[i - 1] = n\n"
+              + "  else out[i - 1] = redis.call('HGET', KEYS[1], ARGV[i]) end\n"
+              + "end\n"
+              + "return out");
   // ARGV[1] the entry's field, ARGV[2] id, ARGV[3] record, ARGV[4] score or ''. Returns -1 when the
   // entry is gone meanwhile, 0 when the id is live; the entry is deleted only with the task stored.
   private static final byte[] RESTORE =
@@ -226,9 +246,12 @@ public final class RedisStore implements TaskStore {
     return requireKey("tasks_key", tasksKey) + QUARANTINE_SUFFIX;
   }
 
-  /** A store on {@code client} with the default key names and plain records. */
+  /**
+   * A store on {@code client} with the default key names, whose records are encrypted with the key
+   * in {@code ASYNCZ_STORE_ENCRYPTION_KEY} when that is set, and plain otherwise.
+   */
   public RedisStore(UnifiedJedis client) {
-    this(client, DEFAULT_TASKS_KEY, DEFAULT_RUN_TIMES_KEY, TaskRecords.plain());
+    this(client, DEFAULT_TASKS_KEY, DEFAULT_RUN_TIMES_KEY, TaskRecords.fromEnvironment(List.of()));
   }
 
   /**
@@ -330,14 +353,10 @@ public final class RedisStore implements TaskStore {
 
   @Override
   public Optional<Task> lookupTask(String id) {
-    byte[] record = redis.hget(tasks, idBytes(id));
-    if (record == null) {
-      return Optional.empty();
-    }
     List<Unreadable> unreadable = new ArrayList<>(1);
-    Task task = decode(id, record, unreadable);
+    List<Task> found = read(List.of(idBytes(id)), unreadable);
     quarantine(unreadable);
-    return Optional.ofNullable(task);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
   @Override
@@ -395,13 +414,19 @@ public final class RedisStore implements TaskStore {
       if (batch.isEmpty()) {
         break;
       }
+      List<byte[]> ids = new ArrayList<>(batch.size());
+      for (redis.clients.jedis.resps.Tuple entry : batch) {
+        ids.add(entry.getBinaryElement());
+      }
+      Map<String, Task> read = new java.util.HashMap<>();
+      for (Task task : read(ids, unreadable)) {
+        read.put(task.id(), task);
+      }
       for (redis.clients.jedis.resps.Tuple entry : batch) {
         if (bestScore != null && entry.getScore() > bestScore) {
           break walk;
         }
-        byte[] id = entry.getBinaryElement();
-        byte[] record = redis.hget(tasks, id);
-        Task task = record == null ? null : decode(string(id), record, unreadable);
+        Task task = read.get(string(entry.getBinaryElement()));
         Instant next = task == null ? null : task.nextRunTime().orElse(null);
         if (next != null) {
           bestScore = bestScore == null ? entry.getScore() : bestScore;
@@ -416,15 +441,10 @@ public final class RedisStore implements TaskStore {
 
   @Override
   public List<Task> allTasks() {
-    Map<byte[], byte[]> all = redis.hgetAll(tasks);
-    List<Task> result = new ArrayList<>(all.size());
+    // The ids first, then the records a batch at a time, so that a record over the read limit is
+    // never fetched.
     List<Unreadable> unreadable = new ArrayList<>();
-    for (Map.Entry<byte[], byte[]> entry : all.entrySet()) {
-      Task task = decode(string(entry.getKey()), entry.getValue(), unreadable);
-      if (task != null) {
-        result.add(task);
-      }
-    }
+    List<Task> result = read(new ArrayList<>(redis.hkeys(tasks)), unreadable);
     quarantine(unreadable);
     result.sort(MemoryStore.ORDER);
     return result;
@@ -443,12 +463,18 @@ public final class RedisStore implements TaskStore {
    */
   @Override
   public void addTasks(List<Task> tasks) {
+    // Every record is made (and checked against the size limit) before the first is written.
+    List<byte[]> encoded = new ArrayList<>(tasks.size());
+    for (Task task : tasks) {
+      encoded.add(records.write(task));
+    }
     for (int from = 0; from < tasks.size(); from += BATCH) {
       List<Task> part = tasks.subList(from, Math.min(tasks.size(), from + BATCH));
       List<byte[]> args = new ArrayList<>(3 * part.size());
-      for (Task task : part) {
+      for (int i = 0; i < part.size(); i++) {
+        Task task = part.get(i);
         args.add(idBytes(task.id()));
-        args.add(records.write(task));
+        args.add(encoded.get(from + i));
         args.add(task.nextRunTime().map(RedisStore::score).orElse(new byte[0]));
       }
       Object taken = redis.eval(ADD_ALL, List.of(this.tasks, runTimes), args);
@@ -493,7 +519,7 @@ public final class RedisStore implements TaskStore {
       args.add(bytes(Integer.toString(updates.size())));
       for (Task task : updates) {
         args.add(idBytes(task.id()));
-        args.add(records.write(task));
+        args.add(records.rewrite(task)); // stored already: not held to a lowered size limit
         args.add(task.nextRunTime().map(RedisStore::score).orElse(new byte[0]));
       }
       for (String id : deletes) {
@@ -553,7 +579,7 @@ public final class RedisStore implements TaskStore {
         redis.eval(
             RESTORE,
             List.of(tasks, runTimes, quarantine),
-            List.of(newest.field(), bytes(id), records.write(task), score));
+            List.of(newest.field(), bytes(id), records.rewrite(task), score));
     if (Long.valueOf(0).equals(done)) {
       throw new ConflictIdException(id);
     }
@@ -592,14 +618,28 @@ public final class RedisStore implements TaskStore {
     return Long.valueOf(1).equals(done);
   }
 
+  /**
+   * The readable tasks among {@code ids}, a script per {@value #BATCH}; a record over the read
+   * limit is not fetched, only its length, and goes to {@code unreadable} as too large.
+   */
   private List<Task> read(List<byte[]> ids, List<Unreadable> unreadable) {
     List<Task> result = new ArrayList<>(ids.size());
+    byte[] limit = bytes(Long.toString(records.readLimit()));
     for (int i = 0; i < ids.size(); i += BATCH) {
       List<byte[]> part = ids.subList(i, Math.min(ids.size(), i + BATCH));
-      List<byte[]> values = redis.hmget(tasks, part.toArray(new byte[0][]));
+      List<byte[]> args = new ArrayList<>(part.size() + 1);
+      args.add(limit);
+      args.addAll(part);
+      List<?> values = (List<?>) redis.eval(READ, List.of(tasks), args);
       for (int j = 0; j < part.size(); j++) {
-        byte[] record = values.get(j);
-        Task task = record == null ? null : decode(string(part.get(j)), record, unreadable);
+        Object value = j < values.size() ? values.get(j) : null;
+        String id = string(part.get(j));
+        Task task = null;
+        if (value instanceof byte[] record) {
+          task = decode(id, record, unreadable);
+        } else if (value instanceof Long length) {
+          unreadable.add(new Unreadable(id, null, records.tooLarge(id, length)));
+        }
         if (task != null) {
           result.add(task);
         }
@@ -627,21 +667,23 @@ public final class RedisStore implements TaskStore {
   /**
    * Moves the record {@code raw} of task {@code id} into the quarantine, logs it and sends the
    * event; does nothing when the task is no longer stored as {@code raw} (updated, deleted or
-   * quarantined by another client meanwhile).
+   * quarantined by another client meanwhile). A null {@code raw} stands for a record over the read
+   * limit, moved only while it is still over it.
    *
    * @return whether the record was moved
    */
   boolean quarantine(String id, byte[] raw, CorruptTaskRecordException error) {
-    QuarantinedRecord entry = error.quarantined(id, raw, context.clock().instant());
-    // Fixed-width microseconds, so that the fields of the hash sort by time for an operator too.
-    String prefix =
-        String.format("%020d:", ChronoUnit.MICROS.between(Instant.EPOCH, entry.quarantinedAt()));
-    Object moved =
-        redis.eval(
-            QUARANTINE,
-            List.of(tasks, runTimes, quarantine),
-            List.of(bytes(id), raw, bytes(prefix), json(entry)));
-    if (!Long.valueOf(1).equals(moved)) {
+    // A record too large to fetch is moved on the server while it is still that large.
+    boolean moved =
+        raw == null
+            ? move(
+                id,
+                bytes("longer"),
+                bytes(Long.toString(records.readLimit())),
+                error.reason().name(),
+                error.getMessage())
+            : move(id, bytes("same"), raw, error.reason().name(), error.getMessage());
+    if (!moved) {
       return false;
     }
     logger.error(
@@ -654,6 +696,30 @@ public final class RedisStore implements TaskStore {
     context.dispatch(
         new TaskQuarantinedEvent(id, alias, error.reason().name(), error.getMessage()));
     return true;
+  }
+
+  /**
+   * Moves a stored task into the quarantine with its exact bytes, in one script as an unreadable
+   * record (the bytes are copied on the server); the scheduler logs it and sends the event.
+   */
+  @Override
+  public boolean quarantineTask(String id, String reason, String detail) {
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(detail, "detail");
+    return move(string(idBytes(id)), bytes("any"), new byte[0], reason, detail);
+  }
+
+  /** Runs the quarantine script for the record of {@code id}; whether it moved it. */
+  private boolean move(String id, byte[] check, byte[] expected, String reason, String detail) {
+    Instant at = context.clock().instant();
+    // Fixed-width microseconds, so that the fields of the hash sort by time for an operator too.
+    String prefix = String.format("%020d:", ChronoUnit.MICROS.between(Instant.EPOCH, at));
+    Object moved =
+        redis.eval(
+            QUARANTINE,
+            List.of(tasks, runTimes, quarantine),
+            List.of(bytes(id), check, expected, bytes(prefix), metadata(id, at, reason, detail)));
+    return Long.valueOf(1).equals(moved);
   }
 
   /** The quarantine's entries: oldest first, then by id, then in the order they were made. */
@@ -675,11 +741,18 @@ public final class RedisStore implements TaskStore {
   private Entry entry(byte[] field, byte[] value) {
     try {
       String[] parts = string(field).split(":", 3);
-      JsonNode node = JSON.readTree(value);
+      // The metadata, a NUL, then the record's bytes; entries of earlier versions hold the bytes in
+      // base64 in the metadata's "raw" field instead.
+      int nul = indexOf(value, (byte) 0);
+      JsonNode node = JSON.readTree(nul < 0 ? value : Arrays.copyOf(value, nul));
+      byte[] raw =
+          nul < 0
+              ? Base64.getDecoder().decode(node.required("raw").asText())
+              : Arrays.copyOfRange(value, nul + 1, value.length);
       QuarantinedRecord record =
           new QuarantinedRecord(
               node.required("task_id").asText(),
-              Base64.getDecoder().decode(node.required("raw").asText()),
+              raw,
               node.required("reason").asText(),
               node.required("detail").asText(),
               Instant.parse(node.required("quarantined_at").asText()));
@@ -695,13 +768,22 @@ public final class RedisStore implements TaskStore {
     }
   }
 
-  private static byte[] json(QuarantinedRecord record) {
+  private static int indexOf(byte[] bytes, byte b) {
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A quarantine entry's metadata: JSON, which never holds a NUL byte (it escapes it). */
+  private static byte[] metadata(String id, Instant at, String reason, String detail) {
     ObjectNode node = JSON.createObjectNode();
-    node.put("task_id", record.taskId());
-    node.put("quarantined_at", record.quarantinedAt().toString());
-    node.put("reason", record.reason());
-    node.put("detail", record.detail());
-    node.put("raw", Base64.getEncoder().encodeToString(record.raw()));
+    node.put("task_id", id);
+    node.put("quarantined_at", at.toString());
+    node.put("reason", reason);
+    node.put("detail", detail);
     try {
       return JSON.writeValueAsBytes(node);
     } catch (IOException e) {
@@ -717,7 +799,10 @@ public final class RedisStore implements TaskStore {
             .toPlainString());
   }
 
-  /** A record that could not be read, to be quarantined once the read is over. */
+  /**
+   * A record that could not be read, to be quarantined once the read is over; {@code raw} is null
+   * for a record too large to fetch.
+   */
   private record Unreadable(String id, byte[] raw, CorruptTaskRecordException error) {}
 
   /** A quarantine entry: its hash field, the number in the field, and what it holds. */

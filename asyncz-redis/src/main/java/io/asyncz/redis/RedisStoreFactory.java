@@ -5,20 +5,26 @@ import io.asyncz.PluginOptions;
 import io.asyncz.persistence.TaskRecords;
 import io.asyncz.store.StoreFactory;
 import io.asyncz.store.TaskStore;
-import java.util.List;
 import java.util.Set;
 
 /**
  * Registers the {@code redis} store alias: options {@code host} (default {@code localhost}), {@code
  * port} (6379), {@code database} (0), {@code password} (none), {@code tasks_key} ({@code
- * asyncz.tasks}), {@code run_times_key} ({@code asyncz.run_times}) and {@code quarantine_key}
- * ({@code <tasks_key>.quarantine}). Records are encrypted when {@code ASYNCZ_STORE_ENCRYPTION_KEY}
- * is set.
+ * asyncz.tasks}), {@code run_times_key} ({@code asyncz.run_times}), {@code quarantine_key} ({@code
+ * <tasks_key>.quarantine}) and {@code max_record_size} (bytes, default 1 MiB; see {@link
+ * TaskRecords}). Records are encrypted when {@code ASYNCZ_STORE_ENCRYPTION_KEY} is set.
  */
 public final class RedisStoreFactory implements StoreFactory {
   private static final Set<String> OPTIONS =
       Set.of(
-          "host", "port", "database", "password", "tasks_key", "run_times_key", "quarantine_key");
+          "host",
+          "port",
+          "database",
+          "password",
+          "tasks_key",
+          "run_times_key",
+          "quarantine_key",
+          TaskRecords.MAX_RECORD_SIZE_OPTION);
 
   /** Creates the factory; {@link java.util.ServiceLoader} calls this. */
   public RedisStoreFactory() {}
@@ -70,6 +76,7 @@ public final class RedisStoreFactory implements StoreFactory {
               + options.key("run_times_key")
               + "; expected three distinct keys");
     }
+    TaskRecords records = TaskRecords.fromOptions(options);
     return RedisStore.connect(
         host,
         port,
@@ -78,6 +85,6 @@ public final class RedisStoreFactory implements StoreFactory {
         tasksKey,
         runTimesKey,
         quarantineKey,
-        TaskRecords.fromEnvironment(List.of()));
+        records);
   }
 }

@@ -48,6 +48,18 @@ class RedisStoreContractTest extends PersistentStoreContract {
   }
 
   @Override
+  protected TaskStore reopenWithMaxRecordSize(int maxRecordSize) {
+    return RedisStore.connect(
+        "127.0.0.1",
+        server.port(),
+        0,
+        null,
+        TASKS,
+        RUN_TIMES,
+        TaskRecords.plain().withMaxRecordSize(maxRecordSize));
+  }
+
+  @Override
   protected void writeRaw(String id, Instant nextRunTime, byte[] raw) {
     byte[] member = id.getBytes(StandardCharsets.UTF_8);
     client.hset(TASKS.getBytes(StandardCharsets.UTF_8), member, raw);
@@ -57,6 +69,11 @@ class RedisStoreContractTest extends PersistentStoreContract {
           Double.parseDouble(new String(RedisStore.score(nextRunTime), StandardCharsets.US_ASCII)),
           member);
     }
+  }
+
+  @Override
+  protected byte[] readRaw(String id) {
+    return client.hget(TASKS.getBytes(StandardCharsets.UTF_8), id.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

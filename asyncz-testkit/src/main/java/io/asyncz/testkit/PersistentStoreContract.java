@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asyncz.AsynczException;
 import io.asyncz.ConflictIdException;
+import io.asyncz.InvalidInputException;
 import io.asyncz.TaskLookupException;
 import io.asyncz.event.SchedulerEvent;
 import io.asyncz.event.TaskQuarantinedEvent;
@@ -13,6 +14,7 @@ import io.asyncz.store.MemoryStore;
 import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
+import io.asyncz.testkit.RecordCorrupter.Hostile;
 import io.asyncz.trigger.CronTrigger;
 import io.asyncz.trigger.DateTrigger;
 import io.asyncz.trigger.IntervalTrigger;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -30,9 +33,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -66,6 +71,14 @@ public abstract class PersistentStoreContract extends StoreContract {
   protected abstract TaskStore reopen(String key, String... oldKeys) throws Exception;
 
   /**
+   * A new, not started instance over the storage of the store under test, with plain records of at
+   * most {@code maxRecordSize} bytes (the stores' {@code max_record_size}).
+   *
+   * @throws Exception when the store cannot be made
+   */
+  protected abstract TaskStore reopenWithMaxRecordSize(int maxRecordSize) throws Exception;
+
+  /**
    * Puts {@code raw} where the store under test keeps the record of task {@code id}, with {@code
    * nextRunTime} in its run-time index ({@code null}: none), without going through the store.
    *
@@ -73,9 +86,25 @@ public abstract class PersistentStoreContract extends StoreContract {
    */
   protected abstract void writeRaw(String id, Instant nextRunTime, byte[] raw) throws Exception;
 
+  /**
+   * The bytes the store under test keeps as the record of task {@code id}, read past the store, or
+   * {@code null} when it keeps none.
+   *
+   * @throws Exception when reading fails
+   */
+  protected abstract byte[] readRaw(String id) throws Exception;
+
   /** {@link #reopen} started with the contract's context; shut down after the test. */
   protected final TaskStore open(String key, String... oldKeys) throws Exception {
     TaskStore store = reopen(key, oldKeys);
+    store.start(context(), ALIAS);
+    opened.add(store);
+    return store;
+  }
+
+  /** {@link #reopenWithMaxRecordSize} started with the contract's context; shut down after. */
+  protected final TaskStore openWithMaxRecordSize(int maxRecordSize) throws Exception {
+    TaskStore store = reopenWithMaxRecordSize(maxRecordSize);
     store.start(context(), ALIAS);
     opened.add(store);
     return store;
@@ -494,6 +523,258 @@ public abstract class PersistentStoreContract extends StoreContract {
         .isInstanceOf(TaskLookupException.class);
     assertThatThrownBy(() -> store().restoreQuarantined("never"))
         .isInstanceOf(TaskLookupException.class);
+  }
+
+  // ------------------------------------------------------------------ hostile records
+
+  @Test
+  void theCorruptersValidRecordReadsAsTheContractsTask() throws Exception {
+    writeRaw("control", T0, RecordCorrupter.valid("control", T0));
+
+    assertThat(store().lookupTask("control")).contains(task("control", T0));
+    assertThat(store().quarantinedRecords()).isEmpty();
+  }
+
+  /** Every way a store reads records, each checking what the read gives back beside the hostile. */
+  static Stream<Arguments> hostileReadPaths() {
+    Consumer<TaskStore> lookup =
+        s -> {
+          for (Hostile h : hostileRecords()) {
+            assertThat(s.lookupTask(h.id())).as(h.kind()).isEmpty();
+          }
+          assertThat(s.lookupTask("good")).contains(task("good", T0.plusSeconds(5)));
+        };
+    Consumer<TaskStore> due =
+        s -> assertThat(ids(s.dueTasks(T0.plusSeconds(10)))).containsExactly("good", "control");
+    Consumer<TaskStore> dueLimited =
+        s -> assertThat(ids(s.dueTasks(T0.plusSeconds(10), 1))).containsExactly("good");
+    Consumer<TaskStore> next = s -> assertThat(s.nextRunTime()).contains(T0.plusSeconds(5));
+    Consumer<TaskStore> all =
+        s -> assertThat(ids(s.allTasks())).containsExactly("good", "control", "paused");
+    Consumer<TaskStore> removeAll =
+        s -> {
+          s.removeAllTasks();
+          assertThat(s.allTasks()).isEmpty();
+        };
+    return Stream.of(
+        Arguments.of("lookupTask", lookup),
+        Arguments.of("dueTasks", due),
+        Arguments.of("dueTasks with a limit", dueLimited),
+        Arguments.of("nextRunTime", next),
+        Arguments.of("allTasks", all),
+        Arguments.of("removeAllTasks", removeAll));
+  }
+
+  private static List<Hostile> hostileRecords() {
+    return RecordCorrupter.catalogue("bad-", T0);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostileReadPaths")
+  void everyHostileRecordIsQuarantinedAloneUnderItsIdWithItsExactBytes(
+      String path, Consumer<TaskStore> read) throws Exception {
+    List<Hostile> hostile = hostileRecords();
+    for (Hostile h : hostile) {
+      writeRaw(h.id(), T0, h.raw());
+    }
+    store().addTask(task("good", T0.plusSeconds(5)));
+    store().addTask(task("paused", null));
+    writeRaw("control", T0.plusSeconds(6), RecordCorrupter.valid("control", T0.plusSeconds(6)));
+
+    read.accept(store());
+    read.accept(store());
+
+    Map<String, QuarantinedRecord> quarantined = new HashMap<>();
+    for (QuarantinedRecord r : store().quarantinedRecords()) {
+      assertThat(quarantined.put(r.taskId(), r)).as("a second record of %s", r.taskId()).isNull();
+    }
+    assertThat(quarantined.keySet())
+        .containsExactlyInAnyOrderElementsOf(hostile.stream().map(Hostile::id).toList());
+    for (Hostile h : hostile) {
+      QuarantinedRecord r = quarantined.get(h.id());
+      assertThat(r.raw()).as("the bytes of %s", h.kind()).isEqualTo(h.raw());
+      assertThat(r.reason()).as("the reason of %s: %s", h.kind(), r.detail()).isIn(h.reasons());
+      assertThat(r.quarantinedAt()).isEqualTo(T0);
+    }
+    assertThat(quarantineEvents()).hasSize(hostile.size());
+  }
+
+  @Test
+  void hostileRecordsNeitherStopTheOtherTasksNorTheScheduler() throws Exception {
+    List<Hostile> hostile = hostileRecords();
+    for (Hostile h : hostile) {
+      writeRaw(h.id(), T0, h.raw());
+    }
+    MutableClock clock = MutableClock.at(T0, ZoneOffset.UTC);
+    ManualScheduler scheduler = scheduler(clock, reopen(null));
+    List<String> seen = new ArrayList<>();
+    scheduler.addListener(event -> seen.add(event.toString()));
+    scheduler.start();
+    IntervalTrigger minute = IntervalTrigger.builder().minutes(1).startAt(T0).build();
+    scheduler.task(REFERENCE).id("every-minute").trigger(minute).store(ALIAS).add();
+    scheduler
+        .task(REFERENCE)
+        .id("once")
+        .trigger(DateTrigger.at(T0.plusSeconds(30)))
+        .store(ALIAS)
+        .add();
+
+    scheduler.advanceTo(T0.plusSeconds(150));
+
+    assertThat(seen)
+        .filteredOn(e -> e.startsWith("TASK_EXECUTED"))
+        .containsExactly(
+            "TASK_EXECUTED[every-minute @2026-01-15T10:00:00Z]",
+            "TASK_EXECUTED[once @2026-01-15T10:00:30Z]",
+            "TASK_EXECUTED[every-minute @2026-01-15T10:01:00Z]",
+            "TASK_EXECUTED[every-minute @2026-01-15T10:02:00Z]");
+    assertThat(seen).filteredOn(e -> e.startsWith("TASK_QUARANTINED")).hasSize(hostile.size());
+    assertThat(scheduler.quarantinedRecords().get(ALIAS)).hasSize(hostile.size());
+    scheduler.shutdown(false);
+  }
+
+  // ------------------------------------------------------------------ record sizes
+
+  /** The default maximum record size of every persistent store, 1 MiB. */
+  private static final int DEFAULT_MAX = 1 << 20;
+
+  private static Task withArgument(String id, Instant next, int characters) {
+    return task(id, next).toBuilder().args(List.of("x".repeat(characters))).build();
+  }
+
+  @Test
+  void aTaskWhoseRecordIsOverTheMaximumSizeIsRefusedAndNothingIsWritten() throws Exception {
+    Task small = task("small", T0);
+    store().addTask(small);
+    Task big = withArgument("big", T0, DEFAULT_MAX + 1);
+
+    assertThatThrownBy(() -> store().addTask(big))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("\"big\"")
+        .hasMessageMatching("(?s).*\"1048\\d{3} bytes\".*")
+        .hasMessageContaining("max_record_size (1048576 bytes)");
+    assertThat(readRaw("big")).isNull();
+    assertThatThrownBy(() -> store().updateTask(withArgument("small", T0, DEFAULT_MAX + 1)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("\"small\"");
+    assertThat(store().lookupTask("small")).contains(small);
+    List<Task> batch = List.of(task("a", T0), big, task("c", T0));
+    assertThatThrownBy(() -> store().addTasks(batch)).isInstanceOf(InvalidInputException.class);
+    assertThat(ids(store().allTasks())).containsExactly("small");
+    assertThat(readRaw("a")).isNull();
+
+    Task justUnder = withArgument("just-under", T0, DEFAULT_MAX - 1000);
+    store().addTask(justUnder);
+    assertThat(store().lookupTask("just-under")).contains(justUnder);
+  }
+
+  @Test
+  void theMaximumRecordSizeIsAStoreSetting() throws Exception {
+    TaskStore limited = openWithMaxRecordSize(2048);
+
+    assertThatThrownBy(() -> limited.addTask(withArgument("big", T0, 3000)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("max_record_size (2048 bytes)");
+    limited.addTask(withArgument("fits", T0, 1000));
+    assertThat(ids(limited.allTasks())).containsExactly("fits");
+  }
+
+  @ParameterizedTest
+  @MethodSource("readPaths")
+  void aRecordOverTheReadLimitIsQuarantinedAsTooLargeWithoutBeingRead(Consumer<TaskStore> read)
+      throws Exception {
+    TaskStore limited = openWithMaxRecordSize(1024); // reads records of up to 16 KiB
+    limited.addTask(task("good", T0.plusSeconds(5)));
+    limited.addTask(task("paused", null));
+    // A valid record, which would read if it were read at all.
+    byte[] huge = RecordCorrupter.huge("bad", T0, 20_000);
+    writeRaw("bad", T0, huge);
+
+    read.accept(limited);
+    read.accept(limited);
+
+    assertThat(limited.quarantinedRecords())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.taskId()).isEqualTo("bad");
+              assertThat(r.reason()).isEqualTo("TOO_LARGE");
+              assertThat(r.raw()).isEqualTo(huge);
+              assertThat(r.detail())
+                  .contains(huge.length + " bytes")
+                  .contains("16384 bytes")
+                  .contains("max_record_size");
+            });
+    assertThat(quarantineEvents())
+        .singleElement()
+        .satisfies(e -> assertThat(e.reason()).isEqualTo("TOO_LARGE"));
+    // Raising the limit brings it back.
+    Task restored = open(null).restoreQuarantined("bad");
+    assertThat(restored).isEqualTo(task("bad", T0).toBuilder().args(restored.args()).build());
+    assertThat(restored.args()).singleElement().asString().matches("x{19000,}");
+  }
+
+  @Test
+  void aStoredRecordOverALoweredLimitStillReadsAndAdvances() throws Exception {
+    Task stored = withArgument("stored", T0, 4000);
+    store().addTask(stored);
+    TaskStore lowered = openWithMaxRecordSize(1024);
+
+    assertThat(lowered.lookupTask("stored")).contains(stored);
+    lowered.advanceTasks(List.of(stored.withNextRunTime(T0.plusSeconds(60))), List.of());
+
+    assertThat(lowered.lookupTask("stored")).contains(stored.withNextRunTime(T0.plusSeconds(60)));
+    assertThat(ids(lowered.dueTasks(T0.plusSeconds(60)))).containsExactly("stored");
+    assertThatThrownBy(() -> lowered.updateTask(stored)).isInstanceOf(InvalidInputException.class);
+    assertThat(lowered.quarantinedRecords()).isEmpty();
+  }
+
+  // ------------------------------------------------------------------ quarantine by the scheduler
+
+  @Test
+  void quarantineTaskKeepsTheStoredBytesExactlyAndLeavesTheEventToTheScheduler() throws Exception {
+    TaskStore sealed = open("key-one");
+    Task stored = task("bad", T0).toBuilder().args(List.of("s3cr3t")).build();
+    sealed.addTask(stored);
+    sealed.addTask(task("good", T0.plusSeconds(1)));
+    byte[] raw = readRaw("bad");
+
+    assertThat(sealed.quarantineTask("bad", "TRIGGER_ERROR", "stepping failed: boom")).isTrue();
+
+    assertThat(readRaw("bad")).isNull();
+    assertThat(quarantineEvents()).isEmpty();
+    TaskStore again = open("key-one");
+    assertThat(ids(again.dueTasks(T0.plusSeconds(5)))).containsExactly("good");
+    assertThat(again.quarantinedRecords())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.taskId()).isEqualTo("bad");
+              assertThat(r.raw()).isEqualTo(raw);
+              assertThat(r.reason()).isEqualTo("TRIGGER_ERROR");
+              assertThat(r.detail()).isEqualTo("stepping failed: boom");
+              assertThat(r.quarantinedAt()).isEqualTo(T0);
+            });
+    assertThat(again.restoreQuarantined("bad")).isEqualTo(stored);
+    assertThat(again.quarantinedRecords()).isEmpty();
+  }
+
+  @Test
+  void quarantineTaskTwiceKeepsOneRecordPerMove() throws Exception {
+    store().addTask(task("twice", T0));
+    assertThat(store().quarantineTask("twice", "UNKNOWN_EXECUTOR", "no executor 'gpu'")).isTrue();
+    assertThat(store().quarantineTask("twice", "UNKNOWN_EXECUTOR", "again")).isFalse();
+    context().mutableClock().advance(Duration.ofSeconds(1));
+    store().addTask(task("twice", T0.plusSeconds(7)));
+    assertThat(store().quarantineTask("twice", "TRIGGER_ERROR", "boom")).isTrue();
+
+    assertThat(store().quarantinedRecords())
+        .extracting(QuarantinedRecord::reason)
+        .containsExactly("UNKNOWN_EXECUTOR", "TRIGGER_ERROR");
+    assertThat(store().restoreQuarantined("twice")).isEqualTo(task("twice", T0.plusSeconds(7)));
+    assertThat(store().quarantinedRecords())
+        .singleElement()
+        .satisfies(r -> assertThat(r.reason()).isEqualTo("UNKNOWN_EXECUTOR"));
   }
 
   @Test
