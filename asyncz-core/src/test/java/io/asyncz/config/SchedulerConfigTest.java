@@ -270,7 +270,8 @@ class SchedulerConfigTest {
         .hasMessage(
             "Invalid configuration key: \"asyncz.max_workers\" is not a known key; expected one"
                 + " of [asyncz.timezone, asyncz.store_retry_interval, asyncz.lock_path,"
-                + " asyncz.task_defaults.mistrigger_grace_time, asyncz.task_defaults.coalesce,"
+                + " asyncz.identity, asyncz.startup_delay, asyncz.logger_name,"
+                + " asyncz.heartbeat_stale_after, asyncz.task_defaults.mistrigger_grace_time, asyncz.task_defaults.coalesce,"
                 + " asyncz.task_defaults.max_instances, asyncz.executors.<alias>.type,"
                 + " asyncz.executors.<alias>.class, asyncz.executors.<alias>.<option>,"
                 + " asyncz.stores.<alias>.type, asyncz.stores.<alias>.class,"
@@ -652,8 +653,15 @@ class SchedulerConfigTest {
   @Test
   void listsItsKeys() {
     assertThat(SchedulerConfig.keys())
-        .contains("timezone", "task_defaults.max_instances", "stores.<alias>.type")
-        .hasSize(12);
+        .contains(
+            "timezone",
+            "identity",
+            "startup_delay",
+            "logger_name",
+            "heartbeat_stale_after",
+            "task_defaults.max_instances",
+            "stores.<alias>.type")
+        .hasSize(16);
   }
 
   @Test
