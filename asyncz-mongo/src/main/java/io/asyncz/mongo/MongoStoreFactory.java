@@ -1,21 +1,32 @@
 package io.asyncz.mongo;
 
+import io.asyncz.InvalidInputException;
 import io.asyncz.PluginOptions;
 import io.asyncz.persistence.TaskRecords;
 import io.asyncz.store.StoreFactory;
 import io.asyncz.store.TaskStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Registers the {@code mongo} and {@code mongodb} store aliases: options {@code uri} (default
  * {@code mongodb://localhost:27017}), {@code database} ({@code asyncz}), {@code collection} ({@code
- * tasks}) and {@code quarantine_collection} ({@code <collection>_quarantine}). Records are
- * encrypted when {@code ASYNCZ_STORE_ENCRYPTION_KEY} is set.
+ * tasks}), {@code quarantine_collection} ({@code <collection>_quarantine}), and the timeouts {@code
+ * connect_timeout} (5 s), {@code socket_timeout} (10 s) and {@code server_selection_timeout} (5 s),
+ * in seconds or as ISO-8601 durations. Records are encrypted when {@code
+ * ASYNCZ_STORE_ENCRYPTION_KEY} is set.
  */
 public final class MongoStoreFactory implements StoreFactory {
   private static final Set<String> OPTIONS =
-      Set.of("uri", "database", "collection", "quarantine_collection");
+      Set.of(
+          "uri",
+          "database",
+          "collection",
+          "quarantine_collection",
+          "connect_timeout",
+          "socket_timeout",
+          "server_selection_timeout");
 
   /** Creates the factory; {@link java.util.ServiceLoader} calls this. */
   public MongoStoreFactory() {}
@@ -45,7 +56,25 @@ public final class MongoStoreFactory implements StoreFactory {
             options.key("quarantine_collection"),
             options.string("quarantine_collection", MongoStore.defaultQuarantine(collection)),
             collection);
+    MongoStore.Timeouts defaults = MongoStore.Timeouts.DEFAULTS;
     return MongoStore.connect(
-        uri, database, collection, quarantine, TaskRecords.fromEnvironment(List.of()));
+        uri,
+        database,
+        collection,
+        quarantine,
+        TaskRecords.fromEnvironment(List.of()),
+        new MongoStore.Timeouts(
+            timeout(options, "connect_timeout", defaults.connect()),
+            timeout(options, "socket_timeout", defaults.socket()),
+            timeout(options, "server_selection_timeout", defaults.serverSelection())));
+  }
+
+  private static Duration timeout(PluginOptions options, String name, Duration defaultValue) {
+    Duration value = options.seconds(name, defaultValue);
+    String problem = MongoStore.Timeouts.problem(value);
+    if (problem != null) {
+      throw new InvalidInputException(options.key(name), options.raw(name).orElse(value), problem);
+    }
+    return value;
   }
 }
