@@ -29,7 +29,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * since the epoch ({@code NULL} for a paused task); the state is the task record written by {@link
  * TaskRecords} (versioned JSON, encrypted when a key is set). The table and its index are created
  * on {@link #start} when missing. Every statement is parameterized; the table name, the only text
- * put into SQL, must be a plain SQL identifier.
+ * put into SQL, must be a plain SQL identifier of at most 52 characters (so that {@code
+ * <table>_quarantine} fits PostgreSQL's 63) that is no reserved word of SQL:2016, PostgreSQL,
+ * MariaDB/MySQL, SQLite or H2.
  *
  * <p>Due tasks are read a batch at a time in the database's order, next run time then id (the id
  * column is created with a binary collation: {@code utf8mb4_bin} on MySQL/MariaDB, {@code "C"} on
@@ -59,7 +60,6 @@ public final class JdbcStore implements TaskStore {
   /** The default table name, as in the seed. */
   public static final String DEFAULT_TABLE = "asyncz_store";
 
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
   private static final int MAX_ID_LENGTH = 191;
   private static final int MAX_DETAIL = 1000;
   private static final int IN_LIST = 256;
@@ -235,14 +235,7 @@ public final class JdbcStore implements TaskStore {
   }
 
   static String checkTable(String table) {
-    if (table == null || !IDENTIFIER.matcher(table).matches()) {
-      throw new InvalidInputException(
-          "table",
-          table,
-          "is not a plain SQL identifier; expected a letter or '_' followed by up to 47 letters,"
-              + " digits or '_'");
-    }
-    return table;
+    return SqlNames.checkTable("table", table);
   }
 
   // ------------------------------------------------------------------ life cycle

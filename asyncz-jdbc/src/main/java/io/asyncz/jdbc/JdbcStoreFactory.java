@@ -52,16 +52,8 @@ public final class JdbcStoreFactory implements StoreFactory {
               ? "is missing; the jdbc store needs a JDBC URL"
               : "is not a JDBC URL; expected something like jdbc:postgresql://host/db");
     }
-    String table = options.string("table", JdbcStore.DEFAULT_TABLE);
-    try {
-      JdbcStore.checkTable(table);
-    } catch (InvalidInputException e) {
-      throw new InvalidInputException(
-          options.key("table"),
-          table,
-          "is not a plain SQL identifier; expected a letter or '_' followed by up to 47 letters,"
-              + " digits or '_'");
-    }
+    String table =
+        SqlNames.checkTable(options.key("table"), options.string("table", JdbcStore.DEFAULT_TABLE));
     return new JdbcStore(
         url,
         options.string("username", null),

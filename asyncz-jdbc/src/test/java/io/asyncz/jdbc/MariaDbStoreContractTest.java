@@ -3,7 +3,11 @@ package io.asyncz.jdbc;
 import io.asyncz.persistence.TaskRecords;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -24,6 +28,18 @@ class MariaDbStoreContractTest extends JdbcStoreContract {
     if (server != null) {
       server.close();
     }
+  }
+
+  @Override
+  protected Set<String> catalogKeywords(Connection c) throws SQLException {
+    Set<String> words = new TreeSet<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT upper(word) FROM information_schema.KEYWORDS")) {
+      while (rs.next()) {
+        words.add(rs.getString(1));
+      }
+    }
+    return words;
   }
 
   @Override
