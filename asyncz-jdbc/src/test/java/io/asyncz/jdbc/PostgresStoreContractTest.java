@@ -3,6 +3,8 @@ package io.asyncz.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncz.persistence.TaskRecords;
+import io.asyncz.store.TaskStore;
+import io.asyncz.store.TaskStores;
 import io.asyncz.task.Task;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -13,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
@@ -160,6 +163,45 @@ class PostgresStoreContractTest extends JdbcStoreContract {
       } finally {
         s.execute("DROP TABLE IF EXISTS " + longest);
         s.execute("DROP TABLE IF EXISTS " + longest + "_quarantine");
+      }
+    }
+  }
+
+  @Test
+  void theSqlalchemyAliasConnectsWithTheUserAndPasswordOfASqlAlchemyUrl() throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE seed_user LOGIN PASSWORD 'p@ss'");
+      s.execute("GRANT ALL ON SCHEMA public TO seed_user");
+    }
+    try {
+      TaskStore store =
+          TaskStores.create(
+              "sqlalchemy",
+              Map.of(
+                  "database",
+                  "postgresql+psycopg://seed_user:p%40ss@127.0.0.1:" + server.port() + "/postgres",
+                  "tablename",
+                  "seed_jobs"));
+      store.start(context(), ALIAS);
+      try {
+        store.addTask(task("a", T0));
+        assertThat(store.allTasks()).extracting(Task::id).containsExactly("a");
+      } finally {
+        store.shutdown();
+      }
+      try (Connection c = connect();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery("SELECT tableowner FROM pg_tables WHERE tablename = 'seed_jobs'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("seed_user");
+      }
+    } finally {
+      try (Connection c = connect();
+          Statement s = c.createStatement()) {
+        s.execute("DROP OWNED BY seed_user");
+        s.execute("DROP ROLE seed_user");
       }
     }
   }
