@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -28,7 +29,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * since the epoch ({@code NULL} for a paused task); the state is the task record written by {@link
  * TaskRecords} (versioned JSON, encrypted when a key is set). The table and its index are created
  * on {@link #start} when missing. Every statement is parameterized; the table name, the only text
- * put into SQL, must be a plain SQL identifier.
+ * put into SQL, must be a plain SQL identifier of at most 52 characters (so that {@code
+ * <table>_quarantine} fits PostgreSQL's 63) that is no reserved word of SQL:2016, PostgreSQL,
+ * MariaDB/MySQL, SQLite or H2.
  *
  * <p>Due tasks are read a batch at a time in the database's order, next run time then id (the id
  * column is created with a binary collation: {@code utf8mb4_bin} on MySQL/MariaDB, {@code "C"} on
@@ -58,7 +60,6 @@ public final class JdbcStore implements TaskStore {
   /** The default table name, as in the seed. */
   public static final String DEFAULT_TABLE = "asyncz_store";
 
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
   private static final int MAX_ID_LENGTH = 191;
   private static final int MAX_DETAIL = 1000;
   private static final int MAX_REASON = 32;
@@ -74,6 +75,8 @@ public final class JdbcStore implements TaskStore {
   private final String url;
   private final String username;
   private final String password;
+  private final Timeouts timeouts;
+  private final int statementSeconds;
   private final String table;
   private final TaskRecords records;
   private volatile DataSource dataSource;
@@ -94,10 +97,29 @@ public final class JdbcStore implements TaskStore {
    * @param records how records are written: plain JSON or encrypted
    */
   public JdbcStore(DataSource dataSource, String table, TaskRecords records) {
+    this(dataSource, table, records, Timeouts.DEFAULTS.statement());
+  }
+
+  /**
+   * A store on a data source the caller owns (the store never closes it), whose statements may each
+   * run for {@code statementTimeout} before the store asks the database to cancel them. The data
+   * source's own timeouts (for a connection from its pool, for a server that stops answering) are
+   * the caller's to set.
+   *
+   * @param table the table name, a plain SQL identifier
+   * @param records how records are written: plain JSON or encrypted
+   * @param statementTimeout how long a statement may run; rounded up to whole seconds
+   */
+  public JdbcStore(
+      DataSource dataSource, String table, TaskRecords records, Duration statementTimeout) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.url = null;
     this.username = null;
     this.password = null;
+    this.timeouts = null;
+    this.statementSeconds =
+        JdbcConnections.seconds(
+            JdbcConnections.checkTimeout("statement_timeout", statementTimeout, Duration.ZERO));
     this.table = checkTable(table);
     this.quarantine = table + "_quarantine";
     this.records = Objects.requireNonNull(records, "records");
@@ -114,6 +136,26 @@ public final class JdbcStore implements TaskStore {
    */
   public JdbcStore(
       String url, String username, String password, String table, TaskRecords records) {
+    this(url, username, password, table, records, Timeouts.DEFAULTS);
+  }
+
+  /**
+   * A store on a JDBC URL with the given timeouts; the store opens a HikariCP pool on {@link
+   * #start} and closes it on {@link #shutdown}.
+   *
+   * @param username the user, or null when the URL or driver needs none
+   * @param password the password, or null
+   * @param table the table name, a plain SQL identifier
+   * @param records how records are written: plain JSON or encrypted
+   * @param timeouts how long to wait for a connection, a validation and a statement
+   */
+  public JdbcStore(
+      String url,
+      String username,
+      String password,
+      String table,
+      TaskRecords records,
+      Timeouts timeouts) {
     if (url == null || !url.startsWith("jdbc:")) {
       throw new InvalidInputException(
           "url", url, "is not a JDBC URL; expected something like jdbc:postgresql://host/db");
@@ -121,6 +163,8 @@ public final class JdbcStore implements TaskStore {
     this.url = url;
     this.username = username;
     this.password = password;
+    this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+    this.statementSeconds = JdbcConnections.seconds(timeouts.statement());
     this.table = checkTable(table);
     this.quarantine = table + "_quarantine";
     this.records = Objects.requireNonNull(records, "records");
@@ -131,15 +175,75 @@ public final class JdbcStore implements TaskStore {
     return table;
   }
 
-  static String checkTable(String table) {
-    if (table == null || !IDENTIFIER.matcher(table).matches()) {
-      throw new InvalidInputException(
-          "table",
-          table,
-          "is not a plain SQL identifier; expected a letter or '_' followed by up to 47 letters,"
-              + " digits or '_'");
+  /** The timeouts of the pool this store builds from its URL; empty for a caller's data source. */
+  public Optional<Timeouts> timeouts() {
+    return Optional.ofNullable(timeouts);
+  }
+
+  /** How long one statement may run before the store asks the database to cancel it. */
+  public Duration statementTimeout() {
+    return Duration.ofSeconds(statementSeconds);
+  }
+
+  /**
+   * How long a store on a JDBC URL waits on the database; {@link #DEFAULTS} unless given.
+   *
+   * @param connect how long to wait for a connection: from the pool (HikariCP's {@code
+   *     connectionTimeout}) and, for PostgreSQL, MariaDB and MySQL, for the driver to connect and
+   *     log in; at least 250 ms
+   * @param validation how long the pool may take to check that an idle connection still works
+   *     (HikariCP's {@code validationTimeout}); at least 250 ms and at most {@code connect}
+   * @param statement how long one statement may run before the store asks the database to cancel it
+   *     (rounded up to whole seconds); for PostgreSQL, MariaDB and MySQL the driver also gives up
+   *     on a server that sends nothing for 2 s longer (its socket timeout)
+   */
+  public record Timeouts(Duration connect, Duration validation, Duration statement) {
+    /** Connect 5 s, validation 2 s, statement 10 s. */
+    public static final Timeouts DEFAULTS =
+        new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(10));
+
+    /**
+     * Checks each timeout.
+     *
+     * @throws InvalidInputException for a timeout out of range, or a validation timeout longer than
+     *     the connect timeout
+     */
+    public Timeouts {
+      JdbcConnections.checkTimeout("connect_timeout", connect, JdbcConnections.MIN_POOL_TIMEOUT);
+      JdbcConnections.checkTimeout(
+          "validation_timeout", validation, JdbcConnections.MIN_POOL_TIMEOUT);
+      JdbcConnections.checkTimeout("statement_timeout", statement, Duration.ZERO);
+      if (validation.compareTo(connect) > 0) {
+        throw new InvalidInputException(
+            "validation_timeout",
+            validation,
+            "is longer than connect_timeout ("
+                + connect
+                + "); expected at most the connect timeout, which includes it");
+      }
     }
-    return table;
+
+    /**
+     * Timeouts with the validation timeout derived from {@code connect}: 2 s, or half of {@code
+     * connect} when that is shorter, but at least 250 ms.
+     */
+    public static Timeouts of(Duration connect, Duration statement) {
+      return new Timeouts(connect, validationFor(connect), statement);
+    }
+
+    /** The validation timeout {@link #of} derives from a connect timeout. */
+    public static Duration validationFor(Duration connect) {
+      JdbcConnections.checkTimeout("connect_timeout", connect, JdbcConnections.MIN_POOL_TIMEOUT);
+      Duration half = connect.dividedBy(2);
+      Duration derived = half.compareTo(DEFAULTS.validation) < 0 ? half : DEFAULTS.validation;
+      return derived.compareTo(JdbcConnections.MIN_POOL_TIMEOUT) < 0
+          ? JdbcConnections.MIN_POOL_TIMEOUT
+          : derived;
+    }
+  }
+
+  static String checkTable(String table) {
+    return SqlNames.checkTable("table", table);
   }
 
   // ------------------------------------------------------------------ life cycle
@@ -160,10 +264,12 @@ public final class JdbcStore implements TaskStore {
       }
       config.setMaximumPoolSize(4);
       config.setPoolName("asyncz-" + alias);
+      JdbcConnections.configure(config, url, timeouts);
+      JdbcConnections.retireAllOnConnectionFailure(config, () -> ownPool);
       ownPool = new HikariDataSource(config);
       dataSource = ownPool;
     }
-    try (Connection c = dataSource.getConnection();
+    try (Connection c = connection();
         Statement s = c.createStatement()) {
       String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
       String idType = "VARCHAR(" + MAX_ID_LENGTH + ")";
@@ -549,7 +655,7 @@ public final class JdbcStore implements TaskStore {
     if (ds == null) {
       throw new IllegalStateException(this + " is not started");
     }
-    return ds.getConnection();
+    return JdbcConnections.withStatementTimeout(ds.getConnection(), statementSeconds);
   }
 
   private static void commit(Connection c) throws SQLException {

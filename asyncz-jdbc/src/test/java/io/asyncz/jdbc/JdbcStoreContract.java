@@ -1,5 +1,7 @@
 package io.asyncz.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.asyncz.persistence.TaskRecords;
 import io.asyncz.store.TaskStore;
 import io.asyncz.testkit.PersistentStoreContract;
@@ -10,7 +12,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 
 /**
  * The persistent store contract for {@link JdbcStore} on one database: each test gets a table of
@@ -59,6 +67,43 @@ abstract class JdbcStoreContract extends PersistentStoreContract {
       ps.setBytes(3, raw);
       ps.executeUpdate();
     }
+  }
+
+  /**
+   * Further keywords of the database to try as table names, read from its catalog; by default none
+   * beyond those its driver lists ({@link java.sql.DatabaseMetaData#getSQLKeywords}).
+   */
+  protected Set<String> catalogKeywords(Connection c) throws SQLException {
+    return Set.of();
+  }
+
+  @Test
+  void everyKeywordThisDatabaseCannotTakeAsATableNameIsRefusedAtConfiguration()
+      throws SQLException {
+    Set<String> candidates = new TreeSet<>();
+    List<String> misses = new ArrayList<>();
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      for (String word : c.getMetaData().getSQLKeywords().split(",")) {
+        candidates.add(word.strip().toUpperCase(Locale.ROOT));
+      }
+      candidates.addAll(catalogKeywords(c));
+      candidates.removeIf(word -> !word.matches("[A-Z_][A-Z0-9_]*"));
+      for (String word : candidates) {
+        if (SqlNames.isReserved(word)) {
+          continue;
+        }
+        try {
+          s.execute("DROP TABLE IF EXISTS " + word);
+        } catch (SQLException e) {
+          misses.add(word + " (" + e.getMessage() + ")");
+        }
+      }
+    }
+    assertThat(candidates).as("keywords tried").isNotEmpty();
+    assertThat(misses)
+        .as("keywords the database refuses as a table name but the store accepts")
+        .isEmpty();
   }
 
   @Override

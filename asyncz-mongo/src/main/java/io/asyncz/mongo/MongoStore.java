@@ -2,6 +2,7 @@ package io.asyncz.mongo;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoNamespace;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
@@ -30,6 +31,7 @@ import io.asyncz.store.StoreContext;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -37,6 +39,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.bson.types.ObjectId;
@@ -105,6 +108,7 @@ public final class MongoStore implements TaskStore {
   private final MongoCollection<Document> quarantine;
   private final TaskRecords records;
   private volatile StoreContext context;
+  private volatile Timeouts timeouts;
   private volatile String alias = "default";
   private volatile Logger logger = LoggerFactory.getLogger("asyncz.stores.default");
 
@@ -192,17 +196,134 @@ public final class MongoStore implements TaskStore {
    */
   public static MongoStore connect(
       String uri, String database, String collection, String quarantine, TaskRecords records) {
+    return connect(uri, database, collection, quarantine, records, Timeouts.DEFAULTS);
+  }
+
+  /**
+   * A store with its own client for {@code uri}, closed at {@link #shutdown()}, that waits on the
+   * server no longer than {@code timeouts} say; a timeout the connection string sets itself ({@code
+   * connectTimeoutMS}, {@code socketTimeoutMS}, {@code serverSelectionTimeoutMS}, {@code
+   * waitQueueTimeoutMS}) is left to the connection string.
+   *
+   * @param uri a MongoDB connection string ({@code mongodb://host:port/...})
+   * @param database the database name
+   * @param collection the collection name
+   * @param quarantine the name of the collection of quarantined records
+   * @param records how records are written: plain JSON or encrypted
+   * @param timeouts how long to wait for a connection, an answer and a server
+   */
+  public static MongoStore connect(
+      String uri,
+      String database,
+      String collection,
+      String quarantine,
+      TaskRecords records,
+      Timeouts timeouts) {
     ConnectionString connection = connectionString("uri", uri);
     requireDatabase("database", database);
     requireCollection("collection", collection);
     requireQuarantine("quarantine_collection", quarantine, collection);
     Objects.requireNonNull(records, "records");
-    MongoClient client = MongoClients.create(connection);
+    Objects.requireNonNull(timeouts, "timeouts");
+    MongoClient client = MongoClients.create(settings(connection, timeouts));
     try {
-      return new MongoStore(client, true, database, collection, quarantine, records);
+      MongoStore store = new MongoStore(client, true, database, collection, quarantine, records);
+      store.timeouts = timeouts;
+      return store;
     } catch (RuntimeException e) {
       client.close();
       throw e;
+    }
+  }
+
+  /** The client settings of {@code connection} with {@code timeouts} where it sets none. */
+  static MongoClientSettings settings(ConnectionString connection, Timeouts timeouts) {
+    long connect = timeouts.connect().toMillis();
+    return MongoClientSettings.builder()
+        .applyConnectionString(connection)
+        .applyToSocketSettings(
+            socket -> {
+              if (connection.getConnectTimeout() == null) {
+                socket.connectTimeout(connect, TimeUnit.MILLISECONDS);
+              }
+              if (connection.getSocketTimeout() == null) {
+                // The driver's default is 0: wait for an answer forever.
+                socket.readTimeout(timeouts.socket().toMillis(), TimeUnit.MILLISECONDS);
+              }
+            })
+        .applyToClusterSettings(
+            cluster -> {
+              if (connection.getServerSelectionTimeout() == null) {
+                cluster.serverSelectionTimeout(
+                    timeouts.serverSelection().toMillis(), TimeUnit.MILLISECONDS);
+              }
+            })
+        .applyToConnectionPoolSettings(
+            pool -> {
+              if (connection.getMaxWaitTime() == null) {
+                // Waiting for a free pooled connection counts as connecting (the driver's
+                // default is two minutes).
+                pool.maxWaitTime(connect, TimeUnit.MILLISECONDS);
+              }
+            })
+        .build();
+  }
+
+  /** The timeouts of the client this store made in {@link #connect}; empty on a caller's client. */
+  public Optional<Timeouts> timeouts() {
+    return Optional.ofNullable(timeouts);
+  }
+
+  /**
+   * How long a store that makes its own client ({@link #connect}) waits on MongoDB; {@link
+   * #DEFAULTS} unless given. Each is at least 1 ms and at most 24 hours.
+   *
+   * @param connect how long to wait to open a connection (the driver's {@code connectTimeout}, also
+   *     the read timeout of its monitoring connections) and for a free pooled connection ({@code
+   *     maxWaitTime})
+   * @param socket how long to wait for the server to answer an operation (the driver's {@code
+   *     readTimeout}, {@code socketTimeoutMS})
+   * @param serverSelection how long to wait for a server that can take the operation, e.g. a
+   *     primary (the driver's {@code serverSelectionTimeout})
+   */
+  public record Timeouts(Duration connect, Duration socket, Duration serverSelection) {
+    /** The longest timeout accepted. */
+    public static final Duration MAX = Duration.ofDays(1);
+
+    /** Connect 5 s, socket 10 s, server selection 5 s. */
+    public static final Timeouts DEFAULTS =
+        new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5));
+
+    /**
+     * Checks each timeout.
+     *
+     * @throws InvalidInputException for a timeout that is not from 1 ms to 24 hours
+     */
+    public Timeouts {
+      check("connect_timeout", connect);
+      check("socket_timeout", socket);
+      check("server_selection_timeout", serverSelection);
+    }
+
+    /** What is wrong with a timeout, for a message, or null when nothing is. */
+    static String problem(Duration timeout) {
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        return "is not a positive duration; expected a timeout such as 5 (seconds) or PT5S";
+      }
+      if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
+        return "is shorter than 1 ms, the driver's unit";
+      }
+      if (timeout.compareTo(MAX) > 0) {
+        return "is longer than 24 hours, the longest timeout accepted";
+      }
+      return null;
+    }
+
+    private static void check(String name, Duration timeout) {
+      String problem = problem(timeout);
+      if (problem != null) {
+        throw new InvalidInputException(name, timeout, problem);
+      }
     }
   }
 

@@ -44,6 +44,10 @@ final class StandInMongo implements AutoCloseable {
     }
   }
 
+  int port() {
+    return port;
+  }
+
   String uri() {
     return "mongodb://127.0.0.1:" + port;
   }

@@ -17,6 +17,7 @@ import io.asyncz.task.Task;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
@@ -181,6 +183,7 @@ public final class RedisStore implements TaskStore {
   private final byte[] quarantine;
   private final TaskRecords records;
   private volatile StoreContext context;
+  private volatile Timeouts timeouts;
   private volatile String alias = "default";
   private volatile Logger logger = LoggerFactory.getLogger("asyncz.stores.default");
 
@@ -300,6 +303,40 @@ public final class RedisStore implements TaskStore {
       String runTimesKey,
       String quarantineKey,
       TaskRecords records) {
+    return connect(
+        host,
+        port,
+        database,
+        password,
+        tasksKey,
+        runTimesKey,
+        quarantineKey,
+        records,
+        Timeouts.DEFAULTS);
+  }
+
+  /**
+   * A store with its own connection pool to a Redis server, closed at {@link #shutdown()}, that
+   * waits on the server no longer than {@code timeouts} say.
+   *
+   * @param host the server's host name or address
+   * @param port the server's port
+   * @param database the database number (0 by default in Redis)
+   * @param password the password, or null for none
+   * @param quarantineKey the name of the hash of quarantined records
+   * @param timeouts how long to wait for a connection and for an answer
+   */
+  public static RedisStore connect(
+      String host,
+      int port,
+      int database,
+      String password,
+      String tasksKey,
+      String runTimesKey,
+      String quarantineKey,
+      TaskRecords records,
+      Timeouts timeouts) {
+    Objects.requireNonNull(timeouts, "timeouts");
     if (host == null || host.isBlank()) {
       throw new InvalidInputException("host", host, "is empty; expected a host name or address");
     }
@@ -309,16 +346,81 @@ public final class RedisStore implements TaskStore {
     if (database < 0) {
       throw new InvalidInputException("database", database, "is negative; expected 0 or more");
     }
-    DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder().database(database);
+    DefaultJedisClientConfig.Builder config =
+        DefaultJedisClientConfig.builder()
+            .database(database)
+            .connectionTimeoutMillis(millis(timeouts.connect()))
+            .socketTimeoutMillis(millis(timeouts.socket()));
     if (password != null && !password.isEmpty()) {
       config.password(password);
     }
-    JedisPooled client = new JedisPooled(new HostAndPort(host, port), config.build());
+    // Waiting for a connection from a pool that is exhausted counts as connecting: without a
+    // limit, callers queue forever behind connections stuck on a server that stopped answering.
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setMaxWait(timeouts.connect());
+    JedisPooled client = new JedisPooled(new HostAndPort(host, port), config.build(), pool);
     try {
-      return new RedisStore(client, true, tasksKey, runTimesKey, quarantineKey, records);
+      RedisStore store =
+          new RedisStore(client, true, tasksKey, runTimesKey, quarantineKey, records);
+      store.timeouts = timeouts;
+      return store;
     } catch (RuntimeException e) {
       client.close();
       throw e;
+    }
+  }
+
+  /** The timeouts of the pool this store made in {@link #connect}; empty on a caller's client. */
+  public Optional<Timeouts> timeouts() {
+    return Optional.ofNullable(timeouts);
+  }
+
+  private static int millis(Duration timeout) {
+    return (int) Math.max(1, timeout.plusNanos(999_999).toMillis());
+  }
+
+  /**
+   * How long a store that makes its own connection pool ({@link #connect}) waits on Redis; {@link
+   * #DEFAULTS} unless given.
+   *
+   * @param connect how long to wait for a connection: to connect to the server, and for a free
+   *     connection when every connection of the pool is busy
+   * @param socket how long to wait for the server to answer a command (Jedis's socket timeout)
+   */
+  public record Timeouts(Duration connect, Duration socket) {
+    /** The longest timeout accepted. */
+    public static final Duration MAX = Duration.ofDays(1);
+
+    /** Connect 5 s, socket 10 s. */
+    public static final Timeouts DEFAULTS =
+        new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10));
+
+    /**
+     * Checks each timeout.
+     *
+     * @throws InvalidInputException for a timeout that is not above 0 and at most 24 hours
+     */
+    public Timeouts {
+      check("connect_timeout", connect);
+      check("socket_timeout", socket);
+    }
+
+    /** What is wrong with a timeout, for a message, or null when nothing is. */
+    static String problem(Duration timeout) {
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        return "is not a positive duration; expected a timeout such as 5 (seconds) or PT5S";
+      }
+      if (timeout.compareTo(MAX) > 0) {
+        return "is longer than 24 hours, the longest timeout accepted";
+      }
+      return null;
+    }
+
+    private static void check(String name, Duration timeout) {
+      String problem = problem(timeout);
+      if (problem != null) {
+        throw new InvalidInputException(name, timeout, problem);
+      }
     }
   }
 

@@ -5,14 +5,17 @@ import io.asyncz.PluginOptions;
 import io.asyncz.persistence.TaskRecords;
 import io.asyncz.store.StoreFactory;
 import io.asyncz.store.TaskStore;
+import java.time.Duration;
 import java.util.Set;
 
 /**
  * Registers the {@code redis} store alias: options {@code host} (default {@code localhost}), {@code
  * port} (6379), {@code database} (0), {@code password} (none), {@code tasks_key} ({@code
  * asyncz.tasks}), {@code run_times_key} ({@code asyncz.run_times}), {@code quarantine_key} ({@code
- * <tasks_key>.quarantine}) and {@code max_record_size} (bytes, default 1 MiB; see {@link
- * TaskRecords}). Records are encrypted when {@code ASYNCZ_STORE_ENCRYPTION_KEY} is set.
+ * <tasks_key>.quarantine}), {@code max_record_size} (bytes, default 1 MiB; see {@link
+ * TaskRecords}), and the timeouts {@code connect_timeout} (5 s) and {@code socket_timeout} (10 s),
+ * in seconds or as ISO-8601 durations. Records are encrypted when {@code
+ * ASYNCZ_STORE_ENCRYPTION_KEY} is set.
  */
 public final class RedisStoreFactory implements StoreFactory {
   private static final Set<String> OPTIONS =
@@ -24,7 +27,9 @@ public final class RedisStoreFactory implements StoreFactory {
           "tasks_key",
           "run_times_key",
           "quarantine_key",
-          TaskRecords.MAX_RECORD_SIZE_OPTION);
+          TaskRecords.MAX_RECORD_SIZE_OPTION,
+          "connect_timeout",
+          "socket_timeout");
 
   /** Creates the factory; {@link java.util.ServiceLoader} calls this. */
   public RedisStoreFactory() {}
@@ -85,6 +90,18 @@ public final class RedisStoreFactory implements StoreFactory {
         tasksKey,
         runTimesKey,
         quarantineKey,
-        records);
+        records,
+        new RedisStore.Timeouts(
+            timeout(options, "connect_timeout", RedisStore.Timeouts.DEFAULTS.connect()),
+            timeout(options, "socket_timeout", RedisStore.Timeouts.DEFAULTS.socket())));
+  }
+
+  private static Duration timeout(PluginOptions options, String name, Duration defaultValue) {
+    Duration value = options.seconds(name, defaultValue);
+    String problem = RedisStore.Timeouts.problem(value);
+    if (problem != null) {
+      throw new InvalidInputException(options.key(name), options.raw(name).orElse(value), problem);
+    }
+    return value;
   }
 }
