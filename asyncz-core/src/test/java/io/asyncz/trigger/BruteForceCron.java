@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  *   <li>a wall time in a spring-forward gap fires at the instant the offset <em>before</em> the
  *       transition names;
  *   <li>a wall time in a fall-back overlap fires at its earlier instant, and at its later instant
- *       too only when the hour expression repeats (contains {@code *} or a step).
+ *       too only when the hour expression repeats (contains {@code *} or a step, or names every
+ *       hour).
  * </ul>
  */
 final class BruteForceCron {
@@ -249,7 +250,11 @@ final class BruteForceCron {
       dayOrWeekday = false;
     }
     String hourText = f[HOUR].text();
-    repeatingHour = hourText.contains("*") || hourText.contains("/");
+    boolean everyHour = true;
+    for (boolean h : hours) {
+      everyHour &= h;
+    }
+    repeatingHour = hourText.contains("*") || hourText.contains("/") || everyHour;
   }
 
   /** Crontab: a field restricts days unless its text starts with '*' or is '?'. */
