@@ -39,8 +39,10 @@ final class CronSchedule {
   static final long EARLIEST_INSTANT = FIRST_LOCAL - 18 * 3600;
   static final long LATEST_INSTANT = LAST_LOCAL + 18 * 3600;
 
-  /** Per ISO week 1..53: the months (bits 1..12) that hold a day of that week in some year. */
-  private static final int[] WEEK_MONTHS = weekMonths();
+  /**
+   * Per ISO week 1..53 and month 1..12: the days (bits 1..31) that are in that week in some year.
+   */
+  private static final long[][] WEEK_DAYS = weekDays();
 
   private final long seconds; // bits 0..59
   private final long minutes; // bits 0..59
@@ -78,9 +80,11 @@ final class CronSchedule {
     this.seconds = seconds;
     this.minutes = minutes;
     this.hours = hours;
-    // A month that cannot hold a day of the wanted weeks never matches; leaving it out lets an
-    // impossible schedule such as week=1, day=15 be searched month by month in microseconds.
-    this.months = weeks == 0 ? months : months & monthsHolding(weeks);
+    // A month none of whose wanted days can be in a wanted week never matches: leaving it out
+    // makes an impossible schedule such as week=1, day=15 empty at once, and shortens the
+    // search of the others. (Days that depend on the month, such as 'last', may be any day.)
+    long wantedDays = dayOrWeekday || !dayRules.isEmpty() ? ALL_DAYS : staticDays;
+    this.months = weeks == 0 ? months : months & monthsHolding(weeks, wantedDays);
     this.years = years;
     this.staticDays = staticDays;
     this.dayRules = dayRules.toArray(new DayRule[0]);
@@ -699,7 +703,8 @@ final class CronSchedule {
 
   long computeDayMask(int year, int month) {
     int length = monthLength(year, month);
-    int firstWeekday = (int) Math.floorMod(epochDay(year, month, 1) + 3, 7); // 1970-01-01: Thu
+    long first = epochDay(year, month, 1);
+    int firstWeekday = (int) Math.floorMod(first + 3, 7); // 1970-01-01 was a Thursday
     long dayOfMonth = staticDays;
     for (DayRule rule : dayRules) {
       dayOfMonth |= rule.days(length, firstWeekday);
@@ -709,23 +714,24 @@ final class CronSchedule {
       dayOfWeek |= rule.days(length, firstWeekday);
     }
     long mask = dayOrWeekday ? dayOfMonth | dayOfWeek : dayOfMonth & dayOfWeek;
-    if (weeks != 0) {
-      mask &= weekMask(year, month, length);
-    }
-    long lengthMask = (1L << (length + 1)) - 2;
-    return mask & lengthMask;
+    mask &= (1L << (length + 1)) - 2;
+    return weeks == 0 || mask == 0
+        ? mask
+        : mask & weekMask(year, first, firstWeekday, length, mask);
   }
 
-  private long weekMask(int year, int month, int length) {
+  /** The days among {@code wanted} (bits 1..31) whose ISO week is a wanted one. */
+  private long weekMask(int year, long first, int firstWeekday, int length, long wanted) {
     long mask = 0;
-    int firstWeekday = (int) Math.floorMod(epochDay(year, month, 1) + 3, 7);
-    int dayOfYear = (int) (epochDay(year, month, 1) - epochDay(year, 1, 1)) + 1;
-    // One ISO week at a time: from a day to the Sunday after it.
+    int dayOfYear = (int) (first - epochDay(year, 1, 1)) + 1;
+    // One ISO week at a time, from a day to the Sunday after it; only weeks with a wanted day.
     for (int day = 1; day <= length; ) {
       int weekday = (firstWeekday + day - 1) % 7;
       int sunday = Math.min(length, day + 6 - weekday);
-      if ((weeks >>> isoWeek(year, dayOfYear + day - 1, weekday) & 1) != 0) {
-        mask |= ((2L << sunday) - 1) & (-1L << day);
+      long days = ((2L << sunday) - 1) & (-1L << day);
+      if ((wanted & days) != 0
+          && (weeks >>> isoWeek(year, dayOfYear + day - 1, weekday) & 1) != 0) {
+        mask |= days;
       }
       day = sunday + 1;
     }
@@ -747,27 +753,31 @@ final class CronSchedule {
     return january1 == 3 || (january1 == 2 && isLeap(year)) ? 53 : 52;
   }
 
-  /** The months that can hold a day of one of the weeks (bits 1..53), as bits 1..12. */
-  private static int monthsHolding(long weeks) {
+  /** The months (bits 1..12) in which one of the days can be in one of the weeks (bits 1..53). */
+  private static int monthsHolding(long weeks, long days) {
     int months = 0;
     for (int week = 1; week <= 53; week++) {
       if ((weeks >>> week & 1) != 0) {
-        months |= WEEK_MONTHS[week];
+        for (int month = 1; month <= 12; month++) {
+          if ((WEEK_DAYS[week][month] & days) != 0) {
+            months |= 1 << month;
+          }
+        }
       }
     }
     return months;
   }
 
-  private static int[] weekMonths() {
+  private static long[][] weekDays() {
     // The Gregorian calendar repeats every 400 years, weekdays and ISO weeks included.
-    int[] table = new int[54];
+    long[][] table = new long[54][13];
     for (int year = 2000; year < 2400; year++) {
       for (int month = 1; month <= 12; month++) {
         int firstWeekday = (int) Math.floorMod(epochDay(year, month, 1) + 3, 7);
         int dayOfYear = (int) (epochDay(year, month, 1) - epochDay(year, 1, 1)) + 1;
         for (int day = 1; day <= monthLength(year, month); day++) {
           int weekday = (firstWeekday + day - 1) % 7;
-          table[isoWeek(year, dayOfYear + day - 1, weekday)] |= 1 << month;
+          table[isoWeek(year, dayOfYear + day - 1, weekday)][month] |= 1L << day;
         }
       }
     }

@@ -58,8 +58,9 @@ import java.util.StringJoiner;
  * <p>Fire times lie in the years 1970 to 9999 of the schedule's zone; past that a trigger reports
  * no time. The search for the next time examines at most {@value CronSchedule#MAX_YEARS_EXAMINED}
  * candidate years (the Gregorian calendar repeats every 400 years), leaving out at once the months
- * that cannot hold a wanted ISO week: an impossible schedule such as February 30 or {@code week=1,
- * day=15} reports no next time within microseconds. {@link #lastFireTimeUpTo} searches the fields
+ * in which no wanted day can fall in a wanted ISO week: an impossible schedule such as February 30,
+ * {@code week=1, day=15} or {@code week=1, day='2nd mon'} reports no next time within
+ * microseconds. {@link #lastFireTimeUpTo} searches the fields
  * backwards from {@code now} and {@link #countFireTimesUpTo} counts per field and per month, so
  * neither steps through missed runs: a year of every-second runs costs about as much as one.
  */
