@@ -63,6 +63,7 @@ final class CronSchedule {
   // that cross a month or a transition touch two entries, hence more than one slot.
   private final MonthMask[] monthCache = new MonthMask[4];
   private final Segment[] segmentCache = new Segment[2];
+  private int[] yearTypeCache; // only with a week field; see dayMaskByYearType
 
   CronSchedule(
       long seconds,
@@ -691,6 +692,9 @@ final class CronSchedule {
 
   /** The days of one month that match the day, week and day-of-week fields, as bits 1..31. */
   private long dayMask(int year, int month) {
+    if (weeks != 0) {
+      return dayMaskByYearType(year, month);
+    }
     int slot = (year * 12 + month) & (monthCache.length - 1);
     MonthMask cached = monthCache[slot];
     if (cached != null && cached.year == year && cached.month == month) {
@@ -699,6 +703,33 @@ final class CronSchedule {
     long mask = computeDayMask(year, month);
     monthCache[slot] = new MonthMask(year, month, mask);
     return mask;
+  }
+
+  /**
+   * With a week field, a month's days depend on its year only through the year's type: leap or not,
+   * the weekday of January 1, and whether the year before has 53 ISO weeks. A search over 400 years
+   * of one or two months then computes about 40 masks, not 800.
+   */
+  private long dayMaskByYearType(int year, int month) {
+    int[] cache = yearTypeCache;
+    if (cache == null) {
+      cache = new int[12 * 2 * 7 * 2];
+      yearTypeCache = cache;
+    }
+    int january1 = (int) Math.floorMod(epochDay(year, 1, 1) + 3, 7);
+    boolean leap = isLeap(year);
+    boolean leapBefore = isLeap(year - 1);
+    int january1Before = Math.floorMod(january1 - (leapBefore ? 366 : 365), 7);
+    boolean longYearBefore = january1Before == 3 || (leapBefore && january1Before == 2);
+    int key = (((month - 1) * 2 + (leap ? 1 : 0)) * 7 + january1) * 2 + (longYearBefore ? 1 : 0);
+    int entry = cache[key];
+    if (entry == 0) {
+      // Bit 0 (never a day) marks the entry as computed; an int is written whole, so a race
+      // costs at most a recomputation.
+      entry = (int) computeDayMask(year, month) | 1;
+      cache[key] = entry;
+    }
+    return entry & 0xFFFF_FFFEL;
   }
 
   long computeDayMask(int year, int month) {
