@@ -12,16 +12,18 @@ import java.util.Optional;
  * Fires at the earliest time on which all of its triggers agree, and is finished as soon as any of
  * them is (alias {@code and}).
  *
- * <p>Unlike upstream, the search is bounded: the candidate time moves forward on every round, and
- * after {@value #MAX_ROUNDS} rounds without agreement the trigger reports no next time instead of
- * looping (an And of disjoint schedules, such as {@code hour=1} and {@code hour=2}, never agrees).
+ * <p>Unlike upstream, the search is bounded. Its candidate time moves forward on every round, and
+ * one computation evaluates triggers at most {@link Triggers#MAX_EVALUATIONS} times in all, however
+ * deeply {@code and} and {@code or} nest (each level's rounds share that one allowance). When the
+ * triggers have not agreed by then, the And reports no next time: the scheduler then treats the
+ * task as finished and removes it, as for any trigger that reports none. That is the answer for
+ * schedules that never agree, such as an And of {@code hour=1} and {@code hour=2} in a zone whose
+ * clocks never skip from one of those hours into the other, and for grids that agree too rarely to
+ * be found: a flat And of two parts searches 10,000 rounds.
  */
 public final class AndTrigger extends CombinationTrigger {
   /** The alias of this trigger. */
   public static final String ALIAS = "and";
-
-  /** How many alignment rounds a search may take before it gives up. */
-  public static final int MAX_ROUNDS = 10_000;
 
   private AndTrigger(List<? extends Trigger> triggers, Duration jitter) {
     super(ALIAS, triggers, jitter);
@@ -39,7 +41,7 @@ public final class AndTrigger extends CombinationTrigger {
 
   static AndTrigger fromOptions(Map<String, ?> values, Clock clock) {
     Options o = Options.of(ALIAS, values, OPTIONS);
-    return new AndTrigger(parts(o, clock), o.seconds("jitter"));
+    return new AndTrigger(parts(o, clock), o.jitter());
   }
 
   @Override
@@ -48,16 +50,15 @@ public final class AndTrigger extends CombinationTrigger {
   }
 
   @Override
-  public Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now) {
+  Optional<Instant> plainNext(ZoneId zone, Instant previous, Instant now, Work work) {
     // Round one asks each part as the seed does; later rounds ask each part for its first time at
     // or after the latest candidate, so the candidate only moves forward.
-    Instant previous = previousFireTime;
     Instant from = now;
-    for (int round = 0; round < MAX_ROUNDS; round++) {
+    for (int round = 0; ; round++) {
       Instant earliest = null;
       Instant latest = null;
       for (Trigger t : triggers) {
-        Optional<Instant> next = t.nextFireTime(defaultZone, previous, from);
+        Optional<Instant> next = work.next(t, zone, round == 0 ? previous : null, from);
         if (next.isEmpty()) {
           return Optional.empty();
         }
@@ -70,11 +71,33 @@ public final class AndTrigger extends CombinationTrigger {
         latest = latest == null || time.isAfter(latest) ? time : latest;
       }
       if (earliest.equals(latest)) {
-        return Optional.of(Jitter.apply(earliest, jitter));
+        return Optional.of(earliest);
       }
-      previous = null;
       from = latest;
     }
-    return Optional.empty();
+  }
+
+  @Override
+  Optional<Instant> lastMemoryless(ZoneId zone, Instant previous, Instant now, Work work) {
+    // The forward search run backwards: no common time lies after the earliest of the parts' last
+    // times, so that becomes the new limit until all parts agree.
+    Instant limit = now;
+    while (true) {
+      Instant earliest = null;
+      Instant latest = null;
+      for (Trigger t : triggers) {
+        Optional<Instant> last = work.last(t, zone, previous, limit);
+        if (last.isEmpty()) {
+          return Optional.empty();
+        }
+        Instant time = last.get();
+        earliest = earliest == null || time.isBefore(earliest) ? time : earliest;
+        latest = latest == null || time.isAfter(latest) ? time : latest;
+      }
+      if (earliest.equals(latest)) {
+        return Optional.of(earliest);
+      }
+      limit = earliest;
+    }
   }
 }

@@ -48,6 +48,8 @@ final class CronParser {
   private static final Pattern CRON_LAST_WEEKDAY = Pattern.compile("([0-9]|[a-z]{3})l");
   private static final Pattern CRON_NTH_WEEKDAY = Pattern.compile("([0-9]|[a-z]{3})#(\\d+)");
 
+  private static final long ALL_HOURS = (1L << 24) - 1;
+
   private CronParser() {}
 
   /** One parsed field: its values as bits, its month-dependent rules, and its canonical text. */
@@ -505,6 +507,9 @@ final class CronParser {
     BitSet years = fields[YEAR].wildcard && !fields[YEAR].stepped ? null : fields[YEAR].values;
     long weeks = fields[WEEK].wildcard && !fields[WEEK].stepped ? 0 : fields[WEEK].bits();
     Field hour = fields[HOUR];
+    // The daylight-saving rule depends on the set of hours and on steps, never on how a full set
+    // is spelled: "0-23" and "0,1,...,23" are "*".
+    boolean everyHour = (hour.bits() & ALL_HOURS) == ALL_HOURS;
     return new CronSchedule(
         fields[SECOND].bits(),
         fields[MINUTE].bits(),
@@ -517,6 +522,6 @@ final class CronParser {
         weekday.rules,
         weeks,
         either,
-        hour.wildcard || hour.stepped);
+        hour.wildcard || hour.stepped || everyHour);
   }
 }

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.StringJoiner;
 
@@ -43,15 +44,25 @@ import java.util.StringJoiner;
  *
  * <p>A wall time inside a spring-forward gap fires at the instant that its pre-transition offset
  * names: 02:30 in New York's 02:00-03:00 gap fires at 03:30 summer time, so a daily job is never
- * skipped. In a fall-back overlap, a schedule with a fixed hour fires once, at the first
- * occurrence; a schedule whose hour field repeats ({@code *} or a step) fires at both occurrences
- * and so keeps its real-time rhythm.
+ * skipped (an instant that both a skipped wall time and a real one name fires once). In a
+ * fall-back overlap, a schedule with a fixed hour fires once, at the first occurrence; a schedule
+ * whose hour field repeats fires at both occurrences and so keeps its real-time rhythm. The hour
+ * field repeats when its expression contains {@code *} or a step ({@code *}/2, {@code 1-5/2},
+ * {@code 1/12}), or when its values are all 24 hours however they are written ({@code 0-23},
+ * {@code 0-23/1}, {@code 0,1,...,23}, {@code 0-11,12-23}): equal sets of hours give equal
+ * schedules, except that a step is itself a rhythm ({@code 1/12} repeats, {@code 1,13} does not).
+ * The minute and second fields play no part in this rule.
  *
- * <h2>Search bound</h2>
+ * <h2>Searches and limits</h2>
  *
- * <p>The search for the next time examines at most {@value CronSchedule#MAX_YEARS_EXAMINED}
- * candidate years (the Gregorian calendar repeats every 400 years) and never passes year 9999: an
- * impossible schedule such as February 30 reports no next time within microseconds.
+ * <p>Fire times lie in the years 1970 to 9999 of the schedule's zone; past that a trigger reports
+ * no time. The search for the next time examines at most {@value CronSchedule#MAX_YEARS_EXAMINED}
+ * candidate years (the Gregorian calendar repeats every 400 years), leaving out at once the months
+ * in which no wanted day can fall in a wanted ISO week: an impossible schedule such as February 30,
+ * {@code week=1, day=15} or {@code week=1, day='2nd mon'} reports no next time within
+ * microseconds. {@link #lastFireTimeUpTo} searches the fields
+ * backwards from {@code now} and {@link #countFireTimesUpTo} counts per field and per month, so
+ * neither steps through missed runs: a year of every-second runs costs about as much as one.
  */
 public final class CronTrigger implements Trigger {
   /** The alias of this trigger. */
@@ -76,8 +87,8 @@ public final class CronTrigger implements Trigger {
       Object endAt,
       ZoneId zone,
       Duration jitter) {
-    TimePoint start = TimePoint.from(startAt, zone, "start_at");
-    TimePoint end = TimePoint.from(endAt, zone, "end_at");
+    TimePoint start = Triggers.time(startAt, zone, "start_at");
+    TimePoint end = Triggers.time(endAt, zone, "end_at");
     this.ownZone = Triggers.ownZone(zone, start, end);
     Triggers.checkBounds(start, end, ownZone);
     this.fields = fields;
@@ -125,7 +136,7 @@ public final class CronTrigger implements Trigger {
   static CronTrigger fromOptions(Map<String, ?> values) {
     Options o = Options.of(ALIAS, values, OPTIONS);
     ZoneId zone = o.zone("timezone");
-    Duration jitter = o.seconds("jitter");
+    Duration jitter = o.jitter();
     if (o.has("crontab")) {
       for (String name : CronParser.FIELD_NAMES) {
         if (o.has(name)) {
@@ -189,36 +200,94 @@ public final class CronTrigger implements Trigger {
   @Override
   public Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now) {
     ZoneId tz = ownZone != null ? ownZone : defaultZone;
-    Instant from;
-    if (previousFireTime != null) {
-      // Catch-up: the first time after the previous one, even when that is long before now.
-      // (The seed takes min(now, previous + 1 µs), which re-fires old times if the clock goes
-      // back.)
-      from = previousFireTime.plusNanos(1);
+    long next = plainNext(tz, previousFireTime, now);
+    if (next == CronSchedule.NONE) {
+      return Optional.empty();
+    }
+    Instant time = Jitter.apply(Instant.ofEpochSecond(next), jitter);
+    if (endAt != null && jitter != null) {
+      Instant end = endAt.toInstant(tz);
+      return Optional.of(time.isAfter(end) ? end : time);
+    }
+    return Optional.of(time);
+  }
+
+  /**
+   * The last fire time after {@code previousFireTime} and at or before {@code now}, found by
+   * searching the fields backwards from {@code now} (a year of every-second runs takes as long as
+   * one), with the daylight-saving policy of the forward search. With jitter, the time is the
+   * schedule's own, without a random delay: the run is late anyway.
+   */
+  @Override
+  public Optional<Instant> lastFireTimeUpTo(
+      ZoneId defaultZone, Instant previousFireTime, Instant now) {
+    ZoneId tz = ownZone != null ? ownZone : defaultZone;
+    long last;
+    if (previousFireTime == null) {
+      // Stepping from nothing gives the first time at or after now: it is due only if it is now.
+      last = plainNext(tz, null, now);
+      if (last != CronSchedule.NONE && Instant.ofEpochSecond(last).isAfter(now)) {
+        last = CronSchedule.NONE;
+      }
     } else {
-      from = now;
+      last = schedule.lastAtOrBefore(upTo(tz, now), previousFireTime.getEpochSecond() + 1, tz);
+    }
+    return last == CronSchedule.NONE ? Optional.empty() : Optional.of(Instant.ofEpochSecond(last));
+  }
+
+  /**
+   * How many times the schedule fires after {@code previousFireTime} up to {@code now}, counted per
+   * field and per month (a year of every-second runs in microseconds), daylight-saving gaps and
+   * overlaps counted exactly as stepping meets them. With jitter, the schedule's own times count.
+   */
+  @Override
+  public OptionalLong countFireTimesUpTo(
+      ZoneId defaultZone, Instant previousFireTime, Instant now) {
+    if (previousFireTime == null) {
+      return OptionalLong.of(lastFireTimeUpTo(defaultZone, null, now).isPresent() ? 1 : 0);
+    }
+    ZoneId tz = ownZone != null ? ownZone : defaultZone;
+    return OptionalLong.of(
+        schedule.count(previousFireTime.getEpochSecond() + 1, upTo(tz, now), tz));
+  }
+
+  /**
+   * Whether the next time after any instant is simply the schedule's first time after it: no
+   * jitter, and no start bound that a search from no previous time would apply.
+   */
+  boolean isMemoryless() {
+    return jitter == null && startAt == null;
+  }
+
+  /** The last whole second a fire time may have: {@code now}, or {@code end_at} if earlier. */
+  private long upTo(ZoneId tz, Instant now) {
+    long last = now.getEpochSecond();
+    return endAt == null ? last : Math.min(last, endAt.toInstant(tz).getEpochSecond());
+  }
+
+  /** The next fire time without jitter, in epoch seconds, or {@link CronSchedule#NONE}. */
+  private long plainNext(ZoneId tz, Instant previousFireTime, Instant now) {
+    long fromSecond;
+    if (previousFireTime != null) {
+      // Catch-up: the first whole second after the previous time, even when that is long before
+      // now. (The seed takes min(now, previous + 1 µs), which re-fires old times if the clock
+      // goes back.)
+      fromSecond = previousFireTime.getEpochSecond() + 1;
+    } else {
+      Instant from = now;
       if (startAt != null) {
         Instant start = startAt.toInstant(tz);
         if (start.isAfter(from)) {
           from = start;
         }
       }
+      fromSecond = from.getNano() == 0 ? from.getEpochSecond() : from.getEpochSecond() + 1;
     }
-    long fromSecond = from.getNano() == 0 ? from.getEpochSecond() : from.getEpochSecond() + 1;
     long next = schedule.firstAtOrAfter(fromSecond, tz);
-    if (next == CronSchedule.NONE) {
-      return Optional.empty();
+    if (next != CronSchedule.NONE && endAt != null && next > endAt.toInstant(tz).getEpochSecond()) {
+      return CronSchedule.NONE;
     }
-    Instant time = Instant.ofEpochSecond(next);
-    if (endAt != null) {
-      Instant end = endAt.toInstant(tz);
-      if (time.isAfter(end)) {
-        return Optional.empty();
-      }
-      time = Jitter.apply(time, jitter);
-      return Optional.of(time.isAfter(end) ? end : time);
-    }
-    return Optional.of(Jitter.apply(time, jitter));
+    return next;
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -15,6 +16,11 @@ import java.util.Set;
  *
  * <p>Created without a run time it fires "now" (the clock's instant when it was created) and allows
  * its run to be arbitrarily late, as the seed does.
+ *
+ * <p>As in the seed, any previous fire time means the trigger has fired: {@link #nextFireTime} then
+ * reports no next time, also when the previous run came before the date (a forced run of the task
+ * finishes it). As a part of an {@link OrTrigger} or {@link AndTrigger}, whose previous fire time
+ * may be another part's, it fires at its date until a previous fire time reaches the date.
  */
 public final class DateTrigger implements Trigger {
   /** The alias of this trigger. */
@@ -54,7 +60,7 @@ public final class DateTrigger implements Trigger {
   /** Fires once at {@code runAt}; a naive {@code runAt} is read in {@code zone}. */
   public static DateTrigger at(Object runAt, ZoneId zone) {
     Objects.requireNonNull(runAt, "runAt");
-    return new DateTrigger(TimePoint.from(runAt, zone, "run_at"), false);
+    return new DateTrigger(Triggers.time(runAt, zone, "run_at"), false);
   }
 
   /** Fires once, now, with no limit on how late the run may start. */
@@ -87,14 +93,51 @@ public final class DateTrigger implements Trigger {
 
   @Override
   public Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now) {
-    // The seed returns nothing once any previous time is known; inside an Or, that previous time
-    // may come from another part, so a date not yet reached still fires.
-    Instant time =
-        instant != null ? instant : ((LocalDateTime) zoneOrLocal).atZone(defaultZone).toInstant();
+    // The seed's rule: once the trigger has fired it is finished, whenever that was.
+    return previousFireTime != null ? Optional.empty() : Optional.of(time(defaultZone));
+  }
+
+  @Override
+  public Optional<Instant> lastFireTimeUpTo(
+      ZoneId defaultZone, Instant previousFireTime, Instant now) {
+    Instant time = time(defaultZone);
+    return previousFireTime == null && !time.isAfter(now) ? Optional.of(time) : Optional.empty();
+  }
+
+  @Override
+  public OptionalLong countFireTimesUpTo(
+      ZoneId defaultZone, Instant previousFireTime, Instant now) {
+    return OptionalLong.of(
+        lastFireTimeUpTo(defaultZone, previousFireTime, now).isPresent() ? 1 : 0);
+  }
+
+  /**
+   * The next fire time as a part of a combination: the date, unless the previous fire time (the
+   * combination's, which another part may have set) has reached it. Combinations ask their date
+   * parts this way, so that {@code or(date, interval)} still fires at the date after the interval
+   * fired; asking {@link #nextFireTime} would finish the date at the interval's first run.
+   */
+  Optional<Instant> nextAsPart(ZoneId defaultZone, Instant previousFireTime) {
+    Instant time = time(defaultZone);
     if (previousFireTime != null && !previousFireTime.isBefore(time)) {
       return Optional.empty();
     }
     return Optional.of(time);
+  }
+
+  /**
+   * The last fire time as a part: the date, if it lies after {@code previous} and by {@code now}.
+   */
+  Optional<Instant> lastAsPart(ZoneId defaultZone, Instant previousFireTime, Instant now) {
+    Instant time = time(defaultZone);
+    boolean after = previousFireTime == null || previousFireTime.isBefore(time);
+    return after && !time.isAfter(now) ? Optional.of(time) : Optional.empty();
+  }
+
+  private Instant time(ZoneId defaultZone) {
+    return instant != null
+        ? instant
+        : ((LocalDateTime) zoneOrLocal).atZone(defaultZone).toInstant();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.asyncz.trigger;
 import io.asyncz.InvalidInputException;
 import io.asyncz.time.TimePoint;
 import io.asyncz.time.Zones;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -36,6 +38,18 @@ public final class IntervalTrigger implements Trigger {
           "timezone",
           "jitter");
 
+  /** The longest interval: 10,000 years of 365.2425 days, that is 3,652,425 days. */
+  public static final Duration MAX_INTERVAL = Duration.ofDays(3_652_425);
+
+  private static final String TOO_LONG = "an interval is at most 10,000 years";
+  private static final String TOO_LONG_TOTAL =
+      "is longer than 10,000 years; expected at most 3652425 days";
+  private static final Instant YEAR_10000 = Instant.parse("+10000-01-02T00:00:00Z");
+
+  // Two spans below this many seconds still add up to a long of nanoseconds.
+  private static final long NANOS_FIT_SECONDS = Long.MAX_VALUE / 2_000_000_000L;
+  private static final BigInteger BILLION = BigInteger.valueOf(1_000_000_000L);
+
   private final Duration interval;
   private final TimePoint startAt;
   private final TimePoint endAt;
@@ -50,20 +64,37 @@ public final class IntervalTrigger implements Trigger {
           formatDelta(b.interval),
           "is not positive; expected an interval of more than 0 seconds");
     }
+    if (b.interval.compareTo(MAX_INTERVAL) > 0) {
+      throw new InvalidInputException("interval", formatDelta(b.interval), TOO_LONG_TOTAL);
+    }
     this.interval = b.interval;
-    TimePoint start = TimePoint.from(b.startAt, b.zone, "start_at");
-    TimePoint end = TimePoint.from(b.endAt, b.zone, "end_at");
+    TimePoint start = Triggers.time(b.startAt, b.zone, "start_at");
+    TimePoint end = Triggers.time(b.endAt, b.zone, "end_at");
     this.ownZone = Triggers.ownZone(b.zone, start, end);
     if (start == null) {
       Clock clock = b.clock != null ? b.clock : Clock.systemUTC();
-      Instant first = clock.instant().plus(interval);
-      start = b.zone != null ? TimePoint.of(first.atZone(b.zone)) : TimePoint.of(first);
+      start = defaultStart(Triggers.plus(clock.instant(), interval), b.zone, interval);
     }
     Triggers.checkBounds(start, end, ownZone);
     this.zone = b.zone;
     this.startAt = start;
     this.endAt = end;
     this.jitter = Jitter.check(b.jitter);
+  }
+
+  /** Now plus one interval, which like every start must lie in the years 1 to 9999. */
+  private static TimePoint defaultStart(Instant first, ZoneId zone, Duration interval) {
+    if (first != null && first.isBefore(YEAR_10000)) {
+      TimePoint start = zone != null ? TimePoint.of(first.atZone(zone)) : TimePoint.of(first);
+      if (start.dateTime().getYear() <= 9999) {
+        return start;
+      }
+    }
+    throw new InvalidInputException(
+        "interval",
+        formatDelta(interval),
+        "puts the first run (now + interval) after the year 9999; expected a start_at or a"
+            + " shorter interval");
   }
 
   /** Starts a builder. */
@@ -78,23 +109,36 @@ public final class IntervalTrigger implements Trigger {
 
   static IntervalTrigger fromOptions(Map<String, ?> values, Clock clock) {
     Options o = Options.of(ALIAS, values, OPTIONS);
-    Duration interval =
-        Duration.ofDays(7 * o.wholeNumber("weeks"))
-            .plusDays(o.wholeNumber("days"))
-            .plusHours(o.wholeNumber("hours"))
-            .plusMinutes(o.wholeNumber("minutes"));
-    Duration seconds = o.seconds("seconds");
+    Builder b = builder();
+    b.add("weeks", o.wholeNumber("weeks", maxOf(WEEK), partLimit("weeks", WEEK)), WEEK);
+    b.add("days", o.wholeNumber("days", maxOf(DAY), partLimit("days", DAY)), DAY);
+    b.add("hours", o.wholeNumber("hours", maxOf(HOUR), partLimit("hours", HOUR)), HOUR);
+    b.add("minutes", o.wholeNumber("minutes", maxOf(MINUTE), partLimit("minutes", MINUTE)), MINUTE);
+    Duration seconds =
+        o.seconds("seconds", MAX_INTERVAL, "is too large; " + partLimit("seconds", 1));
     if (seconds != null) {
-      interval = interval.plus(seconds);
+      b.interval(seconds);
     }
-    return builder()
-        .interval(interval)
-        .timezone(o.zone("timezone"))
+    return b.timezone(o.zone("timezone"))
         .startAt(o.raw("start_at"))
         .endAt(o.raw("end_at"))
-        .jitter(o.seconds("jitter"))
+        .jitter(o.jitter())
         .clock(clock)
         .build();
+  }
+
+  private static final long WEEK = 7 * 86_400L;
+  private static final long DAY = 86_400L;
+  private static final long HOUR = 3_600L;
+  private static final long MINUTE = 60L;
+
+  /** The largest number of a unit an interval holds. */
+  private static long maxOf(long unitSeconds) {
+    return MAX_INTERVAL.getSeconds() / unitSeconds;
+  }
+
+  private static String partLimit(String name, long unitSeconds) {
+    return "expected at most " + maxOf(unitSeconds) + " " + name + " (" + TOO_LONG + ")";
   }
 
   /** The interval between fire times. */
@@ -133,44 +177,107 @@ public final class IntervalTrigger implements Trigger {
   @Override
   public Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now) {
     ZoneId tz = ownZone != null ? ownZone : defaultZone;
-    Instant start = startAt.toInstant(tz);
-    Instant next;
-    if (previousFireTime != null) {
-      next = previousFireTime.plus(interval);
-    } else if (start.isAfter(now)) {
-      next = start;
-    } else {
-      Duration elapsed = Duration.between(start, now);
-      long steps = elapsed.dividedBy(interval);
-      next = start.plus(interval.multipliedBy(steps));
-      if (next.isBefore(now)) {
-        next = next.plus(interval);
-      }
-    }
-    next = Jitter.apply(next, jitter);
-    if (endAt != null && next.isAfter(endAt.toInstant(tz))) {
+    Instant next = Jitter.apply(plainNext(tz, previousFireTime, now), jitter);
+    if (next == null || (endAt != null && next.isAfter(endAt.toInstant(tz)))) {
       return Optional.empty();
     }
     return Optional.of(next);
   }
 
+  /**
+   * The last fire time after {@code previousFireTime} and at or before {@code now}, in one step:
+   * {@code previous + k × interval} for the largest such k. With jitter, the time is the one
+   * without a random delay (the run is late anyway).
+   */
   @Override
   public Optional<Instant> lastFireTimeUpTo(
       ZoneId defaultZone, Instant previousFireTime, Instant now) {
-    if (jitter != null || previousFireTime == null) {
-      return Trigger.super.lastFireTimeUpTo(defaultZone, previousFireTime, now);
+    ZoneId tz = ownZone != null ? ownZone : defaultZone;
+    Instant limit = limit(tz, now);
+    if (previousFireTime == null) {
+      // Stepping from nothing gives the first time at or after now: it is due only if it is now.
+      Instant first = plainNext(tz, null, now);
+      return first != null && !first.isAfter(limit) ? Optional.of(first) : Optional.empty();
     }
-    // previous + k * interval for the largest k >= 1 that is not after now (and not after end_at).
-    Instant limit = now;
-    if (endAt != null) {
-      Instant end = endAt.toInstant(ownZone != null ? ownZone : defaultZone);
-      limit = end.isBefore(limit) ? end : limit;
-    }
-    if (limit.isBefore(previousFireTime.plus(interval))) {
+    Instant first = Triggers.plus(previousFireTime, interval);
+    if (first == null || first.isAfter(limit)) {
       return Optional.empty();
     }
-    long steps = Duration.between(previousFireTime, limit).dividedBy(interval);
-    return Optional.of(previousFireTime.plus(interval.multipliedBy(steps)));
+    return Optional.ofNullable(
+        onGrid(previousFireTime, Duration.between(previousFireTime, limit), interval, false));
+  }
+
+  /**
+   * How many times the trigger fires after {@code previousFireTime} up to {@code now}, in one
+   * division; with jitter, the times without their random delays count.
+   */
+  @Override
+  public OptionalLong countFireTimesUpTo(
+      ZoneId defaultZone, Instant previousFireTime, Instant now) {
+    if (previousFireTime == null) {
+      return OptionalLong.of(lastFireTimeUpTo(defaultZone, null, now).isPresent() ? 1 : 0);
+    }
+    Instant limit = limit(ownZone != null ? ownZone : defaultZone, now);
+    Instant first = Triggers.plus(previousFireTime, interval);
+    if (first == null || first.isAfter(limit)) {
+      return OptionalLong.of(0);
+    }
+    BigInteger steps = nanos(Duration.between(previousFireTime, limit)).divide(nanos(interval));
+    return steps.bitLength() < 64 ? OptionalLong.of(steps.longValue()) : OptionalLong.empty();
+  }
+
+  /** {@code now}, or the end bound if it is earlier. */
+  private Instant limit(ZoneId tz, Instant now) {
+    if (endAt == null) {
+      return now;
+    }
+    Instant end = endAt.toInstant(tz);
+    return end.isBefore(now) ? end : now;
+  }
+
+  /** The next fire time without jitter (and before checking the end bound), or null. */
+  private Instant plainNext(ZoneId tz, Instant previousFireTime, Instant now) {
+    if (previousFireTime != null) {
+      return Triggers.plus(previousFireTime, interval);
+    }
+    Instant start = startAt.toInstant(tz);
+    if (start.isAfter(now)) {
+      return start;
+    }
+    return onGrid(start, Duration.between(start, now), interval, true);
+  }
+
+  /**
+   * {@code base + k × step} for {@code k = span / step} rounded down (or up), or null beyond {@link
+   * Instant#MAX}; exact for any span, however many steps it holds.
+   */
+  private static Instant onGrid(Instant base, Duration span, Duration step, boolean roundUp) {
+    Duration amount;
+    if (span.getSeconds() < NANOS_FIT_SECONDS && step.getSeconds() < NANOS_FIT_SECONDS) {
+      long spanNanos = span.toNanos();
+      long stepNanos = step.toNanos();
+      long k = spanNanos / stepNanos;
+      if (roundUp && k * stepNanos < spanNanos) {
+        k++;
+      }
+      amount = Duration.ofNanos(k * stepNanos);
+    } else {
+      BigInteger stepNanos = nanos(step);
+      BigInteger[] quotient = nanos(span).divideAndRemainder(stepNanos);
+      BigInteger k = quotient[0];
+      if (roundUp && quotient[1].signum() != 0) {
+        k = k.add(BigInteger.ONE);
+      }
+      BigInteger[] seconds = k.multiply(stepNanos).divideAndRemainder(BILLION);
+      amount = Duration.ofSeconds(seconds[0].longValueExact(), seconds[1].longValue());
+    }
+    return Triggers.plus(base, amount);
+  }
+
+  private static BigInteger nanos(Duration d) {
+    return BigInteger.valueOf(d.getSeconds())
+        .multiply(BILLION)
+        .add(BigInteger.valueOf(d.getNano()));
   }
 
   @Override
@@ -265,37 +372,46 @@ public final class IntervalTrigger implements Trigger {
 
     /** Adds weeks to the interval. */
     public Builder weeks(long weeks) {
-      interval = interval.plusDays(Math.multiplyExact(weeks, 7));
-      return this;
+      return add("weeks", weeks, WEEK);
     }
 
     /** Adds days (24 hours each) to the interval. */
     public Builder days(long days) {
-      interval = interval.plusDays(days);
-      return this;
+      return add("days", days, DAY);
     }
 
     /** Adds hours to the interval. */
     public Builder hours(long hours) {
-      interval = interval.plusHours(hours);
-      return this;
+      return add("hours", hours, HOUR);
     }
 
     /** Adds minutes to the interval. */
     public Builder minutes(long minutes) {
-      interval = interval.plusMinutes(minutes);
-      return this;
+      return add("minutes", minutes, MINUTE);
     }
 
     /** Adds seconds to the interval. */
     public Builder seconds(long seconds) {
-      interval = interval.plusSeconds(seconds);
-      return this;
+      return add("seconds", seconds, 1);
     }
 
     /** Adds a duration to the interval. */
     public Builder interval(Duration duration) {
-      interval = interval.plus(Objects.requireNonNull(duration, "interval"));
+      Objects.requireNonNull(duration, "interval");
+      if (duration.compareTo(MAX_INTERVAL) > 0 || duration.compareTo(MAX_INTERVAL.negated()) < 0) {
+        throw new InvalidInputException("interval", formatDelta(duration), TOO_LONG_TOTAL);
+      }
+      interval = interval.plus(duration);
+      return this;
+    }
+
+    private Builder add(String name, long amount, long unitSeconds) {
+      long max = maxOf(unitSeconds);
+      if (amount > max || amount < -max) {
+        throw new InvalidInputException(
+            name, amount, "is too large; " + partLimit(name, unitSeconds));
+      }
+      interval = interval.plusSeconds(amount * unitSeconds);
       return this;
     }
 
@@ -332,8 +448,9 @@ public final class IntervalTrigger implements Trigger {
     /**
      * Builds the trigger.
      *
-     * @throws InvalidInputException when the interval is not positive, the jitter is negative or
-     *     the end is before the start
+     * @throws InvalidInputException when the interval is not positive or longer than {@link
+     *     #MAX_INTERVAL}, the jitter is negative or longer than {@link Triggers#MAX_JITTER}, a
+     *     date-time lies outside the years 1-9999 or the end is before the start
      */
     public IntervalTrigger build() {
       return new IntervalTrigger(this);

@@ -1,12 +1,12 @@
 package io.asyncz.trigger;
 
 import io.asyncz.InvalidInputException;
-import io.asyncz.PluginOptions;
 import io.asyncz.time.TimePoint;
 import io.asyncz.time.Zones;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +52,7 @@ final class Options {
   }
 
   TimePoint time(String key, ZoneId zone) {
-    return TimePoint.from(values.get(key), zone, key);
+    return Triggers.time(values.get(key), zone, key);
   }
 
   boolean bool(String key) {
@@ -69,28 +69,90 @@ final class Options {
     throw new InvalidInputException(key, value, "is not a boolean; expected true or false");
   }
 
-  /** A whole number such as {@code weeks}; accepts integral numbers and numeric strings. */
-  long wholeNumber(String key) {
+  /**
+   * A whole number such as {@code weeks}, from {@code -max} to {@code max}; accepts integral
+   * numbers and numeric strings.
+   */
+  long wholeNumber(String key, long max, String expectation) {
     Object value = values.get(key);
     if (value == null) {
       return 0;
     }
+    BigDecimal number;
     try {
-      BigDecimal number = decimal(value);
-      return number.longValueExact();
-    } catch (ArithmeticException | NumberFormatException e) {
+      number = decimal(value);
+    } catch (NumberFormatException e) {
       throw new InvalidInputException(key, value, "is not a whole number");
     }
+    if (number.signum() != 0 && number.stripTrailingZeros().scale() > 0) {
+      throw new InvalidInputException(key, value, "is not a whole number");
+    }
+    if (number.abs().compareTo(BigDecimal.valueOf(max)) > 0) {
+      throw new InvalidInputException(key, value, "is too large; expected " + expectation);
+    }
+    return number.longValueExact();
   }
 
-  /** A number of seconds, fractional allowed, or a Duration or ISO-8601 duration string. */
-  Duration seconds(String key) {
-    return durationOf(key, values.get(key));
+  /** The {@code jitter} option: a duration up to {@link Triggers#MAX_JITTER}. */
+  Duration jitter() {
+    return seconds("jitter", Triggers.MAX_JITTER, Jitter.TOO_LARGE);
   }
 
-  static Duration durationOf(String key, Object value) {
-    return value == null ? null : PluginOptions.secondsValue(key, value);
+  /**
+   * A duration from {@code -max} to {@code max}: a number of seconds (fractions down to the
+   * nanosecond), a {@link Duration}, or an ISO-8601 duration such as {@code PT30S}.
+   */
+  Duration seconds(String key, Duration max, String tooLarge) {
+    Object value = values.get(key);
+    if (value == null) {
+      return null;
+    }
+    Duration duration;
+    if (value instanceof Duration d) {
+      duration = d;
+    } else if (value instanceof CharSequence text && isIsoDuration(text.toString().strip())) {
+      try {
+        duration = Duration.parse(text.toString().strip());
+      } catch (DateTimeParseException e) {
+        if (e.getCause() instanceof ArithmeticException) {
+          throw new InvalidInputException(key, value, tooLarge);
+        }
+        throw new InvalidInputException(key, value, NOT_A_DURATION);
+      }
+    } else {
+      BigDecimal number;
+      try {
+        number = decimal(value);
+      } catch (NumberFormatException e) {
+        throw new InvalidInputException(key, value, NOT_A_DURATION);
+      }
+      if (number.abs().compareTo(new BigDecimal(max.getSeconds()).add(BigDecimal.ONE)) > 0) {
+        throw new InvalidInputException(key, value, tooLarge);
+      }
+      if (number.stripTrailingZeros().scale() > 9) {
+        throw new InvalidInputException(
+            key, value, "is finer than a nanosecond; expected at most 9 decimal places");
+      }
+      BigDecimal[] parts = number.divideAndRemainder(BigDecimal.ONE);
+      duration =
+          Duration.ofSeconds(
+              parts[0].longValueExact(), parts[1].movePointRight(9).longValueExact());
+    }
+    if (duration.compareTo(max) > 0 || duration.compareTo(max.negated()) < 0) {
+      throw new InvalidInputException(key, value, tooLarge);
+    }
+    return duration;
   }
+
+  private static final String NOT_A_DURATION =
+      "is not a number of seconds, a Duration or an ISO-8601 duration like \"PT30S\"";
+
+  private static boolean isIsoDuration(String s) {
+    return s.startsWith("P") || s.startsWith("p") || s.startsWith("-P") || s.startsWith("-p");
+  }
+
+  /** The longest numeric text read: more digits than this is no schedule's number. */
+  private static final int MAX_DIGITS = 1000;
 
   private static BigDecimal decimal(Object value) {
     if (value instanceof BigDecimal d) {
@@ -102,13 +164,18 @@ final class Options {
         || value instanceof Byte) {
       return BigDecimal.valueOf(((Number) value).longValue());
     }
+    String text;
     if (value instanceof Number n) {
-      return new BigDecimal(n.toString());
+      text = n.toString(); // NaN and Infinity do not parse
+    } else if (value instanceof String s) {
+      text = s.strip();
+    } else {
+      throw new NumberFormatException(String.valueOf(value));
     }
-    if (value instanceof String s) {
-      return new BigDecimal(s.strip());
+    if (text.length() > MAX_DIGITS) {
+      throw new NumberFormatException(text);
     }
-    throw new NumberFormatException(String.valueOf(value));
+    return new BigDecimal(text);
   }
 
   /** A list of nested trigger states or triggers, for and/or. */

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Fires at the earliest next time of any of its triggers, and is finished when all of them are
- * (alias {@code or}).
+ * (alias {@code or}). A date part keeps its date when another part fired first (see {@link
+ * DateTrigger}); nested combinations share one work bound (see {@link AndTrigger}).
  */
 public final class OrTrigger extends CombinationTrigger {
   /** The alias of this trigger. */
@@ -32,7 +33,7 @@ public final class OrTrigger extends CombinationTrigger {
 
   static OrTrigger fromOptions(Map<String, ?> values, Clock clock) {
     Options o = Options.of(ALIAS, values, OPTIONS);
-    return new OrTrigger(parts(o, clock), o.seconds("jitter"));
+    return new OrTrigger(parts(o, clock), o.jitter());
   }
 
   @Override
@@ -41,14 +42,26 @@ public final class OrTrigger extends CombinationTrigger {
   }
 
   @Override
-  public Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now) {
+  Optional<Instant> plainNext(ZoneId zone, Instant previous, Instant now, Work work) {
     Instant earliest = null;
     for (Trigger t : triggers) {
-      Optional<Instant> next = t.nextFireTime(defaultZone, previousFireTime, now);
+      Optional<Instant> next = work.next(t, zone, previous, now);
       if (next.isPresent() && (earliest == null || next.get().isBefore(earliest))) {
         earliest = next.get();
       }
     }
-    return Optional.ofNullable(Jitter.apply(earliest, jitter));
+    return Optional.ofNullable(earliest);
+  }
+
+  @Override
+  Optional<Instant> lastMemoryless(ZoneId zone, Instant previous, Instant now, Work work) {
+    Instant latest = null;
+    for (Trigger t : triggers) {
+      Optional<Instant> last = work.last(t, zone, previous, now);
+      if (last.isPresent() && (latest == null || last.get().isAfter(latest))) {
+        latest = last.get();
+      }
+    }
+    return Optional.ofNullable(latest);
   }
 }

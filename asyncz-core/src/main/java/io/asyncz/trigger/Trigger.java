@@ -10,8 +10,10 @@ import java.util.OptionalLong;
  *
  * <p>Implementations are immutable values with value equality, a {@code toString} in the seed's
  * form (e.g. {@code cron[hour='5']}), and a {@link #state() plain-data state} from which {@link
- * Triggers#fromState} rebuilds an equal trigger. {@link #nextFireTime} must terminate quickly for
- * every input and never return a time before {@code previousFireTime}.
+ * Triggers#fromState} rebuilds an equal trigger. The scheduler calls these methods on its own
+ * thread: each must terminate quickly for every input, never return a time before {@code
+ * previousFireTime}, and never throw for a trigger that was accepted (near the end of {@link
+ * Instant}'s range, or past the year 9999 for cron, a trigger reports no time instead).
  */
 public interface Trigger {
 
@@ -33,48 +35,62 @@ public interface Trigger {
   Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now);
 
   /**
-   * The last fire time at or before {@code now} when the next one after {@code previousFireTime} is
-   * due: what a coalescing task runs after a long sleep. The default walks {@link #nextFireTime}
-   * from {@code previousFireTime}; a trigger that can jump (an interval) overrides it, so that
-   * waking after a day does not step through every missed millisecond.
+   * The last time the trigger fires after {@code previousFireTime}, up to and including {@code
+   * now}: the run a coalescing task makes of its missed runs. It is the last of the times that
+   * stepping {@link #nextFireTime nextFireTime(zone, t, now)} from {@code previousFireTime} gives
+   * while they are not after {@code now} ({@code previousFireTime} need not be a fire time itself).
+   *
+   * <p>Cron, interval and date triggers find it without stepping (a year of every-second runs takes
+   * microseconds); combinations use their parts' answers where that is exact and step otherwise.
+   * The default steps, at most {@link Triggers#MAX_EVALUATIONS} times; a trigger that has not
+   * reached {@code now} by then answers the latest time it reached (so the scheduler makes progress
+   * in bounded chunks). For a trigger with jitter, the answer is the time its schedule names,
+   * without a random delay: the run is late anyway.
    *
    * @return empty when no fire time after {@code previousFireTime} is at or before {@code now}
    */
   default Optional<Instant> lastFireTimeUpTo(
       ZoneId defaultZone, Instant previousFireTime, Instant now) {
     Instant last = null;
-    Optional<Instant> next = nextFireTime(defaultZone, previousFireTime, now);
-    while (next.isPresent() && !next.get().isAfter(now)) {
-      last = next.get();
-      next = nextFireTime(defaultZone, last, now);
+    Instant from = previousFireTime;
+    for (int step = 0; step < Triggers.MAX_EVALUATIONS; step++) {
+      Optional<Instant> next = nextFireTime(defaultZone, from, now);
+      if (next.isEmpty() || next.get().isAfter(now)) {
+        break;
+      }
+      last = from = next.get();
     }
     return Optional.ofNullable(last);
   }
 
   /**
    * How many times the trigger fires after {@code previousFireTime}, up to and including {@code
-   * now}: the runs a coalescing task folds into one. The definition is that of stepping {@link
-   * #nextFireTime} from {@code previousFireTime} while the result is at or before {@code now}. The
-   * default steps, and gives up (empty) after {@value #COUNT_STEP_LIMIT} steps; triggers that can
-   * count without stepping override it.
+   * now}: the runs a coalescing task folds into one. The definition is stepping {@link
+   * #nextFireTime nextFireTime(zone, t, now)} from {@code previousFireTime} and counting the
+   * results while they are not after {@code now} ({@code previousFireTime} need not itself be a
+   * fire time).
+   *
+   * <p>Cron, interval and date triggers count without stepping (a year of every-second runs takes
+   * microseconds), daylight-saving gaps and overlaps counted exactly as stepping meets them; with
+   * jitter they count the times their schedule names, without random delays. Combinations, and this
+   * default, step at most {@link Triggers#MAX_EVALUATIONS} times.
    *
    * @return the count, or empty when it cannot be had within the trigger's work bound
    */
   default OptionalLong countFireTimesUpTo(
       ZoneId defaultZone, Instant previousFireTime, Instant now) {
     long count = 0;
-    Optional<Instant> next = nextFireTime(defaultZone, previousFireTime, now);
-    while (next.isPresent() && !next.get().isAfter(now)) {
-      if (++count > COUNT_STEP_LIMIT) {
-        return OptionalLong.empty();
+    Instant from = previousFireTime;
+    for (int step = 0; step < Triggers.MAX_EVALUATIONS; step++) {
+      Optional<Instant> next = nextFireTime(defaultZone, from, now);
+      if (next.isEmpty() || next.get().isAfter(now)) {
+        return OptionalLong.of(count);
       }
-      next = nextFireTime(defaultZone, next.get(), now);
+      count++;
+      from = next.get();
     }
-    return OptionalLong.of(count);
+    return OptionalLong.empty();
   }
-
-  /** How many fire times the default {@link #countFireTimesUpTo} steps through at most. */
-  int COUNT_STEP_LIMIT = 100_000;
 
   /**
    * Whether a run may be arbitrarily late by default: true for a date trigger created without a run

@@ -3,6 +3,9 @@ package io.asyncz.trigger;
 import io.asyncz.InvalidInputException;
 import io.asyncz.time.TimePoint;
 import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Collections;
@@ -18,6 +21,19 @@ import java.util.TreeMap;
  * them from their {@link TriggerState}.
  */
 public final class Triggers {
+  /**
+   * How many trigger evaluations one computation may make, however deeply {@code and} and {@code
+   * or} nest: one call of {@link Trigger#nextFireTime}, {@link Trigger#lastFireTimeUpTo} or {@link
+   * Trigger#countFireTimesUpTo} on a combination (and the default stepping of those two on any
+   * trigger) evaluates its parts at most this many times in all. When the bound is reached, {@code
+   * nextFireTime} reports no next time, {@code lastFireTimeUpTo} the latest fire time it reached,
+   * and {@code countFireTimesUpTo} no count.
+   */
+  public static final int MAX_EVALUATIONS = 20_000;
+
+  /** The longest jitter a trigger takes: 366 days. */
+  public static final Duration MAX_JITTER = Duration.ofDays(366);
+
   private static final Map<String, TriggerFactory> FACTORIES = loadFactories();
 
   private Triggers() {}
@@ -73,6 +89,36 @@ public final class Triggers {
       return start.zone();
     }
     return end != null && !end.isNaive() ? end.zone() : null;
+  }
+
+  /**
+   * Reads a date-time option as {@link TimePoint#from} does, and refuses one outside the years 1 to
+   * 9999 (the seed's range, and the cron fields' upper bound), whose instant some stores and
+   * arithmetic cannot hold.
+   */
+  static TimePoint time(Object value, ZoneId zone, String argument) {
+    TimePoint point;
+    try {
+      point = TimePoint.from(value, zone, argument);
+    } catch (DateTimeException e) {
+      // An Instant beyond the range of LocalDateTime, such as Instant.MAX.
+      throw new InvalidInputException(argument, value, OUT_OF_RANGE);
+    }
+    if (point != null) {
+      int year = point.dateTime().getYear();
+      if (year < 1 || year > 9999) {
+        throw new InvalidInputException(argument, value, OUT_OF_RANGE);
+      }
+    }
+    return point;
+  }
+
+  private static final String OUT_OF_RANGE =
+      "is outside the years 1-9999; expected a date-time from 0001-01-01 to 9999-12-31";
+
+  /** {@code time + amount}, or {@code null} when that is beyond {@link Instant#MAX}. */
+  static Instant plus(Instant time, Duration amount) {
+    return time.isAfter(Instant.MAX.minus(amount)) ? null : time.plus(amount);
   }
 
   /** Refuses an end bound before the start bound; naive bounds compare in {@code zone} or UTC. */

@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  *   <li>a wall time in a spring-forward gap fires at the instant the offset <em>before</em> the
  *       transition names;
  *   <li>a wall time in a fall-back overlap fires at its earlier instant, and at its later instant
- *       too only when the hour expression repeats (contains {@code *} or a step).
+ *       too only when the hour expression repeats (contains {@code *} or a step, or names every
+ *       hour).
  * </ul>
  */
 final class BruteForceCron {
@@ -249,7 +250,11 @@ final class BruteForceCron {
       dayOrWeekday = false;
     }
     String hourText = f[HOUR].text();
-    repeatingHour = hourText.contains("*") || hourText.contains("/");
+    boolean everyHour = true;
+    for (boolean h : hours) {
+      everyHour &= h;
+    }
+    repeatingHour = hourText.contains("*") || hourText.contains("/") || everyHour;
   }
 
   /** Crontab: a field restricts days unless its text starts with '*' or is '?'. */
@@ -522,6 +527,99 @@ final class BruteForceCron {
       tr = rules.nextTransition(tr.getInstant());
     }
     return new int[] {minOff, maxOff};
+  }
+
+  /**
+   * How many fire instants {@code f} lie in {@code after < f <= upTo}: day by day, with each day
+   * that a transition touches enumerated wall time by wall time (its images collected in a set, so
+   * that an instant two wall times name counts once) and every other day counted per minute.
+   */
+  long countBetween(Instant after, Instant upTo) {
+    long lo = after.getEpochSecond() + 1; // f > after, for whole seconds f
+    long hi = upTo.getEpochSecond(); // f <= upTo
+    if (lo > hi) {
+      return 0;
+    }
+    long count = 0;
+    int secondsPerMinute = 0;
+    for (boolean sec : seconds) {
+      secondsPerMinute += sec ? 1 : 0;
+    }
+    java.util.Set<Long> nearTransitions = new java.util.HashSet<>();
+    long firstDay = Math.floorDiv(lo, 86_400L) - 2;
+    long lastDay = Math.floorDiv(hi, 86_400L) + 2;
+    for (long day = firstDay; day <= lastDay; day++) {
+      LocalDate date = LocalDate.ofEpochDay(day);
+      if (date.getYear() < 1970 || date.getYear() > 9999 || !dateMatches(date)) {
+        continue;
+      }
+      long dayStart = day * 86_400L;
+      // The day's wall times fire within a day of its UTC midnight, at offsets within 18 hours.
+      int[] near = offsetRange(dayStart - 86_400L, dayStart + 2 * 86_400L);
+      if (near[0] != near[1]) {
+        for (int h = 0; h < 24; h++) {
+          for (int mi = 0; mi < 60 && hours[h]; mi++) {
+            for (int sec = 0; sec < 60 && minutes[mi]; sec++) {
+              if (seconds[sec]) {
+                for (long f : images(dayStart + h * 3600L + mi * 60L + sec)) {
+                  if (f >= lo && f <= hi) {
+                    nearTransitions.add(f);
+                  }
+                }
+              }
+            }
+          }
+        }
+        continue;
+      }
+      // One offset all around this day: wall time w fires at w - offset.
+      long wallLo = lo + near[0] - dayStart;
+      long wallHi = hi + near[0] - dayStart;
+      for (int h = 0; h < 24; h++) {
+        for (int mi = 0; mi < 60 && hours[h]; mi++) {
+          if (!minutes[mi]) {
+            continue;
+          }
+          long minuteStart = h * 3600L + mi * 60L;
+          if (minuteStart + 59 < wallLo || minuteStart > wallHi) {
+            continue;
+          }
+          if (minuteStart >= wallLo && minuteStart + 59 <= wallHi) {
+            count += secondsPerMinute;
+            continue;
+          }
+          for (int sec = 0; sec < 60; sec++) {
+            long w = minuteStart + sec;
+            if (seconds[sec] && w >= wallLo && w <= wallHi) {
+              count++;
+            }
+          }
+        }
+      }
+    }
+    return count + nearTransitions.size();
+  }
+
+  /**
+   * About how many wall times {@link #countBetween} enumerates one by one: the matching times of
+   * day on the three days around each transition.
+   */
+  long enumerationCost(Instant after, Instant upTo) {
+    long perDay = 0;
+    for (int h = 0; h < 24; h++) {
+      for (int mi = 0; mi < 60; mi++) {
+        for (int sec = 0; sec < 60; sec++) {
+          perDay += hours[h] && minutes[mi] && seconds[sec] ? 1 : 0;
+        }
+      }
+    }
+    long transitions = 0;
+    ZoneOffsetTransition tr = rules.nextTransition(after.minusSeconds(3 * 86_400L));
+    while (tr != null && tr.getInstant().isBefore(upTo.plusSeconds(3 * 86_400L))) {
+      transitions++;
+      tr = rules.nextTransition(tr.getInstant());
+    }
+    return 3 * transitions * perDay;
   }
 
   /** Whether {@code t} is a fire instant. */

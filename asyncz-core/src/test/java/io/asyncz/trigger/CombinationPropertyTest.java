@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +40,11 @@ class CombinationPropertyTest {
             + AND_FOUND.get()
             + " common times checked, "
             + AND_INCONCLUSIVE.get()
-            + " beyond the brute force's reach; master seed "
+            + " beyond the brute force's reach; missed runs: "
+            + MISSED_EXACT.get()
+            + " counted, "
+            + MISSED_BEYOND_BOUND.get()
+            + " beyond the work bound; master seed "
             + Cases.MASTER_SEED
             + ")");
   }
@@ -130,7 +135,11 @@ class CombinationPropertyTest {
 
   // ------------------------------------------------------------------ or
 
-  /** Or's next time is the earliest of its parts' next times, for the same arguments. */
+  /**
+   * Or's next time is the earliest of its parts' next times, for the same arguments; a date part
+   * (which alone is finished by any previous time) keeps its date until the previous time reaches
+   * it, since that previous time may be another part's.
+   */
   @Test
   void orIsTheEarliestOfItsParts() {
     Cases.forAll(
@@ -151,7 +160,7 @@ class CombinationPropertyTest {
           for (int step = 0; step < 3; step++) {
             Optional<Instant> expected = Optional.empty();
             for (Trigger p : parts) {
-              Optional<Instant> next = p.nextFireTime(zone, previous, now);
+              Optional<Instant> next = partNext(p, zone, previous, now);
               if (next.isPresent() && (expected.isEmpty() || next.get().isBefore(expected.get()))) {
                 expected = next;
               }
@@ -167,6 +176,15 @@ class CombinationPropertyTest {
             now = previous.plusSeconds(between(r, -60, 3_600));
           }
         });
+  }
+
+  /** What a combination takes as a part's next time: a date's until a previous time passes it. */
+  static Optional<Instant> partNext(Trigger part, ZoneId zone, Instant previous, Instant now) {
+    if (part instanceof DateTrigger) {
+      Instant date = part.nextFireTime(zone, null, now).orElseThrow();
+      return previous == null || previous.isBefore(date) ? Optional.of(date) : Optional.empty();
+    }
+    return part.nextFireTime(zone, previous, now);
   }
 
   /** A cron, interval or date trigger; some of them already finished. */
@@ -191,6 +209,108 @@ class CombinationPropertyTest {
       return b.build();
     }
     return DateTrigger.at(t.plusSeconds(between(r, -86_400, 86_400)));
+  }
+
+  // ------------------------------------------------------------------ missed runs
+
+  private static final AtomicLong MISSED_EXACT = new AtomicLong();
+  private static final AtomicLong MISSED_BEYOND_BOUND = new AtomicLong();
+
+  /** A part for the missed-runs property: cron, interval, date, or (at depth) a combination. */
+  private static Trigger anyPart(Random r, ZoneId zone, Instant t, int depth) {
+    int roll = r.nextInt(10);
+    if (depth > 0 && roll < 2) {
+      return combination(r, zone, t, depth - 1, false);
+    }
+    if (roll < 5) {
+      return cronPart(r, zone, t).trigger();
+    }
+    if (roll < 6) {
+      return filterPart(r, zone, t).trigger();
+    }
+    if (roll < 8) {
+      return intervalPart(r, t).trigger();
+    }
+    return DateTrigger.at(t.plusSeconds(between(r, -86_400, 20 * 86_400)));
+  }
+
+  private static CombinationTrigger combination(
+      Random r, ZoneId zone, Instant t, int depth, boolean jitter) {
+    List<Trigger> parts = new ArrayList<>();
+    int count = between(r, 1, 3);
+    for (int i = 0; i < count; i++) {
+      parts.add(anyPart(r, zone, t, depth));
+    }
+    Duration j = jitter ? Duration.ofSeconds(between(r, 1, 30)) : null;
+    return r.nextBoolean() ? OrTrigger.of(parts, j) : AndTrigger.of(parts, j);
+  }
+
+  /**
+   * The last time and the count of missed runs of random (sometimes nested) Ands and Ors against
+   * stepping their next times: equal whenever the count is known; when it is not (the work bound
+   * was reached), the last time is still exact for combinations of fixed-set parts (crons without
+   * start bound, dates), and otherwise one of the times stepping reaches.
+   */
+  @Test
+  void missedRunsAgreeWithStepping() {
+    Cases.forAll(
+        "missed and/or",
+        800,
+        CASES,
+        r -> {
+          ZoneId zone = BruteForceCron.randomZone(r);
+          Instant t = BruteForceCron.randomInstant(r, zone);
+          boolean jitter = r.nextInt(6) == 0;
+          CombinationTrigger trigger = combination(r, zone, t, 2, jitter);
+          CombinationTrigger plain =
+              jitter
+                  ? (trigger instanceof AndTrigger
+                      ? AndTrigger.of(trigger.triggers(), null)
+                      : OrTrigger.of(trigger.triggers(), null))
+                  : trigger;
+          Instant previous = r.nextInt(5) == 0 ? null : t;
+          Instant now = t.plusSeconds((long) Math.pow(10, r.nextDouble() * 6.5));
+          String what = trigger + " in " + zone + ", previous=" + previous + ", now=" + now;
+
+          MissedRunsPropertyTest.Steps steps =
+              MissedRunsPropertyTest.step(plain, zone, previous, now, Triggers.MAX_EVALUATIONS + 1);
+          OptionalLong count = trigger.countFireTimesUpTo(zone, previous, now);
+          Optional<Instant> last = trigger.lastFireTimeUpTo(zone, previous, now);
+          if (count.isPresent()) {
+            MISSED_EXACT.incrementAndGet();
+            assertThat(steps.complete()).as(what + ": stepping ends").isTrue();
+            assertThat(count).as(what + ": count").hasValue(steps.times().size());
+            assertThat(last).as(what + ": last").isEqualTo(steps.last());
+            return;
+          }
+          MISSED_BEYOND_BOUND.incrementAndGet();
+          if (plain.memoryless) {
+            // The parts' own last times are exact. The bound may cut stepping short (an And inside
+            // that never agrees makes nextFireTime report nothing), but not this answer: it is
+            // the stepped last time, or a later one.
+            if (last.equals(steps.last())) {
+              return;
+            }
+            Instant l = last.orElseThrow(() -> new AssertionError(what + ": no last time"));
+            steps.last().ifPresent(s -> assertThat(l).as(what + ": last").isAfter(s));
+            assertThat(l).as(what + ": last").isBeforeOrEqualTo(now);
+            if (previous != null) {
+              assertThat(l).as(what + ": last").isAfter(previous);
+            }
+            if (!steps.complete()) {
+              // A fire time, and the next one is after now.
+              assertThat(plain.nextFireTime(zone, l.minusNanos(1), now))
+                  .as(what + ": a fire time")
+                  .contains(l);
+              Optional<Instant> after = plain.nextFireTime(zone, l, now);
+              assertThat(after.isEmpty() || after.get().isAfter(now))
+                  .as(what + ": next after now")
+                  .isTrue();
+            }
+          } else if (last.isPresent() && !steps.complete()) {
+            assertThat(steps.times()).as(what + ": last is a stepped time").contains(last.get());
+          }
+        });
   }
 
   // ------------------------------------------------------------------ and

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.asyncz.InvalidInputException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,23 @@ class CombinationTriggerTest {
         Duration.ofSeconds(5), () -> assertThat(first(pastDate, NOW)).isEmpty());
   }
 
+  /**
+   * An And of {@code hour=1} and {@code hour=2} never agrees where the clocks never jump from 01:00
+   * to 02:00; in London they do, and 01:00 GMT (inside the gap) and 02:00 BST are one instant.
+   */
+  @Test
+  void andOfHourOneAndHourTwoAgreesOnlyWhereTheClocksJumpFromOneToTwo() {
+    AndTrigger t =
+        AndTrigger.of(CronTrigger.builder().hour(1).build(), CronTrigger.builder().hour(2).build());
+    Instant newYear = utc("2026-01-01T00:00:00");
+    for (String zone : List.of("UTC", "+05:30", "America/New_York", "Europe/Berlin")) {
+      assertThat(t.nextFireTime(ZoneId.of(zone), null, newYear)).as(zone).isEmpty();
+    }
+    ZoneId london = ZoneId.of("Europe/London");
+    assertThat(walk(t, london, newYear, 2))
+        .containsExactlyElementsOf(utcTimes("2026-03-29T01:00:00", "2027-03-28T01:00:00"));
+  }
+
   @Test
   void andIsFinishedWhenAnyPartIs() {
     AndTrigger t =
@@ -84,6 +102,43 @@ class CombinationTriggerTest {
     assertThat(walk(t, NOW, 5))
         .containsExactlyElementsOf(
             utcTimes("2026-01-15T12:00:00", "2026-01-16T12:00:00", "2026-01-20T00:00:00"));
+  }
+
+  /**
+   * In an Or, the previous fire time may be another part's: the date part still fires at its date
+   * after the interval fired, and also after a forced run (previous = now) before the date.
+   */
+  @Test
+  void orKeepsItsDateAfterAnotherPartFired() {
+    OrTrigger t =
+        OrTrigger.of(
+            DateTrigger.at("2026-01-15 10:30:00"),
+            IntervalTrigger.builder().minutes(10).startAt("2026-01-15 10:05:00").build());
+    assertThat(walk(t, NOW, 4))
+        .containsExactlyElementsOf(
+            utcTimes(
+                "2026-01-15T10:25:00",
+                "2026-01-15T10:30:00",
+                "2026-01-15T10:40:00",
+                "2026-01-15T10:50:00"));
+    // A forced run at 10:29 (previous = now): the interval's next is 10:39, the date's 10:30.
+    Instant forced = utc("2026-01-15T10:29:00");
+    assertThat(t.nextFireTime(UTC, forced, forced)).contains(utc("2026-01-15T10:30:00"));
+  }
+
+  /** In an And, a previous time before the date (a forced run) leaves the date to agree on. */
+  @Test
+  void andKeepsItsDateAfterAnEarlierPreviousTime() {
+    AndTrigger t =
+        AndTrigger.of(
+            DateTrigger.at("2026-01-15 10:30:00"), CronTrigger.builder().minute("*/5").build());
+    assertThat(t.nextFireTime(UTC, NOW, NOW)).contains(utc("2026-01-15T10:30:00"));
+    assertThat(t.nextFireTime(UTC, utc("2026-01-15T10:30:00"), NOW)).isEmpty();
+    Trigger nested =
+        OrTrigger.of(t, IntervalTrigger.builder().hours(1).startAt("2026-01-15 10:20:00").build());
+    assertThat(walk(nested, NOW, 3))
+        .containsExactlyElementsOf(
+            utcTimes("2026-01-15T10:20:00", "2026-01-15T10:30:00", "2026-01-15T11:30:00"));
   }
 
   @Test

@@ -105,7 +105,7 @@ class CronPropertyTest {
         });
   }
 
-  private static Spec transitionSpec(Random r, int hour) {
+  static Spec transitionSpec(Random r, int hour) {
     Field[] fields = new Field[8];
     Field hourField = hourNear(r, hour);
     Field minute =

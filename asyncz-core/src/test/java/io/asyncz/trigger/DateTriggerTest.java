@@ -26,6 +26,20 @@ class DateTriggerTest {
     assertThat(t.allowsMistriggerByDefault()).isFalse();
   }
 
+  /**
+   * A forced run before the date finishes the task, as in the seed: after running a task that has
+   * no due run time at {@code now}, the scheduler asks {@code nextFireTime(zone, now, now)}, and
+   * any previous fire time means a date trigger has fired.
+   */
+  @Test
+  void aForcedRunBeforeTheDateFinishesIt() {
+    DateTrigger t = DateTrigger.at("2026-02-01 12:00:00");
+    assertThat(t.nextFireTime(UTC, null, NOW)).contains(utc("2026-02-01T12:00:00"));
+    assertThat(t.nextFireTime(UTC, NOW, NOW)).isEmpty();
+    assertThat(t.nextFireTime(UTC, utc("2026-02-01T11:59:59"), NOW)).isEmpty();
+    assertThat(t.lastFireTimeUpTo(UTC, NOW, utc("2026-03-01T00:00:00"))).isEmpty();
+  }
+
   @Test
   void naiveTimeTakesTheSchedulerZone() {
     DateTrigger t = DateTrigger.at(LocalDateTime.parse("2026-07-01T12:00:00"));

@@ -471,6 +471,64 @@ class DaylightSavingTest {
     }
   }
 
+  static Stream<Arguments> zonesWithDaylightSaving() {
+    return Stream.of(
+        argumentSet("America/New_York", NEW_YORK),
+        argumentSet("Europe/London", LONDON),
+        argumentSet("Europe/Berlin", BERLIN),
+        argumentSet("Australia/Lord_Howe: a repeated half hour", LORD_HOWE),
+        argumentSet("Africa/Cairo: 23:00-24:00 repeated", CAIRO));
+  }
+
+  /**
+   * Equal expressions, equal schedules: an hour field whose values are every hour is {@code *},
+   * however it is spelled (a range, a list, ranges, a step of 1), so it fires at both passes of the
+   * repeated wall time, exactly as {@code *} does; one hour fewer makes it a fixed-hour schedule.
+   */
+  @ParameterizedTest
+  @MethodSource("zonesWithDaylightSaving")
+  void anHourFieldNamingEveryHourFiresAtBothPassesOfTheOverlapAsStarDoes(ZoneId zone) {
+    ZoneOffsetTransition overlap = firstTransition2026(zone, false);
+    LocalDateTime repeated =
+        overlap.getDateTimeAfter().plus(overlap.getDuration().abs().dividedBy(2));
+    int minute = repeated.getMinute();
+    OffsetDateTime firstPass = repeated.atOffset(overlap.getOffsetBefore());
+    OffsetDateTime secondPass = repeated.atOffset(overlap.getOffsetAfter());
+    OffsetDateTime start = firstPass.minusHours(3);
+    OffsetDateTime until = secondPass.plusHours(3);
+    List<OffsetDateTime> star =
+        walkUntil(
+            CronTrigger.builder().hour("*").minute(minute).timezone(zone).build(),
+            zone,
+            start,
+            until);
+    assertThat(star).contains(firstPass, secondPass);
+
+    List<String> hours = new ArrayList<>();
+    for (int h = 0; h < 24; h++) {
+      hours.add(Integer.toString(h));
+    }
+    String list = String.join(",", hours);
+    for (String hour : List.of("0-23", "0-23/1", list, "0-11,12-23", "12-23,0-11", "0-5,6,7-23")) {
+      CronTrigger keyword = CronTrigger.builder().hour(hour).minute(minute).timezone(zone).build();
+      CronTrigger crontab = CronTrigger.fromCrontab(minute + " " + hour + " * * *", zone);
+      assertThat(walkUntil(keyword, zone, start, until)).as("hour='%s'", hour).isEqualTo(star);
+      assertThat(walkUntil(crontab, zone, start, until))
+          .as("crontab hour '%s'", hour)
+          .isEqualTo(star);
+    }
+
+    hours.remove(Integer.toString((repeated.getHour() + 12) % 24));
+    String allButOne = String.join(",", hours);
+    List<OffsetDateTime> fixed =
+        walkUntil(
+            CronTrigger.builder().hour(allButOne).minute(minute).timezone(zone).build(),
+            zone,
+            start,
+            until);
+    assertThat(fixed).as("hour='%s'", allButOne).contains(firstPass).doesNotContain(secondPass);
+  }
+
   @Test
   void fixedHourScheduleCreatedDuringTheSecondPassWaitsForTheNextDayAsItsFirstOccurrencePassed() {
     CronTrigger trigger = CronTrigger.fromCrontab("30 1 * * *", NEW_YORK);
