@@ -531,6 +531,32 @@ class SchedulerConfigTest {
   }
 
   @Test
+  void refusesAnAliasWithATrailingSpaceInsteadOfLeavingTasksInTheDefaultStore() {
+    Map<String, Object> yaml =
+        Map.of("asyncz", Map.of("stores", Map.of("default ", Map.of("type", "memory"))));
+    assertThatThrownBy(() -> SchedulerConfig.from(yaml))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "Invalid store alias in asyncz.stores.default .type: \"default \" has a space at index"
+                + " 7; an alias is 1 to 64 ASCII letters, digits, '_' and '-', not starting with"
+                + " '-' ([A-Za-z0-9_][A-Za-z0-9_-]*): no spaces, dots or path separators");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "asyncz.stores.a/b.type, memory, store alias in asyncz.stores.a/b.type: \"a/b\"",
+    "asyncz.executors.io pool.type, asyncio, executor alias in asyncz.executors.io pool.type:"
+        + " \"io pool\"",
+    "asyncz.executors.x:y.max_workers, 4, executor alias in asyncz.executors.x:y.max_workers:"
+        + " \"x:y\""
+  })
+  void refusesAnAliasOutsideTheRulesNamingTheKey(String key, String value, String message) {
+    assertThatThrownBy(() -> SchedulerConfig.from(Map.of(key, value)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("Invalid " + message + " has ");
+  }
+
+  @Test
   void nestedOptionsReachThePluginAsMaps() {
     Properties properties = new Properties();
     properties.setProperty("asyncz.stores.audit.type", "recording");
