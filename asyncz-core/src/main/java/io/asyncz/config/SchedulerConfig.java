@@ -1,6 +1,7 @@
 package io.asyncz.config;
 
 import io.asyncz.AsynczException;
+import io.asyncz.Identifiers;
 import io.asyncz.InvalidInputException;
 import io.asyncz.PluginOptions;
 import io.asyncz.executor.TaskExecutor;
@@ -61,9 +62,10 @@ import java.util.concurrent.ScheduledExecutorService;
  *   <li>{@code task_defaults.mistrigger_grace_time}: seconds, or {@code none} (or a null value) for
  *       no limit; {@code task_defaults.coalesce}: {@code true}/{@code false}; {@code
  *       task_defaults.max_instances}: 1 or more;
- *   <li>{@code executors.<alias>.type} or {@code stores.<alias>.type}: a plugin alias ({@link
- *       TaskExecutors#aliases()}, {@link TaskStores#aliases()}), with the plugin's options as
- *       {@code executors.<alias>.<option>} (e.g. {@code max_workers});
+ *   <li>{@code executors.<alias>.type} or {@code stores.<alias>.type}, where {@code <alias>}
+ *       follows {@link Identifiers#checkAlias} (letters, digits, {@code _} and {@code -}): a plugin
+ *       alias ({@link TaskExecutors#aliases()}, {@link TaskStores#aliases()}), with the plugin's
+ *       options as {@code executors.<alias>.<option>} (e.g. {@code max_workers});
  *   <li>{@code executors.<alias>.class} or {@code stores.<alias>.class}: instead of a type, the
  *       fully-qualified name of a public {@link TaskExecutor} or {@link TaskStore} class with a
  *       public no-argument constructor (no options). A class is loaded without being initialized
@@ -645,9 +647,11 @@ public final class SchedulerConfig {
                 + ".<alias>.<option>");
       }
       String alias = parts[1];
-      if (alias.isBlank()) {
+      if (alias.isEmpty()) {
         throw new InvalidInputException("configuration key", full, "has an empty alias");
       }
+      Identifiers.checkAlias(
+          (kind.equals(EXECUTORS) ? "executor" : "store") + " alias in " + full, alias);
       String base = prefix + kind + "." + alias;
       Section section = sections.get(kind).computeIfAbsent(alias, a -> new Section(kind, a, base));
       String name = parts[2];

@@ -11,8 +11,8 @@ import java.util.Set;
  * Creates executors: directly ({@link #pool(int)}, {@link #virtualThreads()}, {@link #inline()}) or
  * by alias and options, as configuration does ({@link #create}). The aliases are the core's ({@code
  * threadpool}/{@code pool}, {@code asyncio}/{@code async}, {@code debug}/{@code inline}) and those
- * that an {@link ExecutorFactory} on the class path adds; {@code processpool} comes with the
- * asyncz-process module.
+ * that an {@link ExecutorFactory} on the class path adds. The seed's {@code processpool} (tasks in
+ * worker processes) is planned and not available yet: asking for it says so.
  */
 public final class TaskExecutors {
   private static final PluginRegistry<ExecutorFactory> FACTORIES =
@@ -21,7 +21,10 @@ public final class TaskExecutors {
           TaskExecutors.class.getClassLoader(),
           "executor",
           ExecutorFactory::aliases,
-          Map.of("processpool", "asyncz-process"));
+          Map.of());
+
+  /** The seed's alias of the process pool executor, which no module provides yet. */
+  private static final String PROCESS_POOL = "processpool";
 
   private TaskExecutors() {}
 
@@ -63,7 +66,7 @@ public final class TaskExecutors {
    * @throws InvalidInputException when the alias is unknown
    */
   public static Set<String> options(String alias) {
-    return FACTORIES.factory(alias, "executor alias").options(alias);
+    return factory(alias, "executor alias").options(alias);
   }
 
   /**
@@ -102,8 +105,20 @@ public final class TaskExecutors {
    */
   public static ExecutorFactory check(String alias, PluginOptions options, String argument) {
     Objects.requireNonNull(options, "options");
-    ExecutorFactory factory = FACTORIES.factory(alias, argument);
+    ExecutorFactory factory = factory(alias, argument);
     options.requireOnly(factory.options(alias), "the " + alias + " executor");
     return factory;
+  }
+
+  private static ExecutorFactory factory(String alias, String argument) {
+    if (PROCESS_POOL.equals(alias) && !FACTORIES.aliases().contains(alias)) {
+      throw new InvalidInputException(
+          argument,
+          alias,
+          "is not available yet: the process pool (tasks in worker JVMs) is planned, and no"
+              + " module provides it today; use threadpool (a pool of threads) or asyncio"
+              + " (virtual threads on Java 21+)");
+    }
+    return FACTORIES.factory(alias, argument);
   }
 }

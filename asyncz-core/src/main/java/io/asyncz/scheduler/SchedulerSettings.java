@@ -1,5 +1,6 @@
 package io.asyncz.scheduler;
 
+import io.asyncz.Identifiers;
 import io.asyncz.InvalidInputException;
 import io.asyncz.executor.TaskExecutor;
 import io.asyncz.store.TaskStore;
@@ -23,8 +24,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param taskDefaults what tasks take when they do not set their own options
  * @param registry the resolver of function references
  * @param storeRetryInterval how long to wait before asking a failing store again
- * @param executors executors by alias
- * @param stores stores by alias
+ * @param executors executors by alias (see {@link Identifiers#checkAlias})
+ * @param stores stores by alias (see {@link Identifiers#checkAlias})
  * @param lockPath the seed's {@code lock_path}: a file that processes sharing the stores lock
  *     ({@code {store}} stands for the store alias), or {@code null} when one process uses them
  * @param identity the scheduler's identity in events, logs and instance listings, or {@code null}
@@ -93,6 +94,12 @@ public record SchedulerSettings(
     }
     executors = Collections.unmodifiableMap(new LinkedHashMap<>(executors));
     stores = Collections.unmodifiableMap(new LinkedHashMap<>(stores));
+    for (String alias : executors.keySet()) {
+      Identifiers.checkAlias("executor alias", alias);
+    }
+    for (String alias : stores.keySet()) {
+      Identifiers.checkAlias("store alias", alias);
+    }
   }
 
   /** The startup delay in effect: the one given, or the seed's default. */
@@ -206,13 +213,23 @@ public record SchedulerSettings(
       return this;
     }
 
-    /** Adds an executor under an alias. */
+    /**
+     * Adds an executor under an alias.
+     *
+     * @throws InvalidInputException when the alias is given twice or breaks the rules of {@link
+     *     Identifiers#checkAlias}
+     */
     public Builder executor(String alias, TaskExecutor executor) {
       putUnique(executors, "executor alias", alias, executor);
       return this;
     }
 
-    /** Adds a store under an alias. */
+    /**
+     * Adds a store under an alias.
+     *
+     * @throws InvalidInputException when the alias is given twice or breaks the rules of {@link
+     *     Identifiers#checkAlias}
+     */
     public Builder store(String alias, TaskStore store) {
       putUnique(stores, "store alias", alias, store);
       return this;
@@ -220,9 +237,7 @@ public record SchedulerSettings(
 
     private static <T> void putUnique(Map<String, T> map, String what, String alias, T value) {
       Objects.requireNonNull(value, what);
-      if (alias == null || alias.isBlank()) {
-        throw new InvalidInputException(what, alias, "is blank; expected an alias");
-      }
+      Identifiers.checkAlias(what, alias);
       if (map.putIfAbsent(alias, value) != null) {
         throw new InvalidInputException(what, alias, "is given twice");
       }

@@ -20,6 +20,11 @@ import java.util.PriorityQueue;
  * <p>A scheduler may hold a million tasks here, so the store spends about 20 bytes per task: an
  * open-addressing hash table of tasks by id and a binary heap of table slots ordered by next run
  * time then id (paused tasks last), each slot knowing its place in the heap.
+ *
+ * <p>Ids chosen to collide cannot slow it down: the table hashes ids with their cached {@link
+ * String#hashCode} until a lookup meets a long run of slots, as ids that share a hash code by
+ * design cause, and from then on with SipHash under a random key of its own (as {@code HashMap}
+ * turns a crowded bin into a tree), so every operation stays O(log n).
  */
 public final class MemoryStore implements TaskStore {
   /** Next run time (paused last), then id: the order tasks are listed and run in. */
@@ -52,9 +57,18 @@ public final class MemoryStore implements TaskStore {
   private int[] heapIndex = new int[16]; // heapIndex[slot] = position of the slot in the heap
   private int[] heap = new int[16]; // heap[i] = a slot; heap[0] holds the earliest task
   private int size;
+  private SipHash keyed; // null: String.hashCode, until ids collide by design (see LONG_PROBE)
+  private final int longProbe;
 
   /** Creates an empty store. */
-  public MemoryStore() {}
+  public MemoryStore() {
+    this(LONG_PROBE);
+  }
+
+  /** A store that switches to the keyed hash after probe sequences of {@code longProbe}; tests. */
+  MemoryStore(int longProbe) {
+    this.longProbe = longProbe;
+  }
 
   @Override
   public void start(StoreContext context, String alias) {
@@ -125,14 +139,18 @@ public final class MemoryStore implements TaskStore {
       throw new ConflictIdException(task.id());
     }
     if ((size + 1) * 2 > slots.length) {
-      grow();
+      rebuild(slots.length * 2, false);
     }
-    int slot = freeSlot(task.id());
+    int home = hash(task.id()) & mask();
+    int slot = freeSlot(home);
     slots[slot] = task;
     heap[size] = slot;
     heapIndex[slot] = size;
     size++;
     siftUp(size - 1);
+    if (((slot - home) & mask()) >= longProbe && keyed == null) {
+      rebuild(slots.length, true);
+    }
   }
 
   @Override
@@ -226,28 +244,48 @@ public final class MemoryStore implements TaskStore {
 
   // ------------------------------------------------------------------ hash table
 
+  /**
+   * A probe sequence longer than this means the ids collide by design, not by chance: the table
+   * then switches from {@link String#hashCode}, which anyone can make collide, to a keyed hash.
+   * Counting ids ({@code task-1}, {@code task-2}, ...) have hash codes that count up too and make
+   * runs of up to about 1,600 slots in a table of a million (random ids: a few dozen); they are
+   * still fast, since their slots are close together, and are left as they are. Until the switch,
+   * colliding ids cost at most this many steps per operation.
+   */
+  static final int LONG_PROBE = 4096;
+
   private int mask() {
     return slots.length - 1;
   }
 
-  private static int hash(String id) {
+  private int hash(String id) {
+    if (keyed != null) {
+      return keyed.hash(id);
+    }
+    // String caches its hash code. Ids that count up keep neighbouring slots, which a large table
+    // writes far faster than scattered ones: no stronger mixing here.
     int h = id.hashCode();
     return h ^ (h >>> 16);
   }
 
   private int find(String id) {
     int m = mask();
+    int probes = 0;
     for (int s = hash(id) & m; slots[s] != null; s = (s + 1) & m) {
       if (slots[s].id().equals(id)) {
         return s;
+      }
+      if (++probes > longProbe && keyed == null) {
+        rebuild(slots.length, true);
+        return find(id);
       }
     }
     return -1;
   }
 
-  private int freeSlot(String id) {
+  private int freeSlot(int home) {
     int m = mask();
-    int s = hash(id) & m;
+    int s = home;
     while (slots[s] != null) {
       s = (s + 1) & m;
     }
@@ -259,7 +297,9 @@ public final class MemoryStore implements TaskStore {
     int m = mask();
     int hole = slot;
     slots[hole] = null;
+    int walked = 0;
     for (int s = (hole + 1) & m; slots[s] != null; s = (s + 1) & m) {
+      walked++;
       int home = hash(slots[s].id()) & m;
       // Move s into the hole unless its home lies cyclically in (hole, s].
       boolean stays = hole <= s ? hole < home && home <= s : hole < home || home <= s;
@@ -267,6 +307,9 @@ public final class MemoryStore implements TaskStore {
         move(s, hole);
         hole = s;
       }
+    }
+    if (walked > longProbe && keyed == null) {
+      rebuild(slots.length, true);
     }
   }
 
@@ -278,21 +321,52 @@ public final class MemoryStore implements TaskStore {
     heap[i] = to;
   }
 
-  private void grow() {
+  /**
+   * Puts every task into a new table of {@code capacity} slots, at the same heap positions; with
+   * the keyed hash when {@code useKey} (or when a task lands too far from its home slot without
+   * it).
+   */
+  private void rebuild(int capacity, boolean useKey) {
+    if (useKey && keyed == null) {
+      keyed = SipHash.randomKey();
+    }
     Task[] oldSlots = slots;
     int[] oldHeap = heap;
-    int capacity = oldSlots.length * 2;
     slots = new Task[capacity];
     heapIndex = new int[capacity];
     heap = Arrays.copyOf(oldHeap, capacity);
-    // Same tasks at the same heap positions; only their slots change.
+    int m = capacity - 1;
     for (int i = 0; i < size; i++) {
       Task task = oldSlots[oldHeap[i]];
-      int slot = freeSlot(task.id());
+      int home = hash(task.id()) & m;
+      int slot = freeSlot(home);
+      if (((slot - home) & m) >= longProbe && keyed == null) {
+        slots = oldSlots;
+        heap = oldHeap;
+        rebuild(capacity, true);
+        return;
+      }
       slots[slot] = task;
       heap[i] = slot;
       heapIndex[slot] = i;
     }
+  }
+
+  /** The most slots a lookup of a stored id visits: how far a task sits from its home slot. */
+  synchronized int longestProbe() {
+    int m = mask();
+    int longest = 0;
+    for (int s = 0; s < slots.length; s++) {
+      if (slots[s] != null) {
+        longest = Math.max(longest, ((s - (hash(slots[s].id()) & m)) & m) + 1);
+      }
+    }
+    return longest;
+  }
+
+  /** Whether the table hashes ids with a secret key (after ids that collided by design). */
+  synchronized boolean usesKeyedHash() {
+    return keyed != null;
   }
 
   // ------------------------------------------------------------------ binary heap of slots

@@ -1,5 +1,6 @@
 package io.asyncz.task;
 
+import io.asyncz.Identifiers;
 import io.asyncz.InvalidInputException;
 import io.asyncz.trigger.Trigger;
 import java.time.Duration;
@@ -55,7 +56,11 @@ public final class Task {
     this.scheduler = b.scheduler;
   }
 
-  /** Starts a builder for a task with the given id. */
+  /**
+   * Starts a builder for a task with the given id.
+   *
+   * @throws InvalidInputException when the id breaks the rules of {@link Identifiers}
+   */
   public static Builder builder(String id) {
     return new Builder(id);
   }
@@ -289,10 +294,7 @@ public final class Task {
     private TaskOperations scheduler;
 
     private Builder(String id) {
-      if (id == null || id.isBlank()) {
-        throw new InvalidInputException("id", id, "is blank; expected a non-empty task id");
-      }
-      this.id = id;
+      this.id = Identifiers.checkTaskId("id", id);
     }
 
     private Builder(Task t) {
@@ -351,22 +353,15 @@ public final class Task {
       return this;
     }
 
-    /** The executor alias. */
+    /** The executor alias; see {@link Identifiers#checkAlias}. */
     public Builder executor(String executor) {
-      if (executor == null || executor.isBlank()) {
-        throw new InvalidInputException(
-            "executor", executor, "is blank; expected an executor alias");
-      }
-      this.executor = executor;
+      this.executor = Identifiers.checkAlias("executor", executor);
       return this;
     }
 
-    /** The store alias. */
+    /** The store alias; see {@link Identifiers#checkAlias}. */
     public Builder storeAlias(String storeAlias) {
-      if (storeAlias == null || storeAlias.isBlank()) {
-        throw new InvalidInputException("store", storeAlias, "is blank; expected a store alias");
-      }
-      this.storeAlias = storeAlias;
+      this.storeAlias = Identifiers.checkAlias("store", storeAlias);
       return this;
     }
 

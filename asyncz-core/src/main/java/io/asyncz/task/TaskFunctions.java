@@ -72,7 +72,10 @@ final class TaskFunctions {
     }
   }
 
-  /** A static method, called with arguments converted to its parameter types. */
+  /**
+   * A public static method of a public class, called with arguments converted to its parameter
+   * types; it is called without {@code setAccessible}, so nothing else can be reached.
+   */
   static TaskFunction ofStaticMethod(Method method, String reference) {
     if (!Modifier.isStatic(method.getModifiers())) {
       throw new InvalidInputException(
@@ -93,7 +96,6 @@ final class TaskFunctions {
       this.parameters = method.getParameters();
       this.trailingMap =
           parameters.length > 0 && Map.class == parameters[parameters.length - 1].getType();
-      method.setAccessible(true);
     }
 
     @Override

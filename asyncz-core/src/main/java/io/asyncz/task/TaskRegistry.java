@@ -15,9 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves textual function references such as {@code com.example.Jobs::send} or {@code
- * send-report}: only through functions registered by name, or static methods of classes in packages
- * that the application allows. A stored task can therefore never make the scheduler call an
- * arbitrary method.
+ * send-report}: only through functions registered by name, or public static methods of public
+ * classes in packages that the application allows (and that their module exports). A stored task
+ * can therefore never make the scheduler call an arbitrary method, nor a private, package-private,
+ * protected, instance or compiler-generated one (a lambda body such as {@code lambda$main$0}).
  */
 public final class TaskRegistry {
   private final Map<String, TaskFunction> byName = new ConcurrentHashMap<>();
@@ -54,7 +55,10 @@ public final class TaskRegistry {
     return this;
   }
 
-  /** Allows references to static methods of classes in {@code packageName} and its subpackages. */
+  /**
+   * Allows references to public static methods of public classes in {@code packageName} and its
+   * subpackages.
+   */
   public TaskRegistry allowPackage(String packageName) {
     if (packageName == null || packageName.isBlank()) {
       throw new InvalidInputException(
@@ -75,8 +79,9 @@ public final class TaskRegistry {
   }
 
   /**
-   * Resolves a reference: a registered name, or {@code com.example.Jobs::method} for a static
-   * method of a class in an allowed package.
+   * Resolves a reference: a registered name, or {@code com.example.Jobs::method} for a public
+   * static method of a public class in an allowed package (a nested class by its binary name,
+   * {@code com.example.Jobs$Daily::method}).
    *
    * @throws InvalidInputException when the reference is malformed, not allowed, or not found
    */
@@ -110,23 +115,63 @@ public final class TaskRegistry {
     Class<?> type;
     try {
       type = Class.forName(className, false, classLoader);
-    } catch (ClassNotFoundException e) {
+    } catch (ClassNotFoundException | LinkageError e) {
       throw new InvalidInputException(
           "function reference", reference, "names a class that does not exist");
     }
+    if (!isAllowed(type.getName())) {
+      throw refused(reference, "names a class outside the allowed packages");
+    }
+    if (!isPublic(type)) {
+      throw refused(reference, "names a class that is not public");
+    }
+    Module module = type.getModule();
+    if (!module.isExported(type.getPackageName())) {
+      throw refused(
+          reference,
+          "names a class in package "
+              + type.getPackageName()
+              + ", which module "
+              + module.getName()
+              + " does not export");
+    }
     List<Method> candidates = new ArrayList<>();
+    String refusal = null;
+    int refusalRank = 0;
     for (Method m : type.getDeclaredMethods()) {
-      if (m.getName().equals(methodName)
-          && Modifier.isStatic(m.getModifiers())
-          && !m.isSynthetic()) {
+      if (!m.getName().equals(methodName)) {
+        continue;
+      }
+      int modifiers = m.getModifiers();
+      // The most telling reason wins when several methods have the name.
+      if (m.isSynthetic() || m.isBridge()) {
+        if (refusalRank < 1) {
+          refusal =
+              "names a method that the compiler generated (a lambda body or a bridge), not one"
+                  + " written in the class";
+          refusalRank = 1;
+        }
+      } else if (!Modifier.isStatic(modifiers)) {
+        if (refusalRank < 2) {
+          refusal = "names an instance method (" + signature(m) + "); it has no object to run on";
+          refusalRank = 2;
+        }
+      } else if (!Modifier.isPublic(modifiers)) {
+        if (refusalRank < 3) {
+          refusal = "names a method that is not public (" + signature(m) + ")";
+          refusalRank = 3;
+        }
+      } else {
         candidates.add(m);
       }
     }
     if (candidates.isEmpty()) {
-      throw new InvalidInputException(
-          "function reference",
-          reference,
-          "names no static method " + methodName + " in " + className);
+      throw refusal != null
+          ? refused(reference, refusal)
+          : new InvalidInputException(
+              "function reference",
+              reference,
+              "names no static method " + methodName + " in " + className);
     }
     if (candidates.size() > 1) {
       throw new InvalidInputException(
@@ -135,6 +180,45 @@ public final class TaskRegistry {
           "names an overloaded method; register the overload you mean by name");
     }
     return TaskFunctions.ofStaticMethod(candidates.get(0), reference);
+  }
+
+  private InvalidInputException refused(String reference, String why) {
+    return new InvalidInputException(
+        "function reference",
+        reference,
+        why
+            + "; a reference reaches only a public static method of a public class in an exported"
+            + " package among the allowed packages "
+            + allowedPackages()
+            + ", or a function registered by name");
+  }
+
+  /**
+   * Whether code in any package may call into {@code type}: it and its enclosing classes public.
+   */
+  private static boolean isPublic(Class<?> type) {
+    for (Class<?> c = type; c != null; c = c.getEnclosingClass()) {
+      if (!Modifier.isPublic(c.getModifiers()) || c.isSynthetic()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String signature(Method m) {
+    int visibility =
+        m.getModifiers()
+            & (Modifier.PUBLIC | Modifier.PROTECTED | Modifier.PRIVATE | Modifier.STATIC);
+    StringBuilder s = new StringBuilder(Modifier.toString(visibility));
+    if (s.length() > 0) {
+      s.append(' ');
+    }
+    s.append(m.getReturnType().getSimpleName()).append(' ').append(m.getName()).append('(');
+    Class<?>[] parameters = m.getParameterTypes();
+    for (int i = 0; i < parameters.length; i++) {
+      s.append(i == 0 ? "" : ", ").append(parameters[i].getSimpleName());
+    }
+    return s.append(')').toString();
   }
 
   private boolean isAllowed(String className) {

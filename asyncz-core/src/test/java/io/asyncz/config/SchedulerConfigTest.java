@@ -454,7 +454,7 @@ class SchedulerConfigTest {
   }
 
   @Test
-  void aTypeFromAModuleNotOnTheClassPathNamesTheModule() {
+  void aTypeFromAModuleNotOnTheClassPathNamesTheModuleAndTheProcessPoolIsNotAvailableYet() {
     assertThatThrownBy(
             () ->
                 SchedulerConfig.from(
@@ -463,8 +463,7 @@ class SchedulerConfigTest {
                         "asyncz.executors.cpu.max_workers", "4")))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith(
-            "Invalid asyncz.executors.cpu.type: \"processpool\" is provided by the asyncz-process"
-                + " module");
+            "Invalid asyncz.executors.cpu.type: \"processpool\" is not available yet:");
     assertThatThrownBy(() -> SchedulerConfig.from(Map.of("asyncz.stores.db.type", "sqlalchemy")))
         .hasMessageStartingWith(
             "Invalid asyncz.stores.db.type: \"sqlalchemy\" is provided by the asyncz-jdbc module");
@@ -529,6 +528,32 @@ class SchedulerConfigTest {
   void refusesAnEmptyAlias() {
     assertThatThrownBy(() -> SchedulerConfig.from(Map.of("asyncz.stores..type", "memory")))
         .hasMessage("Invalid configuration key: \"asyncz.stores..type\" has an empty alias");
+  }
+
+  @Test
+  void refusesAnAliasWithATrailingSpaceInsteadOfLeavingTasksInTheDefaultStore() {
+    Map<String, Object> yaml =
+        Map.of("asyncz", Map.of("stores", Map.of("default ", Map.of("type", "memory"))));
+    assertThatThrownBy(() -> SchedulerConfig.from(yaml))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "Invalid store alias in asyncz.stores.default .type: \"default \" has a space at index"
+                + " 7; an alias is 1 to 64 ASCII letters, digits, '_' and '-', not starting with"
+                + " '-' ([A-Za-z0-9_][A-Za-z0-9_-]*): no spaces, dots or path separators");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "asyncz.stores.a/b.type, memory, store alias in asyncz.stores.a/b.type: \"a/b\"",
+    "asyncz.executors.io pool.type, asyncio, executor alias in asyncz.executors.io pool.type:"
+        + " \"io pool\"",
+    "asyncz.executors.x:y.max_workers, 4, executor alias in asyncz.executors.x:y.max_workers:"
+        + " \"x:y\""
+  })
+  void refusesAnAliasOutsideTheRulesNamingTheKey(String key, String value, String message) {
+    assertThatThrownBy(() -> SchedulerConfig.from(Map.of(key, value)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("Invalid " + message + " has ");
   }
 
   @Test

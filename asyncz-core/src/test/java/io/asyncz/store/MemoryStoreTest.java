@@ -2,17 +2,20 @@ package io.asyncz.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.asyncz.ConflictIdException;
 import io.asyncz.TaskLookupException;
 import io.asyncz.task.Task;
 import io.asyncz.task.TaskFunction;
 import io.asyncz.trigger.ShutdownTrigger;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -59,11 +62,31 @@ class MemoryStoreTest {
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3, 42, 2026})
   void agreesWithAReferenceModel(long seed) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      ids.add("t" + i);
+    }
+    assertThat(agreesWithAReferenceModel(seed, ids, new MemoryStore()).usesKeyedHash()).isFalse();
+  }
+
+  /**
+   * The same with ids that all share one hash code, on a store that gives up on them after probe
+   * sequences of 16 slots: the table changes its hash on the way, in whichever operation first
+   * meets a long probe sequence.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3, 42, 2026})
+  void agreesWithAReferenceModelOnIdsThatShareOneHashCode(long seed) {
+    MemoryStore store = agreesWithAReferenceModel(seed, collidingIds(9), new MemoryStore(16));
+    assertThat(store.usesKeyedHash()).isTrue();
+  }
+
+  private static MemoryStore agreesWithAReferenceModel(
+      long seed, List<String> ids, MemoryStore store) {
     Random r = new Random(seed);
-    MemoryStore store = new MemoryStore();
     TreeMap<String, Task> model = new TreeMap<>();
     for (int step = 0; step < 20_000; step++) {
-      String id = "t" + r.nextInt(500);
+      String id = ids.get(r.nextInt(ids.size()));
       Instant next = r.nextInt(10) == 0 ? null : T0.plusSeconds(r.nextInt(300));
       Task t = task(id, next);
       switch (r.nextInt(5)) {
@@ -113,5 +136,65 @@ class MemoryStoreTest {
       }
       assertThat(store.size()).isEqualTo(model.size());
     }
+    return store;
+  }
+
+  /**
+   * The 2^blocks ids made of {@code blocks} two-character blocks, each "Aa" or "BB" (which have one
+   * {@link String#hashCode}), so every id has the same hash code: what a hash-flooding attack
+   * sends.
+   */
+  static List<String> collidingIds(int blocks) {
+    List<String> ids = new ArrayList<>(1 << blocks);
+    for (int bits = 0; bits < 1 << blocks; bits++) {
+      StringBuilder id = new StringBuilder(2 * blocks);
+      for (int b = 0; b < blocks; b++) {
+        id.append((bits >>> b & 1) == 0 ? "Aa" : "BB");
+      }
+      ids.add(id.toString());
+    }
+    return ids;
+  }
+
+  @Test
+  void idsThatShareOneHashCodeDoNotSlowTheStoreDown() {
+    List<String> ids = collidingIds(15);
+    assertThat(ids).hasSize(32_768);
+    assertThat(ids.stream().mapToInt(String::hashCode).distinct()).hasSize(1);
+    MemoryStore store = new MemoryStore();
+
+    // A hang guard, not a measurement: the store needs well under a second for all of this, and
+    // took over ten with a probe sequence as long as the number of colliding ids.
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(5),
+        () -> {
+          for (int i = 0; i < ids.size(); i++) {
+            store.addTask(task(ids.get(i), T0.plusSeconds(i)));
+          }
+          assertThat(store.usesKeyedHash()).isTrue();
+          assertThat(store.longestProbe()).isLessThan(256);
+          for (String id : ids) {
+            assertThat(store.lookupTask(id)).map(Task::id).contains(id);
+          }
+          for (int i = 0; i < ids.size(); i++) {
+            store.updateTask(task(ids.get(i), T0.minusSeconds(i)));
+          }
+          assertThat(store.nextRunTime()).contains(T0.minusSeconds(ids.size() - 1));
+          for (String id : ids) {
+            store.deleteTask(id);
+          }
+        });
+    assertThat(store.size()).isZero();
+  }
+
+  @Test
+  void ordinaryIdsKeepTheCheapHash() {
+    Random r = new Random(17);
+    MemoryStore store = new MemoryStore();
+    for (int i = 0; i < 100_000; i++) {
+      store.addTask(task(new UUID(r.nextLong(), r.nextLong()).toString(), T0));
+      store.addTask(task("task-" + i, T0));
+    }
+    assertThat(store.usesKeyedHash()).isFalse();
   }
 }

@@ -144,7 +144,7 @@ class JdbcStoreTest {
             "../../etc/passwd",
             "a\\b",
             "%_*",
-            "tab\tnew\nline");
+            "tab\\tnew\\nline"); // a tab or line break itself is no valid id: Identifiers
     for (int i = 0; i < ids.size(); i++) {
       store.addTask(task(ids.get(i), T0.plusSeconds(i)));
     }

@@ -376,7 +376,7 @@ class MongoStoreTest {
         "a/b",
         "\"q\" 'it''s'",
         "..",
-        "a\nb",
+        "a\\nb", // a line break itself is no valid id: Identifiers
         "$where",
         "{\"$gt\": \"\"}",
         "ä€😀".repeat(400));
@@ -456,7 +456,7 @@ class MongoStoreTest {
         "ä€😀",
         "100%",
         "*",
-        "a\nb",
+        "a\\nb", // a line break itself is no valid id: Identifiers
         "$where",
         "{\"$gt\": \"\"}",
         "a.b"

@@ -387,7 +387,7 @@ class RedisStoreTest {
         "ä€😀",
         "100%",
         "*",
-        "a\nb"
+        "a\\nb" // a line break itself is no valid id: Identifiers
       })
   void hostileIdsRoundTrip(String id) {
     RedisStore store = store();
