@@ -1,5 +1,6 @@
 package io.asyncz.scheduler;
 
+import io.asyncz.Identifiers;
 import io.asyncz.InvalidInputException;
 import io.asyncz.PluginOptions;
 import io.asyncz.task.ScheduledTask;
@@ -138,6 +139,8 @@ final class AnnotatedTasks {
   private static Plan plan(
       Scheduler scheduler, String where, MethodFunction function, String id, ScheduledTask a) {
     String argument = "@ScheduledTask on " + where;
+    // Every id and alias is checked while planning, so that one bad annotation adds nothing.
+    Identifiers.checkTaskId(argument + ", id", id);
     String cron = a.cron().strip();
     String alias = a.trigger().strip();
     if (alias.isEmpty()) {
@@ -205,9 +208,7 @@ final class AnnotatedTasks {
   }
 
   private static void checkAlias(String argument, String alias, Runnable lookup) {
-    if (alias.isBlank()) {
-      throw new InvalidInputException(argument, alias, "is blank; expected an alias");
-    }
+    Identifiers.checkAlias(argument, alias);
     if (alias.equals(Scheduler.DEFAULT)) {
       return; // created at start when not added
     }

@@ -1,6 +1,7 @@
 package io.asyncz.scheduler;
 
 import io.asyncz.ConflictIdException;
+import io.asyncz.Identifiers;
 import io.asyncz.InvalidInputException;
 import io.asyncz.MaxInstancesException;
 import io.asyncz.PluginOptions;
@@ -809,10 +810,12 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   /**
    * Adds an executor under an alias; it starts at once if the scheduler runs.
    *
-   * @throws InvalidInputException when the alias is taken
+   * @throws InvalidInputException when the alias is taken or breaks the rules of {@link
+   *     Identifiers#checkAlias}
    */
   public void addExecutor(TaskExecutor executor, String alias) {
     Objects.requireNonNull(executor, "executor");
+    Identifiers.checkAlias("executor alias", alias);
     lock.lock();
     try {
       if (executors.containsKey(alias)) {
@@ -863,10 +866,12 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   /**
    * Adds a store under an alias; it starts at once if the scheduler runs.
    *
-   * @throws InvalidInputException when the alias is taken
+   * @throws InvalidInputException when the alias is taken or breaks the rules of {@link
+   *     Identifiers#checkAlias}
    */
   public void addStore(TaskStore store, String alias) {
     Objects.requireNonNull(store, "store");
+    Identifiers.checkAlias("store alias", alias);
     StoreSlot slot = slotOf(alias, store);
     lock.lock();
     try {

@@ -1,5 +1,6 @@
 package io.asyncz.scheduler;
 
+import io.asyncz.Identifiers;
 import io.asyncz.InvalidInputException;
 import io.asyncz.task.Task;
 import io.asyncz.task.TaskDefaults;
@@ -51,12 +52,13 @@ public final class TaskBuilder {
     this.batch = batch;
   }
 
-  /** The task's id (default: 64 random bits as 16 hex digits). */
+  /**
+   * The task's id (default: 64 random bits as 16 hex digits).
+   *
+   * @throws InvalidInputException when the id breaks the rules of {@link Identifiers#checkTaskId}
+   */
   public TaskBuilder id(String id) {
-    if (id == null || id.isBlank()) {
-      throw new InvalidInputException("id", id, "is blank; expected a non-empty task id");
-    }
-    this.id = id;
+    this.id = Identifiers.checkTaskId("id", id);
     return this;
   }
 
@@ -140,15 +142,23 @@ public final class TaskBuilder {
     return this;
   }
 
-  /** The store alias (default {@code default}). */
+  /**
+   * The store alias (default {@code default}).
+   *
+   * @throws InvalidInputException when it breaks the rules of {@link Identifiers#checkAlias}
+   */
   public TaskBuilder store(String store) {
-    this.store = store;
+    this.store = Identifiers.checkAlias("store", store);
     return this;
   }
 
-  /** The executor alias (default {@code default}). */
+  /**
+   * The executor alias (default {@code default}).
+   *
+   * @throws InvalidInputException when it breaks the rules of {@link Identifiers#checkAlias}
+   */
   public TaskBuilder executor(String executor) {
-    this.executor = executor;
+    this.executor = Identifiers.checkAlias("executor", executor);
     return this;
   }
 

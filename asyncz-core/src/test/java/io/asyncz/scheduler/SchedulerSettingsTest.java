@@ -90,6 +90,10 @@ class SchedulerSettingsTest {
         SchedulerSettings.DEFAULT_STORE_RETRY_INTERVAL,
         executors,
         stores,
-        null);
+        null,
+        null,
+        null,
+        null,
+        SchedulerSettings.DEFAULT_HEARTBEAT_STALE_AFTER);
   }
 }
