@@ -143,8 +143,19 @@ public record SchedulerSettings(
       return this;
     }
 
-    /** The zone (default: the clock's zone); a {@link ZoneId} or a zone name. */
-    public Builder timezone(Object zone) {
+    /** The zone for naive times and triggers without a zone (default: the clock's zone). */
+    public Builder timezone(ZoneId zone) {
+      this.timezone = Objects.requireNonNull(zone, "timezone");
+      return this;
+    }
+
+    /**
+     * The zone, by name ({@code Europe/Berlin}) or offset ({@code +02:00}), as configuration gives
+     * it.
+     *
+     * @throws InvalidInputException when the text names no zone, quoting it
+     */
+    public Builder timezone(String zone) {
       this.timezone = Zones.parse(zone, "timezone");
       return this;
     }

@@ -6,10 +6,15 @@ import io.asyncz.task.Task;
 import io.asyncz.task.TaskDefaults;
 import io.asyncz.task.TaskFunction;
 import io.asyncz.time.TimePoint;
+import io.asyncz.trigger.CronTrigger;
 import io.asyncz.trigger.DateTrigger;
+import io.asyncz.trigger.IntervalTrigger;
 import io.asyncz.trigger.Trigger;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -127,12 +132,58 @@ public final class TaskBuilder {
     return this;
   }
 
-  /** The first run time, whatever the trigger says; a date-time value or string. */
-  public TaskBuilder nextRunTime(Object time) {
-    Objects.requireNonNull(time, "time");
-    this.nextRunTime = TimePoint.from(time, null, "next_run_time").toInstant(scheduler.timezone());
+  /** The first run time, whatever the trigger says. */
+  public TaskBuilder nextRunTime(Instant time) {
+    this.nextRunTime = Objects.requireNonNull(time, "time");
     this.nextRunTimeSet = true;
     return this;
+  }
+
+  /** The first run time, whatever the trigger says. */
+  public TaskBuilder nextRunTime(ZonedDateTime time) {
+    return nextRunTime(Objects.requireNonNull(time, "time").toInstant());
+  }
+
+  /** The first run time, whatever the trigger says. */
+  public TaskBuilder nextRunTime(OffsetDateTime time) {
+    return nextRunTime(Objects.requireNonNull(time, "time").toInstant());
+  }
+
+  /** The first run time, whatever the trigger says, in the scheduler's zone. */
+  public TaskBuilder nextRunTime(LocalDateTime time) {
+    return nextRunTime(Objects.requireNonNull(time, "time").atZone(scheduler.timezone()));
+  }
+
+  /**
+   * The first run time, whatever the trigger says, as text: ISO-8601 or the seed's forms ({@code
+   * 2026-07-01 12:00:00}, in the scheduler's zone when it names none), as configuration gives it.
+   *
+   * @throws InvalidInputException when the text is not a date-time, quoting it
+   */
+  public TaskBuilder nextRunTime(String time) {
+    Objects.requireNonNull(time, "time");
+    return nextRunTime(TimePoint.from(time, null, "next_run_time").toInstant(scheduler.timezone()));
+  }
+
+  /**
+   * Runs every {@code interval} of elapsed time, the first run one interval from now: the same as
+   * {@code trigger(IntervalTrigger.builder().interval(interval).build())}.
+   */
+  public TaskBuilder every(Duration interval) {
+    return trigger(IntervalTrigger.builder().interval(interval).build());
+  }
+
+  /**
+   * Runs on a standard crontab line ({@code "0 3 * * *"}: 5 fields, or 6 with seconds; see {@link
+   * CronTrigger#fromCrontab}), in the scheduler's zone.
+   */
+  public TaskBuilder cron(String crontab) {
+    return trigger(CronTrigger.fromCrontab(crontab));
+  }
+
+  /** Runs once, at {@code time}: the same as {@code trigger(DateTrigger.at(time))}. */
+  public TaskBuilder at(Instant time) {
+    return trigger(DateTrigger.at(time));
   }
 
   /** Adds the task paused (the seed's {@code next_run_time=None}). */

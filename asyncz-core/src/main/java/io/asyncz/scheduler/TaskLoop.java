@@ -71,7 +71,7 @@ final class TaskLoop {
   void instanceReleased(String taskId) {
     String alias = backlogs.get(taskId);
     if (alias != null) {
-      StoreSlot slot = scheduler.slot(alias);
+      StoreSlot slot = scheduler.plugins().slot(alias);
       if (slot != null) {
         slot.changed();
       }
@@ -93,7 +93,7 @@ final class TaskLoop {
       // Whatever went wrong, this store is retried later and the other stores go on.
       return storeFailed(slot, now, "Error processing the due tasks of store '{}'", e, events);
     } finally {
-      scheduler.dispatchAll(events);
+      scheduler.events().dispatchAll(events);
     }
   }
 
@@ -116,7 +116,8 @@ final class TaskLoop {
       Batch batch;
       slot.lock.lock();
       try {
-        if (scheduler.state() != SchedulerState.RUNNING || scheduler.slot(slot.alias) != slot) {
+        if (scheduler.state() != SchedulerState.RUNNING
+            || scheduler.plugins().slot(slot.alias) != slot) {
           return null; // paused, stopped, or the store was removed during the round
         }
         if (shared != null && !shared.tryLock()) {
@@ -151,7 +152,7 @@ final class TaskLoop {
         slot.lock.unlock();
       }
       // Events go out between batches, with no lock held, so listeners see runs as they go.
-      scheduler.dispatchAll(events);
+      scheduler.events().dispatchAll(events);
       events.clear();
     }
     return nextWakeup(slot, now, heldBack, events);
@@ -242,7 +243,7 @@ final class TaskLoop {
         heldBack = true;
         return;
       }
-      TaskExecutor executor = scheduler.executor(task.executor());
+      TaskExecutor executor = scheduler.plugins().executor(task.executor());
       if (executor == null) {
         quarantine(
             slot,
@@ -251,7 +252,7 @@ final class TaskLoop {
             "its executor '"
                 + task.executor()
                 + "' is not an executor of this scheduler (it has "
-                + scheduler.executorAliases()
+                + scheduler.plugins().executorAliases()
                 + "); restore the task once the executor is added",
             events);
         progress++;

@@ -1,0 +1,684 @@
+package io.asyncz.scheduler;
+
+import io.asyncz.ConflictIdException;
+import io.asyncz.InvalidInputException;
+import io.asyncz.MaxInstancesException;
+import io.asyncz.PluginOptions;
+import io.asyncz.SchedulerNotRunningException;
+import io.asyncz.TaskLookupException;
+import io.asyncz.event.Events;
+import io.asyncz.event.SchedulerEvent;
+import io.asyncz.event.TaskEvent;
+import io.asyncz.event.TaskSubmissionEvent;
+import io.asyncz.executor.TaskExecutor;
+import io.asyncz.store.QuarantinedRecord;
+import io.asyncz.task.Task;
+import io.asyncz.task.TaskFunction;
+import io.asyncz.time.TimePoint;
+import io.asyncz.trigger.Trigger;
+import io.asyncz.trigger.TriggerState;
+import io.asyncz.trigger.Triggers;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+
+/**
+ * Changing a scheduler's tasks: adding them (one, many, or pending start), updating, moving,
+ * pausing, resuming, running now, deleting, and the quarantine's restore and discard. Each change
+ * to a stored task holds that store's lock, never the scheduler's, across its read and write.
+ */
+final class TaskChanges {
+  /** The seed's update keys. */
+  static final Set<String> UPDATABLE =
+      Set.of(
+          "name",
+          "fn",
+          "args",
+          "kwargs",
+          "trigger",
+          "executor",
+          "store_alias",
+          "mistrigger_grace_time",
+          "coalesce",
+          "max_instances",
+          "next_run_time");
+
+  private final Scheduler scheduler;
+  private final Logger logger;
+
+  TaskChanges(Scheduler scheduler, Logger logger) {
+    this.scheduler = scheduler;
+    this.logger = logger;
+  }
+
+  private Plugins plugins() {
+    return scheduler.plugins();
+  }
+
+  private EventHub events() {
+    return scheduler.events();
+  }
+
+  private static TaskLookupException notFound(String taskId) {
+    return new TaskLookupException(taskId);
+  }
+
+  // ------------------------------------------------------------------ adding
+
+  List<Task> addAll(Consumer<TaskBatch> tasks) {
+    TaskBatch batch = new TaskBatch(scheduler);
+    tasks.accept(batch);
+    List<TaskBatch.Entry> entries = batch.entries();
+    Set<String> ids = new HashSet<>();
+    for (TaskBatch.Entry e : entries) {
+      if (!ids.add(e.task().id())) {
+        throw new ConflictIdException(e.task().id());
+      }
+    }
+    List<Task> added = new ArrayList<>(entries.size());
+    scheduler.schedulerLock().lock();
+    try {
+      if (scheduler.state() == SchedulerState.STOPPED) {
+        PendingTasks pending = scheduler.pending();
+        for (String id : ids) {
+          if (pending.contains(id)) {
+            throw new ConflictIdException(id);
+          }
+        }
+        for (TaskBatch.Entry e : entries) {
+          Task task = e.task().toBuilder().pending(true).build();
+          pending.add(task, false, e.startTask());
+          added.add(task);
+        }
+        return added;
+      }
+    } finally {
+      scheduler.schedulerLock().unlock();
+    }
+    Instant now = scheduler.clock().instant();
+    Instant earliest = null;
+    Map<String, List<Task>> byStore = new LinkedHashMap<>();
+    for (TaskBatch.Entry e : entries) {
+      Task task = e.task();
+      plugins().lookupExecutor(task.executor());
+      plugins().slotFor(task.storeAlias());
+      if (task.nextRunTime().isEmpty() && e.startTask()) {
+        task =
+            task.withNextRunTime(
+                task.trigger().nextFireTime(scheduler.timezone(), null, now).orElse(null));
+      }
+      if (e.startTask()) {
+        earliest = Scheduler.earliest(earliest, task.nextRunTime().orElse(null));
+      }
+      byStore.computeIfAbsent(task.storeAlias(), alias -> new ArrayList<>()).add(task);
+      added.add(task);
+    }
+    List<String> stored = new ArrayList<>();
+    try {
+      for (Map.Entry<String, List<Task>> group : byStore.entrySet()) {
+        StoreSlot slot = plugins().slotFor(group.getKey());
+        slot.lock.lock();
+        try {
+          slot.store.addTasks(group.getValue());
+        } finally {
+          slot.lock.unlock();
+        }
+        slot.changed();
+        stored.add(group.getKey());
+      }
+    } catch (RuntimeException e) {
+      for (String alias : stored) {
+        for (Task task : byStore.get(alias)) {
+          try {
+            plugins().slotFor(alias).store.deleteTask(task.id());
+          } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+      }
+      throw e;
+    }
+    scheduler.wakeupIfEarlier(earliest);
+    logger.info("Added {} tasks", added.size());
+    if (events().listening(Events.TASK_ADDED)) {
+      for (Task task : added) {
+        events().dispatch(new TaskEvent(Events.TASK_ADDED, task.id(), task.storeAlias()));
+      }
+    }
+    return added;
+  }
+
+  Task add(Task.Builder builder, boolean replaceExisting, boolean nextRunTimeGiven) {
+    Task built =
+        builder.scheduler(scheduler).pending(scheduler.state() == SchedulerState.STOPPED).build();
+    boolean startTask = !nextRunTimeGiven || built.nextRunTime().isPresent();
+    scheduler.schedulerLock().lock();
+    try {
+      if (scheduler.state() == SchedulerState.STOPPED) {
+        // The scheduler may have started or stopped while the task was built outside the lock.
+        Task task = built.isPending() ? built : built.toBuilder().pending(true).build();
+        scheduler.pending().add(task, replaceExisting, startTask);
+        logger.info(
+            "Adding task tentatively; it will be properly scheduled when the scheduler starts");
+        return task;
+      }
+    } finally {
+      scheduler.schedulerLock().unlock();
+    }
+    Task task = built.isPending() ? built.toBuilder().pending(false).build() : built;
+    return commit(task, replaceExisting, startTask, null);
+  }
+
+  /**
+   * Stores a task that is not pending: its first run time computed (and pushed back to {@code
+   * notBefore}, the seed's startup delay), the event sent, and a task due already handed over.
+   */
+  Task commit(Task task, boolean replaceExisting, boolean startTask, Instant notBefore) {
+    // A typo in the executor alias would otherwise quarantine the task at its first run.
+    plugins().lookupExecutor(task.executor());
+    Task added = task;
+    Instant now = scheduler.clock().instant();
+    if (task.nextRunTime().isEmpty() && startTask) {
+      Instant next = task.trigger().nextFireTime(scheduler.timezone(), null, now).orElse(null);
+      added = task.withNextRunTime(next);
+      if (next == null) {
+        logger.warn("Task '{}' has no run time left; it is added paused", task.id());
+      }
+    }
+    if (notBefore != null && added.nextRunTime().isPresent()) {
+      Instant next = added.nextRunTime().get();
+      if (next.isBefore(notBefore)) {
+        added = added.withNextRunTime(notBefore); // the seed's startup_delay
+      }
+    }
+    StoreSlot slot = plugins().slotFor(added.storeAlias());
+    slot.lock.lock();
+    try {
+      try {
+        slot.store.addTask(added);
+      } catch (ConflictIdException e) {
+        if (!replaceExisting) {
+          throw e;
+        }
+        slot.store.updateTask(added);
+      }
+    } finally {
+      slot.lock.unlock();
+    }
+    slot.changed();
+    if (events().listening(Events.TASK_ADDED)) {
+      events().dispatch(new TaskEvent(Events.TASK_ADDED, added.id(), added.storeAlias()));
+    }
+    if (logger.isInfoEnabled()) {
+      logger.info("Added task '{}' to store '{}'", added.name(), added.storeAlias());
+    }
+    Instant next = added.nextRunTime().orElse(null);
+    if (startTask
+        && next != null
+        && !next.isAfter(now)
+        && scheduler.state() == SchedulerState.RUNNING
+        && scheduler.runsDueTasksOnAdd()) {
+      // Due already: hand it to its executor from here, as the loop would, instead of waking the
+      // loop thread for it (the JDK's executors also start a task due now on the caller's call).
+      List<SchedulerEvent> due = new ArrayList<>(1);
+      scheduler.taskLoop().processOne(slot, added, now, due);
+      events().dispatchAll(due);
+      next = slot.store.lookupTask(added.id()).flatMap(Task::nextRunTime).orElse(null);
+    }
+    if (startTask) {
+      scheduler.wakeupIfEarlier(next);
+    }
+    return added;
+  }
+
+  // ------------------------------------------------------------------ updating
+
+  /** Reads the seed's update map into a typed change; every key and value is checked first. */
+  TaskChange fromMap(Map<String, ?> changes) {
+    for (String key : changes.keySet()) {
+      if (!UPDATABLE.contains(key)) {
+        throw new InvalidInputException(
+            "task update",
+            key,
+            "is not a modifiable task field; expected one of " + new TreeSet<>(UPDATABLE));
+      }
+    }
+    TaskChange change = new TaskChange();
+    for (Map.Entry<String, ?> e : changes.entrySet()) {
+      Object v = e.getValue();
+      switch (e.getKey()) {
+        case "name" -> change.name(v == null ? null : v.toString());
+        case "fn" -> {
+          if (v instanceof TaskFunction function) {
+            change.function(function);
+          } else if (v instanceof String reference) {
+            scheduler.registry().resolve(reference); // refused now, not when applied
+            change.function(reference);
+          } else {
+            throw new InvalidInputException(
+                "fn",
+                v,
+                "is not a function; expected a registered name, a Class::method reference or a"
+                    + " TaskFunction");
+          }
+        }
+        case "args" -> {
+          if (!(v instanceof List<?> list)) {
+            throw new InvalidInputException("args", v, "is not a list; expected a list of values");
+          }
+          change.args(list);
+        }
+        case "kwargs" -> {
+          if (!(v instanceof Map<?, ?> map)) {
+            throw new InvalidInputException(
+                "kwargs", v, "is not a map; expected a map of names to values");
+          }
+          @SuppressWarnings("unchecked")
+          Map<String, ?> kwargs = (Map<String, ?>) map;
+          change.kwargs(kwargs);
+        }
+        case "trigger" -> change.trigger(toTrigger(v));
+        case "executor" -> change.executor(v == null ? null : v.toString());
+        case "store_alias" -> change.store(v == null ? null : v.toString());
+        case "mistrigger_grace_time" -> {
+          if (v == null) {
+            change.noGraceLimit();
+          } else {
+            change.mistriggerGraceTime(PluginOptions.secondsValue("mistrigger_grace_time", v));
+          }
+        }
+        case "coalesce" -> change.coalesce(PluginOptions.booleanValue("coalesce", v));
+        case "max_instances" -> change.maxInstances(PluginOptions.integerValue("max_instances", v));
+        case "next_run_time" -> {
+          if (v == null) {
+            change.paused();
+          } else {
+            change.nextRunTime(
+                TimePoint.from(v, null, "next_run_time").toInstant(scheduler.timezone()));
+          }
+        }
+        default -> throw new IllegalStateException(e.getKey());
+      }
+    }
+    return change;
+  }
+
+  private Trigger toTrigger(Object value) {
+    if (value instanceof Trigger t) {
+      return t;
+    }
+    if (value instanceof Map<?, ?> map) {
+      TriggerState s = TriggerState.fromMap(map);
+      return Triggers.create(s.alias(), s.fields(), scheduler.clock());
+    }
+    throw new InvalidInputException(
+        "trigger",
+        value,
+        "is not a trigger; expected a Trigger or {\"alias\": ..., \"fields\": {...}}");
+  }
+
+  Task update(String taskId, String store, TaskChange change) {
+    Task updated;
+    String alias;
+    TaskQueries.Located located = scheduler.queries().locate(taskId, store);
+    if (located.store() == null) {
+      scheduler.schedulerLock().lock();
+      try {
+        TaskQueries.Located again = scheduler.queries().locate(taskId, store);
+        if (again.store() != null) {
+          return update(taskId, store, change); // started meanwhile
+        }
+        String target = change.store() != null ? change.store() : again.task().storeAlias();
+        updated = change.applyTo(again.task(), scheduler.registry(), target);
+        scheduler.pending().replace(updated, change.nextRunTimeSet());
+        alias = null;
+      } finally {
+        scheduler.schedulerLock().unlock();
+      }
+    } else {
+      StoreSlot from = plugins().slotFor(located.store());
+      StoreSlot to = change.store() == null ? from : plugins().slotFor(change.store());
+      if (to == from) {
+        from.lock.lock();
+        try {
+          Task current = from.store.lookupTask(taskId).orElseThrow(() -> notFound(taskId));
+          updated = change.applyTo(current, scheduler.registry(), from.alias);
+          if (change.executorSet()) {
+            plugins().lookupExecutor(updated.executor());
+          }
+          from.store.updateTask(updated);
+        } finally {
+          from.lock.unlock();
+        }
+      } else {
+        updated = move(taskId, from, to, change);
+      }
+      from.changed();
+      to.changed();
+      alias = to.alias;
+    }
+    events().dispatch(new TaskEvent(Events.TASK_MODIFIED, taskId, alias));
+    if (scheduler.state() == SchedulerState.RUNNING) {
+      scheduler.wakeup();
+    }
+    return updated;
+  }
+
+  /** Moves a task to another store: added there first, then deleted here, or not moved at all. */
+  private Task move(String taskId, StoreSlot from, StoreSlot to, TaskChange change) {
+    // Take the two stores' locks in one order, so that two opposite moves never deadlock.
+    StoreSlot first = from.alias.compareTo(to.alias) < 0 ? from : to;
+    StoreSlot second = first == from ? to : from;
+    first.lock.lock();
+    second.lock.lock();
+    try {
+      Task current = from.store.lookupTask(taskId).orElseThrow(() -> notFound(taskId));
+      Task updated = change.applyTo(current, scheduler.registry(), to.alias);
+      plugins().lookupExecutor(updated.executor());
+      to.store.addTask(updated);
+      try {
+        from.store.deleteTask(taskId);
+      } catch (RuntimeException e) {
+        try {
+          to.store.deleteTask(taskId);
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+      logger.info("Moved task '{}' from store '{}' to '{}'", taskId, from.alias, to.alias);
+      return updated;
+    } finally {
+      second.lock.unlock();
+      first.lock.unlock();
+    }
+  }
+
+  Task reschedule(String taskId, String store, Trigger trigger) {
+    Objects.requireNonNull(trigger, "trigger");
+    TaskChange change = new TaskChange().trigger(trigger);
+    Instant next =
+        trigger.nextFireTime(scheduler.timezone(), null, scheduler.clock().instant()).orElse(null);
+    if (next == null) {
+      change.paused();
+    } else {
+      change.nextRunTime(next);
+    }
+    return update(taskId, store, change);
+  }
+
+  Task pause(String taskId, String store) {
+    return update(taskId, store, new TaskChange().paused());
+  }
+
+  Optional<Task> resume(String taskId, String store) {
+    TaskQueries.Located located = scheduler.queries().locate(taskId, store);
+    String where = located.store() != null ? located.store() : store;
+    Optional<Instant> next =
+        located
+            .task()
+            .trigger()
+            .nextFireTime(scheduler.timezone(), null, scheduler.clock().instant());
+    if (next.isEmpty()) {
+      delete(taskId, where);
+      return Optional.empty();
+    }
+    return Optional.of(update(taskId, where, new TaskChange().nextRunTime(next.get())));
+  }
+
+  // ------------------------------------------------------------------ running now
+
+  Optional<Task> run(String taskId, String store, boolean force, boolean removeFinished) {
+    if (scheduler.state() == SchedulerState.STOPPED) {
+      throw new SchedulerNotRunningException("runTask()");
+    }
+    StoreSlot slot = plugins().slotFor(scheduler.queries().locate(taskId, store).store());
+    List<SchedulerEvent> events = new ArrayList<>(2);
+    try {
+      slot.lock.lock();
+      try {
+        return runNow(slot, taskId, force, removeFinished, events);
+      } finally {
+        slot.lock.unlock();
+        slot.changed();
+      }
+    } finally {
+      events().dispatchAll(events);
+    }
+  }
+
+  private Optional<Task> runNow(
+      StoreSlot slot,
+      String taskId,
+      boolean force,
+      boolean removeFinished,
+      List<SchedulerEvent> events) {
+    Task task = slot.store.lookupTask(taskId).orElseThrow(() -> notFound(taskId));
+    Instant now = scheduler.clock().instant();
+    List<Instant> runTimes = List.of();
+    long coalesced = 0;
+    Instant next = null;
+    Instant due = task.nextRunTime().orElse(null);
+    if (due != null && !due.isAfter(now)) {
+      RunPlan plan = RunPlan.of(task, scheduler.timezone(), now, false, false, RunPlan.LIMIT);
+      runTimes = plan.runTimes();
+      coalesced = plan.coalescedRunCount();
+      next = plan.next();
+    }
+    if (runTimes.isEmpty()) {
+      if (!force) {
+        return Optional.of(task);
+      }
+      runTimes = List.of(now);
+      next = task.trigger().nextFireTime(scheduler.timezone(), now, now).orElse(null);
+    }
+    TaskExecutor executor = plugins().lookupExecutor(task.executor());
+    try {
+      executor.submit(task, runTimes);
+    } catch (MaxInstancesException e) {
+      logger.warn(
+          "Execution of task '{}' skipped: maximum running instances reached ({})",
+          task.name(),
+          task.maxInstances());
+      events.add(submission(Events.TASK_MAX_INSTANCES, task, slot, runTimes, coalesced));
+      throw e;
+    } catch (RuntimeException e) {
+      logger.error("Error submitting task '{}' to executor '{}'", task.name(), task.executor(), e);
+      throw e;
+    }
+    events.add(submission(Events.TASK_SUBMITTED, task, slot, runTimes, coalesced));
+    if (next != null && !next.isAfter(now)) {
+      // A manual run always moves the schedule strictly forward.
+      next = now.plusMillis(1);
+    }
+    Task current = slot.store.lookupTask(taskId).orElse(null);
+    if (current == null) {
+      return Optional.empty(); // the run (inline) removed it
+    }
+    if (next == null && removeFinished) {
+      slot.store.deleteTask(taskId);
+      logger.info("Removed task {}", taskId);
+      events.add(new TaskEvent(Events.TASK_REMOVED, taskId, slot.alias));
+      return Optional.empty();
+    }
+    Task updated = current.withNextRunTime(next);
+    slot.store.updateTask(updated);
+    return Optional.of(updated);
+  }
+
+  private static TaskSubmissionEvent submission(
+      int code, Task task, StoreSlot slot, List<Instant> runTimes, long coalesced) {
+    return new TaskSubmissionEvent(
+        code, task.id(), slot.alias, runTimes, TaskSubmissionEvent.Source.MANUAL, coalesced, null);
+  }
+
+  // ------------------------------------------------------------------ deleting
+
+  void delete(String taskId, String store) {
+    String removedFrom = null;
+    scheduler.schedulerLock().lock();
+    try {
+      if (scheduler.state() == SchedulerState.STOPPED) {
+        Task removed = scheduler.pending().remove(taskId, store);
+        if (removed == null) {
+          throw new TaskLookupException(taskId);
+        }
+        removedFrom = removed.storeAlias();
+      }
+    } finally {
+      scheduler.schedulerLock().unlock();
+    }
+    if (removedFrom == null) {
+      for (StoreSlot slot : plugins().slots().values()) {
+        if (store != null && !store.equals(slot.alias)) {
+          continue;
+        }
+        slot.lock.lock();
+        try {
+          slot.store.deleteTask(taskId);
+          removedFrom = slot.alias;
+        } catch (TaskLookupException notHere) {
+          continue; // look in the next store
+        } finally {
+          slot.lock.unlock();
+        }
+        slot.changed();
+        break;
+      }
+    }
+    if (removedFrom == null) {
+      throw new TaskLookupException(taskId);
+    }
+    logger.info("Removed task {}", taskId);
+    events().dispatch(new TaskEvent(Events.TASK_REMOVED, taskId, removedFrom));
+  }
+
+  void removeAll(String store) {
+    boolean stopped;
+    scheduler.schedulerLock().lock();
+    try {
+      stopped = scheduler.state() == SchedulerState.STOPPED;
+      if (stopped) {
+        scheduler.pending().removeAll(store);
+      }
+    } finally {
+      scheduler.schedulerLock().unlock();
+    }
+    if (!stopped) {
+      for (StoreSlot slot : plugins().slots().values()) {
+        if (store == null || store.equals(slot.alias)) {
+          slot.lock.lock();
+          try {
+            slot.store.removeAllTasks();
+            slot.held.clear();
+          } finally {
+            slot.lock.unlock();
+          }
+          slot.changed();
+        }
+      }
+    }
+    events().dispatch(new SchedulerEvent.Lifecycle(Events.ALL_TASKS_REMOVED, store));
+  }
+
+  // ------------------------------------------------------------------ quarantine
+
+  Map<String, List<QuarantinedRecord>> quarantinedRecords() {
+    Map<String, List<QuarantinedRecord>> all = new LinkedHashMap<>();
+    for (StoreSlot slot : startedSlots()) {
+      List<QuarantinedRecord> records = slot.store.quarantinedRecords();
+      if (!records.isEmpty()) {
+        all.put(slot.alias, List.copyOf(records));
+      }
+    }
+    return all;
+  }
+
+  Task restoreQuarantined(String taskId, String store) {
+    Objects.requireNonNull(taskId, "taskId");
+    Task restored = null;
+    StoreSlot restoredTo = null;
+    for (StoreSlot slot : startedSlots()) {
+      if (!quarantines(slot, taskId, store)) {
+        continue;
+      }
+      slot.lock.lock();
+      try {
+        restored = slot.store.restoreQuarantined(taskId);
+        if (plugins().executor(restored.executor()) == null) {
+          InvalidInputException missing =
+              new InvalidInputException(
+                  "executor",
+                  restored.executor(),
+                  "of quarantined task '"
+                      + taskId
+                      + "' is not an executor of this scheduler; add it first (it has "
+                      + plugins().executorAliases()
+                      + ")");
+          slot.store.quarantineTask(
+              taskId, "UNKNOWN_EXECUTOR", "its executor '" + restored.executor() + "' is missing");
+          throw missing;
+        }
+        slot.heldBack.remove(taskId);
+        restoredTo = slot;
+      } finally {
+        slot.lock.unlock();
+      }
+      break;
+    }
+    if (restoredTo == null) {
+      throw new TaskLookupException(taskId);
+    }
+    restoredTo.changed();
+    scheduler.wakeupIfEarlier(restored.nextRunTime().orElse(null));
+    logger.info("Restored quarantined task {} to store '{}'", taskId, restoredTo.alias);
+    events().dispatch(new TaskEvent(Events.TASK_ADDED, taskId, restoredTo.alias));
+    return restored;
+  }
+
+  void discardQuarantined(String taskId, String store) {
+    Objects.requireNonNull(taskId, "taskId");
+    for (StoreSlot slot : startedSlots()) {
+      if (quarantines(slot, taskId, store)) {
+        slot.lock.lock();
+        try {
+          slot.store.discardQuarantined(taskId);
+        } finally {
+          slot.lock.unlock();
+        }
+        logger.warn(
+            "Discarded the quarantined records of task {} in store '{}'", taskId, slot.alias);
+        return;
+      }
+    }
+    throw new TaskLookupException(taskId);
+  }
+
+  private static boolean quarantines(StoreSlot slot, String taskId, String store) {
+    if (store != null && !store.equals(slot.alias)) {
+      return false;
+    }
+    for (QuarantinedRecord r : slot.store.quarantinedRecords()) {
+      if (r.taskId().equals(taskId)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private List<StoreSlot> startedSlots() {
+    if (scheduler.state() == SchedulerState.STOPPED) {
+      throw new SchedulerNotRunningException("the quarantine is read from started stores");
+    }
+    return List.copyOf(plugins().slots().values());
+  }
+}
