@@ -38,6 +38,21 @@ public record TaskExecutionEvent(
     this(code, taskId, store, scheduledRunTime, returnValue, exception, traceback, null);
   }
 
+  /** Whether the run finished and returned ({@link Events#TASK_EXECUTED}). */
+  public boolean succeeded() {
+    return code == Events.TASK_EXECUTED;
+  }
+
+  /** Whether the run threw ({@link Events#TASK_ERROR}); {@link #exception()} says what. */
+  public boolean failed() {
+    return code == Events.TASK_ERROR;
+  }
+
+  /** Whether the run was skipped as later than the grace time ({@link Events#TASK_MISSED}). */
+  public boolean missed() {
+    return code == Events.TASK_MISSED;
+  }
+
   @Override
   public String alias() {
     return store;
