@@ -13,9 +13,9 @@ import io.asyncz.executor.InlineExecutor;
 import io.asyncz.scheduler.Scheduler;
 import io.asyncz.store.MemoryStore;
 import io.asyncz.store.QuarantinedRecord;
-import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
 import io.asyncz.testkit.FaultyStore;
+import io.asyncz.testkit.ForwardingStore;
 import io.asyncz.testkit.ManualScheduler;
 import io.asyncz.testkit.MutableClock;
 import io.asyncz.trigger.DateTrigger;
@@ -264,47 +264,14 @@ class StoreFailureTest {
   }
 
   /** A store with no quarantine at all, as a third-party store may be. */
-  private static final class NoQuarantineStore implements TaskStore {
-    private final MemoryStore tasks = new MemoryStore();
-
-    @Override
-    public Optional<Task> lookupTask(String id) {
-      return tasks.lookupTask(id);
+  private static final class NoQuarantineStore extends ForwardingStore {
+    NoQuarantineStore() {
+      super(new MemoryStore());
     }
 
     @Override
-    public List<Task> dueTasks(Instant now) {
-      return tasks.dueTasks(now);
-    }
-
-    @Override
-    public Optional<Instant> nextRunTime() {
-      return tasks.nextRunTime();
-    }
-
-    @Override
-    public List<Task> allTasks() {
-      return tasks.allTasks();
-    }
-
-    @Override
-    public void addTask(Task task) {
-      tasks.addTask(task);
-    }
-
-    @Override
-    public void updateTask(Task task) {
-      tasks.updateTask(task);
-    }
-
-    @Override
-    public void deleteTask(String id) {
-      tasks.deleteTask(id);
-    }
-
-    @Override
-    public void removeAllTasks() {
-      tasks.removeAllTasks();
+    public boolean quarantineTask(String id, String reason, String detail) {
+      throw new UnsupportedOperationException("no quarantine here");
     }
   }
 
@@ -322,37 +289,12 @@ class StoreFailureTest {
   }
 
   /** Refuses updates of one task only, as a database trigger on one row would. */
-  private static final class OneBadRowStore implements TaskStore {
-    private final MemoryStore tasks = new MemoryStore();
+  private static final class OneBadRowStore extends ForwardingStore {
     private final String badId;
 
     OneBadRowStore(String badId) {
+      super(new MemoryStore());
       this.badId = badId;
-    }
-
-    @Override
-    public Optional<Task> lookupTask(String id) {
-      return tasks.lookupTask(id);
-    }
-
-    @Override
-    public List<Task> dueTasks(Instant now) {
-      return tasks.dueTasks(now);
-    }
-
-    @Override
-    public Optional<Instant> nextRunTime() {
-      return tasks.nextRunTime();
-    }
-
-    @Override
-    public List<Task> allTasks() {
-      return tasks.allTasks();
-    }
-
-    @Override
-    public void addTask(Task task) {
-      tasks.addTask(task);
     }
 
     @Override
@@ -360,7 +302,7 @@ class StoreFailureTest {
       if (task.id().equals(badId)) {
         throw new IllegalStateException("row " + badId + " is locked by a trigger");
       }
-      tasks.updateTask(task);
+      super.updateTask(task);
     }
 
     @Override
@@ -370,27 +312,7 @@ class StoreFailureTest {
           throw new IllegalStateException("row " + badId + " is locked by a trigger");
         }
       }
-      tasks.advanceTasks(advanced, finished);
-    }
-
-    @Override
-    public void deleteTask(String id) {
-      tasks.deleteTask(id);
-    }
-
-    @Override
-    public void removeAllTasks() {
-      tasks.removeAllTasks();
-    }
-
-    @Override
-    public boolean quarantineTask(String id, String reason, String detail) {
-      return tasks.quarantineTask(id, reason, detail);
-    }
-
-    @Override
-    public List<QuarantinedRecord> quarantinedRecords() {
-      return tasks.quarantinedRecords();
+      super.advanceTasks(advanced, finished);
     }
   }
 
