@@ -151,8 +151,12 @@ final class TaskData {
   }
 
   private InvalidInputException badValue(String path, Object value, String why) {
+    // The record itself, at the root, is the data; anything below it is a component.
+    boolean root = path.indexOf('.') < 0 && path.indexOf('[') < 0;
     return new InvalidInputException(
-        "component " + path + " of task definition '" + definition + "'", value, why);
+        (root ? "data " : "component ") + path + " of task definition '" + definition + "'",
+        value,
+        why);
   }
 
   static String article(String word) {

@@ -458,7 +458,7 @@ class TaskDefinitionTest {
                     Map.of()))
         .isInstanceOf(InvalidInputException.class)
         .hasMessage(
-            "Invalid component Measure of task definition 'test.measure': \"unit\" is not a"
+            "Invalid data Measure of task definition 'test.measure': \"unit\" is not a"
                 + " component of Measure; its components are [label, value, tags]");
     assertThatThrownBy(() -> function.checkArguments(List.of(json("label", "x")), Map.of()))
         .hasMessage(
@@ -475,7 +475,7 @@ class TaskDefinitionTest {
                 + " array");
     assertThatThrownBy(() -> function.checkArguments(List.of("x"), Map.of()))
         .hasMessage(
-            "Invalid component Measure of task definition 'test.measure': \"x\" is not a JSON"
+            "Invalid data Measure of task definition 'test.measure': \"x\" is not a JSON"
                 + " object; expected the components of Measure");
     assertThatThrownBy(() -> function.checkArguments(List.of(), Map.of()))
         .hasMessage(
@@ -514,7 +514,7 @@ class TaskDefinitionTest {
             () -> positive.function().checkArguments(List.of(json("value", -1)), Map.of()))
         .isInstanceOf(InvalidInputException.class)
         .hasMessage(
-            "Invalid component Positive of task definition 'test.positive': {value=-1} was"
+            "Invalid data Positive of task definition 'test.positive': {value=-1} was"
                 + " refused by the constructor of Positive: java.lang.IllegalArgumentException:"
                 + " value must be positive");
   }
