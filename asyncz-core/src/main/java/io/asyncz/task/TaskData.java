@@ -227,8 +227,10 @@ final class TaskData {
               + type.getModule().getName()
               + " does not open package "
               + type.getPackageName()
-              + "; make the record public in an exported package, or open the package to"
-              + " io.asyncz");
+              + "; make the record public in an exported package, or open the package to "
+              + (TaskData.class.getModule().isNamed()
+                  ? TaskData.class.getModule().getName()
+                  : "the Asyncz core module"));
     }
 
     private Shape of(Type type, String path) {
