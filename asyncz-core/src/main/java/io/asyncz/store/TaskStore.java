@@ -21,6 +21,18 @@ public interface TaskStore {
   /** Called when the scheduler shuts down or the store is removed; releases resources. */
   default void shutdown() {}
 
+  /**
+   * Whether this store keeps its tasks outside this JVM (in files, a database), where another
+   * process or a restart reads them back. Such a store can hold only tasks that name their function
+   * by a textual reference (a {@link io.asyncz.task.TaskDefinition} or a registered name) and whose
+   * arguments are JSON values, and the scheduler refuses any other task when it is added, not when
+   * the store first writes it. The default, {@code false}, suits a store that keeps task objects in
+   * memory.
+   */
+  default boolean persistent() {
+    return false;
+  }
+
   /** The task with this id, if stored. */
   Optional<Task> lookupTask(String id);
 

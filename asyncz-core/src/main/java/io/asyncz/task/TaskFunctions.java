@@ -1,30 +1,167 @@
 package io.asyncz.task;
 
 import io.asyncz.InvalidInputException;
+import io.asyncz.store.TaskStore;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.MonthDay;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.Period;
+import java.time.Year;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
-/** The built-in {@link TaskFunction}s: lambdas, and methods bound by reflection. */
-final class TaskFunctions {
+/**
+ * The built-in {@link TaskFunction}s (lambdas, methods bound by reflection), and the check that a
+ * task can be kept by a store outside the JVM.
+ */
+public final class TaskFunctions {
+  /** How deep lists and maps in arguments may nest; deeper is refused rather than overflowing. */
+  static final int MAX_DEPTH = 64;
+
   private TaskFunctions() {}
+
+  /**
+   * Checks that a task can be kept by {@code store}: nothing to check for a store that keeps tasks
+   * in memory; for a {@linkplain TaskStore#persistent() persistent} one, the task must name its
+   * function by a textual reference (a {@link TaskDefinition}'s name, a registered name or a method
+   * reference), since a lambda cannot be written to a file or a database and read back, and its
+   * arguments must be JSON values. The scheduler calls this when a task is added, so that such a
+   * task is refused at once with a message that says what to do, not when the store first writes
+   * it.
+   *
+   * @param task the task to be stored
+   * @param storeAlias the alias of the store, for the message
+   * @param store the store, as the user gave it
+   * @throws InvalidInputException when the store is persistent and the task has no textual
+   *     reference or an argument that is not a JSON value
+   */
+  public static void checkPersistable(Task task, String storeAlias, TaskStore store) {
+    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(store, "store");
+    if (!store.persistent()) {
+      return;
+    }
+    if (task.reference().isEmpty()) {
+      TaskFunction function = task.function();
+      throw new InvalidInputException(
+          "task '" + task.id() + "'",
+          function == null ? null : function.displayName(),
+          "is a lambda or a function object, which cannot be stored in store '"
+              + storeAlias
+              + "', which keeps tasks outside this JVM; give it a name with"
+              + " TaskDefinition.of(\"...\", Data.class, ...) or use a registered reference"
+              + " (scheduler.task(\"name\"))");
+    }
+    List<Object> args = task.args();
+    for (int i = 0; i < args.size(); i++) {
+      checkJson(task, storeAlias, "args[" + i + "]", args.get(i), 0);
+    }
+    for (Map.Entry<String, Object> e : task.kwargs().entrySet()) {
+      checkJson(task, storeAlias, "kwargs[" + quoted(e.getKey()) + "]", e.getValue(), 0);
+    }
+  }
+
+  /** What the task state codec writes: the JSON values and the java.time values as ISO text. */
+  private static void checkJson(
+      Task task, String storeAlias, String path, Object value, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw notJson(
+          task,
+          storeAlias,
+          path,
+          value,
+          "nests lists or maps more than " + MAX_DEPTH + " levels deep");
+    }
+    if (value == null
+        || value instanceof String
+        || value instanceof Boolean
+        || value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof BigInteger
+        || value instanceof BigDecimal
+        || value instanceof TemporalAccessor
+        || value instanceof Duration) {
+      return;
+    }
+    if (value instanceof Double || value instanceof Float) {
+      if (!Double.isFinite(((Number) value).doubleValue())) {
+        throw notJson(
+            task,
+            storeAlias,
+            path,
+            value,
+            "is not a finite number; JSON has no NaN or" + " infinity");
+      }
+      return;
+    }
+    if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!(e.getKey() instanceof String key)) {
+          throw notJson(
+              task,
+              storeAlias,
+              path,
+              map,
+              "has a key that is not a string: " + describe(e.getKey()));
+        }
+        checkJson(task, storeAlias, path + "[" + quoted(key) + "]", e.getValue(), depth + 1);
+      }
+      return;
+    }
+    if (value instanceof Iterable<?> list) {
+      int i = 0;
+      for (Object item : list) {
+        checkJson(task, storeAlias, path + "[" + i++ + "]", item, depth + 1);
+      }
+      return;
+    }
+    throw notJson(task, storeAlias, path, value, "is not a JSON value");
+  }
+
+  private static InvalidInputException notJson(
+      Task task, String storeAlias, String path, Object value, String why) {
+    return new InvalidInputException(
+        "argument " + path + " of task '" + task.id() + "'",
+        describe(value),
+        why
+            + ", which store '"
+            + storeAlias
+            + "' cannot keep: it keeps tasks outside this JVM as JSON; expected strings, numbers,"
+            + " booleans, null, lists, maps with string keys or java.time values (or a record"
+            + " given to a TaskDefinition, which is stored as JSON)");
+  }
+
+  private static String describe(Object value) {
+    return value + (value == null ? "" : " (" + value.getClass().getName() + ")");
+  }
+
+  private static String quoted(String key) {
+    return '"' + key + '"';
+  }
 
   static TaskFunction ofRunnable(Runnable runnable) {
     Objects.requireNonNull(runnable, "runnable");
@@ -213,7 +350,7 @@ final class TaskFunctions {
     private Object convert(Object value, Parameter parameter, int index) {
       try {
         return Conversions.convert(value, parameter.getType());
-      } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException e) {
+      } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
         throw new InvalidInputException(
             "argument '" + parameter.getName() + "' (#" + (index + 1) + ") of " + reference,
             value,
@@ -299,6 +436,30 @@ final class TaskFunctions {
         if (type == Duration.class) {
           return Duration.parse(s);
         }
+        if (type == OffsetTime.class) {
+          return OffsetTime.parse(s);
+        }
+        if (type == Period.class) {
+          return Period.parse(s);
+        }
+        if (type == Year.class) {
+          return Year.parse(s);
+        }
+        if (type == YearMonth.class) {
+          return YearMonth.parse(s);
+        }
+        if (type == MonthDay.class) {
+          return MonthDay.parse(s);
+        }
+        if (type == ZoneOffset.class) {
+          return ZoneOffset.of(s);
+        }
+        if (type == ZoneId.class) {
+          return ZoneId.of(s);
+        }
+        if (type == UUID.class) {
+          return UUID.fromString(s);
+        }
         if (type.isEnum()) {
           return Enum.valueOf((Class) type, s);
         }
@@ -314,7 +475,7 @@ final class TaskFunctions {
       throw new IllegalArgumentException("cannot convert " + value.getClass() + " to " + type);
     }
 
-    private static Class<?> box(Class<?> type) {
+    static Class<?> box(Class<?> type) {
       if (!type.isPrimitive()) {
         return type;
       }

@@ -56,6 +56,32 @@ public final class TaskRegistry {
   }
 
   /**
+   * Registers a task definition under its name, so that stored tasks of the definition can be read
+   * and run; registering the same definition again does nothing. Every process that reads a
+   * persistent store's tasks registers the definitions they use before it starts ({@code
+   * scheduler.task(definition, data)} also registers it, on first use).
+   *
+   * @throws InvalidInputException when the name is taken by another definition or function
+   */
+  public TaskRegistry register(TaskDefinition<?> definition) {
+    Objects.requireNonNull(definition, "definition");
+    TaskFunction previous = byName.putIfAbsent(definition.name(), definition.function());
+    if (previous != null && previous != definition.function()) {
+      throw new InvalidInputException(
+          "task definition name",
+          definition.name(),
+          "is already registered to "
+              + (previous instanceof TaskDefinition<?>.DefinitionFunction
+                  ? previous.toString()
+                  : "the function " + previous.displayName())
+              + "; give each task definition its own name, and keep each definition in one"
+              + " constant");
+    }
+    names.put(definition.function(), definition.name());
+    return this;
+  }
+
+  /**
    * Allows references to public static methods of public classes in {@code packageName} and its
    * subpackages.
    */

@@ -249,6 +249,11 @@ public final class JdbcStore implements TaskStore {
   // ------------------------------------------------------------------ life cycle
 
   @Override
+  public boolean persistent() {
+    return true;
+  }
+
+  @Override
   public synchronized void start(StoreContext context, String alias) {
     this.context = Objects.requireNonNull(context, "context");
     this.logger = LoggerFactory.getLogger("asyncz.stores." + alias);

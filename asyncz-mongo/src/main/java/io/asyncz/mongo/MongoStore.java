@@ -343,6 +343,11 @@ public final class MongoStore implements TaskStore {
   }
 
   @Override
+  public boolean persistent() {
+    return true;
+  }
+
+  @Override
   public void start(StoreContext context, String alias) {
     this.context = Objects.requireNonNull(context, "context");
     this.alias = Objects.requireNonNull(alias, "alias");

@@ -168,6 +168,11 @@ public final class FileStore implements TaskStore {
   }
 
   @Override
+  public boolean persistent() {
+    return true;
+  }
+
+  @Override
   public void start(StoreContext context, String alias) {
     this.context = Objects.requireNonNull(context, "context");
     this.logger = LoggerFactory.getLogger("asyncz.stores." + alias);

@@ -187,6 +187,11 @@ public final class FaultyStore implements TaskStore {
   }
 
   @Override
+  public boolean persistent() {
+    return delegate.persistent();
+  }
+
+  @Override
   public void start(StoreContext context, String alias) {
     run(Operation.START, () -> delegate.start(context, alias));
   }

@@ -132,6 +132,12 @@ public abstract class PersistentStoreContract extends StoreContract {
   // ------------------------------------------------------------------ restart
 
   @Test
+  void saysItKeepsItsTasksOutsideTheJvm() {
+    // The scheduler then refuses, at add(), a task that the store could not write or read back.
+    assertThat(store().persistent()).isTrue();
+  }
+
+  @Test
   void tasksSurviveANewInstance() throws Exception {
     Task a = task("a", T0.plusSeconds(60));
     Task paused = task("paused", null);
