@@ -72,6 +72,11 @@ final class LockedStore implements TaskStore {
   }
 
   @Override
+  public boolean persistent() {
+    return delegate.persistent();
+  }
+
+  @Override
   public synchronized void start(StoreContext context, String alias) {
     if (lock == null) {
       lock = StoreFileLock.acquire(lockFile);

@@ -18,6 +18,7 @@ import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
 import io.asyncz.task.TaskDefaults;
+import io.asyncz.task.TaskDefinition;
 import io.asyncz.task.TaskFunction;
 import io.asyncz.task.TaskInfo;
 import io.asyncz.task.TaskOperations;
@@ -688,6 +689,37 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
    */
   public TaskBuilder task(String reference) {
     return new TaskBuilder(this, registry.resolve(reference), reference);
+  }
+
+  /**
+   * Starts a task of a {@link TaskDefinition} with its data: the task's reference is the
+   * definition's name and its one argument the data as a JSON object, so that a persistent store
+   * can keep it and any process that registers the definition can run it. The definition is
+   * registered in the {@link #registry()} on first use.
+   *
+   * <pre>{@code
+   * scheduler.task(REMIND, invoice).at(due).store("db").add();
+   * }</pre>
+   *
+   * @throws InvalidInputException when the data holds a value that cannot be stored (the message
+   *     names the component), or another definition or function is registered under the
+   *     definition's name
+   */
+  public <T> TaskBuilder task(TaskDefinition<T> definition, T data) {
+    List<Object> args = definition.arguments(data);
+    registry.register(definition);
+    return task(definition.name()).args(args);
+  }
+
+  /**
+   * Starts a task of a {@link TaskDefinition} without data; see {@link #task(TaskDefinition,
+   * Object)}.
+   *
+   * @throws InvalidInputException when another definition or function is registered under the
+   *     definition's name
+   */
+  public TaskBuilder task(TaskDefinition<Void> definition) {
+    return task(definition, null);
   }
 
   /** Creates a trigger from its alias and options, reading this scheduler's clock. */

@@ -2,6 +2,7 @@ package io.asyncz.scheduler;
 
 import io.asyncz.InvalidInputException;
 import io.asyncz.task.Task;
+import io.asyncz.task.TaskDefinition;
 import io.asyncz.task.TaskFunction;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,29 @@ public final class TaskBatch {
    */
   public TaskBuilder task(String reference) {
     return new TaskBuilder(scheduler, scheduler.registry().resolve(reference), reference, this);
+  }
+
+  /**
+   * Starts a task of a {@link TaskDefinition} with its data (see {@link
+   * Scheduler#task(TaskDefinition, Object)}).
+   *
+   * @throws InvalidInputException when the data holds a value that cannot be stored, or another
+   *     definition or function is registered under the definition's name
+   */
+  public <T> TaskBuilder task(TaskDefinition<T> definition, T data) {
+    List<Object> args = definition.arguments(data);
+    scheduler.registry().register(definition);
+    return task(definition.name()).args(args);
+  }
+
+  /**
+   * Starts a task of a {@link TaskDefinition} without data.
+   *
+   * @throws InvalidInputException when another definition or function is registered under the
+   *     definition's name
+   */
+  public TaskBuilder task(TaskDefinition<Void> definition) {
+    return task(definition, null);
   }
 
   /** How many tasks the batch holds. */

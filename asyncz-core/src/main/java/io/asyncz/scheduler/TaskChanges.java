@@ -14,6 +14,7 @@ import io.asyncz.executor.TaskExecutor;
 import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.task.Task;
 import io.asyncz.task.TaskFunction;
+import io.asyncz.task.TaskFunctions;
 import io.asyncz.time.TimePoint;
 import io.asyncz.trigger.Trigger;
 import io.asyncz.trigger.TriggerState;
@@ -83,6 +84,7 @@ final class TaskChanges {
       if (!ids.add(e.task().id())) {
         throw new ConflictIdException(e.task().id());
       }
+      checkPersistable(e.task());
     }
     List<Task> added = new ArrayList<>(entries.size());
     scheduler.schedulerLock().lock();
@@ -160,6 +162,7 @@ final class TaskChanges {
   Task add(Task.Builder builder, boolean replaceExisting, boolean nextRunTimeGiven) {
     Task built =
         builder.scheduler(scheduler).pending(scheduler.state() == SchedulerState.STOPPED).build();
+    checkPersistable(built);
     boolean startTask = !nextRunTimeGiven || built.nextRunTime().isPresent();
     scheduler.schedulerLock().lock();
     try {
@@ -238,6 +241,19 @@ final class TaskChanges {
       scheduler.wakeupIfEarlier(next);
     }
     return added;
+  }
+
+  /**
+   * Refuses a task that its store could not keep (a lambda, or an argument that is not a JSON
+   * value, for a store that keeps tasks outside the JVM), when the task is added or changed rather
+   * than when the store first writes it. A store not added yet is not checked; it refuses such a
+   * task when the task is committed to it at start.
+   */
+  private void checkPersistable(Task task) {
+    StoreSlot slot = plugins().slot(task.storeAlias());
+    if (slot != null) {
+      TaskFunctions.checkPersistable(task, slot.alias, slot.userStore());
+    }
   }
 
   // ------------------------------------------------------------------ updating
@@ -339,6 +355,7 @@ final class TaskChanges {
         }
         String target = change.store() != null ? change.store() : again.task().storeAlias();
         updated = change.applyTo(again.task(), scheduler.registry(), target);
+        checkPersistable(updated);
         scheduler.pending().replace(updated, change.nextRunTimeSet());
         alias = null;
       } finally {
@@ -352,6 +369,7 @@ final class TaskChanges {
         try {
           Task current = from.store.lookupTask(taskId).orElseThrow(() -> notFound(taskId));
           updated = change.applyTo(current, scheduler.registry(), from.alias);
+          checkPersistable(updated);
           if (change.executorSet()) {
             plugins().lookupExecutor(updated.executor());
           }
@@ -383,6 +401,7 @@ final class TaskChanges {
     try {
       Task current = from.store.lookupTask(taskId).orElseThrow(() -> notFound(taskId));
       Task updated = change.applyTo(current, scheduler.registry(), to.alias);
+      checkPersistable(updated);
       plugins().lookupExecutor(updated.executor());
       to.store.addTask(updated);
       try {

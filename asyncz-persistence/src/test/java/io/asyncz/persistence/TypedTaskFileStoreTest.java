@@ -1,7 +1,9 @@
 package io.asyncz.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.asyncz.InvalidInputException;
 import io.asyncz.event.SchedulerEvent;
 import io.asyncz.event.TaskQuarantinedEvent;
 import io.asyncz.scheduler.Scheduler;
@@ -247,6 +249,39 @@ class TypedTaskFileStoreTest {
 
     assertThat(received).containsExactly(EVERYTHING);
     assertThat(reader.quarantinedRecords()).isEmpty();
+  }
+
+  @Test
+  void aLambdaForTheFileStoreIsRefusedWhenAddedNotWhenTheSchedulerStarts() {
+    ManualScheduler scheduler = scheduler(new TaskRegistry());
+    Runnable job = () -> {};
+
+    assertThatThrownBy(() -> scheduler.task(job).id("lambda").store("db").add())
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageEndingWith(
+            "is a lambda or a function object, which cannot be stored in store 'db', which keeps"
+                + " tasks outside this JVM; give it a name with TaskDefinition.of(\"...\","
+                + " Data.class, ...) or use a registered reference (scheduler.task(\"name\"))");
+    scheduler.start();
+    assertThat(scheduler.isRunning()).isTrue();
+    assertThat(scheduler.getTasks()).isEmpty();
+  }
+
+  @Test
+  void aTypedTaskAddedBeforeStartIsCommittedToTheFileStoreAtStart() {
+    ManualScheduler scheduler = scheduler(new TaskRegistry());
+    scheduler
+        .task(definition(), EVERYTHING)
+        .id("everything")
+        .trigger(DateTrigger.at(T0.plusSeconds(60)))
+        .store("db")
+        .add();
+
+    scheduler.start();
+    scheduler.advance(Duration.ofMinutes(1));
+
+    assertThat(received).containsExactly(EVERYTHING);
+    assertThat(directory.resolve("everything.task")).doesNotExist(); // a finished date task
   }
 
   /** The record as a later deployment declares it: a component renamed. */
