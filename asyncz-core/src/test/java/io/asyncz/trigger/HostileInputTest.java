@@ -47,6 +47,7 @@ class HostileInputTest {
     return argumentSet(name, create, argument, quoted, reason);
   }
 
+  @SuppressWarnings("deprecation") // the clock that fixes a start at build time
   static Stream<Arguments> hostile() {
     String tooLarge = "is too large";
     String outOfRange = "is outside the years 1-9999";
