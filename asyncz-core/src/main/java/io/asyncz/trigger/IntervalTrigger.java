@@ -7,7 +7,11 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -139,8 +143,8 @@ public final class IntervalTrigger implements Trigger {
       b.interval(seconds);
     }
     return b.timezone(o.zone("timezone"))
-        .startAt(o.raw("start_at"))
-        .endAt(o.raw("end_at"))
+        .startAtValue(o.raw("start_at"))
+        .endAtValue(o.raw("end_at"))
         .jitter(o.jitter())
         .build();
   }
@@ -463,19 +467,94 @@ public final class IntervalTrigger implements Trigger {
     }
 
     /** The first fire time (default: one interval after the scheduler's now). */
-    public Builder startAt(Object startAt) {
+    public Builder startAt(Instant startAt) {
+      return startAtValue(startAt);
+    }
+
+    /** The first fire time, in its own zone (which becomes the trigger's, unless one is given). */
+    public Builder startAt(ZonedDateTime startAt) {
+      return startAtValue(startAt);
+    }
+
+    /**
+     * The first fire time, at its offset (which becomes the trigger's zone, unless one is given).
+     */
+    public Builder startAt(OffsetDateTime startAt) {
+      return startAtValue(startAt);
+    }
+
+    /** The first fire time as a wall-clock time in the trigger's zone, else the scheduler's. */
+    public Builder startAt(LocalDateTime startAt) {
+      return startAtValue(startAt);
+    }
+
+    /** The first fire time: midnight of the date in the trigger's zone, else the scheduler's. */
+    public Builder startAt(LocalDate startAt) {
+      return startAtValue(startAt);
+    }
+
+    /**
+     * The first fire time as text: the seed's {@code "2026-03-09 14:30:00"} (naive, with an
+     * optional {@code Z} or {@code ±HH:MM}) or ISO-8601, as configuration gives it.
+     */
+    public Builder startAt(String startAt) {
+      return startAtValue(startAt);
+    }
+
+    /** The last possible fire time, inclusive. */
+    public Builder endAt(Instant endAt) {
+      return endAtValue(endAt);
+    }
+
+    /** The last possible fire time, inclusive, in its own zone. */
+    public Builder endAt(ZonedDateTime endAt) {
+      return endAtValue(endAt);
+    }
+
+    /** The last possible fire time, inclusive, at its offset. */
+    public Builder endAt(OffsetDateTime endAt) {
+      return endAtValue(endAt);
+    }
+
+    /** The last possible fire time, inclusive, as a wall-clock time (see {@link #startAt}). */
+    public Builder endAt(LocalDateTime endAt) {
+      return endAtValue(endAt);
+    }
+
+    /** The last possible fire time, inclusive: midnight of the date (see {@link #startAt}). */
+    public Builder endAt(LocalDate endAt) {
+      return endAtValue(endAt);
+    }
+
+    /** The last possible fire time, inclusive, as text (see {@link #startAt(String)}). */
+    public Builder endAt(String endAt) {
+      return endAtValue(endAt);
+    }
+
+    // The date-time is read at build(), in the zone given by then, as the alias form reads it.
+    Builder startAtValue(Object startAt) {
       this.startAt = startAt;
       return this;
     }
 
-    /** The last possible fire time, inclusive. */
-    public Builder endAt(Object endAt) {
+    Builder endAtValue(Object endAt) {
       this.endAt = endAt;
       return this;
     }
 
-    /** The zone for naive start and end times (a {@link ZoneId} or a zone name). */
-    public Builder timezone(Object zone) {
+    /** The zone for naive start and end times (default: the scheduler's). */
+    public Builder timezone(ZoneId zone) {
+      this.zone = zone;
+      return this;
+    }
+
+    /**
+     * The zone for naive start and end times by name: {@code "Europe/Berlin"}, {@code "UTC"},
+     * {@code "+02:00"}; blank means none.
+     *
+     * @throws InvalidInputException when the name is not a known zone
+     */
+    public Builder timezone(String zone) {
       this.zone = Zones.parse(zone, "timezone");
       return this;
     }

@@ -262,7 +262,7 @@ class HostileInputTest {
             "is out of range 1970-9999"),
         refused(
             "cron year Long.MAX_VALUE",
-            () -> CronTrigger.builder().year(Long.MAX_VALUE).build(),
+            () -> Triggers.create("cron", Map.of("year", Long.MAX_VALUE)),
             "cron field 'year'",
             "\"" + Long.MAX_VALUE + "\"",
             "has a number that is too large"),
