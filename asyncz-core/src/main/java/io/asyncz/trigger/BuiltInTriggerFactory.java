@@ -25,7 +25,7 @@ public final class BuiltInTriggerFactory implements TriggerFactory {
   public Trigger create(String alias, Map<String, ?> options, Clock clock) {
     return switch (alias) {
       case DateTrigger.ALIAS -> DateTrigger.fromOptions(options, clock);
-      case IntervalTrigger.ALIAS -> IntervalTrigger.fromOptions(options, clock);
+      case IntervalTrigger.ALIAS -> IntervalTrigger.fromOptions(options);
       case CronTrigger.ALIAS -> CronTrigger.fromOptions(options);
       case AndTrigger.ALIAS -> AndTrigger.fromOptions(options, clock);
       case OrTrigger.ALIAS -> OrTrigger.fromOptions(options, clock);

@@ -115,7 +115,7 @@ abstract sealed class CombinationTrigger implements Trigger permits AndTrigger, 
   public final Optional<Instant> nextFireTime(
       ZoneId defaultZone, Instant previousFireTime, Instant now) {
     try {
-      return next(defaultZone, previousFireTime, now, Work.bounded());
+      return next(defaultZone, previousFireTime, now, Work.bounded(previousFireTime, now));
     } catch (Work.Exhausted e) {
       return Optional.empty();
     }
@@ -134,7 +134,7 @@ abstract sealed class CombinationTrigger implements Trigger permits AndTrigger, 
   @Override
   public final Optional<Instant> lastFireTimeUpTo(
       ZoneId defaultZone, Instant previousFireTime, Instant now) {
-    Work work = Work.bounded();
+    Work work = Work.bounded(previousFireTime, now);
     Instant last = null;
     try {
       Instant from = previousFireTime;
@@ -151,6 +151,7 @@ abstract sealed class CombinationTrigger implements Trigger permits AndTrigger, 
       }
       while (true) {
         work.spend();
+        work.anchor(from, now);
         Optional<Instant> next = plainNext(defaultZone, from, now, work);
         if (next.isEmpty() || next.get().isAfter(now)) {
           return Optional.ofNullable(last);
@@ -171,12 +172,13 @@ abstract sealed class CombinationTrigger implements Trigger permits AndTrigger, 
   @Override
   public final OptionalLong countFireTimesUpTo(
       ZoneId defaultZone, Instant previousFireTime, Instant now) {
-    Work work = Work.bounded();
+    Work work = Work.bounded(previousFireTime, now);
     long count = 0;
     Instant from = previousFireTime;
     try {
       while (true) {
         work.spend();
+        work.anchor(from, now);
         Optional<Instant> next = plainNext(defaultZone, from, now, work);
         if (next.isEmpty() || next.get().isAfter(now)) {
           return OptionalLong.of(count);

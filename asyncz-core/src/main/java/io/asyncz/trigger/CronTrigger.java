@@ -3,17 +3,25 @@ package io.asyncz.trigger;
 import io.asyncz.InvalidInputException;
 import io.asyncz.time.TimePoint;
 import io.asyncz.time.Zones;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.Month;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.function.Function;
 
 /**
  * Fires when the wall-clock time matches every field, like UNIX cron (alias {@code cron}).
@@ -153,7 +161,8 @@ public final class CronTrigger implements Trigger {
       }
       return crontab(text, zone, o.raw("start_at"), o.raw("end_at"), jitter);
     }
-    Builder b = builder().timezone(zone).startAt(o.raw("start_at")).endAt(o.raw("end_at"));
+    Builder b =
+        builder().timezone(zone).startAtValue(o.raw("start_at")).endAtValue(o.raw("end_at"));
     b.jitter(jitter);
     for (int i = 0; i < CronParser.FIELD_NAMES.length; i++) {
       Object value = o.raw(CronParser.FIELD_NAMES[i]);
@@ -365,6 +374,7 @@ public final class CronTrigger implements Trigger {
 
     private Builder() {}
 
+    // The alias form's values: a string or a whole number, as configuration and stores give them.
     Builder field(int index, Object expression) {
       if (!(expression instanceof CharSequence
           || expression instanceof Integer
@@ -379,60 +389,213 @@ public final class CronTrigger implements Trigger {
       return this;
     }
 
+    private Builder field(int index, String expression) {
+      given[index] = Objects.requireNonNull(expression, CronParser.FIELD_NAMES[index]);
+      return this;
+    }
+
+    private Builder field(int index, int value) {
+      given[index] = Integer.toString(value);
+      return this;
+    }
+
     /** The year (1970-9999). */
-    public Builder year(Object expression) {
-      return field(CronParser.YEAR, Objects.requireNonNull(expression, "year"));
+    public Builder year(int year) {
+      return field(CronParser.YEAR, year);
     }
 
-    /** The month (1-12 or jan-dec). */
-    public Builder month(Object expression) {
-      return field(CronParser.MONTH, Objects.requireNonNull(expression, "month"));
+    /** The year as an expression: {@code "2026"}, {@code "2026-2030/2"}, {@code "*"}. */
+    public Builder year(String expression) {
+      return field(CronParser.YEAR, expression);
     }
 
-    /** The day of the month (1-31, {@code last}, {@code 3rd fri}, {@code last sun}). */
-    public Builder day(Object expression) {
-      return field(CronParser.DAY, Objects.requireNonNull(expression, "day"));
+    /** The month, 1-12 (1 = January). */
+    public Builder month(int month) {
+      return field(CronParser.MONTH, month);
+    }
+
+    /**
+     * The months, e.g. {@code month(Month.JANUARY, Month.JULY)}; the same as {@code
+     * month("jan,jul")}.
+     */
+    public Builder month(Month... months) {
+      return field(CronParser.MONTH, names(months, "month", m -> m.name().substring(0, 3)));
+    }
+
+    /** The month as an expression: {@code "1-3"}, {@code "jan-mar,dec"}, {@code "1-12/3"}. */
+    public Builder month(String expression) {
+      return field(CronParser.MONTH, expression);
+    }
+
+    /** The day of the month (1-31). */
+    public Builder day(int day) {
+      return field(CronParser.DAY, day);
+    }
+
+    /**
+     * The day of the month as an expression: {@code "1,15"}, {@code "last"}, {@code "3rd fri"},
+     * {@code "last sun"}.
+     */
+    public Builder day(String expression) {
+      return field(CronParser.DAY, expression);
     }
 
     /** The ISO week of the year (1-53). */
-    public Builder week(Object expression) {
-      return field(CronParser.WEEK, Objects.requireNonNull(expression, "week"));
+    public Builder week(int week) {
+      return field(CronParser.WEEK, week);
     }
 
-    /** The day of the week (0-6 with 0 = Monday, or mon-sun). */
-    public Builder dayOfWeek(Object expression) {
-      return field(CronParser.DAY_OF_WEEK, Objects.requireNonNull(expression, "day_of_week"));
+    /** The ISO week of the year as an expression: {@code "1-26"}, {@code "1-53/2"}. */
+    public Builder week(String expression) {
+      return field(CronParser.WEEK, expression);
+    }
+
+    /**
+     * The day of the week as the seed numbers it: 0-6 with <b>0 = Monday</b>. {@link
+     * #dayOfWeek(DayOfWeek...)} says the same without numbers.
+     */
+    public Builder dayOfWeek(int dayOfWeek) {
+      return field(CronParser.DAY_OF_WEEK, dayOfWeek);
+    }
+
+    /**
+     * The days of the week, e.g. {@code dayOfWeek(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY)}; the same
+     * as {@code dayOfWeek("sat,sun")}.
+     */
+    public Builder dayOfWeek(DayOfWeek... days) {
+      return field(
+          CronParser.DAY_OF_WEEK, names(days, "day_of_week", d -> d.name().substring(0, 3)));
+    }
+
+    /** The day of the week as an expression: {@code "mon-fri"}, {@code "0,6"} (0 = Monday). */
+    public Builder dayOfWeek(String expression) {
+      return field(CronParser.DAY_OF_WEEK, expression);
     }
 
     /** The hour (0-23). */
-    public Builder hour(Object expression) {
-      return field(CronParser.HOUR, Objects.requireNonNull(expression, "hour"));
+    public Builder hour(int hour) {
+      return field(CronParser.HOUR, hour);
+    }
+
+    /** The hour as an expression: {@code "9-17"}, {@code "8,20"}, {@code "0-23/2"}. */
+    public Builder hour(String expression) {
+      return field(CronParser.HOUR, expression);
     }
 
     /** The minute (0-59). */
-    public Builder minute(Object expression) {
-      return field(CronParser.MINUTE, Objects.requireNonNull(expression, "minute"));
+    public Builder minute(int minute) {
+      return field(CronParser.MINUTE, minute);
+    }
+
+    /** The minute as an expression: {@code "0,30"}, {@code "0-59/10"}. */
+    public Builder minute(String expression) {
+      return field(CronParser.MINUTE, expression);
     }
 
     /** The second (0-59). */
-    public Builder second(Object expression) {
-      return field(CronParser.SECOND, Objects.requireNonNull(expression, "second"));
+    public Builder second(int second) {
+      return field(CronParser.SECOND, second);
+    }
+
+    /** The second as an expression: {@code "0,30"}, {@code "0-59/5"}. */
+    public Builder second(String expression) {
+      return field(CronParser.SECOND, expression);
     }
 
     /** The earliest possible fire time, inclusive. */
-    public Builder startAt(Object startAt) {
+    public Builder startAt(Instant startAt) {
+      return startAtValue(startAt);
+    }
+
+    /** The earliest possible fire time, inclusive, in its own zone (see {@link #timezone}). */
+    public Builder startAt(ZonedDateTime startAt) {
+      return startAtValue(startAt);
+    }
+
+    /** The earliest possible fire time, inclusive, at its offset (see {@link #timezone}). */
+    public Builder startAt(OffsetDateTime startAt) {
+      return startAtValue(startAt);
+    }
+
+    /**
+     * The earliest possible fire time as a wall-clock time in the trigger's or scheduler's zone.
+     */
+    public Builder startAt(LocalDateTime startAt) {
+      return startAtValue(startAt);
+    }
+
+    /**
+     * The earliest possible fire time: midnight of the date in the trigger's or scheduler's zone.
+     */
+    public Builder startAt(LocalDate startAt) {
+      return startAtValue(startAt);
+    }
+
+    /**
+     * The earliest possible fire time as text: the seed's {@code "2026-03-09 14:30:00"} (naive,
+     * with an optional {@code Z} or {@code ±HH:MM}) or ISO-8601, as configuration gives it.
+     */
+    public Builder startAt(String startAt) {
+      return startAtValue(startAt);
+    }
+
+    /** The latest possible fire time, inclusive. */
+    public Builder endAt(Instant endAt) {
+      return endAtValue(endAt);
+    }
+
+    /** The latest possible fire time, inclusive, in its own zone. */
+    public Builder endAt(ZonedDateTime endAt) {
+      return endAtValue(endAt);
+    }
+
+    /** The latest possible fire time, inclusive, at its offset. */
+    public Builder endAt(OffsetDateTime endAt) {
+      return endAtValue(endAt);
+    }
+
+    /** The latest possible fire time, inclusive, as a wall-clock time. */
+    public Builder endAt(LocalDateTime endAt) {
+      return endAtValue(endAt);
+    }
+
+    /** The latest possible fire time, inclusive: midnight of the date. */
+    public Builder endAt(LocalDate endAt) {
+      return endAtValue(endAt);
+    }
+
+    /** The latest possible fire time, inclusive, as text (see {@link #startAt(String)}). */
+    public Builder endAt(String endAt) {
+      return endAtValue(endAt);
+    }
+
+    // The date-time is read at build(), in the zone given by then, as the alias form reads it.
+    Builder startAtValue(Object startAt) {
       this.startAt = startAt;
       return this;
     }
 
-    /** The latest possible fire time, inclusive. */
-    public Builder endAt(Object endAt) {
+    Builder endAtValue(Object endAt) {
       this.endAt = endAt;
       return this;
     }
 
-    /** The zone of the wall-clock fields (default: the scheduler's). */
-    public Builder timezone(Object zone) {
+    /**
+     * The zone of the wall-clock fields (default: the scheduler's, or the zone of a zoned start or
+     * end).
+     */
+    public Builder timezone(ZoneId zone) {
+      this.zone = zone;
+      return this;
+    }
+
+    /**
+     * The zone of the wall-clock fields by name: {@code "Europe/Berlin"}, {@code "UTC"}, {@code
+     * "+02:00"}; blank means none.
+     *
+     * @throws InvalidInputException when the name is not a known zone
+     */
+    public Builder timezone(String zone) {
       this.zone = Zones.parse(zone, "timezone");
       return this;
     }
@@ -441,6 +604,16 @@ public final class CronTrigger implements Trigger {
     public Builder jitter(Duration jitter) {
       this.jitter = jitter;
       return this;
+    }
+
+    /** The seed's names of the values, comma-separated: {@code MONDAY, FRIDAY} gives "mon,fri". */
+    private static <T> String names(T[] values, String field, Function<T, String> name) {
+      Objects.requireNonNull(values, field);
+      StringJoiner joiner = new StringJoiner(",");
+      for (T value : values) {
+        joiner.add(name.apply(Objects.requireNonNull(value, field)).toLowerCase(Locale.ROOT));
+      }
+      return joiner.toString();
     }
 
     /**

@@ -1,10 +1,14 @@
 package io.asyncz.trigger;
 
+import io.asyncz.InvalidInputException;
 import io.asyncz.time.TimePoint;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,18 +51,56 @@ public final class DateTrigger implements Trigger {
     this.allowMistrigger = allowMistrigger;
   }
 
-  /**
-   * Fires once at {@code runAt}.
-   *
-   * @param runAt an {@link Instant}, a zoned, offset or local date-time, or a string such as {@code
-   *     "2026-03-09 14:30:00"}; a naive time takes the scheduler's zone
-   */
-  public static DateTrigger at(Object runAt) {
-    return at(runAt, null);
+  /** Fires once at {@code runAt}. */
+  public static DateTrigger at(Instant runAt) {
+    return of(runAt, null);
   }
 
-  /** Fires once at {@code runAt}; a naive {@code runAt} is read in {@code zone}. */
-  public static DateTrigger at(Object runAt, ZoneId zone) {
+  /** Fires once at {@code runAt}, printed in its zone. */
+  public static DateTrigger at(ZonedDateTime runAt) {
+    return of(runAt, null);
+  }
+
+  /** Fires once at {@code runAt}, printed at its offset. */
+  public static DateTrigger at(OffsetDateTime runAt) {
+    return of(runAt, null);
+  }
+
+  /** Fires once at the wall-clock time {@code runAt} in the scheduler's zone. */
+  public static DateTrigger at(LocalDateTime runAt) {
+    return of(runAt, null);
+  }
+
+  /** Fires once at the wall-clock time {@code runAt} in {@code zone}. */
+  public static DateTrigger at(LocalDateTime runAt, ZoneId zone) {
+    return of(runAt, zone);
+  }
+
+  /** Fires once at midnight of {@code runAt} in the scheduler's zone. */
+  public static DateTrigger at(LocalDate runAt) {
+    return of(runAt, null);
+  }
+
+  /**
+   * Fires once at {@code runAt} given as text: the seed's {@code "2026-03-09 14:30:00"} (with an
+   * optional {@code Z} or {@code ±HH:MM}) or ISO-8601, as configuration gives it; a time without a
+   * zone or offset takes the scheduler's zone.
+   *
+   * @throws InvalidInputException quoting the text when it is neither form
+   */
+  public static DateTrigger at(String runAt) {
+    return of(runAt, null);
+  }
+
+  /**
+   * Fires once at {@code runAt} given as text (see {@link #at(String)}); a time without a zone or
+   * offset is read in {@code zone}.
+   */
+  public static DateTrigger at(String runAt, ZoneId zone) {
+    return of(runAt, zone);
+  }
+
+  private static DateTrigger of(Object runAt, ZoneId zone) {
     Objects.requireNonNull(runAt, "runAt");
     return new DateTrigger(Triggers.time(runAt, zone, "run_at"), false);
   }

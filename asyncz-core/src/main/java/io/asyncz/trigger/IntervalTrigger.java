@@ -7,7 +7,11 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -16,8 +20,15 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Fires every {@code interval}, starting at {@code start_at} (default: creation time + interval),
- * until {@code end_at} (alias {@code interval}).
+ * Fires every {@code interval}, starting at {@code start_at}, until {@code end_at} (alias {@code
+ * interval}).
+ *
+ * <p>Without {@code start_at} the trigger reads no clock: its first fire time is one interval after
+ * the {@code now} that the scheduler passes to {@link #nextFireTime nextFireTime(zone, null, now)}
+ * (when the task is added, or when the scheduler starts for a task added before), so it runs on the
+ * scheduler's clock. Its state then holds no start. Inside an {@link AndTrigger} or {@link
+ * OrTrigger} its grid runs through the combination's previous fire time, or before the first one
+ * through {@code now} plus one interval.
  *
  * <p>The interval is elapsed time: across a daylight-saving change a 1-hour interval stays 60
  * minutes of real time, never a wall-clock hour.
@@ -45,13 +56,14 @@ public final class IntervalTrigger implements Trigger {
   private static final String TOO_LONG_TOTAL =
       "is longer than 10,000 years; expected at most 3652425 days";
   private static final Instant YEAR_10000 = Instant.parse("+10000-01-02T00:00:00Z");
+  private static final Instant YEAR_10000_UTC = Instant.parse("+10000-01-01T00:00:00Z");
 
   // Two spans below this many seconds still add up to a long of nanoseconds.
   private static final long NANOS_FIT_SECONDS = Long.MAX_VALUE / 2_000_000_000L;
   private static final BigInteger BILLION = BigInteger.valueOf(1_000_000_000L);
 
   private final Duration interval;
-  private final TimePoint startAt;
+  private final TimePoint startAt; // null: one interval after the now of the first computation
   private final TimePoint endAt;
   private final ZoneId zone; // as given
   private final ZoneId ownZone; // as given, or the zone of a zoned start or end bound
@@ -71,9 +83,8 @@ public final class IntervalTrigger implements Trigger {
     TimePoint start = Triggers.time(b.startAt, b.zone, "start_at");
     TimePoint end = Triggers.time(b.endAt, b.zone, "end_at");
     this.ownZone = Triggers.ownZone(b.zone, start, end);
-    if (start == null) {
-      Clock clock = b.clock != null ? b.clock : Clock.systemUTC();
-      start = defaultStart(Triggers.plus(clock.instant(), interval), b.zone, interval);
+    if (start == null && b.clock != null) {
+      start = defaultStart(Triggers.plus(b.clock.instant(), interval), b.zone, interval);
     }
     Triggers.checkBounds(start, end, ownZone);
     this.zone = b.zone;
@@ -82,7 +93,10 @@ public final class IntervalTrigger implements Trigger {
     this.jitter = Jitter.check(b.jitter);
   }
 
-  /** Now plus one interval, which like every start must lie in the years 1 to 9999. */
+  /**
+   * Now plus one interval, which like every start must lie in the years 1 to 9999 (only for the
+   * deprecated {@link Builder#clock}).
+   */
   private static TimePoint defaultStart(Instant first, ZoneId zone, Duration interval) {
     if (first != null && first.isBefore(YEAR_10000)) {
       TimePoint start = zone != null ? TimePoint.of(first.atZone(zone)) : TimePoint.of(first);
@@ -97,17 +111,26 @@ public final class IntervalTrigger implements Trigger {
             + " shorter interval");
   }
 
+  /**
+   * The first fire time of a trigger without a start: {@code now} plus one interval, or null when
+   * that lies after the year 9999 (in UTC), the last year a start may have.
+   */
+  private Instant firstAfter(Instant now) {
+    Instant first = Triggers.plus(now, interval);
+    return first == null || !first.isBefore(YEAR_10000_UTC) ? null : first;
+  }
+
   /** Starts a builder. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Fires every {@code interval}, starting one interval from now on the system clock. */
+  /** Fires every {@code interval}, starting one interval after the scheduler's now. */
   public static IntervalTrigger every(Duration interval) {
     return builder().interval(interval).build();
   }
 
-  static IntervalTrigger fromOptions(Map<String, ?> values, Clock clock) {
+  static IntervalTrigger fromOptions(Map<String, ?> values) {
     Options o = Options.of(ALIAS, values, OPTIONS);
     Builder b = builder();
     b.add("weeks", o.wholeNumber("weeks", maxOf(WEEK), partLimit("weeks", WEEK)), WEEK);
@@ -120,10 +143,9 @@ public final class IntervalTrigger implements Trigger {
       b.interval(seconds);
     }
     return b.timezone(o.zone("timezone"))
-        .startAt(o.raw("start_at"))
-        .endAt(o.raw("end_at"))
+        .startAtValue(o.raw("start_at"))
+        .endAtValue(o.raw("end_at"))
         .jitter(o.jitter())
-        .clock(clock)
         .build();
   }
 
@@ -146,9 +168,12 @@ public final class IntervalTrigger implements Trigger {
     return interval;
   }
 
-  /** The first fire time. */
-  public TimePoint startAt() {
-    return startAt;
+  /**
+   * The first fire time, if the trigger has one of its own; without one it first fires one interval
+   * after the scheduler's now.
+   */
+  public Optional<TimePoint> startAt() {
+    return Optional.ofNullable(startAt);
   }
 
   /** The last possible fire time, if bounded. */
@@ -177,7 +202,27 @@ public final class IntervalTrigger implements Trigger {
   @Override
   public Optional<Instant> nextFireTime(ZoneId defaultZone, Instant previousFireTime, Instant now) {
     ZoneId tz = ownZone != null ? ownZone : defaultZone;
-    Instant next = Jitter.apply(plainNext(tz, previousFireTime, now), jitter);
+    return bounded(tz, Jitter.apply(plainNext(tz, previousFireTime, now), jitter));
+  }
+
+  /**
+   * The next fire time as a part of a combination, asked with no previous time of its own (an And
+   * after its first round): a trigger without a start takes the grid through the combination's
+   * previous fire time ({@code anchorPrevious}), or through {@code anchorNow} plus one interval
+   * before the combination first fired, so that it keeps one grid through every round.
+   */
+  Optional<Instant> nextAsPart(
+      ZoneId defaultZone, Instant now, Instant anchorPrevious, Instant anchorNow) {
+    if (startAt != null) {
+      return nextFireTime(defaultZone, null, now);
+    }
+    ZoneId tz = ownZone != null ? ownZone : defaultZone;
+    Instant anchor = anchorPrevious != null ? anchorPrevious : firstAfter(anchorNow);
+    return bounded(tz, Jitter.apply(fromGrid(anchor, now), jitter));
+  }
+
+  /** The time, unless it is null or after the end bound. */
+  private Optional<Instant> bounded(ZoneId tz, Instant next) {
     if (next == null || (endAt != null && next.isAfter(endAt.toInstant(tz)))) {
       return Optional.empty();
     }
@@ -240,8 +285,12 @@ public final class IntervalTrigger implements Trigger {
     if (previousFireTime != null) {
       return Triggers.plus(previousFireTime, interval);
     }
-    Instant start = startAt.toInstant(tz);
-    if (start.isAfter(now)) {
+    return fromGrid(startAt != null ? startAt.toInstant(tz) : firstAfter(now), now);
+  }
+
+  /** The first time at or after {@code now} on the grid {@code start + k × interval}, or null. */
+  private Instant fromGrid(Instant start, Instant now) {
+    if (start == null || start.isAfter(now)) {
       return start;
     }
     return onGrid(start, Duration.between(start, now), interval, true);
@@ -304,7 +353,9 @@ public final class IntervalTrigger implements Trigger {
     if (!seconds.isZero()) {
       fields.put("seconds", Options.secondsValue(seconds));
     }
-    fields.put("start_at", startAt.toIsoString());
+    if (startAt != null) {
+      fields.put("start_at", startAt.toIsoString());
+    }
     if (endAt != null) {
       fields.put("end_at", endAt.toIsoString());
     }
@@ -321,7 +372,7 @@ public final class IntervalTrigger implements Trigger {
   public boolean equals(Object o) {
     return o instanceof IntervalTrigger other
         && interval.equals(other.interval)
-        && startAt.equals(other.startAt)
+        && Objects.equals(startAt, other.startAt)
         && Objects.equals(endAt, other.endAt)
         && Objects.equals(zone, other.zone)
         && Objects.equals(jitter, other.jitter);
@@ -415,20 +466,95 @@ public final class IntervalTrigger implements Trigger {
       return this;
     }
 
-    /** The first fire time (default: the clock's now plus one interval). */
-    public Builder startAt(Object startAt) {
+    /** The first fire time (default: one interval after the scheduler's now). */
+    public Builder startAt(Instant startAt) {
+      return startAtValue(startAt);
+    }
+
+    /** The first fire time, in its own zone (which becomes the trigger's, unless one is given). */
+    public Builder startAt(ZonedDateTime startAt) {
+      return startAtValue(startAt);
+    }
+
+    /**
+     * The first fire time, at its offset (which becomes the trigger's zone, unless one is given).
+     */
+    public Builder startAt(OffsetDateTime startAt) {
+      return startAtValue(startAt);
+    }
+
+    /** The first fire time as a wall-clock time in the trigger's zone, else the scheduler's. */
+    public Builder startAt(LocalDateTime startAt) {
+      return startAtValue(startAt);
+    }
+
+    /** The first fire time: midnight of the date in the trigger's zone, else the scheduler's. */
+    public Builder startAt(LocalDate startAt) {
+      return startAtValue(startAt);
+    }
+
+    /**
+     * The first fire time as text: the seed's {@code "2026-03-09 14:30:00"} (naive, with an
+     * optional {@code Z} or {@code ±HH:MM}) or ISO-8601, as configuration gives it.
+     */
+    public Builder startAt(String startAt) {
+      return startAtValue(startAt);
+    }
+
+    /** The last possible fire time, inclusive. */
+    public Builder endAt(Instant endAt) {
+      return endAtValue(endAt);
+    }
+
+    /** The last possible fire time, inclusive, in its own zone. */
+    public Builder endAt(ZonedDateTime endAt) {
+      return endAtValue(endAt);
+    }
+
+    /** The last possible fire time, inclusive, at its offset. */
+    public Builder endAt(OffsetDateTime endAt) {
+      return endAtValue(endAt);
+    }
+
+    /** The last possible fire time, inclusive, as a wall-clock time (see {@link #startAt}). */
+    public Builder endAt(LocalDateTime endAt) {
+      return endAtValue(endAt);
+    }
+
+    /** The last possible fire time, inclusive: midnight of the date (see {@link #startAt}). */
+    public Builder endAt(LocalDate endAt) {
+      return endAtValue(endAt);
+    }
+
+    /** The last possible fire time, inclusive, as text (see {@link #startAt(String)}). */
+    public Builder endAt(String endAt) {
+      return endAtValue(endAt);
+    }
+
+    // The date-time is read at build(), in the zone given by then, as the alias form reads it.
+    Builder startAtValue(Object startAt) {
       this.startAt = startAt;
       return this;
     }
 
-    /** The last possible fire time, inclusive. */
-    public Builder endAt(Object endAt) {
+    Builder endAtValue(Object endAt) {
       this.endAt = endAt;
       return this;
     }
 
-    /** The zone for naive start and end times (a {@link ZoneId} or a zone name). */
-    public Builder timezone(Object zone) {
+    /** The zone for naive start and end times (default: the scheduler's). */
+    public Builder timezone(ZoneId zone) {
+      this.zone = zone;
+      return this;
+    }
+
+    /**
+     * The zone for naive start and end times by name: {@code "Europe/Berlin"}, {@code "UTC"},
+     * {@code "+02:00"}; blank means none.
+     *
+     * @throws InvalidInputException when the name is not a known zone
+     */
+    public Builder timezone(String zone) {
       this.zone = Zones.parse(zone, "timezone");
       return this;
     }
@@ -439,7 +565,14 @@ public final class IntervalTrigger implements Trigger {
       return this;
     }
 
-    /** The clock read for the default start time. */
+    /**
+     * Fixes the start at build time: {@code clock}'s now plus one interval.
+     *
+     * @deprecated no longer needed: a trigger built without a start time first fires one interval
+     *     after the now that the scheduler passes, so it runs on the scheduler's clock. To fix the
+     *     start when the trigger is built, give {@code startAt(clock.instant().plus(interval))}.
+     */
+    @Deprecated
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;

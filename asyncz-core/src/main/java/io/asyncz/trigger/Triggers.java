@@ -45,7 +45,7 @@ public final class Triggers {
 
   /**
    * Creates a trigger from its alias and options, reading the system clock where an option defaults
-   * to "now".
+   * to "now" (only a date trigger without {@code run_at}).
    *
    * @throws InvalidInputException for an unknown alias or an invalid option
    */
@@ -56,8 +56,9 @@ public final class Triggers {
   /**
    * Creates a trigger from its alias and options, e.g. {@code create("cron", Map.of("hour", "3"))}.
    *
-   * @param clock the clock read where an option defaults to "now" (the interval's start, the date's
-   *     run time)
+   * @param clock the clock read where an option defaults to "now": a date trigger without {@code
+   *     run_at} runs at the clock's now. (An interval trigger without {@code start_at} reads no
+   *     clock: it first fires one interval after the now the scheduler passes.)
    * @throws InvalidInputException for an unknown alias or an invalid option
    */
   public static Trigger create(String alias, Map<String, ?> options, Clock clock) {

@@ -11,14 +11,31 @@ import java.util.Optional;
  */
 final class Work {
   private int remaining;
+  private Instant anchorPrevious;
+  private Instant anchorNow;
 
   private Work(int evaluations) {
     this.remaining = evaluations;
   }
 
-  /** A fresh allowance of {@link Triggers#MAX_EVALUATIONS} evaluations. */
-  static Work bounded() {
-    return new Work(Triggers.MAX_EVALUATIONS);
+  /**
+   * A fresh allowance of {@link Triggers#MAX_EVALUATIONS} evaluations, for a computation from
+   * {@code previous} (see {@link #anchor}).
+   */
+  static Work bounded(Instant previous, Instant now) {
+    Work work = new Work(Triggers.MAX_EVALUATIONS);
+    work.anchor(previous, now);
+    return work;
+  }
+
+  /**
+   * The previous fire time and now of the outermost combination's current step: an interval part
+   * without a start, asked with no previous time of its own, takes its grid through them (see
+   * {@link IntervalTrigger#nextAsPart}).
+   */
+  void anchor(Instant previous, Instant now) {
+    this.anchorPrevious = previous;
+    this.anchorNow = now;
   }
 
   /** Counts one evaluation, ending the computation when none is left. */
@@ -36,6 +53,9 @@ final class Work {
     }
     if (part instanceof DateTrigger date) {
       return date.nextAsPart(zone, previous);
+    }
+    if (part instanceof IntervalTrigger interval && previous == null) {
+      return interval.nextAsPart(zone, now, anchorPrevious, anchorNow);
     }
     return part.nextFireTime(zone, previous, now);
   }

@@ -169,20 +169,34 @@ final class BruteForceCron {
         if (fields[i] == null) {
           continue;
         }
-        Object value =
-            integerArgs[i] ? (Object) Integer.valueOf(fields[i].text()) : fields[i].text();
-        switch (i) {
-          case YEAR -> b.year(value);
-          case MONTH -> b.month(value);
-          case DAY -> b.day(value);
-          case WEEK -> b.week(value);
-          case DAY_OF_WEEK -> b.dayOfWeek(value);
-          case HOUR -> b.hour(value);
-          case MINUTE -> b.minute(value);
-          default -> b.second(value);
+        String text = fields[i].text();
+        if (integerArgs[i]) {
+          int value = Integer.parseInt(text);
+          switch (i) {
+            case YEAR -> b.year(value);
+            case MONTH -> b.month(value);
+            case DAY -> b.day(value);
+            case WEEK -> b.week(value);
+            case DAY_OF_WEEK -> b.dayOfWeek(value);
+            case HOUR -> b.hour(value);
+            case MINUTE -> b.minute(value);
+            default -> b.second(value);
+          }
+        } else {
+          switch (i) {
+            case YEAR -> b.year(text);
+            case MONTH -> b.month(text);
+            case DAY -> b.day(text);
+            case WEEK -> b.week(text);
+            case DAY_OF_WEEK -> b.dayOfWeek(text);
+            case HOUR -> b.hour(text);
+            case MINUTE -> b.minute(text);
+            default -> b.second(text);
+          }
         }
       }
-      return b.timezone(zone).startAt(startAt).endAt(endAt).jitter(jitter).build();
+      // The generated bounds are of any date-time type, as the alias form takes them.
+      return b.timezone(zone).startAtValue(startAt).endAtValue(endAt).jitter(jitter).build();
     }
 
     @Override

@@ -412,7 +412,8 @@ class CronTriggerTest {
 
     @Test
     void fieldOfTheWrongTypeIsRefused() {
-      assertThatThrownBy(() -> CronTrigger.builder().hour(1.5))
+      // The builder takes only an int or a String; the alias form takes any value.
+      assertThatThrownBy(() -> Triggers.create("cron", Map.of("hour", 1.5)))
           .isInstanceOf(InvalidInputException.class)
           .hasMessage(
               "Invalid cron field 'hour': 1.5 is a Double; expected a string or an integer");

@@ -80,7 +80,7 @@ class DateTriggerTest {
     assertThatThrownBy(() -> DateTrigger.at("2026-02-30 10:00:00"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("Invalid run_at: \"2026-02-30 10:00:00\" is not a valid date-time");
-    assertThatThrownBy(() -> DateTrigger.at(42))
+    assertThatThrownBy(() -> Triggers.create("date", Map.of("run_at", 42)))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("Invalid run_at: 42 is a java.lang.Integer; expected a date-time");
   }

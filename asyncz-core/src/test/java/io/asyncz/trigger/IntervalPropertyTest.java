@@ -74,7 +74,8 @@ class IntervalPropertyTest {
   }
 
   private static IntervalTrigger build(Duration interval, Start start, Instant end) {
-    IntervalTrigger.Builder b = IntervalTrigger.builder().interval(interval).startAt(start.value());
+    IntervalTrigger.Builder b =
+        IntervalTrigger.builder().interval(interval).startAtValue(start.value());
     if (start.zone() != null) {
       b.timezone(start.zone());
     }
@@ -245,7 +246,11 @@ class IntervalPropertyTest {
           ZonedDateTime startZoned = startInstant.atZone(zone);
           Object start = r.nextBoolean() ? startZoned : startInstant;
           IntervalTrigger trigger =
-              IntervalTrigger.builder().interval(interval).startAt(start).timezone(zone).build();
+              IntervalTrigger.builder()
+                  .interval(interval)
+                  .startAtValue(start)
+                  .timezone(zone)
+                  .build();
           Instant previous = null;
           for (int k = 0; k < 12; k++) {
             Optional<Instant> next = trigger.nextFireTime(zone, previous, startInstant);

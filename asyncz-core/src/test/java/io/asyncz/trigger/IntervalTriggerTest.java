@@ -23,11 +23,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 class IntervalTriggerTest {
   private static final Instant NOW = utc("2026-01-15T10:17:23");
 
+  /** The deprecated clock still fixes the start when the trigger is built, as it always did. */
   @Test
-  void startsOneIntervalAfterCreationByDefault() {
+  @SuppressWarnings("deprecation")
+  void aClockFixesTheStartWhenTheTriggerIsBuilt() {
     Clock clock = Clock.fixed(NOW, UTC);
     IntervalTrigger t = IntervalTrigger.builder().minutes(5).clock(clock).build();
-    assertThat(t.startAt().toInstant(UTC)).isEqualTo(NOW.plusSeconds(300));
+    assertThat(t.startAt().orElseThrow().toInstant(UTC)).isEqualTo(NOW.plusSeconds(300));
+    assertThat(t.state().fields()).containsEntry("start_at", "2026-01-15T10:22:23Z");
     assertThat(walk(t, NOW, 3))
         .containsExactlyElementsOf(
             utcTimes("2026-01-15T10:22:23", "2026-01-15T10:27:23", "2026-01-15T10:32:23"));

@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TriggerStateTest {
   private static final Instant NOW = Instant.parse("2026-01-15T10:17:23Z");
 
+  @SuppressWarnings("deprecation") // a start fixed by a clock at build time, as older records hold
   static Stream<Trigger> triggers() {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     return Stream.of(
@@ -31,6 +32,12 @@ class TriggerStateTest {
         DateTrigger.at("2026-07-01 12:00:00", ZoneId.of("Europe/Berlin")),
         DateTrigger.now(clock),
         IntervalTrigger.builder().minutes(15).clock(clock).build(),
+        IntervalTrigger.every(Duration.ofMinutes(15)),
+        IntervalTrigger.builder()
+            .hours(2)
+            .endAt("2027-01-01 00:00:00")
+            .jitter(Duration.ofSeconds(9))
+            .build(),
         IntervalTrigger.builder()
             .weeks(2)
             .days(3)
@@ -65,6 +72,9 @@ class TriggerStateTest {
         OrTrigger.of(
             CronTrigger.fromCrontab("@daily"),
             AndTrigger.of(IntervalTrigger.builder().hours(1).clock(clock).build())),
+        AndTrigger.of(
+            IntervalTrigger.every(Duration.ofMinutes(7)),
+            CronTrigger.builder().minute("*/10").build()),
         ShutdownTrigger.instance());
   }
 
