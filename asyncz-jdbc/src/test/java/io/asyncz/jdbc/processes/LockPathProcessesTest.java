@@ -110,6 +110,9 @@ class LockPathProcessesTest {
         .trigger(trigger)
         .coalesce(false)
         .mistriggerGraceTime(Duration.ofMinutes(5))
+        // What is checked is that the two processes never both run a run time; on a loaded machine
+        // a run may still be in flight when the next is due, which max_instances = 1 would refuse.
+        .maxInstances(100)
         .nextRunTime(next)
         .build();
   }
