@@ -63,9 +63,10 @@ import org.slf4j.LoggerFactory;
  * <p>This class is the public face; the work is done by parts of its own, one per responsibility
  * (see {@code docs/architecture.md}): the loop ({@link TaskLoop}), starting and stopping ({@link
  * Lifecycle}), executors and stores ({@link Plugins}), listeners ({@link EventHub}), changes to
- * tasks ({@link TaskChanges}) and reading them ({@link TaskQueries}). Each store has a lock of its
- * own for the changes made to its tasks, and the scheduler's own lock is never held during a store
- * call: a store that is slow or down holds up the operations on that store only.
+ * tasks ({@link TaskChanges}), reading them ({@link TaskQueries}) and the quarantine ({@link
+ * QuarantineOps}). Each store has a lock of its own for the changes made to its tasks, and the
+ * scheduler's own lock is never held during a store call: a store that is slow or down holds up the
+ * operations on that store only.
  *
  * <p>Operations that take a {@code store} argument accept {@code null} for "any store", as the seed
  * does; each has an overload without it.
@@ -106,6 +107,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   private final Lifecycle lifecycle;
   private final TaskChanges changes;
   private final TaskQueries queries;
+  private final QuarantineOps quarantine;
 
   /** Creates a scheduler from its settings. */
   protected Scheduler(SchedulerSettings settings) {
@@ -132,6 +134,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     this.lifecycle = new Lifecycle(this, logger);
     this.changes = new TaskChanges(this, logger);
     this.queries = new TaskQueries(this);
+    this.quarantine = new QuarantineOps(this, logger);
   }
 
   /** A scheduler with default settings, running its loop on a thread of its own. */
@@ -908,7 +911,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
    * {@link QuarantinedRecord}), by store alias, for the stores that have any.
    */
   public Map<String, List<QuarantinedRecord>> quarantinedRecords() {
-    return changes.quarantinedRecords();
+    return quarantine.quarantinedRecords();
   }
 
   /**
@@ -925,7 +928,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
    * @throws io.asyncz.AsynczException when the record still cannot be read; it stays quarantined
    */
   public Task restoreQuarantined(String taskId, String store) {
-    return changes.restoreQuarantined(taskId, store);
+    return quarantine.restoreQuarantined(taskId, store);
   }
 
   /**
@@ -935,7 +938,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
    * @throws TaskLookupException when no store has a quarantined record of this id
    */
   public void discardQuarantined(String taskId, String store) {
-    changes.discardQuarantined(taskId, store);
+    quarantine.discardQuarantined(taskId, store);
   }
 
   // ------------------------------------------------------------------ reading tasks

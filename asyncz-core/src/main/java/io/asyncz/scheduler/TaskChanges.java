@@ -11,7 +11,6 @@ import io.asyncz.event.SchedulerEvent;
 import io.asyncz.event.TaskEvent;
 import io.asyncz.event.TaskSubmissionEvent;
 import io.asyncz.executor.TaskExecutor;
-import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.task.Task;
 import io.asyncz.task.TaskFunction;
 import io.asyncz.task.TaskFunctions;
@@ -607,97 +606,5 @@ final class TaskChanges {
       }
     }
     events().dispatch(new SchedulerEvent.Lifecycle(Events.ALL_TASKS_REMOVED, store));
-  }
-
-  // ------------------------------------------------------------------ quarantine
-
-  Map<String, List<QuarantinedRecord>> quarantinedRecords() {
-    Map<String, List<QuarantinedRecord>> all = new LinkedHashMap<>();
-    for (StoreSlot slot : startedSlots()) {
-      List<QuarantinedRecord> records = slot.store.quarantinedRecords();
-      if (!records.isEmpty()) {
-        all.put(slot.alias, List.copyOf(records));
-      }
-    }
-    return all;
-  }
-
-  Task restoreQuarantined(String taskId, String store) {
-    Objects.requireNonNull(taskId, "taskId");
-    Task restored = null;
-    StoreSlot restoredTo = null;
-    for (StoreSlot slot : startedSlots()) {
-      if (!quarantines(slot, taskId, store)) {
-        continue;
-      }
-      slot.lock.lock();
-      try {
-        restored = slot.store.restoreQuarantined(taskId);
-        if (plugins().executor(restored.executor()) == null) {
-          InvalidInputException missing =
-              new InvalidInputException(
-                  "executor",
-                  restored.executor(),
-                  "of quarantined task '"
-                      + taskId
-                      + "' is not an executor of this scheduler; add it first (it has "
-                      + plugins().executorAliases()
-                      + ")");
-          slot.store.quarantineTask(
-              taskId, "UNKNOWN_EXECUTOR", "its executor '" + restored.executor() + "' is missing");
-          throw missing;
-        }
-        slot.heldBack.remove(taskId);
-        restoredTo = slot;
-      } finally {
-        slot.lock.unlock();
-      }
-      break;
-    }
-    if (restoredTo == null) {
-      throw new TaskLookupException(taskId);
-    }
-    restoredTo.changed();
-    scheduler.wakeupIfEarlier(restored.nextRunTime().orElse(null));
-    logger.info("Restored quarantined task {} to store '{}'", taskId, restoredTo.alias);
-    events().dispatch(new TaskEvent(Events.TASK_ADDED, taskId, restoredTo.alias));
-    return restored;
-  }
-
-  void discardQuarantined(String taskId, String store) {
-    Objects.requireNonNull(taskId, "taskId");
-    for (StoreSlot slot : startedSlots()) {
-      if (quarantines(slot, taskId, store)) {
-        slot.lock.lock();
-        try {
-          slot.store.discardQuarantined(taskId);
-        } finally {
-          slot.lock.unlock();
-        }
-        logger.warn(
-            "Discarded the quarantined records of task {} in store '{}'", taskId, slot.alias);
-        return;
-      }
-    }
-    throw new TaskLookupException(taskId);
-  }
-
-  private static boolean quarantines(StoreSlot slot, String taskId, String store) {
-    if (store != null && !store.equals(slot.alias)) {
-      return false;
-    }
-    for (QuarantinedRecord r : slot.store.quarantinedRecords()) {
-      if (r.taskId().equals(taskId)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private List<StoreSlot> startedSlots() {
-    if (scheduler.state() == SchedulerState.STOPPED) {
-      throw new SchedulerNotRunningException("the quarantine is read from started stores");
-    }
-    return List.copyOf(plugins().slots().values());
   }
 }
