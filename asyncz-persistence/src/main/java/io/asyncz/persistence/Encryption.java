@@ -21,14 +21,14 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encryption of stored task records at rest: AES-256-GCM from the JDK, the key being the SHA-256
- * of a secret string, a random 96-bit nonce per record and the task id as associated data, so that
- * a ciphertext moved to another task's row does not decrypt.
+ * Encryption of stored task records at rest: AES-256-GCM from the JDK, the key being the SHA-256 of
+ * a secret string, a random 96-bit nonce per record and the task id as associated data, so that a
+ * ciphertext moved to another task's row does not decrypt.
  *
  * <p>An encrypted record is {@code 00 'A' 'Z' 'E'}, a format version byte ({@code 1}), a 4-byte key
  * id (from the SHA-256 of the key, so the right key is picked and a missing one is named), the
- * 12-byte nonce, then the ciphertext and its 16-byte tag. A plain JSON document starts with {@code
- * {}, so the two are told apart by their first byte.
+ * 12-byte nonce, then the ciphertext and its 16-byte tag. A plain JSON document starts with an
+ * opening brace, so the two are told apart by their first byte.
  *
  * <p>Records are written with the current key; old keys, listed in code, still decrypt records
  * written before a rotation. Instances are immutable and safe for concurrent use.
