@@ -64,7 +64,7 @@ final class AnnotatedTasks {
         throw new InvalidInputException(
             "@ScheduledTask on " + where,
             method.getDeclaringClass().getName(),
-            "is not accessible; make the method public or open its package to io.asyncz");
+            "is not accessible; make the method public or open its package to io.asyncz.core");
       }
       MethodFunction function =
           new MethodFunction(method, isStatic ? null : bean, reference(method));
