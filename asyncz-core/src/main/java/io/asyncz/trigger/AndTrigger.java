@@ -53,20 +53,33 @@ public final class AndTrigger extends CombinationTrigger {
   Optional<Instant> plainNext(ZoneId zone, Instant previous, Instant now, Work work) {
     // Round one asks each part as the seed does; later rounds ask each part for its first time at
     // or after the latest candidate, so the candidate only moves forward.
-    Instant from = now;
-    for (int round = 0; ; round++) {
+    Instant earliest = null;
+    Instant latest = null;
+    for (Trigger t : triggers) {
+      Optional<Instant> next = work.next(t, zone, previous, now);
+      if (next.isEmpty()) {
+        return Optional.empty();
+      }
+      Instant time = next.get();
+      earliest = earliest == null || time.isBefore(earliest) ? time : earliest;
+      latest = latest == null || time.isAfter(latest) ? time : latest;
+    }
+    return earliest.equals(latest) ? Optional.of(earliest) : plainFirst(zone, latest, work);
+  }
+
+  @Override
+  Optional<Instant> plainFirst(ZoneId zone, Instant from, Work work) {
+    while (true) {
       Instant earliest = null;
       Instant latest = null;
       for (Trigger t : triggers) {
-        Optional<Instant> next = work.next(t, zone, round == 0 ? previous : null, from);
-        if (next.isEmpty()) {
+        // Empty also for a part that cannot reach the candidate (a date in the past): no common
+        // time is left.
+        Optional<Instant> first = work.first(t, zone, from);
+        if (first.isEmpty()) {
           return Optional.empty();
         }
-        Instant time = next.get();
-        if (round > 0 && time.isBefore(from)) {
-          // This part cannot reach the candidate (a date in the past): they never agree.
-          return Optional.empty();
-        }
+        Instant time = first.get();
         earliest = earliest == null || time.isBefore(earliest) ? time : earliest;
         latest = latest == null || time.isAfter(latest) ? time : latest;
       }

@@ -95,6 +95,12 @@ abstract sealed class CombinationTrigger implements Trigger permits AndTrigger, 
   abstract Optional<Instant> plainNext(ZoneId zone, Instant previous, Instant now, Work work);
 
   /**
+   * The first combined time at or after {@code from}, without this combination's jitter, where no
+   * part answers a time before {@code from} (see {@link Work#first}).
+   */
+  abstract Optional<Instant> plainFirst(ZoneId zone, Instant from, Work work);
+
+  /**
    * The last combined time after {@code previous} (not null) and at or before {@code now}, from the
    * parts' own last times; only called when the combination is memoryless, so it is exact.
    */
@@ -104,6 +110,15 @@ abstract sealed class CombinationTrigger implements Trigger permits AndTrigger, 
   final Optional<Instant> next(ZoneId zone, Instant previous, Instant now, Work work) {
     Optional<Instant> next = plainNext(zone, previous, now, work);
     return jitter == null ? next : next.map(t -> Jitter.apply(t, jitter));
+  }
+
+  /**
+   * The first time at or after {@code from} with this combination's jitter (see {@link
+   * #plainFirst}).
+   */
+  final Optional<Instant> first(ZoneId zone, Instant from, Work work) {
+    Optional<Instant> first = plainFirst(zone, from, work);
+    return jitter == null ? first : first.map(t -> Jitter.apply(t, jitter));
   }
 
   /**

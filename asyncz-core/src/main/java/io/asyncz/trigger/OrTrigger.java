@@ -54,6 +54,18 @@ public final class OrTrigger extends CombinationTrigger {
   }
 
   @Override
+  Optional<Instant> plainFirst(ZoneId zone, Instant from, Work work) {
+    Instant earliest = null;
+    for (Trigger t : triggers) {
+      Optional<Instant> first = work.first(t, zone, from);
+      if (first.isPresent() && (earliest == null || first.get().isBefore(earliest))) {
+        earliest = first.get();
+      }
+    }
+    return Optional.ofNullable(earliest);
+  }
+
+  @Override
   Optional<Instant> lastMemoryless(ZoneId zone, Instant previous, Instant now, Work work) {
     Instant latest = null;
     for (Trigger t : triggers) {

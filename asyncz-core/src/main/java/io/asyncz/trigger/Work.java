@@ -61,6 +61,28 @@ final class Work {
   }
 
   /**
+   * A part's first fire time at or after {@code from}, as an And's search asks for it after its
+   * first round: like {@link #next} with no previous time, except that a time before {@code from}
+   * is no answer, also inside a nested combination. That is a date that has passed (and any
+   * combination that could only fire there): it stops an And, but an Or whose other parts go on
+   * still fires.
+   */
+  Optional<Instant> first(Trigger part, ZoneId zone, Instant from) {
+    spend();
+    Optional<Instant> first;
+    if (part instanceof CombinationTrigger combination) {
+      first = combination.first(zone, from, this);
+    } else if (part instanceof DateTrigger date) {
+      first = date.nextAsPart(zone, null);
+    } else if (part instanceof IntervalTrigger interval) {
+      first = interval.nextAsPart(zone, from, anchorPrevious, anchorNow);
+    } else {
+      first = part.nextFireTime(zone, null, from);
+    }
+    return first.filter(time -> !time.isBefore(from));
+  }
+
+  /**
    * A part's last fire time after {@code previous} and at or before {@code now}; only for parts
    * that are {@link #isMemoryless memoryless}, whose answer then is exact.
    */

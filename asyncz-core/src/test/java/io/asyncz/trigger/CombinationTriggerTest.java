@@ -141,6 +141,51 @@ class CombinationTriggerTest {
             utcTimes("2026-01-15T10:20:00", "2026-01-15T10:30:00", "2026-01-15T11:30:00"));
   }
 
+  /**
+   * An Or inside an And still fires after its date part's date has passed: the And's later search
+   * rounds ask the Or for its first time at or after the candidate, where a past date is no answer.
+   */
+  @Test
+  void andOfAnOrWhoseDateHasPassedFiresWhereTheOrsOtherPartsAgree() {
+    Trigger everyFiveMinutes =
+        OrTrigger.of(
+            DateTrigger.at("2026-01-15 10:20:00"), CronTrigger.builder().minute("*/5").build());
+    AndTrigger withDate = AndTrigger.of(everyFiveMinutes, DateTrigger.at("2026-01-15 10:45:00"));
+    assertThat(walk(withDate, UTC, NOW, 2)).containsExactly(utc("2026-01-15T10:45:00"));
+    AndTrigger withHour = AndTrigger.of(everyFiveMinutes, CronTrigger.builder().hour(11).build());
+    assertThat(walk(withHour, UTC, NOW, 2))
+        .containsExactlyElementsOf(utcTimes("2026-01-15T11:00:00", "2026-01-16T11:00:00"));
+    Instant evening = utc("2026-01-15T20:00:00");
+    assertThat(withHour.nextFireTime(UTC, null, evening)).contains(utc("2026-01-16T11:00:00"));
+  }
+
+  /**
+   * The case the missed-runs property found (seed 6721086493158080742): stepping, the last missed
+   * time and the count agree that the And fires once, at its date part's date, where the Or's
+   * every-second cron agrees; the Or's own date part passed nine days before.
+   */
+  @Test
+  void missedRunsOfAnAndWithAPassedDateInsideItsOrAgreeWithStepping() {
+    ZoneId cairo = ZoneId.of("Africa/Cairo");
+    AndTrigger t =
+        AndTrigger.of(
+            OrTrigger.of(
+                DateTrigger.at("2036-03-27 09:34:39", UTC),
+                CronTrigger.builder().dayOfWeek("wed").hour("17/2").build(),
+                OrTrigger.of(
+                    CronTrigger.builder().build(),
+                    CronTrigger.builder().day("6-8,16").hour("15-17").build(),
+                    CronTrigger.builder().dayOfWeek("sat").hour(7).build())),
+            DateTrigger.at("2036-04-04 18:47:59", UTC));
+    Instant previous = utc("2036-03-19T04:28:33");
+    Instant now = utc("2036-04-06T01:08:20");
+    Instant date = utc("2036-04-04T18:47:59");
+    assertThat(t.nextFireTime(cairo, previous, now)).contains(date);
+    assertThat(t.nextFireTime(cairo, date, now)).isEmpty();
+    assertThat(t.lastFireTimeUpTo(cairo, previous, now)).contains(date);
+    assertThat(t.countFireTimesUpTo(cairo, previous, now)).hasValue(1);
+  }
+
   @Test
   void jitterDelaysTheCombinedTime() {
     OrTrigger t =

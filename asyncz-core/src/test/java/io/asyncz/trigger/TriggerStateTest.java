@@ -23,7 +23,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TriggerStateTest {
   private static final Instant NOW = Instant.parse("2026-01-15T10:17:23Z");
 
-  @SuppressWarnings("deprecation") // a start fixed by a clock at build time, as older records hold
   static Stream<Trigger> triggers() {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     return Stream.of(
@@ -31,7 +30,8 @@ class TriggerStateTest {
         DateTrigger.at("2026-07-01T12:00:00.250+02:00"),
         DateTrigger.at("2026-07-01 12:00:00", ZoneId.of("Europe/Berlin")),
         DateTrigger.now(clock),
-        IntervalTrigger.builder().minutes(15).clock(clock).build(),
+        // A start fixed at build time, as the deprecated Builder.clock wrote it in older records.
+        IntervalTrigger.builder().minutes(15).startAt(NOW.plus(Duration.ofMinutes(15))).build(),
         IntervalTrigger.every(Duration.ofMinutes(15)),
         IntervalTrigger.builder()
             .hours(2)
@@ -71,7 +71,7 @@ class TriggerStateTest {
             Duration.ofSeconds(5)),
         OrTrigger.of(
             CronTrigger.fromCrontab("@daily"),
-            AndTrigger.of(IntervalTrigger.builder().hours(1).clock(clock).build())),
+            AndTrigger.of(IntervalTrigger.builder().hours(1).build())),
         AndTrigger.of(
             IntervalTrigger.every(Duration.ofMinutes(7)),
             CronTrigger.builder().minute("*/10").build()),
