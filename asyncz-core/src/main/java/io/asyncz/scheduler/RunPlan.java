@@ -68,17 +68,25 @@ record RunPlan(
     }
     // The seed's way first: every due run time goes to the executor, which judges each missed or
     // not when it starts it. Only a backlog longer than one list (a long outage) is settled here.
-    List<Instant> runs = new ArrayList<>(1);
-    Instant t = first;
-    while (t != null && !t.isAfter(now) && runs.size() < limit) {
-      runs.add(t);
-      t = trigger.nextFireTime(zone, t, now).orElse(null);
-    }
-    boolean more = t != null && !t.isAfter(now);
     Duration grace = task.mistriggerGraceTime().orElse(null);
     Instant cutoff = grace == null || !judgeMissed ? null : minus(now, grace);
-    if (!more || cutoff == null || !first.isBefore(cutoff)) {
-      return new RunPlan(runs, List.of(), 0, null, null, t, 0, more);
+    boolean outage = false;
+    if (cutoff != null && first.isBefore(cutoff)) {
+      // Count first where the trigger can: a long outage then skips listing a list it drops.
+      OptionalLong due = trigger.countFireTimesUpTo(zone, first, now);
+      outage = due.isPresent() && due.getAsLong() >= limit;
+    }
+    Instant t = first;
+    if (!outage) {
+      List<Instant> runs = new ArrayList<>(1);
+      while (t != null && !t.isAfter(now) && runs.size() < limit) {
+        runs.add(t);
+        t = trigger.nextFireTime(zone, t, now).orElse(null);
+      }
+      boolean more = t != null && !t.isAfter(now);
+      if (!more || cutoff == null || !first.isBefore(cutoff)) {
+        return new RunPlan(runs, List.of(), 0, null, null, t, 0, more);
+      }
     }
     // A long outage: run times that are later than the grace time already (missed for sure,
     // whenever an executor would start them) are settled here, a list at a time when a listener
@@ -105,12 +113,12 @@ record RunPlan(
       skipped = count.isPresent() ? count.getAsLong() + 1 : -1;
       t = trigger.nextFireTime(zone, lastSkipped, now).orElse(null);
     }
-    runs = new ArrayList<>(1);
+    List<Instant> runs = new ArrayList<>(1);
     while (t != null && !t.isAfter(now) && runs.size() < limit) {
       runs.add(t);
       t = trigger.nextFireTime(zone, t, now).orElse(null);
     }
-    more = t != null && !t.isAfter(now);
+    boolean more = t != null && !t.isAfter(now);
     return new RunPlan(runs, missed, skipped, firstSkipped, lastSkipped, t, 0, more);
   }
 
