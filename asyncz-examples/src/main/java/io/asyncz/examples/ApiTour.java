@@ -2,8 +2,11 @@ package io.asyncz.examples;
 
 import io.asyncz.event.TaskExecutionEvent;
 import io.asyncz.scheduler.Scheduler;
+import io.asyncz.store.MemoryStore;
+import io.asyncz.task.TaskDefinition;
 import io.asyncz.trigger.CronTrigger;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 
 /**
@@ -27,13 +30,30 @@ public final class ApiTour {
     }
   }
 
+  /** An invoice: the data of the reminder. */
+  public record Invoice(String id, Instant due) {}
+
+  /** Sends reminders; stands for the application's own service. */
+  public static final class Mail {
+    /** Sends a reminder for an invoice. */
+    public static void remind(Invoice invoice) {
+      System.out.println("reminder for " + invoice.id());
+    }
+  }
+
+  /** The reminder: a task any process can run from a persistent store, registered by name. */
+  static final TaskDefinition<Invoice> REMIND =
+      TaskDefinition.of("billing.remind", Invoice.class, Mail::remind);
+
   private ApiTour() {}
 
   /** Runs the five operations against a scheduler that is started here and shut down after. */
   public static void main(String[] args) {
     Reports reports = new Reports();
     Alerts alerts = new Alerts();
-    try (Scheduler scheduler = Scheduler.create()) {
+    Invoice invoice = new Invoice("inv-1", Instant.now().plus(Duration.ofDays(14)));
+    Instant due = invoice.due();
+    try (Scheduler scheduler = Scheduler.builder().store("db", new MemoryStore()).build()) {
       scheduler.start();
 
       // 1. Run a function every five minutes.
@@ -51,6 +71,9 @@ public final class ApiTour {
                   .timezone(ZoneId.of("Europe/Berlin"))
                   .build())
           .add();
+
+      // 3. Once, at a given time, with data, kept in a database (a memory store stands in here).
+      scheduler.task(REMIND, invoice).at(due).store("db").add();
 
       // 4. Pause a task, then resume it.
       scheduler.pauseTask("report");
