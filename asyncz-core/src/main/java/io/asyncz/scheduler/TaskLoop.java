@@ -318,7 +318,9 @@ final class TaskLoop {
           if (plan.more()) {
             next = pastEveryDueRun(task, next);
           }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+          // Whatever the executor threw (an error, an undeclared checked exception), the schedule
+          // advances as after a refused submission, and the other tasks go on.
           logger.error(
               "Error submitting task '{}' to executor '{}'", task.name(), task.executor(), e);
         }

@@ -333,6 +333,37 @@ class StoreFailureTest {
         .satisfies(r -> assertThat(r.reason()).isEqualTo("UNWRITABLE"));
   }
 
+  /** An executor that fails in its own code, as a broken plugin would. */
+  private static final class BrokenExecutor extends io.asyncz.executor.AbstractExecutor {
+    @Override
+    protected void dispatch(Runnable work) {
+      throw new StackOverflowError("executor recursed");
+    }
+  }
+
+  @Test
+  void anExecutorThatThrowsAnErrorNeitherStopsTheLoopNorRepeatsTheRun() {
+    scheduler.addExecutor("broken", new BrokenExecutor());
+    scheduler
+        .task(counting("broken"))
+        .id("broken")
+        .trigger(IntervalTrigger.builder().seconds(1).startAt(T.plusSeconds(1)).build())
+        .executor("broken")
+        .add();
+    scheduler
+        .task(counting("healthy"))
+        .id("healthy")
+        .trigger(IntervalTrigger.builder().seconds(1).startAt(T.plusSeconds(1)).build())
+        .add();
+
+    scheduler.advance(Duration.ofSeconds(5));
+
+    assertThat(runsOf("healthy")).isEqualTo(5);
+    assertThat(runsOf("broken")).isZero();
+    assertThat(scheduler.getTask("broken").orElseThrow().nextRunTime()).contains(T.plusSeconds(6));
+    assertThat(scheduler.runningInstances("broken")).isZero();
+  }
+
   @Test
   void aYearLongOutageOfAnEverySecondTaskIsSettledInOneBoundedRoundWhenNobodyListensForMisses() {
     ManualScheduler quiet = ManualScheduler.on(clock);
