@@ -14,6 +14,7 @@ import io.asyncz.store.MemoryStore;
 import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
+import io.asyncz.task.TaskRegistry;
 import io.asyncz.testkit.RecordCorrupter.Hostile;
 import io.asyncz.trigger.CronTrigger;
 import io.asyncz.trigger.DateTrigger;
@@ -31,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -291,6 +293,57 @@ public abstract class PersistentStoreContract extends StoreContract {
     return ManualScheduler.with(
         Scheduler.builder().registry(registry()).timezone(ZoneOffset.UTC).store(ALIAS, store),
         clock);
+  }
+
+  @Test
+  void aSchedulerOnThisStoreRunsEachRunOnceWhileTheStoreRefusesWritesAndCatchesUpAfter()
+      throws Exception {
+    // The scheduler and this backend together, with writes refused as by a read-only replica: the
+    // runs whose next run time could not be stored are never submitted again, and once the store
+    // takes writes again their schedule is written and they go on.
+    MutableClock clock = MutableClock.at(T0, ZoneOffset.UTC);
+    FaultyStore faulty = FaultyStore.wrap(reopen(null));
+    AtomicInteger runs = new AtomicInteger();
+    TaskRegistry counting =
+        new TaskRegistry()
+            .register(REFERENCE, (args, kwargs) -> runs.incrementAndGet())
+            .register(OTHER_REFERENCE, (args, kwargs) -> null);
+    ManualScheduler scheduler =
+        ManualScheduler.with(
+            Scheduler.builder()
+                .registry(counting)
+                .timezone(ZoneOffset.UTC)
+                .storeRetryInterval(Duration.ofSeconds(10))
+                .store(ALIAS, faulty),
+            clock);
+    scheduler.start();
+    try {
+      scheduler
+          .task(REFERENCE)
+          .id("every-second")
+          .trigger(IntervalTrigger.builder().seconds(1).startAt(T0.plusSeconds(1)).build())
+          .coalesce(false)
+          .noGraceLimit()
+          .store(ALIAS)
+          .add();
+      faulty.fail(FaultyStore.WRITES);
+
+      scheduler.advance(Duration.ofSeconds(5)); // a runaway loop fails after a million rounds
+
+      assertThat(runs).hasValue(1);
+      assertThat(store().lookupTask("every-second").flatMap(Task::nextRunTime))
+          .contains(T0.plusSeconds(1)); // nothing was written
+
+      faulty.heal();
+      scheduler.advance(
+          Duration.ofSeconds(10)); // the retry writes the held schedule, runs catch up
+
+      assertThat(runs).hasValue(15); // every run time from T0+1 to T0+15, each once
+      assertThat(store().lookupTask("every-second").flatMap(Task::nextRunTime))
+          .contains(T0.plusSeconds(16));
+    } finally {
+      scheduler.shutdown(false);
+    }
   }
 
   // ------------------------------------------------------------------ quarantine
