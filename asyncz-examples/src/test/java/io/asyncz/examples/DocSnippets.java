@@ -76,6 +76,25 @@ final class DocSnippets {
   }
 
   /**
+   * The code spans of a table's rows for {@code library} ({@code | Asyncz | `code` ... |}), each as
+   * a one-line block: a cell may name its parts in any order ({@code `task(REMIND, ...)` with
+   * `REMIND = ...`}).
+   */
+  static List<Block> tableCells(String name, List<String> markdown, String library) {
+    List<Block> blocks = new ArrayList<>();
+    for (int i = 0; i < markdown.size(); i++) {
+      String line = markdown.get(i).strip();
+      if (line.startsWith("| " + library + " |")) {
+        String[] spans = line.substring(library.length() + 4).split("`", -1);
+        for (int span = 1; span < spans.length; span += 2) {
+          blocks.add(new Block(name, i + 1, List.of(spans[span])));
+        }
+      }
+    }
+    return blocks;
+  }
+
+  /**
    * The pieces a source must hold, in order: each code line without comments and whitespace, split
    * at {@code ...} (which stands for code the doc leaves out, as in {@code void run() { ... }}).
    */

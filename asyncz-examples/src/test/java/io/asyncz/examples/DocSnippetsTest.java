@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every {@code ```java} block of {@code README.md} and {@code docs/*.md} is code the build
+ * Every {@code ```java} block of {@code README.md} and {@code docs/*.md}, and every code span of
+ * the Asyncz column in {@code docs/mapping.md}'s comparison with the peers, is code the build
  * compiles: its lines appear, in order, in one source of this module or in one of {@link
  * #COMPILED_ELSEWHERE}. A doc edited without its snippet class (or the reverse) fails here, naming
  * the file, the block and the first line that is not compiled.
@@ -52,6 +53,12 @@ class DocSnippetsTest {
       }
     }
     assertThat(blocks).as("java blocks in README.md and docs/*.md").hasSizeGreaterThan(20);
+    // The Asyncz column of the comparison with the peers is code too (ApiTour).
+    List<Block> tour =
+        DocSnippets.tableCells(
+            "docs/mapping.md", Files.readAllLines(root.resolve("docs/mapping.md")), "Asyncz");
+    assertThat(tour).as("the Asyncz cells of docs/mapping.md").hasSizeGreaterThanOrEqualTo(5);
+    blocks.addAll(tour);
     return blocks.stream()
         .map(block -> DynamicTest.dynamicTest(block.name(), () -> assertCompiled(block, sources)));
   }
@@ -122,6 +129,23 @@ class DocSnippetsTest {
   }
 
   @Test
+  void eachCodeSpanOfALibrarysTableRowIsABlock() {
+    List<Block> cells =
+        DocSnippets.tableCells(
+            "doc.md",
+            List.of(
+                "| library | code |",
+                "| Asyncz | `task(REMIND, invoice).add();` with `REMIND = of(mail::remind)` |",
+                "| Quartz | `scheduler.scheduleJob(job, trigger);` |"),
+            "Asyncz");
+
+    assertThat(cells)
+        .extracting(Block::name)
+        .containsExactly(
+            "doc.md:2 \"task(REMIND, invoice).add();\"", "doc.md:2 \"REMIND = of(mail::remind)\"");
+  }
+
+  @Test
   void blocksAreReadWithTheLineOfTheirFirstCodeLine() {
     List<Block> blocks =
         DocSnippets.javaBlocks(
@@ -163,7 +187,7 @@ class DocSnippetsTest {
                     + " not",
                 closest, best, pieces.size());
     fail(
-        "%s: this java block is not compiled by the build: %s%n    %s%n"
+        "%s: this code is not compiled by the build: %s%n    %s%n"
             + "Make the doc and its snippet class agree (whitespace and comments may differ).",
         block.name(), where, pieces.get(best).docLine());
   }
