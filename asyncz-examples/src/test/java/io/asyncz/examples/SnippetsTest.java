@@ -1,6 +1,7 @@
 package io.asyncz.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.asyncz.config.PluginConfig;
 import io.asyncz.config.SchedulerConfig;
@@ -108,5 +109,15 @@ class SnippetsTest {
           .anySatisfy(id -> assertThat(id).endsWith("Reports::sweep"))
           .anySatisfy(id -> assertThat(id).endsWith("Reports::digest#2"));
     }
+  }
+
+  @Test
+  void theComparisonTablesCodeRunsOnAStartedScheduler() {
+    assertThatCode(() -> ApiTour.main(new String[0])).doesNotThrowAnyException();
+  }
+
+  @Test
+  void everyTriggerOfTheTriggerDocsAnswersItsQuestions() {
+    assertThatCode(() -> TriggerSnippets.main(new String[0])).doesNotThrowAnyException();
   }
 }
