@@ -5,6 +5,7 @@ import io.asyncz.scheduler.Scheduler;
 import io.asyncz.store.MemoryStore;
 import io.asyncz.task.TaskDefinition;
 import io.asyncz.trigger.CronTrigger;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -36,14 +37,10 @@ public final class ApiTour {
   /** Sends reminders; stands for the application's own service. */
   public static final class Mail {
     /** Sends a reminder for an invoice. */
-    public static void remind(Invoice invoice) {
+    public void remind(Invoice invoice) {
       System.out.println("reminder for " + invoice.id());
     }
   }
-
-  /** The reminder: a task any process can run from a persistent store, registered by name. */
-  static final TaskDefinition<Invoice> REMIND =
-      TaskDefinition.of("billing.remind", Invoice.class, Mail::remind);
 
   private ApiTour() {}
 
@@ -51,7 +48,12 @@ public final class ApiTour {
   public static void main(String[] args) {
     Reports reports = new Reports();
     Alerts alerts = new Alerts();
-    Invoice invoice = new Invoice("inv-1", Instant.now().plus(Duration.ofDays(14)));
+    Mail mail = new Mail();
+    // The reminder: a task any process can run from a persistent store, registered by name. (An
+    // application holds it in a constant; this local keeps the table's name.)
+    TaskDefinition<Invoice> REMIND =
+        TaskDefinition.of("billing.remind", Invoice.class, mail::remind);
+    Invoice invoice = new Invoice("inv-1", Clock.systemUTC().instant().plus(Duration.ofDays(14)));
     Instant due = invoice.due();
     try (Scheduler scheduler = Scheduler.builder().store("db", new MemoryStore()).build()) {
       scheduler.start();
@@ -71,6 +73,8 @@ public final class ApiTour {
                   .timezone(ZoneId.of("Europe/Berlin"))
                   .build())
           .add();
+      // or in the scheduler's zone:
+      scheduler.task(reports::send).id("morning-here").cron("30 9 * * 1-5").add();
 
       // 3. Once, at a given time, with data, kept in a database (a memory store stands in here).
       scheduler.task(REMIND, invoice).at(due).store("db").add();
@@ -83,9 +87,7 @@ public final class ApiTour {
       scheduler.onEvent(
           TaskExecutionEvent.class,
           e -> {
-            if (e.failed()) {
-              alerts.send(e.taskId(), e.exception());
-            }
+            if (e.failed()) alerts.send(e.taskId(), e.exception());
           });
     }
   }

@@ -1,17 +1,28 @@
 package io.asyncz.examples;
 
 import io.asyncz.event.TaskExecutionEvent;
+import io.asyncz.persistence.FileStore;
 import io.asyncz.scheduler.Scheduler;
 import io.asyncz.scheduler.ThreadScheduler;
-import io.asyncz.store.MemoryStore;
+import io.asyncz.task.Task;
 import io.asyncz.task.TaskDefinition;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
- * The code the "Tasks" section of {@code docs/scheduler.md} and the README show, compiled: if it
- * stops compiling, the docs are out of date.
+ * The task code of the README ("Scheduling tasks") and of {@code docs/scheduler.md} ("Tasks"),
+ * statement for statement, compiled: if it stops compiling, the docs are out of date. The database
+ * the docs speak of is a {@link FileStore} here, so that the typed task really is persisted.
  */
 public final class SchedulerSnippets {
   /** An invoice: the typed data of the reminder task. */
@@ -19,6 +30,8 @@ public final class SchedulerSnippets {
 
   /** Sends reminders; stands for the application's own service. */
   public static final class Mail {
+    private Mail() {}
+
     /** Sends a reminder for an invoice. */
     public static void remind(Invoice invoice) {
       System.out.println("reminder for invoice " + invoice.id());
@@ -33,11 +46,14 @@ public final class SchedulerSnippets {
     }
   }
 
-  /** Polls; stands for the application's own service. */
+  /** Polls; stands for the application's own service, and counts its polls. */
   public static final class Poller {
+    final AtomicInteger polls = new AtomicInteger();
+
     /** Polls once. */
     public void poll() {
       System.out.println("polled");
+      polls.incrementAndGet();
     }
   }
 
@@ -55,32 +71,94 @@ public final class SchedulerSnippets {
 
   private SchedulerSnippets() {}
 
-  /** Runs the snippets against a scheduler that is started here and shut down after. */
-  public static void main(String[] args) {
-    Reports reports = new Reports();
-    Poller poller = new Poller();
-    Alerts alerts = new Alerts();
-    Invoice invoice =
-        new Invoice("inv-1", "ACME", new BigDecimal("120.50"), Instant.now().plusSeconds(3600));
-    try (ThreadScheduler scheduler = Scheduler.builder().store("db", new MemoryStore()).build()) {
+  /**
+   * README.md, "Scheduling tasks": a scheduler with a database (store {@code "db"}) whose files are
+   * in {@code database}; closed when done.
+   */
+  static void readme(
+      Reports reports, Poller poller, Alerts alerts, Invoice invoice, Path database) {
+    try (ThreadScheduler scheduler =
+        Scheduler.builder().timezone(ZoneId.of("Europe/Berlin")).build()) {
+      // Not shown in the README, which leaves open where the database is.
+      scheduler.addStore("db", new FileStore(database));
       scheduler.start();
-
       scheduler.task(reports::send).id("report").cron("0 7 * * 1-5").add();
       scheduler.task(poller::poll).id("poll").every(Duration.ofSeconds(30)).maxInstances(2).add();
-      scheduler.task(REMIND, invoice).at(invoice.due()).store("db").add(); // a typed task
+      scheduler.task(REMIND, invoice).at(invoice.due()).store("db").add(); // kept in a database
 
       scheduler.updateTask("report", change -> change.maxInstances(3).coalesce(false));
       scheduler.pauseTask("report");
-      scheduler.resumeTask("report");
-      scheduler.runTask("report"); // run now
-      scheduler.deleteTask("poll");
+      scheduler.runTask("poll"); // run now
       scheduler.onEvent(
           TaskExecutionEvent.class,
           e -> {
-            if (e.failed()) {
-              alerts.send(e);
-            }
+            if (e.failed()) alerts.send(e);
           });
+    } // shutdown(): waits for the runs in progress
+  }
+
+  /** docs/scheduler.md, "Tasks": the task operations, on a scheduler with a store {@code "db"}. */
+  static void tasks(
+      ThreadScheduler scheduler, Reports reports, Poller poller, Alerts alerts, Invoice invoice) {
+    scheduler.task(reports::send).id("report").cron("0 7 * * 1-5").add();
+    scheduler.task(poller::poll).id("poll").every(Duration.ofSeconds(30)).maxInstances(2).add();
+    scheduler.task(REMIND, invoice).at(invoice.due()).store("db").add(); // a typed task
+
+    scheduler.updateTask("report", change -> change.maxInstances(3).coalesce(false));
+    scheduler.pauseTask("report");
+    scheduler.resumeTask("report");
+    scheduler.runTask("report"); // run now
+    scheduler.deleteTask("poll");
+    scheduler.onEvent(
+        TaskExecutionEvent.class,
+        e -> {
+          if (e.failed()) alerts.send(e);
+        });
+  }
+
+  /** docs/scheduler.md, "Tasks": many reminders added at once, all or none. */
+  static List<Task> batch(ThreadScheduler scheduler, List<Invoice> invoices) {
+    return scheduler.addAll(
+        batch -> {
+          for (Invoice invoice : invoices) {
+            batch
+                .task(REMIND, invoice)
+                .id("remind-" + invoice.id())
+                .at(invoice.due())
+                .store("db")
+                .add();
+          }
+        });
+  }
+
+  /** Runs the snippets on schedulers started here, with their database in a temporary directory. */
+  public static void main(String[] args) throws IOException {
+    Reports reports = new Reports();
+    Poller poller = new Poller();
+    Alerts alerts = new Alerts();
+    Instant inAnHour = Clock.systemUTC().instant().plus(Duration.ofHours(1));
+    Invoice invoice = new Invoice("inv-1", "ACME", new BigDecimal("120.50"), inAnHour);
+    Path database = Files.createTempDirectory("asyncz-snippets");
+    try {
+      readme(reports, poller, alerts, invoice, database.resolve("readme"));
+      try (ThreadScheduler scheduler = Scheduler.builder().build()) {
+        scheduler.addStore("db", new FileStore(database.resolve("docs")));
+        scheduler.start();
+        tasks(scheduler, reports, poller, alerts, invoice);
+        Invoice second = new Invoice("inv-2", "Initech", new BigDecimal("80.00"), inAnHour);
+        batch(scheduler, List.of(second, invoice));
+        System.out.println("stored in db: " + scheduler.getTasks("db"));
+      }
+    } finally {
+      deleteTree(database);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
     }
   }
 }
