@@ -915,6 +915,14 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   }
 
   /**
+   * Reads a quarantined record again, in whichever store holds it; see {@link
+   * #restoreQuarantined(String, String)}.
+   */
+  public Task restoreQuarantined(String taskId) {
+    return quarantine.restoreQuarantined(taskId, null);
+  }
+
+  /**
    * Reads a quarantined record again (e.g. after its old key was configured, its function
    * registered, or its executor added) and puts the task back in its store; a next run time now
    * past is handled by grace and coalesce as after a restart.
@@ -929,6 +937,14 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
    */
   public Task restoreQuarantined(String taskId, String store) {
     return quarantine.restoreQuarantined(taskId, store);
+  }
+
+  /**
+   * Deletes the quarantined records of a task id for good, in whichever store holds them; see
+   * {@link #discardQuarantined(String, String)}.
+   */
+  public void discardQuarantined(String taskId) {
+    quarantine.discardQuarantined(taskId, null);
   }
 
   /**

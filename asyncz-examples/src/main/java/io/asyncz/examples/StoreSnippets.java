@@ -68,7 +68,7 @@ public final class StoreSnippets {
             (store, records) ->
                 records.forEach(
                     r -> log.warn("{}: {} {} {}", store, r.taskId(), r.reason(), r.detail())));
-    scheduler.restoreQuarantined("nightly-report", null); // after registering its function again
+    scheduler.restoreQuarantined("nightly-report"); // after registering its function again
   }
 
   /** "Several processes on one host": a file store shared through a lock file. */

@@ -16,7 +16,6 @@ import io.asyncz.trigger.IntervalTrigger;
 import io.asyncz.trigger.OrTrigger;
 import io.asyncz.trigger.ShutdownTrigger;
 import io.asyncz.trigger.Trigger;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -463,12 +462,11 @@ public abstract class StoreContract {
 
   /** One trigger of every kind, with their options; a method source for the contract. */
   public static Stream<Trigger> triggers() {
-    Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
     return Stream.of(
         DateTrigger.at("2026-07-01 12:00:00"),
         DateTrigger.at("2026-07-01T12:00:00.250+02:00"),
         DateTrigger.at("2026-07-01 12:00:00", ZoneId.of("Europe/Berlin")),
-        IntervalTrigger.builder().minutes(15).clock(clock).build(),
+        IntervalTrigger.builder().minutes(15).build(), // no start: the scheduler's now + 15 min
         IntervalTrigger.builder()
             .weeks(2)
             .days(3)
@@ -501,7 +499,7 @@ public abstract class StoreContract {
             Duration.ofSeconds(5)),
         OrTrigger.of(
             CronTrigger.fromCrontab("@daily"),
-            AndTrigger.of(IntervalTrigger.builder().hours(1).clock(clock).build())),
+            AndTrigger.of(IntervalTrigger.builder().hours(1).startAt(T0).build())),
         ShutdownTrigger.instance());
   }
 
