@@ -1,6 +1,5 @@
 package io.asyncz.config;
 
-import io.asyncz.AsynczException;
 import io.asyncz.Identifiers;
 import io.asyncz.InvalidInputException;
 import io.asyncz.PluginOptions;
@@ -13,18 +12,11 @@ import io.asyncz.scheduler.ThreadScheduler;
 import io.asyncz.store.TaskStore;
 import io.asyncz.store.TaskStores;
 import io.asyncz.task.TaskDefaults;
-import io.asyncz.time.Zones;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -96,41 +88,6 @@ public final class SchedulerConfig {
   /** The seed's prefix. */
   public static final String DEFAULT_PREFIX = "asyncz.";
 
-  private static final String TIMEZONE = "timezone";
-  private static final String STORE_RETRY_INTERVAL = "store_retry_interval";
-  private static final String LOCK_PATH = "lock_path";
-  private static final String IDENTITY = "identity";
-  private static final String STARTUP_DELAY = "startup_delay";
-  private static final String LOGGER_NAME = "logger_name";
-  private static final String HEARTBEAT_STALE_AFTER = "heartbeat_stale_after";
-  private static final String TASK_DEFAULTS = "task_defaults";
-  private static final String GRACE = "mistrigger_grace_time";
-  private static final String COALESCE = "coalesce";
-  private static final String MAX_INSTANCES = "max_instances";
-  private static final String STORES = "stores";
-  private static final String EXECUTORS = "executors";
-  private static final String TYPE = "type";
-  private static final String CLASS = "class";
-
-  private static final List<String> KEYS =
-      List.of(
-          TIMEZONE,
-          STORE_RETRY_INTERVAL,
-          LOCK_PATH,
-          IDENTITY,
-          STARTUP_DELAY,
-          LOGGER_NAME,
-          HEARTBEAT_STALE_AFTER,
-          TASK_DEFAULTS + "." + GRACE,
-          TASK_DEFAULTS + "." + COALESCE,
-          TASK_DEFAULTS + "." + MAX_INSTANCES,
-          EXECUTORS + ".<alias>." + TYPE,
-          EXECUTORS + ".<alias>." + CLASS,
-          EXECUTORS + ".<alias>.<option>",
-          STORES + ".<alias>." + TYPE,
-          STORES + ".<alias>." + CLASS,
-          STORES + ".<alias>.<option>");
-
   private final String prefix;
   private final ZoneId timezone;
   private final Duration storeRetryInterval;
@@ -146,7 +103,7 @@ public final class SchedulerConfig {
   private final Map<String, PluginConfig> executors;
   private final Map<String, PluginConfig> stores;
 
-  private SchedulerConfig(Reader r) {
+  private SchedulerConfig(ConfigReader r) {
     this.prefix = r.prefix;
     this.timezone = r.timezone;
     this.storeRetryInterval = r.storeRetryInterval;
@@ -159,8 +116,8 @@ public final class SchedulerConfig {
     this.grace = r.grace;
     this.coalesce = r.coalesce;
     this.maxInstances = r.maxInstances;
-    this.executors = Collections.unmodifiableMap(r.plugins(EXECUTORS));
-    this.stores = Collections.unmodifiableMap(r.plugins(STORES));
+    this.executors = Collections.unmodifiableMap(r.plugins(ConfigReader.EXECUTORS));
+    this.stores = Collections.unmodifiableMap(r.plugins(ConfigReader.STORES));
   }
 
   /** Reads the keys that start with {@value #DEFAULT_PREFIX}. */
@@ -181,7 +138,7 @@ public final class SchedulerConfig {
   public static SchedulerConfig from(Map<String, ?> config, String prefix) {
     Objects.requireNonNull(config, "config");
     Map<String, Object> flat = new LinkedHashMap<>();
-    flatten("", config, flat);
+    ConfigReader.flatten("", config, flat);
     return read(flat, prefix);
   }
 
@@ -211,34 +168,11 @@ public final class SchedulerConfig {
    * any alias and for the plugin's options.
    */
   public static List<String> keys() {
-    return KEYS;
+    return ConfigReader.KEYS;
   }
 
   private static SchedulerConfig read(Map<String, Object> flat, String prefix) {
-    String p = prefix == null ? "" : prefix;
-    Reader reader = new Reader(p);
-    for (Map.Entry<String, Object> e : flat.entrySet()) {
-      if (e.getKey().startsWith(p)) {
-        reader.read(e.getKey().substring(p.length()), e.getValue());
-      }
-    }
-    return new SchedulerConfig(reader);
-  }
-
-  private static void flatten(String path, Map<?, ?> map, Map<String, Object> flat) {
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      String key = path + e.getKey();
-      if (e.getValue() instanceof Map<?, ?> nested) {
-        flatten(key + ".", nested, flat);
-      } else if (flat.containsKey(key)) {
-        throw new InvalidInputException(
-            "configuration key",
-            key,
-            "is given twice (as a dotted key and inside a nested map); give it once");
-      } else {
-        flat.put(key, e.getValue());
-      }
-    }
+    return new SchedulerConfig(ConfigReader.read(flat, prefix == null ? "" : prefix));
   }
 
   // ------------------------------------------------------------------ what was read
@@ -377,12 +311,13 @@ public final class SchedulerConfig {
    */
   public static TaskExecutor createExecutor(PluginConfig config) {
     if (config.className() != null) {
-      return instantiate(config.className(), TaskExecutor.class, config.key() + "." + CLASS);
+      return PluginClasses.instantiate(
+          config.className(), TaskExecutor.class, config.key() + "." + ConfigReader.CLASS);
     }
     return TaskExecutors.create(
         config.type(),
         PluginOptions.of(config.options(), config.key() + "."),
-        config.key() + "." + TYPE);
+        config.key() + "." + ConfigReader.TYPE);
   }
 
   /**
@@ -392,69 +327,13 @@ public final class SchedulerConfig {
    */
   public static TaskStore createStore(PluginConfig config) {
     if (config.className() != null) {
-      return instantiate(config.className(), TaskStore.class, config.key() + "." + CLASS);
+      return PluginClasses.instantiate(
+          config.className(), TaskStore.class, config.key() + "." + ConfigReader.CLASS);
     }
     return TaskStores.create(
         config.type(),
         PluginOptions.of(config.options(), config.key() + "."),
-        config.key() + "." + TYPE);
-  }
-
-  /**
-   * Loads a class named in configuration, without initializing it, and creates it only if it
-   * implements {@code type} and has a public no-argument constructor: configuration can then make
-   * executors and stores, never run another class's code.
-   */
-  private static Class<?> loadPluginClass(String className, Class<?> type, String key) {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    if (loader == null) {
-      loader = SchedulerConfig.class.getClassLoader();
-    }
-    Class<?> c;
-    try {
-      c = Class.forName(className, false, loader);
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw new InvalidInputException(
-          key, className, "names no class on the class path; expected a " + type.getName());
-    }
-    if (!type.isAssignableFrom(c)) {
-      throw new InvalidInputException(
-          key,
-          className,
-          "does not implement "
-              + type.getName()
-              + "; configuration may only name "
-              + type.getSimpleName()
-              + " classes");
-    }
-    if (c.isInterface() || Modifier.isAbstract(c.getModifiers())) {
-      throw new InvalidInputException(key, className, "is abstract; expected a concrete class");
-    }
-    if (!Modifier.isPublic(c.getModifiers())) {
-      throw new InvalidInputException(key, className, "is not public; expected a public class");
-    }
-    try {
-      c.getConstructor();
-    } catch (NoSuchMethodException e) {
-      throw new InvalidInputException(
-          key, className, "has no public no-argument constructor; use a type with options");
-    }
-    return c;
-  }
-
-  private static <T> T instantiate(String className, Class<T> type, String key) {
-    Class<?> c = loadPluginClass(className, type, key);
-    try {
-      Constructor<?> constructor = c.getConstructor();
-      return type.cast(constructor.newInstance());
-    } catch (InvocationTargetException e) {
-      throw new AsynczException(
-          "Invalid " + key + ": \"" + className + "\" failed in its constructor: " + e.getCause(),
-          e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new AsynczException(
-          "Invalid " + key + ": \"" + className + "\" cannot be created: " + e, e);
-    }
+        config.key() + "." + ConfigReader.TYPE);
   }
 
   @Override
@@ -490,346 +369,5 @@ public final class SchedulerConfig {
         .append(stores.values())
         .append(']')
         .toString();
-  }
-
-  // ------------------------------------------------------------------ reading
-
-  /** Interprets keys one at a time; errors name the full key. */
-  private static final class Reader {
-    private final String prefix;
-    private ZoneId timezone;
-    private Duration storeRetryInterval;
-    private String lockPath;
-    private String identity;
-    private Duration startupDelay;
-    private String loggerName;
-    private Duration heartbeatStaleAfter;
-    private boolean graceGiven;
-    private Duration grace;
-    private Boolean coalesce;
-    private Integer maxInstances;
-    private final Map<String, Map<String, Section>> sections = new LinkedHashMap<>();
-
-    Reader(String prefix) {
-      this.prefix = prefix;
-      sections.put(EXECUTORS, new LinkedHashMap<>());
-      sections.put(STORES, new LinkedHashMap<>());
-    }
-
-    void read(String key, Object value) {
-      String full = prefix + key;
-      String[] parts = key.split("\\.", -1);
-      switch (parts[0]) {
-        case TIMEZONE -> {
-          requireLength(parts, 1, full);
-          timezone = Zones.parse(value, full);
-        }
-        case STORE_RETRY_INTERVAL -> {
-          requireLength(parts, 1, full);
-          if (value != null) {
-            storeRetryInterval = positive(full, PluginOptions.secondsValue(full, value), value);
-          }
-        }
-        case LOCK_PATH -> {
-          requireLength(parts, 1, full);
-          if (value != null) {
-            if (value.toString().isBlank()) {
-              throw new InvalidInputException(full, value, "is blank; expected a file path");
-            }
-            lockPath = value.toString();
-          }
-        }
-        case IDENTITY -> {
-          requireLength(parts, 1, full);
-          identity = name(full, value, "a scheduler identity such as 'billing-1'");
-        }
-        case LOGGER_NAME -> {
-          requireLength(parts, 1, full);
-          loggerName = name(full, value, "a logger name suffix such as 'billing'");
-        }
-        case STARTUP_DELAY -> {
-          requireLength(parts, 1, full);
-          if (value != null) {
-            Duration d = PluginOptions.secondsValue(full, value);
-            if (d.isNegative()) {
-              throw new InvalidInputException(full, value, "is negative; expected 0 or more");
-            }
-            startupDelay = d;
-          }
-        }
-        case HEARTBEAT_STALE_AFTER -> {
-          requireLength(parts, 1, full);
-          if (value != null) {
-            heartbeatStaleAfter = positive(full, PluginOptions.secondsValue(full, value), value);
-          }
-        }
-        case TASK_DEFAULTS -> {
-          requireLength(parts, 2, full);
-          readTaskDefault(parts[1], full, value);
-        }
-        case EXECUTORS, STORES -> readSection(parts, full, value);
-        default -> throw unknownKey(full);
-      }
-    }
-
-    private static String name(String full, Object value, String expected) {
-      if (value == null) {
-        return null;
-      }
-      String s = value.toString();
-      if (s.isBlank() || !s.equals(s.strip())) {
-        throw new InvalidInputException(
-            full, value, "is blank or has surrounding spaces; expected " + expected);
-      }
-      return s;
-    }
-
-    private void readTaskDefault(String name, String full, Object value) {
-      switch (name) {
-        case GRACE -> {
-          graceGiven = true;
-          grace = graceTime(full, value);
-        }
-        case COALESCE -> {
-          if (value != null) {
-            coalesce = PluginOptions.booleanValue(full, value);
-          }
-        }
-        case MAX_INSTANCES -> {
-          if (value != null) {
-            int n = PluginOptions.integerValue(full, value);
-            if (n < 1) {
-              throw new InvalidInputException(full, value, "is not 1 or more");
-            }
-            maxInstances = n;
-          }
-        }
-        default -> throw unknownKey(full);
-      }
-    }
-
-    private static Duration graceTime(String full, Object value) {
-      if (value == null) {
-        return null;
-      }
-      if (value instanceof CharSequence text) {
-        String s = text.toString().strip().toLowerCase(Locale.ROOT);
-        if (s.equals("none") || s.equals("null")) {
-          return null;
-        }
-        if (s.isEmpty()) {
-          throw new InvalidInputException(
-              full, value, "is blank; expected a number of seconds, or none for no limit");
-        }
-      }
-      return positive(full, PluginOptions.secondsValue(full, value), value);
-    }
-
-    private static Duration positive(String full, Duration d, Object value) {
-      if (d.isZero() || d.isNegative()) {
-        throw new InvalidInputException(full, value, "is not positive; expected more than 0 s");
-      }
-      return d;
-    }
-
-    private void readSection(String[] parts, String full, Object value) {
-      String kind = parts[0];
-      if (parts.length < 3) {
-        throw new InvalidInputException(
-            "configuration key",
-            full,
-            "is not a setting; expected "
-                + prefix
-                + kind
-                + ".<alias>.type (or .class) and "
-                + prefix
-                + kind
-                + ".<alias>.<option>");
-      }
-      String alias = parts[1];
-      if (alias.isEmpty()) {
-        throw new InvalidInputException("configuration key", full, "has an empty alias");
-      }
-      Identifiers.checkAlias(
-          (kind.equals(EXECUTORS) ? "executor" : "store") + " alias in " + full, alias);
-      String base = prefix + kind + "." + alias;
-      Section section = sections.get(kind).computeIfAbsent(alias, a -> new Section(kind, a, base));
-      String name = parts[2];
-      if (parts.length == 3 && name.equals(TYPE)) {
-        section.type = value == null ? null : value.toString().strip();
-      } else if (parts.length == 3 && name.equals(CLASS)) {
-        section.className = value instanceof Class<?> c ? c.getName() : stringOrNull(value);
-      } else {
-        section.putOption(Arrays.copyOfRange(parts, 2, parts.length), full, value);
-      }
-    }
-
-    private static String stringOrNull(Object value) {
-      return value == null ? null : value.toString().strip();
-    }
-
-    private void requireLength(String[] parts, int length, String full) {
-      if (parts.length != length) {
-        throw unknownKey(full);
-      }
-    }
-
-    private InvalidInputException unknownKey(String full) {
-      List<String> expected = new ArrayList<>();
-      for (String k : KEYS) {
-        expected.add(prefix + k);
-      }
-      String suggestion = suggest(full.substring(prefix.length()));
-      return new InvalidInputException(
-          "configuration key",
-          full,
-          "is not a known key"
-              + (suggestion == null ? "" : " (did you mean \"" + prefix + suggestion + "\"?)")
-              + "; expected one of "
-              + expected);
-    }
-
-    /** The known key closest to a mistyped one, if it is close enough to be the one meant. */
-    private static String suggest(String key) {
-      List<String> candidates =
-          new ArrayList<>(
-              List.of(
-                  TIMEZONE,
-                  STORE_RETRY_INTERVAL,
-                  LOCK_PATH,
-                  TASK_DEFAULTS + "." + GRACE,
-                  TASK_DEFAULTS + "." + COALESCE,
-                  TASK_DEFAULTS + "." + MAX_INSTANCES));
-      int dot = key.indexOf('.');
-      if (dot > 0) {
-        String rest = key.substring(dot);
-        candidates.add(EXECUTORS + rest);
-        candidates.add(STORES + rest);
-      }
-      String best = null;
-      int bestDistance = Integer.MAX_VALUE;
-      for (String c : candidates) {
-        // Compared without case and separators, so storeRetryInterval finds store_retry_interval.
-        int d = distance(normalize(key), normalize(c));
-        if (d < bestDistance) {
-          best = c;
-          bestDistance = d;
-        }
-      }
-      return !key.equals(best) && bestDistance <= Math.max(2, key.length() / 5) ? best : null;
-    }
-
-    private static String normalize(String key) {
-      return key.replace("_", "").replace("-", "").toLowerCase(Locale.ROOT);
-    }
-
-    /** Levenshtein distance. */
-    private static int distance(String a, String b) {
-      int[] prev = new int[b.length() + 1];
-      int[] cur = new int[b.length() + 1];
-      for (int j = 0; j <= b.length(); j++) {
-        prev[j] = j;
-      }
-      for (int i = 1; i <= a.length(); i++) {
-        cur[0] = i;
-        for (int j = 1; j <= b.length(); j++) {
-          int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-          cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-        }
-        int[] t = prev;
-        prev = cur;
-        cur = t;
-      }
-      return prev[b.length()];
-    }
-
-    Map<String, PluginConfig> plugins(String kind) {
-      Map<String, PluginConfig> plugins = new LinkedHashMap<>();
-      for (Section s : sections.get(kind).values()) {
-        plugins.put(s.alias, s.check());
-      }
-      return plugins;
-    }
-  }
-
-  /** One {@code executors.<alias>} or {@code stores.<alias>} section while it is read. */
-  private static final class Section {
-    private final String kind;
-    private final String alias;
-    private final String key;
-    private String type;
-    private String className;
-    private final Map<String, Object> options = new LinkedHashMap<>();
-
-    Section(String kind, String alias, String key) {
-      this.kind = kind;
-      this.alias = alias;
-      this.key = key;
-    }
-
-    /** Puts {@code a.b.c = v} as {@code a: {b: {c: v}}}, so nested options reach the plugin. */
-    @SuppressWarnings("unchecked")
-    void putOption(String[] path, String full, Object value) {
-      Map<String, Object> map = options;
-      for (int i = 0; i < path.length - 1; i++) {
-        Object child = map.computeIfAbsent(path[i], k -> new LinkedHashMap<String, Object>());
-        if (!(child instanceof Map)) {
-          throw new InvalidInputException(
-              "configuration key", full, "is inside an option that already has a value");
-        }
-        map = (Map<String, Object>) child;
-      }
-      String last = path[path.length - 1];
-      if (map.containsKey(last)) {
-        throw new InvalidInputException(
-            "configuration key", full, "is given twice, or is both a value and a section");
-      }
-      map.put(last, value);
-    }
-
-    PluginConfig check() {
-      boolean executor = kind.equals(EXECUTORS);
-      if (type != null && className != null) {
-        throw new InvalidInputException(
-            "configuration key",
-            key + "." + CLASS,
-            "is given with " + key + "." + TYPE + "; give a type or a class, not both");
-      }
-      if (type == null && className == null) {
-        throw new InvalidInputException(
-            "configuration key",
-            key,
-            "has no type; set "
-                + key
-                + ".type to one of "
-                + (executor ? TaskExecutors.aliases() : TaskStores.aliases())
-                + " or "
-                + key
-                + ".class to a "
-                + (executor ? TaskExecutor.class : TaskStore.class).getName()
-                + " class");
-      }
-      if (className != null) {
-        if (!options.isEmpty()) {
-          throw new InvalidInputException(
-              "configuration key",
-              key + "." + options.keySet().iterator().next(),
-              "is an option given with "
-                  + key
-                  + ".class; a class is created with its no-argument constructor, only a type"
-                  + " takes options");
-        }
-        loadPluginClass(className, executor ? TaskExecutor.class : TaskStore.class, key + ".class");
-      } else {
-        // Looks the alias up and refuses unknown options now; values are read when created.
-        PluginOptions given = PluginOptions.of(options, key + ".");
-        if (executor) {
-          TaskExecutors.check(type, given, key + "." + TYPE);
-        } else {
-          TaskStores.check(type, given, key + "." + TYPE);
-        }
-      }
-      return new PluginConfig(key, alias, type, className, options);
-    }
   }
 }

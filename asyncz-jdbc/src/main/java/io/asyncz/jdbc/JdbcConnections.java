@@ -15,9 +15,10 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * How the JDBC store bounds its waits on the database: the HikariCP pool it builds from a URL
- * (acquire and validation timeouts, the driver's connect and socket timeouts) and the statement
- * timeout it puts on every statement, on its own pool or a caller's data source.
+ * How the JDBC store gets its connections and bounds its waits on the database: the HikariCP pool
+ * it builds from a URL (acquire and validation timeouts, the driver's connect and socket timeouts),
+ * the statement timeout it puts on every statement, on its own pool or a caller's data source, and
+ * committing on a connection that does not commit by itself.
  */
 final class JdbcConnections {
   /** The longest timeout accepted: beyond it a wait is no timeout at all, and ints overflow. */
@@ -34,6 +35,54 @@ final class JdbcConnections {
   static final Duration SOCKET_MARGIN = Duration.ofSeconds(2);
 
   private JdbcConnections() {}
+
+  /**
+   * The pool of a store on {@code url}, named {@code asyncz-<alias>}, with four connections and the
+   * store's timeouts; {@code pool} gives the pool once it is made (see {@link
+   * #retireAllOnConnectionFailure}).
+   *
+   * @param username the user, or null when the URL or driver needs none
+   * @param password the password, or null
+   */
+  static HikariDataSource openPool(
+      String url,
+      String username,
+      String password,
+      String alias,
+      JdbcStore.Timeouts timeouts,
+      Supplier<HikariDataSource> pool) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    if (username != null) {
+      config.setUsername(username);
+    }
+    if (password != null) {
+      config.setPassword(password);
+    }
+    config.setMaximumPoolSize(4);
+    config.setPoolName("asyncz-" + alias);
+    configure(config, url, timeouts);
+    retireAllOnConnectionFailure(config, pool);
+    return new HikariDataSource(config);
+  }
+
+  /** Commits {@code c} unless it commits each statement by itself. */
+  static void commit(Connection c) throws SQLException {
+    if (!c.getAutoCommit()) {
+      c.commit();
+    }
+  }
+
+  /** Rolls {@code c} back unless it commits each statement by itself; a failure is ignored. */
+  static void rollback(Connection c) {
+    try {
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+    } catch (SQLException ignored) {
+      // the connection is closed next
+    }
+  }
 
   /**
    * Checks a timeout option: above 0, at least {@code min}, at most {@link #MAX_TIMEOUT}.

@@ -1,48 +1,33 @@
 package io.asyncz.mongo;
 
+import static io.asyncz.mongo.MongoDocuments.ID;
+import static io.asyncz.mongo.MongoDocuments.NEXT_RUN_TIME;
+import static io.asyncz.mongo.MongoDocuments.TASK_ID;
+
 import com.mongodb.ConnectionString;
-import com.mongodb.ErrorCategory;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoNamespace;
-import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoCursor;
-import com.mongodb.client.model.BulkWriteOptions;
-import com.mongodb.client.model.DeleteOneModel;
-import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.ReplaceOneModel;
-import com.mongodb.client.model.Sorts;
-import com.mongodb.client.model.WriteModel;
-import com.mongodb.client.result.DeleteResult;
-import com.mongodb.client.result.UpdateResult;
 import io.asyncz.ConflictIdException;
 import io.asyncz.InvalidInputException;
-import io.asyncz.TaskLookupException;
-import io.asyncz.event.TaskQuarantinedEvent;
 import io.asyncz.persistence.CorruptTaskRecordException;
 import io.asyncz.persistence.TaskRecords;
-import io.asyncz.store.MemoryStore;
 import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.StoreContext;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.bson.types.Binary;
-import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,19 +70,8 @@ public final class MongoStore implements TaskStore {
   /** The connection string the {@code mongo} alias uses when none is given. */
   public static final String DEFAULT_URI = "mongodb://localhost:27017";
 
-  static final String ID = "_id";
-  static final String NEXT_RUN_TIME = "next_run_time";
-  static final String STATE = "state";
-  static final String TASK_ID = "task_id";
-  static final String QUARANTINED_AT = "quarantined_at";
-  static final String REASON = "reason";
-  static final String DETAIL = "detail";
-
   /** What the default quarantine collection's name adds to the collection's. */
   public static final String QUARANTINE_SUFFIX = "_quarantine";
-
-  private static final int BATCH = 100;
-  private static final int MOVE_ATTEMPTS = 100;
 
   private final MongoClient client;
   private final boolean ownsClient;
@@ -106,7 +80,9 @@ public final class MongoStore implements TaskStore {
   private final MongoCollection<Document> collection;
   private final String quarantineName;
   private final MongoCollection<Document> quarantine;
-  private final TaskRecords records;
+  private final MongoReads reads;
+  private final MongoWrites writes;
+  private final MongoQuarantine quarantineOps;
   private volatile StoreContext context;
   private volatile Timeouts timeouts;
   private volatile String alias = "default";
@@ -161,9 +137,13 @@ public final class MongoStore implements TaskStore {
     this.database = requireDatabase("database", database);
     this.collectionName = requireCollection("collection", collection);
     this.quarantineName = requireQuarantine("quarantine_collection", quarantine, collection);
-    this.records = Objects.requireNonNull(records, "records");
+    Objects.requireNonNull(records, "records");
     this.collection = client.getDatabase(database).getCollection(collection);
     this.quarantine = client.getDatabase(database).getCollection(quarantine);
+    this.writes = new MongoWrites(this.collection, records);
+    this.quarantineOps =
+        new MongoQuarantine(this, this.collection, this.quarantine, records, writes);
+    this.reads = new MongoReads(this, this.collection, records, quarantineOps);
   }
 
   /** The quarantine collection a store on {@code collection} uses unless told otherwise. */
@@ -369,14 +349,7 @@ public final class MongoStore implements TaskStore {
 
   @Override
   public Optional<Task> lookupTask(String id) {
-    Document document = collection.find(Filters.eq(ID, requireId(id))).first();
-    if (document == null) {
-      return Optional.empty();
-    }
-    List<Unreadable> unreadable = new ArrayList<>(1);
-    Task task = decode(document, unreadable);
-    quarantine(unreadable);
-    return Optional.ofNullable(task);
+    return reads.lookupTask(id);
   }
 
   @Override
@@ -386,95 +359,22 @@ public final class MongoStore implements TaskStore {
 
   @Override
   public List<Task> dueTasks(Instant now, int limit) {
-    if (limit <= 0) {
-      return List.of();
-    }
-    // Every task due at `now` has a stored time <= score(now) (rounding is monotonic); tasks a
-    // hair later may share that double and are filtered by their exact instant.
-    // The earliest come first in (next_run_time, _id) order, so a page of `limit` holds them; more
-    // pages are read only when documents in it were unreadable or not quite due.
-    List<Task> due = new ArrayList<>();
-    List<Unreadable> unreadable = new ArrayList<>();
-    int page = limit >= Integer.MAX_VALUE - 64 ? 0 : limit + 8; // 0: no limit
-    int offset = 0;
-    while (true) {
-      int documents = 0;
-      for (Document document :
-          collection
-              .find(Filters.lte(NEXT_RUN_TIME, score(now)))
-              .sort(Sorts.ascending(NEXT_RUN_TIME, ID))
-              .skip(offset)
-              .limit(page)) {
-        documents++;
-        Task task = decode(document, unreadable);
-        Instant next = task == null ? null : task.nextRunTime().orElse(null);
-        if (next != null && !next.isAfter(now)) {
-          due.add(task);
-        }
-      }
-      if (page == 0 || due.size() >= limit || documents < page) {
-        break;
-      }
-      offset += documents;
-    }
-    quarantine(unreadable); // once the cursors are done
-    due.sort(MemoryStore.ORDER);
-    return due.size() <= limit ? due : new ArrayList<>(due.subList(0, limit));
+    return reads.dueTasks(now, limit);
   }
 
   @Override
   public Optional<Instant> nextRunTime() {
-    // The earliest readable task: walk up the index; once one task is found, only the documents
-    // sharing its stored time can still be earlier.
-    List<Unreadable> unreadable = new ArrayList<>();
-    Double bestScore = null;
-    Instant best = null;
-    try (MongoCursor<Document> cursor =
-        collection
-            .find(Filters.ne(NEXT_RUN_TIME, null))
-            .sort(Sorts.ascending(NEXT_RUN_TIME))
-            .batchSize(BATCH)
-            .iterator()) {
-      while (cursor.hasNext()) {
-        Document document = cursor.next();
-        Object stored = document.get(NEXT_RUN_TIME);
-        if (!(stored instanceof Number)) {
-          continue; // not a time this store wrote; the record decides if it is readable
-        }
-        double score = ((Number) stored).doubleValue();
-        if (bestScore != null && score > bestScore) {
-          break;
-        }
-        Task task = decode(document, unreadable);
-        Instant next = task == null ? null : task.nextRunTime().orElse(null);
-        if (next != null) {
-          bestScore = bestScore == null ? score : bestScore;
-          best = best == null || next.isBefore(best) ? next : best;
-        }
-      }
-    }
-    quarantine(unreadable); // once the cursor is closed
-    return Optional.ofNullable(best);
+    return reads.nextRunTime();
   }
 
   @Override
   public List<Task> allTasks() {
-    List<Task> result = new ArrayList<>();
-    List<Unreadable> unreadable = new ArrayList<>();
-    for (Document document : collection.find()) {
-      Task task = decode(document, unreadable);
-      if (task != null) {
-        result.add(task);
-      }
-    }
-    quarantine(unreadable); // once the cursor is done
-    result.sort(MemoryStore.ORDER);
-    return result;
+    return reads.allTasks();
   }
 
   @Override
   public void addTask(Task task) {
-    insert(task.id(), document(task, records.write(task)));
+    writes.addTask(task);
   }
 
   /**
@@ -483,54 +383,17 @@ public final class MongoStore implements TaskStore {
    */
   @Override
   public void addTasks(List<Task> tasks) {
-    List<Document> documents = new ArrayList<>(tasks.size());
-    for (Task task : tasks) {
-      documents.add(document(task, records.write(task)));
-    }
-    List<String> added = new ArrayList<>(tasks.size());
-    try {
-      for (int i = 0; i < tasks.size(); i++) {
-        insert(tasks.get(i).id(), documents.get(i));
-        added.add(tasks.get(i).id());
-      }
-    } catch (RuntimeException e) {
-      for (String id : added) {
-        try {
-          collection.deleteOne(Filters.eq(ID, id));
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw e;
-    }
-  }
-
-  private void insert(String id, Document document) {
-    try {
-      collection.insertOne(document);
-    } catch (MongoWriteException e) {
-      if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-        throw new ConflictIdException(id);
-      }
-      throw e;
-    }
+    writes.addTasks(tasks);
   }
 
   @Override
   public void updateTask(Task task) {
-    Document document = document(task, records.write(task));
-    UpdateResult result = collection.replaceOne(Filters.eq(ID, task.id()), document);
-    if (result.getMatchedCount() == 0) {
-      throw new TaskLookupException(task.id());
-    }
+    writes.updateTask(task);
   }
 
   @Override
   public void deleteTask(String id) {
-    DeleteResult result = collection.deleteOne(Filters.eq(ID, requireId(id)));
-    if (result.getDeletedCount() == 0) {
-      throw new TaskLookupException(id);
-    }
+    writes.deleteTask(id);
   }
 
   /**
@@ -539,18 +402,7 @@ public final class MongoStore implements TaskStore {
    */
   @Override
   public void advanceTasks(List<Task> advanced, List<String> finished) {
-    List<WriteModel<Document>> writes = new ArrayList<>(advanced.size() + finished.size());
-    for (Task task : advanced) {
-      // Stored already: not held to a size limit lowered since it was added.
-      writes.add(
-          new ReplaceOneModel<>(Filters.eq(ID, task.id()), document(task, records.rewrite(task))));
-    }
-    for (String id : finished) {
-      writes.add(new DeleteOneModel<>(Filters.eq(ID, requireId(id))));
-    }
-    if (!writes.isEmpty()) {
-      collection.bulkWrite(writes, new BulkWriteOptions().ordered(false));
-    }
+    writes.advanceTasks(advanced, finished);
   }
 
   /**
@@ -560,125 +412,22 @@ public final class MongoStore implements TaskStore {
    */
   @Override
   public void removeAllTasks() {
-    List<Task> all = allTasks();
-    for (int i = 0; i < all.size(); i += BATCH) {
-      List<String> ids = new ArrayList<>();
-      for (Task task : all.subList(i, Math.min(all.size(), i + BATCH))) {
-        ids.add(task.id());
-      }
-      collection.deleteMany(Filters.in(ID, ids));
-    }
+    writes.removeTasks(allTasks());
   }
 
   @Override
   public List<QuarantinedRecord> quarantinedRecords() {
-    List<QuarantinedRecord> result = new ArrayList<>();
-    for (Document entry : quarantine.find().sort(Sorts.ascending(QUARANTINED_AT, TASK_ID, ID))) {
-      QuarantinedRecord record = entry(entry);
-      if (record != null) {
-        result.add(record);
-      }
-    }
-    return result;
+    return quarantineOps.quarantinedRecords();
   }
 
   @Override
   public Task restoreQuarantined(String taskId) {
-    String id = requireId(taskId);
-    Document newest =
-        quarantine.find(Filters.eq(TASK_ID, id)).sort(Sorts.descending(QUARANTINED_AT, ID)).first();
-    QuarantinedRecord record = newest == null ? null : entry(newest);
-    if (record == null) {
-      throw new TaskLookupException(id);
-    }
-    if (collection.find(Filters.eq(ID, id)).projection(new Document(ID, 1)).first() != null) {
-      throw new ConflictIdException(id);
-    }
-    // Still unreadable: the CorruptTaskRecordException says why, and the entry stays.
-    Task task = records.read(id, record.raw(), context);
-    // Written with the current key; a task added meanwhile is a conflict.
-    insert(id, document(task, records.rewrite(task)));
-    quarantine.deleteOne(Filters.eq(ID, newest.get(ID)));
-    return task;
+    return quarantineOps.restoreQuarantined(taskId);
   }
 
   @Override
   public void discardQuarantined(String taskId) {
-    String id = requireId(taskId);
-    if (quarantine.deleteMany(Filters.eq(TASK_ID, id)).getDeletedCount() == 0) {
-      throw new TaskLookupException(id);
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "MongoStore[" + database + "." + collectionName + ", " + quarantineName + "]";
-  }
-
-  // ------------------------------------------------------------------ records
-
-  private static Document document(Task task, byte[] record) {
-    Document document = new Document(ID, requireId(task.id()));
-    document.put(NEXT_RUN_TIME, task.nextRunTime().map(MongoStore::score).orElse(null));
-    document.put(STATE, new Binary(record));
-    return document;
-  }
-
-  /**
-   * The task, or null when the document cannot be read; a record to quarantine is added to {@code
-   * unreadable}.
-   */
-  private Task decode(Document document, List<Unreadable> unreadable) {
-    Object id = document.get(ID);
-    Object state = document.get(STATE);
-    String name = String.valueOf(id);
-    if (!(id instanceof String)) {
-      return skip(name, "bad id", "_id is not a string");
-    }
-    Binary binary;
-    if (state instanceof Binary) {
-      binary = (Binary) state;
-    } else if (state instanceof byte[]) {
-      binary = new Binary((byte[]) state);
-    } else {
-      return skip(name, "bad state", "state is not binary data");
-    }
-    try {
-      return records.read((String) id, binary.getData(), context);
-    } catch (CorruptTaskRecordException e) {
-      unreadable.add(new Unreadable((String) id, binary, e));
-      return null;
-    }
-  }
-
-  private void quarantine(List<Unreadable> unreadable) {
-    for (Unreadable record : unreadable) {
-      quarantine(record.id(), record.state(), record.error());
-    }
-  }
-
-  /**
-   * Moves the record {@code state} of task {@code id} into the quarantine, logs it and sends the
-   * event; does nothing when the task no longer holds {@code state} (updated, deleted or
-   * quarantined by another client meanwhile).
-   *
-   * @return whether the record was moved
-   */
-  boolean quarantine(String id, Binary state, CorruptTaskRecordException error) {
-    if (!move(id, state, error.reason().name(), error.getMessage())) {
-      return false;
-    }
-    logger.error(
-        "Quarantined unreadable task record {} in {}.{} ({}): {}; list it with quarantinedRecords()"
-            + " and restore it with restoreQuarantined(id)",
-        InvalidInputException.quote(id),
-        database,
-        collectionName,
-        error.reason(),
-        error.getMessage());
-    context.dispatch(
-        new TaskQuarantinedEvent(id, alias, error.reason().name(), error.getMessage()));
-    return true;
+    quarantineOps.discardQuarantined(taskId);
   }
 
   /**
@@ -689,104 +438,44 @@ public final class MongoStore implements TaskStore {
    */
   @Override
   public boolean quarantineTask(String id, String reason, String detail) {
-    requireId(id);
-    Objects.requireNonNull(reason, "reason");
-    Objects.requireNonNull(detail, "detail");
-    for (int attempt = 1; ; attempt++) {
-      Document document = collection.find(Filters.eq(ID, id)).first();
-      if (document == null) {
-        return false;
-      }
-      if (move(id, document.get(STATE), reason, detail)) {
-        return true;
-      }
-      if (attempt == MOVE_ATTEMPTS) {
-        throw new IllegalStateException(
-            "Cannot quarantine task "
-                + InvalidInputException.quote(id)
-                + ": its document changed under each of "
-                + MOVE_ATTEMPTS
-                + " attempts");
-      }
-    }
+    return quarantineOps.quarantineTask(id, reason, detail);
   }
 
+  @Override
+  public String toString() {
+    return "MongoStore[" + database + "." + collectionName + ", " + quarantineName + "]";
+  }
+
+  // ------------------------------------------------------------------ what the parts share
+
   /**
-   * Inserts a quarantine entry holding {@code state}, then deletes the task document only if it
-   * still holds that very state; when it does not (a writer replaced or deleted it, or another
-   * reader moved it first), the entry is taken back.
+   * Moves the record {@code state} of task {@code id} into the quarantine unless it changed
+   * meanwhile (see {@link MongoQuarantine#quarantine(String, Binary, CorruptTaskRecordException)}).
    *
-   * @return whether the task was moved
+   * @return whether the record was moved
    */
-  private boolean move(String id, Object state, String reason, String detail) {
-    // A BSON date holds milliseconds; the record says what is stored.
-    Instant at = context.clock().instant().truncatedTo(ChronoUnit.MILLIS);
-    ObjectId entry = new ObjectId();
-    quarantine.insertOne(
-        new Document(ID, entry)
-            .append(TASK_ID, id)
-            .append(QUARANTINED_AT, Date.from(at))
-            .append(REASON, reason)
-            .append(DETAIL, detail)
-            .append(STATE, state));
-    DeleteResult moved =
-        collection.deleteOne(Filters.and(Filters.eq(ID, id), Filters.eq(STATE, state)));
-    if (moved.getDeletedCount() == 0) {
-      quarantine.deleteOne(Filters.eq(ID, entry));
-      return false;
-    }
-    return true;
+  boolean quarantine(String id, Binary state, CorruptTaskRecordException error) {
+    return quarantineOps.quarantine(id, state, error);
   }
 
-  /**
-   * The record a quarantine entry holds, or null (logged) when it is not an entry this store wrote.
-   */
-  private QuarantinedRecord entry(Document entry) {
-    try {
-      return new QuarantinedRecord(
-          entry.getString(TASK_ID),
-          entry.get(STATE, Binary.class).getData(),
-          entry.getString(REASON),
-          entry.getString(DETAIL),
-          entry.getDate(QUARANTINED_AT).toInstant());
-    } catch (RuntimeException e) {
-      logger.error(
-          "Ignoring foreign document {} in {}.{}: {}",
-          entry.get(ID),
-          database,
-          quarantineName,
-          e.toString());
-      return null;
-    }
+  /** What the scheduler gave at {@link #start}: its clock, its registry, its event dispatch. */
+  StoreContext context() {
+    return context;
   }
 
-  private Task skip(String id, String reason, String message) {
-    // Never delete what a user stored: the document stays for an operator to look at.
-    logger.error(
-        "Skipping unreadable task document {} in {}.{} ({}): {}",
-        InvalidInputException.quote(id),
-        database,
-        collectionName,
-        reason,
-        message);
-    return null;
+  /** The logger {@code asyncz.stores.<alias>}. */
+  Logger logger() {
+    return logger;
   }
 
-  /** A record that could not be read, to be quarantined once the read is over. */
-  private record Unreadable(String id, Binary state, CorruptTaskRecordException error) {}
+  /** The alias the scheduler knows this store by. */
+  String alias() {
+    return alias;
+  }
 
   /** Epoch seconds with the nanoseconds as decimals, correctly rounded to a double. */
   static double score(Instant instant) {
-    return BigDecimal.valueOf(instant.getEpochSecond())
-        .add(BigDecimal.valueOf(instant.getNano(), 9))
-        .doubleValue();
-  }
-
-  private static String requireId(String id) {
-    if (id == null || id.isEmpty()) {
-      throw new InvalidInputException("task id", id, "is empty");
-    }
-    return id;
+    return MongoDocuments.score(instant);
   }
 
   static ConnectionString connectionString(String key, String uri) {

@@ -4,41 +4,23 @@ import io.asyncz.ConflictIdException;
 import io.asyncz.InvalidInputException;
 import io.asyncz.TaskLookupException;
 import io.asyncz.event.TaskQuarantinedEvent;
-import io.asyncz.store.MemoryStore;
 import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.StoreContext;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,26 +43,22 @@ public final class FileStore implements TaskStore {
   /** The default file suffix. */
   public static final String DEFAULT_SUFFIX = ".task";
 
-  private static final int MAX_FILE_NAME = 240;
-  private static final String TEMP_PREFIX = ".tmp-";
+  /** The longest file name, suffix included, that a record file gets. */
+  static final int MAX_FILE_NAME = 240;
 
   /** The subdirectory unreadable records are moved to. */
   public static final String QUARANTINE = "quarantine";
-
-  private static final String WHY = ".why";
-  private static final int MAX_WHY = 64 * 1024;
 
   /** The seed's default mode of the directory, {@code 0700}; record files get {@code 0600}. */
   public static final int DEFAULT_MODE = 0700;
 
   private final Path directory;
   private final String suffix;
-  private final int mode;
   private final boolean cleanupDirectory;
-  private final boolean acceptUnsafePermissions;
   private final TaskRecords records;
-  // Files that are not records this store wrote, each logged once.
-  private final Set<Path> warned = ConcurrentHashMap.newKeySet();
+  private final FileDirectory files;
+  private final FileQuarantine quarantine;
+  private final FileRecords reads;
   private volatile StoreContext context;
   private volatile Logger logger = LoggerFactory.getLogger("asyncz.stores.default");
   private volatile String alias = "default";
@@ -151,15 +129,16 @@ public final class FileStore implements TaskStore {
           "0" + Integer.toOctalString(mode),
           "is not a permission mode; expected octal 0000 to 0777, e.g. 0700");
     }
-    this.mode = mode;
     if (suffix == null || suffix.isEmpty() || suffix.contains("/") || suffix.contains("\\")) {
       throw new InvalidInputException(
           "suffix", suffix, "is not a file name suffix; expected something like \".task\"");
     }
     this.suffix = suffix;
     this.cleanupDirectory = cleanupDirectory;
-    this.acceptUnsafePermissions = acceptUnsafePermissions;
     this.records = Objects.requireNonNull(records, "records");
+    this.files = new FileDirectory(this, directory, suffix, mode, acceptUnsafePermissions);
+    this.quarantine = new FileQuarantine(this, files, directory, suffix, records);
+    this.reads = new FileRecords(this, files, directory, suffix, records, quarantine);
   }
 
   /** The directory the records are in. */
@@ -178,68 +157,9 @@ public final class FileStore implements TaskStore {
     this.logger = LoggerFactory.getLogger("asyncz.stores." + alias);
     this.alias = alias;
     try {
-      createDirectories(directory);
-      checkPermissions(directory);
-      Path quarantine = directory.resolve(QUARANTINE);
-      if (Files.isDirectory(quarantine, LinkOption.NOFOLLOW_LINKS)) {
-        checkPermissions(quarantine);
-      }
+      files.open();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the FileStore directory " + directory, e);
-    }
-  }
-
-  /**
-   * Refuses a directory that others can write to beyond what {@code mode} grants, or that another
-   * user owns, unless told to accept it: whoever can write there can plant, swap or remove records.
-   */
-  private void checkPermissions(Path dir) throws IOException {
-    if (!posix() || acceptUnsafePermissions) {
-      return;
-    }
-    PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class);
-    int actual = mode(attributes.permissions());
-    int unsafe = actual & 0022 & ~mode;
-    if (unsafe != 0) {
-      throw new InvalidInputException(
-          "FileStore directory",
-          dir.toString(),
-          "has mode 0"
-              + Integer.toOctalString(actual)
-              + " ("
-              + PosixFilePermissions.toString(attributes.permissions())
-              + "): "
-              + ((unsafe & 0002) != 0 ? "every user" : "its group")
-              + " can write to it, and so plant, swap or remove task records; expected no write"
-              + " access for group or others beyond the store's mode 0"
-              + Integer.toOctalString(mode)
-              + ". Run chmod go-w on it, or set accept_unsafe_permissions to use it anyway");
-    }
-    UserPrincipal me = currentUser(dir);
-    if (me != null && !attributes.owner().getName().equals(me.getName())) {
-      throw new InvalidInputException(
-          "FileStore directory",
-          dir.toString(),
-          "is owned by "
-              + attributes.owner().getName()
-              + ", not by "
-              + me.getName()
-              + ", the user this process runs as; its owner can plant, swap or remove task"
-              + " records. Give it to "
-              + me.getName()
-              + ", or set accept_unsafe_permissions to use it anyway");
-    }
-  }
-
-  /** The user this process runs as, or null when the platform cannot say. */
-  private UserPrincipal currentUser(Path dir) {
-    try {
-      return dir.getFileSystem()
-          .getUserPrincipalLookupService()
-          .lookupPrincipalByName(System.getProperty("user.name"));
-    } catch (IOException | UnsupportedOperationException e) {
-      logger.debug("Cannot tell which user this process runs as; not checking who owns {}", dir);
-      return null;
     }
   }
 
@@ -248,8 +168,8 @@ public final class FileStore implements TaskStore {
     if (!cleanupDirectory) {
       return;
     }
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
-      if (files.iterator().hasNext()) {
+    try (DirectoryStream<Path> left = Files.newDirectoryStream(directory)) {
+      if (left.iterator().hasNext()) {
         logger.warn("Not removing {}: it still holds files", directory);
         return;
       }
@@ -267,14 +187,7 @@ public final class FileStore implements TaskStore {
 
   @Override
   public synchronized Optional<Task> lookupTask(String id) {
-    Path file = fileOf(id);
-    byte[] bytes;
-    try {
-      bytes = readRecord(id, file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes == null ? Optional.empty() : Optional.ofNullable(decode(id, file, bytes));
+    return reads.lookupTask(id);
   }
 
   @Override
@@ -298,33 +211,7 @@ public final class FileStore implements TaskStore {
 
   @Override
   public synchronized List<Task> allTasks() {
-    List<Task> all = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + suffix)) {
-      for (Path file : files) {
-        String name = file.getFileName().toString();
-        if (name.startsWith(TEMP_PREFIX)) {
-          continue;
-        }
-        String stem = name.substring(0, name.length() - suffix.length());
-        String id = idOf(stem);
-        if (id == null || id.isEmpty() || !encode(id).equals(stem)) {
-          foreign(file, stem, id);
-          continue;
-        }
-        byte[] bytes = readRecord(id, file);
-        if (bytes == null) {
-          continue; // deleted meanwhile, or quarantined unread
-        }
-        Task task = decode(id, file, bytes);
-        if (task != null) {
-          all.add(task);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    all.sort(MemoryStore.ORDER);
-    return all;
+    return reads.allTasks();
   }
 
   @Override
@@ -333,7 +220,7 @@ public final class FileStore implements TaskStore {
     if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       throw new ConflictIdException(task.id());
     }
-    write(file, records.write(task), false, task.id());
+    files.write(file, records.write(task), false, task.id());
   }
 
   /**
@@ -354,7 +241,7 @@ public final class FileStore implements TaskStore {
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
           throw new ConflictIdException(task.id());
         }
-        write(file, encoded.get(i), false, task.id());
+        files.write(file, encoded.get(i), false, task.id());
         added.add(file);
       }
     } catch (RuntimeException e) {
@@ -365,7 +252,7 @@ public final class FileStore implements TaskStore {
           e.addSuppressed(suppressed);
         }
       }
-      forceDirectory();
+      files.force();
       throw e;
     }
   }
@@ -376,7 +263,7 @@ public final class FileStore implements TaskStore {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       throw new TaskLookupException(task.id());
     }
-    write(file, records.write(task), true, task.id());
+    files.write(file, records.write(task), true, task.id());
   }
 
   @Override
@@ -387,7 +274,7 @@ public final class FileStore implements TaskStore {
     }
     try {
       Files.delete(file);
-      forceDirectory();
+      files.force();
     } catch (NoSuchFileException e) {
       throw new TaskLookupException(id);
     } catch (IOException e) {
@@ -405,7 +292,7 @@ public final class FileStore implements TaskStore {
     for (Task task : advanced) {
       Path file = fileOf(task.id());
       if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-        write(file, records.rewrite(task), true, task.id());
+        files.write(file, records.rewrite(task), true, task.id());
       }
     }
     for (String id : finished) {
@@ -418,7 +305,7 @@ public final class FileStore implements TaskStore {
         throw new UncheckedIOException(e);
       }
     }
-    forceDirectory();
+    files.force();
   }
 
   @Override
@@ -430,7 +317,7 @@ public final class FileStore implements TaskStore {
         throw new UncheckedIOException(e);
       }
     }
-    forceDirectory();
+    files.force();
   }
 
   @Override
@@ -438,141 +325,7 @@ public final class FileStore implements TaskStore {
     return "FileStore[" + directory + "]";
   }
 
-  // ------------------------------------------------------------------ records
-
-  /**
-   * The bytes of the record {@code file} of task {@code id}, or null when there are none to decode:
-   * the file is gone, is not a regular file (a link, a FIFO, a directory: left alone, never
-   * followed or opened), or is over the read limit (quarantined without being read).
-   */
-  private byte[] readRecord(String id, Path file) throws IOException {
-    BasicFileAttributes attributes = attributes(file);
-    if (attributes == null) {
-      return null;
-    }
-    if (!attributes.isRegularFile()) {
-      warnOnce(file, "is not a regular file (a link, a FIFO, a directory or a device)");
-      return null;
-    }
-    if (attributes.size() > records.readLimit()) {
-      quarantine(id, file, records.tooLarge(id, attributes.size()));
-      return null;
-    }
-    byte[] bytes;
-    try {
-      bytes = readBounded(file, records.readLimit());
-    } catch (NoSuchFileException gone) {
-      return null;
-    }
-    if (bytes.length > records.readLimit()) { // it grew since
-      quarantine(id, file, records.tooLarge(id, bytes.length));
-      return null;
-    }
-    return bytes;
-  }
-
-  /** What is at {@code file} itself (a link is not followed), or null when nothing is. */
-  private static BasicFileAttributes attributes(Path file) throws IOException {
-    try {
-      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException gone) {
-      return null;
-    }
-  }
-
-  /**
-   * The bytes of the regular file {@code file}, opened without following a link, and at most one
-   * byte more than {@code limit}.
-   */
-  private static byte[] readBounded(Path file, long limit) throws IOException {
-    try (InputStream in =
-        Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      return in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
-    }
-  }
-
-  /**
-   * Sets aside a file with the record suffix under a name this store does not write: it is never
-   * read as a task (its name may decode to an id whose record lives under another name, so that
-   * writes for that id go elsewhere and the file stays due for ever). A regular file is quarantined
-   * with its bytes, under the id its name decodes to, or the name itself; anything else is left
-   * alone and logged once.
-   */
-  private void foreign(Path file, String stem, String decoded) throws IOException {
-    BasicFileAttributes attributes = attributes(file);
-    if (attributes == null) {
-      return;
-    }
-    String id = decoded == null || decoded.isEmpty() ? stem : decoded;
-    if (!attributes.isRegularFile()
-        || id.isEmpty()
-        || encode(id).length() + suffix.length() > MAX_FILE_NAME) {
-      warnOnce(file, "is not named as this store names task records");
-      return;
-    }
-    String expected =
-        decoded == null || decoded.isEmpty() ? "no task's" : "'" + encode(decoded) + suffix + "'";
-    quarantine(
-        id,
-        file,
-        new CorruptTaskRecordException(
-            id,
-            CorruptTaskRecordException.Reason.MALFORMED,
-            "the file name '"
-                + file.getFileName()
-                + "' is not one this store writes (it names "
-                + expected
-                + " record); it was not read as a task",
-            null));
-  }
-
-  private void warnOnce(Path file, String what) {
-    if (warned.add(file)) {
-      logger.warn(
-          "Ignoring {} in the task directory: it {}, so this store did not write it; it is not"
-              + " read, moved or deleted",
-          file,
-          what);
-    }
-  }
-
-  private Task decode(String id, Path file, byte[] bytes) {
-    try {
-      return records.read(id, bytes, context);
-    } catch (CorruptTaskRecordException e) {
-      quarantine(id, file, e);
-      return null;
-    }
-  }
-
   // ------------------------------------------------------------------ quarantine
-
-  /**
-   * Moves an unreadable record into the quarantine directory, logs it and sends the event; a record
-   * that cannot be moved stays where it is, and the next read tries again.
-   */
-  private void quarantine(String id, Path file, CorruptTaskRecordException failure) {
-    Path target;
-    try {
-      target = moveToQuarantine(id, file, failure.reason().name(), failure.getMessage());
-    } catch (IOException e) {
-      logger.error(
-          "Cannot quarantine unreadable task record {} ({}): {}", file, failure.reason(), e, e);
-      return;
-    }
-    if (target == null) {
-      return; // deleted meanwhile: nothing to keep
-    }
-    logger.error(
-        "Quarantined unreadable task record {} as {} ({}): {}; list it with"
-            + " quarantinedRecords() and restore it with restoreQuarantined(id)",
-        file,
-        target,
-        failure.reason(),
-        failure.getMessage());
-    context.dispatch(
-        new TaskQuarantinedEvent(id, alias, failure.reason().name(), failure.getMessage()));
-  }
 
   /**
    * Moves a stored task into the quarantine directory with its file's exact bytes, by the same
@@ -580,294 +333,49 @@ public final class FileStore implements TaskStore {
    */
   @Override
   public synchronized boolean quarantineTask(String id, String reason, String detail) {
-    Objects.requireNonNull(reason, "reason");
-    Objects.requireNonNull(detail, "detail");
-    Path file = fileOf(id);
-    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
-    }
-    try {
-      return moveToQuarantine(id, file, reason, detail) != null;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot quarantine task record " + file, e);
-    }
-  }
-
-  /**
-   * Moves {@code file} into the quarantine directory as a record of {@code id}: the reason is
-   * written first, then the record is renamed, so its bytes never leave the disk (if another
-   * process rewrote the file meanwhile, the newer bytes are the ones kept, and restore brings them
-   * back).
-   *
-   * @return the quarantined file, or null when {@code file} no longer exists
-   */
-  private Path moveToQuarantine(String id, Path file, String reason, String detail)
-      throws IOException {
-    Path dir = directory.resolve(QUARANTINE);
-    long micros = micros(context.clock().instant());
-    String name = encode(id) + suffix;
-    Path target = dir.resolve(micros + "-" + name);
-    for (int n = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); n++) {
-      // The same id set aside twice in one microsecond: the later one a hair later.
-      target = dir.resolve((micros + n) + "-" + name);
-    }
-    createDirectories(dir);
-    Path why = dir.resolve(target.getFileName() + WHY);
-    Files.write(why, (reason + "\n" + detail).getBytes(StandardCharsets.UTF_8));
-    if (posix()) {
-      Files.setPosixFilePermissions(why, permissions(mode & 0666));
-    }
-    try {
-      Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (NoSuchFileException gone) {
-      Files.deleteIfExists(why);
-      return null;
-    }
-    forceDirectory(dir);
-    forceDirectory(directory);
-    return target;
-  }
-
-  private record Entry(Path file, String id, long micros) {}
-
-  /** The quarantined record files, oldest first (then by id). */
-  private List<Entry> entries() {
-    List<Entry> entries = new ArrayList<>();
-    Path dir = directory.resolve(QUARANTINE);
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + suffix)) {
-      for (Path file : files) {
-        String name = file.getFileName().toString();
-        int dash = name.indexOf('-');
-        if (dash <= 0) {
-          continue;
-        }
-        long micros;
-        try {
-          micros = Long.parseLong(name.substring(0, dash));
-        } catch (NumberFormatException notOurs) {
-          continue;
-        }
-        String stem = name.substring(dash + 1, name.length() - suffix.length());
-        String id = idOf(stem);
-        if (id == null || id.isEmpty() || !encode(id).equals(stem)) {
-          warnOnce(file, "is not named as this store names quarantined records");
-          continue;
-        }
-        BasicFileAttributes attributes = attributes(file);
-        if (attributes == null) {
-          continue;
-        }
-        if (!attributes.isRegularFile()) {
-          warnOnce(file, "is not a regular file (a link, a FIFO, a directory or a device)");
-          continue;
-        }
-        entries.add(new Entry(file, id, micros));
-      }
-    } catch (NoSuchFileException none) {
-      return entries;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    entries.sort(Comparator.comparingLong(Entry::micros).thenComparing(Entry::id));
-    return entries;
+    return quarantine.quarantineTask(id, reason, detail);
   }
 
   @Override
   public synchronized List<QuarantinedRecord> quarantinedRecords() {
-    List<QuarantinedRecord> list = new ArrayList<>();
-    for (Entry e : entries()) {
-      byte[] raw;
-      try {
-        raw = readBounded(e.file(), Integer.MAX_VALUE - 9);
-      } catch (NoSuchFileException gone) {
-        continue;
-      } catch (IOException ex) {
-        throw new UncheckedIOException(ex);
-      }
-      String reason = "UNKNOWN";
-      String detail = "the reason file is missing";
-      Path whyFile = e.file().resolveSibling(e.file().getFileName() + WHY);
-      try {
-        if (Files.isRegularFile(whyFile, LinkOption.NOFOLLOW_LINKS)) {
-          String why = new String(readBounded(whyFile, MAX_WHY), StandardCharsets.UTF_8);
-          int nl = why.indexOf('\n');
-          reason = nl < 0 ? why : why.substring(0, nl);
-          detail = nl < 0 ? "" : why.substring(nl + 1);
-        }
-      } catch (IOException noReason) {
-        // reported as missing
-      }
-      list.add(new QuarantinedRecord(e.id(), raw, reason, detail, instant(e.micros())));
-    }
-    return list;
+    return quarantine.quarantinedRecords();
   }
 
   @Override
   public synchronized Task restoreQuarantined(String taskId) {
-    Entry newest = null;
-    for (Entry e : entries()) {
-      if (e.id().equals(taskId)) {
-        newest = e; // entries are oldest first
-      }
-    }
-    if (newest == null) {
-      throw new TaskLookupException(taskId);
-    }
-    Path file = fileOf(taskId);
-    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-      throw new ConflictIdException(taskId);
-    }
-    byte[] raw;
-    try {
-      raw = readBounded(newest.file(), records.readLimit());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Task task = records.read(taskId, raw, context); // still unreadable: stays quarantined
-    write(file, records.rewrite(task), false, taskId); // with the current key and format
-    discard(newest);
-    return task;
+    return quarantine.restoreQuarantined(taskId);
   }
 
   @Override
   public synchronized void discardQuarantined(String taskId) {
-    boolean found = false;
-    for (Entry e : entries()) {
-      if (e.id().equals(taskId)) {
-        discard(e);
-        found = true;
-      }
-    }
-    if (!found) {
-      throw new TaskLookupException(taskId);
-    }
+    quarantine.discardQuarantined(taskId);
   }
 
-  private void discard(Entry e) {
-    try {
-      Files.deleteIfExists(e.file());
-      Files.deleteIfExists(e.file().resolveSibling(e.file().getFileName() + WHY));
-      forceDirectory(e.file().getParent());
-    } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
-    }
+  // ------------------------------------------------------------------ what the parts share
+
+  /** What the scheduler gave at {@link #start}: its clock, its registry, its event dispatch. */
+  StoreContext context() {
+    return context;
   }
 
-  private static long micros(Instant t) {
-    return Math.multiplyExact(t.getEpochSecond(), 1_000_000L) + t.getNano() / 1000;
+  /** The logger {@code asyncz.stores.<alias>}. */
+  Logger logger() {
+    return logger;
   }
 
-  private static Instant instant(long micros) {
-    return Instant.ofEpochSecond(
-        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
-  }
-
-  private void write(Path file, byte[] bytes, boolean replace, String id) {
-    Path temp =
-        directory.resolve(
-            TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + suffix);
-    try {
-      try (FileChannel channel =
-          posix()
-              ? FileChannel.open(
-                  temp,
-                  Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                  PosixFilePermissions.asFileAttribute(permissions(mode & 0666)))
-              : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        channel.force(true);
-      }
-      if (replace) {
-        moveAtomically(temp, file, true);
-      } else {
-        // Rename would replace a file created meanwhile by another process; a link does not.
-        try {
-          Files.createLink(file, temp);
-        } catch (FileAlreadyExistsException e) {
-          throw new ConflictIdException(id);
-        } catch (UnsupportedOperationException e) {
-          moveAtomically(temp, file, false);
-        }
-      }
-      forceDirectory();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write task record " + file, e);
-    } finally {
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException e) {
-        logger.warn("Cannot remove temporary file {}", temp, e);
-      }
-    }
-  }
-
-  private boolean posix() {
-    return directory.getFileSystem().supportedFileAttributeViews().contains("posix");
-  }
-
-  private void createDirectories(Path dir) throws IOException {
-    if (posix()) {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(permissions(mode)));
-    } else {
-      Files.createDirectories(dir);
-    }
-  }
-
-  /** The octal mode of {@code permissions}, such as {@code 0700}. */
-  static int mode(Set<PosixFilePermission> permissions) {
-    int mode = 0;
-    PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ ... OTHERS_EXECUTE
-    for (int i = 0; i < 9; i++) {
-      if (permissions.contains(bits[i])) {
-        mode |= 0400 >> i;
-      }
-    }
-    return mode;
-  }
-
-  /** The permissions of an octal mode such as {@code 0700}. */
-  static Set<PosixFilePermission> permissions(int mode) {
-    Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-    PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ ... OTHERS_EXECUTE
-    for (int i = 0; i < 9; i++) {
-      if ((mode & (0400 >> i)) != 0) {
-        set.add(bits[i]);
-      }
-    }
-    return set;
-  }
-
-  private static void moveAtomically(Path from, Path to, boolean replace) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      if (replace) {
-        Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-      } else {
-        Files.move(from, to);
-      }
-    }
-  }
-
-  private void forceDirectory() {
-    forceDirectory(directory);
-  }
-
-  private static void forceDirectory(Path directory) {
-    // Makes the rename durable; not every platform can open a directory, which is then skipped.
-    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-      dir.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // best effort
-    }
+  /** The alias the scheduler knows this store by. */
+  String alias() {
+    return alias;
   }
 
   // ------------------------------------------------------------------ file names
 
-  private Path fileOf(String id) {
+  /**
+   * The record file of task {@code id}.
+   *
+   * @throws InvalidInputException when the id is too long for a file name once encoded
+   */
+  Path fileOf(String id) {
     String name = encode(id);
     if (name.length() + suffix.length() > MAX_FILE_NAME) {
       throw new InvalidInputException(

@@ -1,0 +1,119 @@
+package io.asyncz.jdbc;
+
+import io.asyncz.InvalidInputException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+
+/**
+ * The JDBC store's two tables: their layout, created on start where missing, the sizes of their
+ * columns, and how an instant is kept in a {@code BIGINT} column (microseconds since the epoch).
+ */
+final class JdbcSchema {
+  /** The length of the id columns. */
+  static final int MAX_ID_LENGTH = 191;
+
+  /** The length of the quarantine table's {@code detail} column. */
+  static final int MAX_DETAIL = 1000;
+
+  /** The length of the quarantine table's {@code reason} column. */
+  static final int MAX_REASON = 32;
+
+  private JdbcSchema() {}
+
+  /**
+   * Creates the task table, its index {@code ix_<table>_due} and the quarantine table where they
+   * are missing, with the id collation and binary type of the database behind {@code c}.
+   */
+  static void create(Connection c, String table, String quarantine) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+      String idType = "VARCHAR(" + MAX_ID_LENGTH + ")";
+      String blob = "BLOB";
+      if (product.contains("postgres")) {
+        idType += " COLLATE \"C\"";
+        blob = "BYTEA";
+      } else if (product.contains("mysql") || product.contains("mariadb")) {
+        idType += " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
+        blob = "LONGBLOB";
+      }
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + table
+              + " (id "
+              + idType
+              + " NOT NULL PRIMARY KEY, next_run_time BIGINT, state "
+              + blob
+              + " NOT NULL)");
+      s.execute(
+          "CREATE INDEX IF NOT EXISTS ix_" + table + "_due ON " + table + " (next_run_time, id)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + quarantine
+              + " (id "
+              + idType
+              + " NOT NULL, quarantined_at BIGINT NOT NULL, reason VARCHAR(32) NOT NULL, detail"
+              + " VARCHAR("
+              + MAX_DETAIL
+              + ") NOT NULL, state "
+              + blob
+              + " NOT NULL, PRIMARY KEY (id, quarantined_at))");
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    }
+  }
+
+  /** Refuses an id that does not fit the id column. */
+  static void checkId(String id) {
+    if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+      throw new InvalidInputException(
+          "task id",
+          id.length() > 60 ? id.substring(0, 60) + "..." : id,
+          "does not fit the id column; expected 1 to " + MAX_ID_LENGTH + " characters");
+    }
+  }
+
+  /** Whether {@code table} holds a row of {@code id}. */
+  static boolean exists(Connection c, String table, String id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /** Sets parameter {@code index} to {@code time} in microseconds, or to NULL for no time. */
+  static void setMicros(PreparedStatement ps, int index, Instant time) throws SQLException {
+    if (time == null) {
+      ps.setNull(index, Types.BIGINT);
+    } else {
+      ps.setLong(index, micros(time));
+    }
+  }
+
+  /** Microseconds since the epoch, rounded down; clamped for instants beyond a long's range. */
+  static long micros(Instant time) {
+    try {
+      return Math.floorDiv(ChronoUnit.NANOS.between(Instant.EPOCH, time), 1000L);
+    } catch (ArithmeticException tooFar) {
+      try {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, time);
+      } catch (ArithmeticException stillTooFar) {
+        return time.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+      }
+    }
+  }
+
+  /** The instant of a number of microseconds since the epoch. */
+  static Instant instant(long micros) {
+    return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+  }
+}
