@@ -757,8 +757,9 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   }
 
   /** Adds a built task (called by {@link TaskBuilder#add()}). */
-  Task add(Task.Builder builder, boolean replaceExisting, boolean nextRunTimeGiven) {
-    return changes.add(builder, replaceExisting, nextRunTimeGiven);
+  Task add(
+      Task.Builder builder, Trigger trigger, boolean replaceExisting, boolean nextRunTimeGiven) {
+    return changes.add(builder, trigger, replaceExisting, nextRunTimeGiven);
   }
 
   // ------------------------------------------------------------------ changing tasks

@@ -265,6 +265,6 @@ public final class TaskBuilder {
     }
     return batch != null
         ? batch.add(b, replaceExisting, nextRunTimeSet)
-        : scheduler.add(b, replaceExisting, nextRunTimeSet);
+        : scheduler.add(b, t, replaceExisting, nextRunTimeSet);
   }
 }

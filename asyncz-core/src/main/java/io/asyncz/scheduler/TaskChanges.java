@@ -158,16 +158,31 @@ final class TaskChanges {
     return added;
   }
 
-  Task add(Task.Builder builder, boolean replaceExisting, boolean nextRunTimeGiven) {
-    Task built =
-        builder.scheduler(scheduler).pending(scheduler.state() == SchedulerState.STOPPED).build();
+  Task add(
+      Task.Builder builder, Trigger trigger, boolean replaceExisting, boolean nextRunTimeGiven) {
+    boolean stopped = scheduler.state() == SchedulerState.STOPPED;
+    boolean computed = false;
+    if (!stopped && !nextRunTimeGiven) {
+      // The first run time goes into the one build of the task, not into a second copy of it.
+      Instant now = scheduler.clock().instant();
+      builder.nextRunTime(trigger.nextFireTime(scheduler.timezone(), null, now).orElse(null));
+      computed = true;
+    }
+    Task built = builder.scheduler(scheduler).pending(stopped).build();
     checkPersistable(built);
     boolean startTask = !nextRunTimeGiven || built.nextRunTime().isPresent();
     scheduler.schedulerLock().lock();
     try {
       if (scheduler.state() == SchedulerState.STOPPED) {
         // The scheduler may have started or stopped while the task was built outside the lock.
-        Task task = built.isPending() ? built : built.toBuilder().pending(true).build();
+        Task task = built;
+        if (!task.isPending() || computed) {
+          task =
+              task.toBuilder()
+                  .pending(true)
+                  .nextRunTime(computed ? null : task.nextRunTime().orElse(null))
+                  .build();
+        }
         scheduler.pending().add(task, replaceExisting, startTask);
         logger.info(
             "Adding task tentatively; it will be properly scheduled when the scheduler starts");

@@ -56,6 +56,25 @@ public final class Task {
     this.scheduler = b.scheduler;
   }
 
+  /** A copy of {@code t} with another next run time, with no builder in between. */
+  private Task(Task t, Instant nextRunTime) {
+    this.id = t.id;
+    this.name = t.name;
+    this.function = t.function;
+    this.reference = t.reference;
+    this.args = t.args;
+    this.kwargs = t.kwargs;
+    this.trigger = t.trigger;
+    this.executor = t.executor;
+    this.storeAlias = t.storeAlias;
+    this.mistriggerGraceTime = t.mistriggerGraceTime;
+    this.coalesce = t.coalesce;
+    this.maxInstances = t.maxInstances;
+    this.nextRunTime = nextRunTime;
+    this.pending = t.pending;
+    this.scheduler = t.scheduler;
+  }
+
   /**
    * Starts a builder for a task with the given id.
    *
@@ -174,7 +193,7 @@ public final class Task {
   /** The same task with another next run time ({@code null} pauses it). */
   public Task withNextRunTime(Instant time) {
     // The loop calls this on every run: copy without build()'s re-check of what did not change.
-    return new Task(new Builder(this).nextRunTime(time));
+    return new Task(this, time);
   }
 
   /** An immutable snapshot for listings. */

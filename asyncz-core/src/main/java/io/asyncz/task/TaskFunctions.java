@@ -164,33 +164,70 @@ public final class TaskFunctions {
   }
 
   static TaskFunction ofRunnable(Runnable runnable) {
-    Objects.requireNonNull(runnable, "runnable");
-    return new NoArgument(runnable.getClass().getName()) {
-      @Override
-      public Object invoke(List<Object> args, Map<String, Object> kwargs) {
-        runnable.run();
-        return null;
-      }
-    };
+    return new RunnableFunction(Objects.requireNonNull(runnable, "runnable"));
   }
 
   static TaskFunction ofCallable(Callable<?> callable) {
-    Objects.requireNonNull(callable, "callable");
-    return new NoArgument(callable.getClass().getName()) {
-      @Override
-      public Object invoke(List<Object> args, Map<String, Object> kwargs) throws Exception {
-        return callable.call();
-      }
-    };
+    return new CallableFunction(Objects.requireNonNull(callable, "callable"));
+  }
+
+  /**
+   * The display name of a function's class, computed once per class: a lambda's class is named
+   * after the class that wrote it ({@code com.example.Jobs.<lambda>}). A million tasks of a million
+   * lambdas of one class share one name instead of carrying a string each.
+   */
+  private static final ClassValue<String> DISPLAY_NAMES =
+      new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+          String className = type.getName();
+          int lambda = className.indexOf("$$Lambda");
+          return lambda >= 0 ? className.substring(0, lambda) + ".<lambda>" : className;
+        }
+      };
+
+  /** A {@code Runnable} as a task function: one field, the runnable. */
+  private static final class RunnableFunction extends NoArgument {
+    private final Runnable runnable;
+
+    RunnableFunction(Runnable runnable) {
+      this.runnable = runnable;
+    }
+
+    @Override
+    Object target() {
+      return runnable;
+    }
+
+    @Override
+    public Object invoke(List<Object> args, Map<String, Object> kwargs) {
+      runnable.run();
+      return null;
+    }
+  }
+
+  /** A {@code Callable} as a task function: one field, the callable. */
+  private static final class CallableFunction extends NoArgument {
+    private final Callable<?> callable;
+
+    CallableFunction(Callable<?> callable) {
+      this.callable = callable;
+    }
+
+    @Override
+    Object target() {
+      return callable;
+    }
+
+    @Override
+    public Object invoke(List<Object> args, Map<String, Object> kwargs) throws Exception {
+      return callable.call();
+    }
   }
 
   private abstract static class NoArgument implements TaskFunction {
-    private final String name;
-
-    NoArgument(String className) {
-      int lambda = className.indexOf("$$Lambda");
-      this.name = lambda >= 0 ? className.substring(0, lambda) + ".<lambda>" : className;
-    }
+    /** The runnable or callable this function calls. */
+    abstract Object target();
 
     @Override
     public void checkArguments(List<Object> args, Map<String, Object> kwargs) {
@@ -205,7 +242,7 @@ public final class TaskFunctions {
 
     @Override
     public String displayName() {
-      return name;
+      return DISPLAY_NAMES.get(target().getClass());
     }
   }
 

@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.Objects;
@@ -51,9 +52,25 @@ public final class DateTrigger implements Trigger {
     this.allowMistrigger = allowMistrigger;
   }
 
+  /** The first and last instants of the years 1 to 9999, the range every trigger keeps to. */
+  private static final Instant FIRST = Instant.parse("0001-01-01T00:00:00Z");
+
+  private static final Instant LAST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+  private DateTrigger(Instant instant, ZoneId zone, boolean allowMistrigger) {
+    this.instant = instant;
+    this.zoneOrLocal = zone;
+    this.allowMistrigger = allowMistrigger;
+  }
+
   /** Fires once at {@code runAt}. */
   public static DateTrigger at(Instant runAt) {
-    return of(runAt, null);
+    Objects.requireNonNull(runAt, "runAt");
+    if (runAt.isBefore(FIRST) || runAt.isAfter(LAST)) {
+      return of(runAt, null); // refused there, with the message every form gives
+    }
+    // The common case of a task due at an instant, without a round trip through wall time.
+    return new DateTrigger(runAt, ZoneOffset.UTC, false);
   }
 
   /** Fires once at {@code runAt}, printed in its zone. */
