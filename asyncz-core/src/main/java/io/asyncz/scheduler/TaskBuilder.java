@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Adds a task: the seed's {@code add_task(fn, trigger, args, kwargs, id, name,
@@ -219,17 +218,6 @@ public final class TaskBuilder {
     return this;
   }
 
-  /** A random id: 64 random bits in hex (16 characters; the seed's uuid4().hex has 32). */
-  private static String newId() {
-    long bits = ThreadLocalRandom.current().nextLong();
-    char[] hex = new char[16];
-    for (int i = 15; i >= 0; i--) {
-      hex[i] = Character.forDigit((int) (bits & 0xF), 16);
-      bits >>>= 4;
-    }
-    return new String(hex);
-  }
-
   /**
    * Adds the task: to its store when the scheduler runs, to the pending tasks before. For a builder
    * of a {@link TaskBatch}, checks and builds the task and keeps it for the batch, which {@link
@@ -243,7 +231,7 @@ public final class TaskBuilder {
     Trigger t = trigger != null ? trigger : DateTrigger.now(scheduler.clock());
     TaskDefaults defaults = scheduler.taskDefaults();
     Task.Builder b =
-        Task.builder(id != null ? id : newId())
+        (id != null ? Task.builder(id) : Task.builder())
             .function(function, reference)
             .trigger(t)
             .args(args)

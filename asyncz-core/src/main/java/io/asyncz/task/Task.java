@@ -3,16 +3,19 @@ package io.asyncz.task;
 import io.asyncz.Identifiers;
 import io.asyncz.InvalidInputException;
 import io.asyncz.trigger.Trigger;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A scheduled function with its trigger, options and current schedule. Tasks are immutable: each
@@ -22,57 +25,37 @@ import java.util.Optional;
  * that the task was added to, like the seed's.
  */
 public final class Task {
-  private final String id;
-  private final String name;
-  private final TaskFunction function;
-  private final String reference;
+  // A task waiting in a store is mostly this object: a million of them should cost little more
+  // than the lambdas they run. So the options that tasks share (executor, store, defaults, the
+  // scheduler) sit in one shared Settings object, a generated id is kept as its number until its
+  // text is asked for, and a Runnable or Callable is kept without its TaskFunction wrapper.
+  private String id; // the id's text; for a generated id, filled in when first asked for
+  private final long generatedId; // the 64 random bits of a generated id; 0 when the id was given
+  private final Object function; // a TaskFunction, a bare Runnable or Callable, or null
   private final List<Object> args;
-  private final Map<String, Object> kwargs;
   private final Trigger trigger;
-  private final String executor;
-  private final String storeAlias;
-  private final Duration mistriggerGraceTime;
-  private final boolean coalesce;
-  private final int maxInstances;
   private final Instant nextRunTime;
-  private final boolean pending;
-  private final TaskOperations scheduler;
+  private final Settings settings;
 
   private Task(Builder b) {
     this.id = b.id;
-    this.name = b.name;
-    this.function = b.function;
-    this.reference = b.reference;
+    this.generatedId = b.generatedId;
+    this.function = TaskFunctions.compact(b.function);
     this.args = b.args;
-    this.kwargs = b.kwargs;
     this.trigger = b.trigger;
-    this.executor = b.executor;
-    this.storeAlias = b.storeAlias;
-    this.mistriggerGraceTime = b.mistriggerGraceTime;
-    this.coalesce = b.coalesce;
-    this.maxInstances = b.maxInstances;
     this.nextRunTime = b.nextRunTime;
-    this.pending = b.pending;
-    this.scheduler = b.scheduler;
+    this.settings = Settings.shared(b);
   }
 
   /** A copy of {@code t} with another next run time, with no builder in between. */
   private Task(Task t, Instant nextRunTime) {
     this.id = t.id;
-    this.name = t.name;
+    this.generatedId = t.generatedId;
     this.function = t.function;
-    this.reference = t.reference;
     this.args = t.args;
-    this.kwargs = t.kwargs;
     this.trigger = t.trigger;
-    this.executor = t.executor;
-    this.storeAlias = t.storeAlias;
-    this.mistriggerGraceTime = t.mistriggerGraceTime;
-    this.coalesce = t.coalesce;
-    this.maxInstances = t.maxInstances;
     this.nextRunTime = nextRunTime;
-    this.pending = t.pending;
-    this.scheduler = t.scheduler;
+    this.settings = t.settings;
   }
 
   /**
@@ -81,7 +64,20 @@ public final class Task {
    * @throws InvalidInputException when the id breaks the rules of {@link Identifiers}
    */
   public static Builder builder(String id) {
-    return new Builder(id);
+    return new Builder(Identifiers.checkTaskId("id", id), 0);
+  }
+
+  /**
+   * Starts a builder for a task with a generated id: 64 random bits as 16 lower-case hex digits
+   * (the seed's {@code uuid4().hex} has 32). The task keeps the number and writes the digits out
+   * when {@link #id()} is first called.
+   */
+  public static Builder builder() {
+    long bits;
+    do {
+      bits = ThreadLocalRandom.current().nextLong();
+    } while (bits == 0); // 0 marks a given id
+    return new Builder(null, bits);
   }
 
   /** A builder holding this task's values, to derive a changed task. */
@@ -91,26 +87,79 @@ public final class Task {
 
   /** The unique id. */
   public String id() {
-    return id;
+    String text = id;
+    if (text == null) {
+      // A benign race: every thread writes the same digits, and a String is safe to publish.
+      text = HexFormat.of().toHexDigits(generatedId);
+      id = text;
+    }
+    return text;
+  }
+
+  /**
+   * Whether this task's id is {@code other}; for a generated id, without writing the id out. Stores
+   * look tasks up with this.
+   */
+  public boolean hasId(String other) {
+    String text = id;
+    if (text != null) {
+      return text.equals(other);
+    }
+    if (other == null || other.length() != HEX_DIGITS) {
+      return false;
+    }
+    long bits = generatedId;
+    for (int i = HEX_DIGITS - 1; i >= 0; i--) {
+      if (other.charAt(i) != HEX.charAt((int) (bits & 0xF))) {
+        return false;
+      }
+      bits >>>= 4;
+    }
+    return true;
+  }
+
+  /** {@code id().hashCode()}, for a generated id without writing the id out. */
+  public int idHashCode() {
+    String text = id;
+    if (text != null) {
+      return text.hashCode();
+    }
+    int h = 0;
+    for (int shift = 60; shift >= 0; shift -= 4) {
+      h = 31 * h + HEX.charAt((int) ((generatedId >>> shift) & 0xF));
+    }
+    return h;
+  }
+
+  /**
+   * Orders two tasks' ids as {@code a.id().compareTo(b.id())} does; two generated ids compare
+   * without being written out (equal-length lower-case hex digits order as their numbers do).
+   */
+  public static int compareIds(Task a, Task b) {
+    if (a.generatedId != 0 && b.generatedId != 0) {
+      return Long.compareUnsigned(a.generatedId, b.generatedId);
+    }
+    return a.id().compareTo(b.id());
   }
 
   /** The name shown in listings (default: the function's name). */
   public String name() {
     // Derived when not given, so that a million tasks of one function share no name strings.
+    String name = settings.name;
     if (name != null) {
       return name;
     }
-    return function != null ? function.displayName() : reference;
+    return function != null ? function().displayName() : settings.reference;
   }
 
   /** The function, once resolved. */
   public TaskFunction function() {
-    return function;
+    return TaskFunctions.expand(function);
   }
 
   /** The function's textual reference, if it has one; persistent stores need it. */
   public Optional<String> reference() {
-    return Optional.ofNullable(reference);
+    return Optional.ofNullable(settings.reference);
   }
 
   /** Positional arguments, JSON-like values. */
@@ -120,7 +169,7 @@ public final class Task {
 
   /** Keyword arguments, JSON-like values. */
   public Map<String, Object> kwargs() {
-    return kwargs;
+    return settings.kwargs;
   }
 
   /** The trigger. */
@@ -130,27 +179,27 @@ public final class Task {
 
   /** The executor alias. */
   public String executor() {
-    return executor;
+    return settings.executor;
   }
 
   /** The store alias. */
   public String storeAlias() {
-    return storeAlias;
+    return settings.storeAlias;
   }
 
   /** How late a run may start before it counts as missed; empty for no limit. */
   public Optional<Duration> mistriggerGraceTime() {
-    return Optional.ofNullable(mistriggerGraceTime);
+    return Optional.ofNullable(settings.mistriggerGraceTime);
   }
 
   /** Whether several due runs collapse into one. */
   public boolean coalesce() {
-    return coalesce;
+    return settings.coalesce;
   }
 
   /** How many runs of this task may overlap. */
   public int maxInstances() {
-    return maxInstances;
+    return settings.maxInstances;
   }
 
   /** The next run time; empty when the task is paused. */
@@ -158,19 +207,24 @@ public final class Task {
     return Optional.ofNullable(nextRunTime);
   }
 
+  /** The next run time, or {@code null} when the task is paused; for hot paths, no Optional. */
+  public Instant nextRunTimeOrNull() {
+    return nextRunTime;
+  }
+
   /** Whether the task waits for the scheduler to start. */
   public boolean isPending() {
-    return pending;
+    return settings.pending;
   }
 
   /** Whether the task is paused (in a store, with no next run time). */
   public boolean isPaused() {
-    return !pending && nextRunTime == null;
+    return !settings.pending && nextRunTime == null;
   }
 
   /** Pending, paused or scheduled. */
   public TaskScheduleState scheduleState() {
-    if (pending) {
+    if (settings.pending) {
       return TaskScheduleState.PENDING;
     }
     return nextRunTime == null ? TaskScheduleState.PAUSED : TaskScheduleState.SCHEDULED;
@@ -198,59 +252,59 @@ public final class Task {
 
   /** An immutable snapshot for listings. */
   public TaskInfo info() {
-    String callable = function != null ? function.displayName() : reference;
+    String callable = function != null ? function().displayName() : settings.reference;
     return new TaskInfo(
-        id,
+        id(),
         name(),
         callable,
-        reference,
+        settings.reference,
         trigger.alias(),
         trigger.getClass().getSimpleName(),
         trigger.toString(),
-        executor,
-        storeAlias,
+        settings.executor,
+        settings.storeAlias,
         scheduleState(),
         nextRunTime,
-        coalesce,
-        maxInstances,
-        mistriggerGraceTime,
-        pending,
+        settings.coalesce,
+        settings.maxInstances,
+        settings.mistriggerGraceTime,
+        settings.pending,
         isPaused(),
-        scheduler != null,
+        settings.scheduler != null,
         args,
-        kwargs);
+        settings.kwargs);
   }
 
   /** Changes this task through its scheduler; the keys are {@link TaskOperations#updateTask}'s. */
   public Task update(Map<String, ?> changes) {
-    return operations().updateTask(id, storeAlias, changes);
+    return operations().updateTask(id(), storeAlias(), changes);
   }
 
   /** Gives this task a new trigger and recomputes its next run time. */
   public Task reschedule(Trigger newTrigger) {
-    return operations().rescheduleTask(id, storeAlias, newTrigger);
+    return operations().rescheduleTask(id(), storeAlias(), newTrigger);
   }
 
   /** Pauses this task. */
   public Task pause() {
-    return operations().pauseTask(id, storeAlias);
+    return operations().pauseTask(id(), storeAlias());
   }
 
   /** Resumes this task; empty if its schedule had finished and it was removed. */
   public Optional<Task> resume() {
-    return operations().resumeTask(id, storeAlias);
+    return operations().resumeTask(id(), storeAlias());
   }
 
   /** Deletes this task from its store. */
   public void delete() {
-    operations().deleteTask(id, storeAlias);
+    operations().deleteTask(id(), storeAlias());
   }
 
   private TaskOperations operations() {
-    if (scheduler == null) {
-      throw new IllegalStateException("Task '" + id + "' has not been added to a scheduler");
+    if (settings.scheduler == null) {
+      throw new IllegalStateException("Task '" + id() + "' has not been added to a scheduler");
     }
-    return scheduler;
+    return settings.scheduler;
   }
 
   static void checkGrace(Duration grace) {
@@ -260,28 +314,27 @@ public final class Task {
     }
   }
 
+  private boolean sameId(Task t) {
+    if (generatedId != 0 && t.generatedId != 0) {
+      return generatedId == t.generatedId;
+    }
+    return id().equals(t.id());
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Task t
-        && id.equals(t.id)
-        && Objects.equals(name, t.name)
-        && Objects.equals(reference, t.reference)
-        && (reference != null || Objects.equals(function, t.function))
+        && sameId(t)
+        && settings.sameOptions(t.settings)
+        && (settings.reference != null || Objects.equals(function, t.function))
         && args.equals(t.args)
-        && kwargs.equals(t.kwargs)
         && trigger.equals(t.trigger)
-        && executor.equals(t.executor)
-        && storeAlias.equals(t.storeAlias)
-        && Objects.equals(mistriggerGraceTime, t.mistriggerGraceTime)
-        && coalesce == t.coalesce
-        && maxInstances == t.maxInstances
-        && Objects.equals(nextRunTime, t.nextRunTime)
-        && pending == t.pending;
+        && Objects.equals(nextRunTime, t.nextRunTime);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, trigger, nextRunTime);
+    return (idHashCode() * 31 + trigger.hashCode()) * 31 + Objects.hashCode(nextRunTime);
   }
 
   @Override
@@ -294,9 +347,83 @@ public final class Task {
         + ")";
   }
 
+  private static final int HEX_DIGITS = 16;
+  private static final String HEX = "0123456789abcdef";
+
+  /**
+   * The options that tasks share: equal settings are one object where they were built one after the
+   * other, as tasks added in a loop are, so that a million such tasks carry one copy.
+   */
+  private static final class Settings {
+    /** The settings built last, reused while the next ones are equal; weak, to pin no scheduler. */
+    private static volatile WeakReference<Settings> last = new WeakReference<>(null);
+
+    final String name;
+    final String reference;
+    final Map<String, Object> kwargs;
+    final String executor;
+    final String storeAlias;
+    final Duration mistriggerGraceTime;
+    final boolean coalesce;
+    final int maxInstances;
+    final boolean pending;
+    final TaskOperations scheduler;
+
+    private Settings(Builder b) {
+      this.name = b.name;
+      this.reference = b.reference;
+      this.kwargs = b.kwargs;
+      this.executor = b.executor;
+      this.storeAlias = b.storeAlias;
+      this.mistriggerGraceTime = b.mistriggerGraceTime;
+      this.coalesce = b.coalesce;
+      this.maxInstances = b.maxInstances;
+      this.pending = b.pending;
+      this.scheduler = b.scheduler;
+    }
+
+    static Settings shared(Builder b) {
+      Settings previous = last.get();
+      if (previous != null && previous.matches(b)) {
+        return previous;
+      }
+      Settings settings = new Settings(b);
+      last = new WeakReference<>(settings);
+      return settings;
+    }
+
+    private boolean matches(Builder b) {
+      return Objects.equals(name, b.name)
+          && Objects.equals(reference, b.reference)
+          && kwargs.equals(b.kwargs)
+          && executor.equals(b.executor)
+          && storeAlias.equals(b.storeAlias)
+          && Objects.equals(mistriggerGraceTime, b.mistriggerGraceTime)
+          && coalesce == b.coalesce
+          && maxInstances == b.maxInstances
+          && pending == b.pending
+          && scheduler == b.scheduler;
+    }
+
+    /** Equal options, the scheduler aside (a task equals its copy in another scheduler's list). */
+    boolean sameOptions(Settings s) {
+      return this == s
+          || (Objects.equals(name, s.name)
+              && Objects.equals(reference, s.reference)
+              && kwargs.equals(s.kwargs)
+              && executor.equals(s.executor)
+              && storeAlias.equals(s.storeAlias)
+              && Objects.equals(mistriggerGraceTime, s.mistriggerGraceTime)
+              && coalesce == s.coalesce
+              && maxInstances == s.maxInstances
+              && pending == s.pending);
+    }
+  }
+
   /** Builds a {@link Task}; every setter checks its value and names it in the error. */
   public static final class Builder {
     private final String id;
+    private final long generatedId;
     private String name;
     private TaskFunction function;
     private String reference;
@@ -312,26 +439,29 @@ public final class Task {
     private boolean pending;
     private TaskOperations scheduler;
 
-    private Builder(String id) {
-      this.id = Identifiers.checkTaskId("id", id);
+    private Builder(String id, long generatedId) {
+      this.id = id;
+      this.generatedId = generatedId;
     }
 
     private Builder(Task t) {
       this.id = t.id;
-      this.name = t.name;
-      this.function = t.function;
-      this.reference = t.reference;
+      this.generatedId = t.generatedId;
+      Settings s = t.settings;
+      this.name = s.name;
+      this.function = t.function == null ? null : t.function();
+      this.reference = s.reference;
       this.args = t.args;
-      this.kwargs = t.kwargs;
+      this.kwargs = s.kwargs;
       this.trigger = t.trigger;
-      this.executor = t.executor;
-      this.storeAlias = t.storeAlias;
-      this.mistriggerGraceTime = t.mistriggerGraceTime;
-      this.coalesce = t.coalesce;
-      this.maxInstances = t.maxInstances;
+      this.executor = s.executor;
+      this.storeAlias = s.storeAlias;
+      this.mistriggerGraceTime = s.mistriggerGraceTime;
+      this.coalesce = s.coalesce;
+      this.maxInstances = s.maxInstances;
       this.nextRunTime = t.nextRunTime;
-      this.pending = t.pending;
-      this.scheduler = t.scheduler;
+      this.pending = s.pending;
+      this.scheduler = s.scheduler;
     }
 
     /** The function and, if it has one, its textual reference. */

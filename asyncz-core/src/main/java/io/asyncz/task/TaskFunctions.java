@@ -172,6 +172,33 @@ public final class TaskFunctions {
   }
 
   /**
+   * What a task keeps of its function: a Runnable or Callable without its wrapper (one object less
+   * per task), anything else as it is. {@link #expand} gives the function back.
+   */
+  static Object compact(TaskFunction function) {
+    if (function instanceof RunnableFunction r && !(r.runnable instanceof TaskFunction)) {
+      return r.runnable;
+    }
+    if (function instanceof CallableFunction c
+        && !(c.callable instanceof TaskFunction)
+        && !(c.callable instanceof Runnable)) {
+      return c.callable;
+    }
+    return function;
+  }
+
+  /** The function that {@link #compact} kept: a bare Runnable or Callable wrapped again. */
+  static TaskFunction expand(Object kept) {
+    if (kept == null || kept instanceof TaskFunction) {
+      return (TaskFunction) kept;
+    }
+    if (kept instanceof Runnable r) {
+      return new RunnableFunction(r);
+    }
+    return new CallableFunction((Callable<?>) kept);
+  }
+
+  /**
    * The display name of a function's class, computed once per class: a lambda's class is named
    * after the class that wrote it ({@code com.example.Jobs.<lambda>}). A million tasks of a million
    * lambdas of one class share one name instead of carrying a string each.
@@ -243,6 +270,17 @@ public final class TaskFunctions {
     @Override
     public String displayName() {
       return DISPLAY_NAMES.get(target().getClass());
+    }
+
+    /** Two wrappers of one runnable or callable are one function (a task wraps it on demand). */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof NoArgument n && getClass() == n.getClass() && target() == n.target();
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(target());
     }
   }
 
