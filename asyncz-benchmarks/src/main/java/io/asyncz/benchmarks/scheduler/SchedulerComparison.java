@@ -259,8 +259,10 @@ public final class SchedulerComparison {
         "## Results (medians of %d repetitions, %s)%n%n",
         reps,
         Instant.now().toString().substring(0, 10));
-    System.out.println("The harness path: one shared Runnable, a nanoTime clock.");
-    System.out.println();
+    if (!drain.isEmpty() || !late.isEmpty() || !mem.isEmpty()) {
+      System.out.println("The harness path: one shared Runnable, a nanoTime clock.");
+      System.out.println();
+    }
     if (!drain.isEmpty()) {
       System.out.printf(
           Locale.ROOT,
@@ -292,11 +294,13 @@ public final class SchedulerComparison {
       absoluteGoal(mem, "B/task", 256, "(3) retained <= 256 B/task");
       absoluteGoal(mem, "s per 1M", 1.0, "(3) 1M added in <= 1 s");
     }
-    System.out.println(
-        "The user's path: a lambda per task, generated ids, the system clock, due times random"
-            + " within a day.");
-    System.out.println();
-    userPath.print(4);
+    if (userPath.hasResults()) {
+      System.out.println(
+          "The user's path: a lambda per task, generated ids, the system clock, due times random"
+              + " within a day.");
+      System.out.println();
+      userPath.print(4);
+    }
     System.out.printf(Locale.ROOT, "%nTotal %.0f s%n", Report.elapsedSeconds());
   }
 

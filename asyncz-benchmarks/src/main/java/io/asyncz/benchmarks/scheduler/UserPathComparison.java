@@ -287,6 +287,11 @@ final class UserPathComparison {
 
   // ------------------------------------------------------------------ reporting
 
+  /** Whether any user-path scenario ran. */
+  boolean hasResults() {
+    return !memory.isEmpty() || !beforeStart.isEmpty() || !drain.isEmpty() || !late.isEmpty();
+  }
+
   /** Prints the tables, the ratios to the JDK and the goals of the scenarios that ran. */
   void print(int firstSection) {
     int section = firstSection;
