@@ -7,6 +7,7 @@ import java.lang.management.MemoryMXBean;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,68 +15,202 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * Runs Asyncz and its peers through three whole scenarios in one JVM and prints the medians over
- * several repetitions as Markdown tables, with Asyncz's ratios to each peer and to the goals.
+ * Runs Asyncz and its peers through whole scenarios in one JVM and prints the medians over several
+ * repetitions as Markdown tables, with Asyncz's ratios to each peer and to the goals. Two sets of
+ * scenarios run, both every time unless narrowed:
+ *
+ * <p><b>The harness path</b> (the first comparison): one shared {@link Runnable} for all tasks, due
+ * times on a clock that reads {@link System#nanoTime()}, Asyncz without a grace limit.
  *
  * <ol>
- *   <li><b>Drain</b>: {@code drain.tasks} no-op one-shot tasks, all due now. The time runs from the
- *       first schedule call to the end of the last run, so scheduling is included; the time the
- *       schedule calls took alone is printed beside it.
- *   <li><b>Lateness</b>: {@code late.tasks} tasks at seeded random whole milliseconds over {@code
- *       late.window.ms}, all scheduled before the first is due. Each run notes {@link
- *       System#nanoTime()} first thing; lateness is that minus the due time on the same clock.
- *       Negative lateness is an early run.
- *   <li><b>Memory</b>: {@code mem.tasks} tasks due at seeded random times between one hour and a
- *       day away. The time to schedule them all, and the heap they retain: the median used heap
- *       over {@code mem.gc.samples} {@link System#gc()} calls after, minus the same before.
+ *   <li><b>Drain</b> ({@code drain}): {@code drain.tasks} no-op one-shot tasks, all due now. The
+ *       time runs from the first schedule call to the end of the last run, so scheduling is
+ *       included; the time the schedule calls took alone is printed beside it.
+ *   <li><b>Lateness</b> ({@code late}): {@code late.tasks} tasks at seeded random whole
+ *       milliseconds over {@code late.window.ms}, all scheduled before the first is due. Each run
+ *       notes {@link System#nanoTime()} first thing; lateness is that minus the due time on the
+ *       same clock. Negative lateness is an early run.
+ *   <li><b>Memory</b> ({@code mem}): {@code mem.tasks} tasks due at seeded random times between one
+ *       hour and a day away. The time to schedule them all, and the heap they retain: the median
+ *       used heap over {@code mem.gc.samples} {@link System#gc()} calls after, minus the same
+ *       before.
  * </ol>
+ *
+ * <p><b>The user's path</b> ({@code user-drain}, {@code user-late}, {@code user-mem}, {@code
+ * before-start}): each task its own lambda, generated ids, the system clock; see {@link
+ * UserPathComparison}.
  *
  * <p>Every scheduler gets two worker threads. Contenders run one at a time, in an order rotated
  * each repetition. Settings are system properties: {@code reps} (5), {@code warmup.tasks}, {@code
  * drain.tasks}, {@code late.tasks}, {@code late.window.ms}, {@code mem.tasks}, {@code
- * mem.gc.samples}, {@code seed}, {@code scenarios} (drain,late,mem) and {@code contenders}
- * (jdk,spring,quartz,asyncz).
+ * mem.gc.samples}, {@code start.sizes}, {@code seed}, {@code scenarios} (all of {@link #SCENARIOS})
+ * and {@code contenders} (all of {@link UserPaths#KEYS}; the harness path runs the first four).
  */
 public final class SchedulerComparison {
+  /** The scenarios, in the order they run. */
+  static final List<String> SCENARIOS =
+      List.of("drain", "late", "mem", "user-drain", "user-late", "user-mem", "before-start");
+
   private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
 
-  private final NanoClock clock = NanoClock.anchored();
-  private final int reps = Integer.getInteger("reps", 5);
-  private final int warmupTasks = Integer.getInteger("warmup.tasks", 50_000);
-  private final int drainTasks = Integer.getInteger("drain.tasks", 200_000);
-  private final int lateTasks = Integer.getInteger("late.tasks", 2_000);
-  private final int lateWindowMs = Integer.getInteger("late.window.ms", 10_000);
-  private final int memTasks = Integer.getInteger("mem.tasks", 1_000_000);
-  private final int gcSamples = Integer.getInteger("mem.gc.samples", 3);
-  private final long seed = Long.getLong("seed", 20_260_101L);
-  private final Set<String> scenarios =
-      Set.of(System.getProperty("scenarios", "drain,late,mem").split(","));
-  private final List<Contender> contenders;
+  /**
+   * What a run measures, read from system properties.
+   *
+   * @param reps repetitions of each measurement
+   * @param warmupTasks tasks of each contender's drain warm-up
+   * @param drainTasks tasks of a drain
+   * @param lateTasks tasks of a lateness measurement
+   * @param lateWindowMs the window over which their due times spread
+   * @param memTasks tasks of a memory measurement
+   * @param gcSamples {@link System#gc()} calls whose median used heap is taken
+   * @param seed the seed of the random due times
+   * @param startSizes the sizes of the adding-before-start scenario, ascending
+   * @param scenarios some of {@link #SCENARIOS}
+   * @param contenders some of {@link UserPaths#KEYS}
+   */
+  record Settings(
+      int reps,
+      int warmupTasks,
+      int drainTasks,
+      int lateTasks,
+      int lateWindowMs,
+      int memTasks,
+      int gcSamples,
+      long seed,
+      List<Integer> startSizes,
+      Set<String> scenarios,
+      List<String> contenders) {
 
-  private SchedulerComparison(List<Contender> contenders) {
-    this.contenders = contenders;
+    /** Reads the settings through {@code property} (e.g. {@code System::getProperty}). */
+    static Settings parse(UnaryOperator<String> property) {
+      String seed = property.apply("seed");
+      long seedValue;
+      try {
+        seedValue = seed == null ? 20_260_101L : Long.parseLong(seed.strip().replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "Invalid seed: \"" + seed + "\"; expected a whole number", e);
+      }
+      String sizes = property.apply("start.sizes");
+      List<Integer> startSizes = new ArrayList<>();
+      for (String size : (sizes == null ? "25000,50000,100000" : sizes).split(",", -1)) {
+        startSizes.add(positive("start.sizes", size));
+      }
+      Collections.sort(startSizes);
+      return new Settings(
+          positive(property, "reps", 5),
+          positive(property, "warmup.tasks", 50_000),
+          positive(property, "drain.tasks", 200_000),
+          positive(property, "late.tasks", 2_000),
+          positive(property, "late.window.ms", 10_000),
+          positive(property, "mem.tasks", 1_000_000),
+          positive(property, "mem.gc.samples", 3),
+          seedValue,
+          List.copyOf(startSizes),
+          Set.copyOf(choose(property, "scenarios", SCENARIOS)),
+          choose(property, "contenders", UserPaths.KEYS));
+    }
+
+    private static int positive(UnaryOperator<String> property, String key, int fallback) {
+      String text = property.apply(key);
+      return text == null ? fallback : positive(key, text);
+    }
+
+    private static int positive(String key, String text) {
+      try {
+        int value = Integer.parseInt(text.strip().replace("_", ""));
+        if (value > 0) {
+          return value;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException(
+          "Invalid " + key + ": \"" + text + "\"; expected a whole number of 1 or more");
+    }
+
+    private static List<String> choose(
+        UnaryOperator<String> property, String key, List<String> known) {
+      String text = property.apply(key);
+      if (text == null) {
+        return known;
+      }
+      List<String> chosen = new ArrayList<>();
+      for (String part : text.split(",")) {
+        String name = part.strip();
+        if (!known.contains(name)) {
+          throw new IllegalArgumentException(
+              "Invalid " + key + ": \"" + name + "\"; expected some of " + known);
+        }
+        if (!chosen.contains(name)) {
+          chosen.add(name);
+        }
+      }
+      return List.copyOf(chosen);
+    }
+  }
+
+  private final NanoClock clock = NanoClock.anchored();
+  private final Settings settings;
+  private final int reps;
+  private final int warmupTasks;
+  private final int drainTasks;
+  private final int lateTasks;
+  private final int lateWindowMs;
+  private final int memTasks;
+  private final long seed;
+  private final Set<String> scenarios;
+  private final List<Contender> contenders;
+  private final UserPathComparison userPath;
+
+  private SchedulerComparison(Settings settings) {
+    this.settings = settings;
+    this.reps = settings.reps();
+    this.warmupTasks = settings.warmupTasks();
+    this.drainTasks = settings.drainTasks();
+    this.lateTasks = settings.lateTasks();
+    this.lateWindowMs = settings.lateWindowMs();
+    this.memTasks = settings.memTasks();
+    this.seed = settings.seed();
+    this.scenarios = settings.scenarios();
+    this.contenders = harnessContenders(settings.contenders());
+    this.userPath =
+        new UserPathComparison(
+            settings,
+            settings.contenders().stream().map(UserPaths::of).collect(Collectors.toList()));
   }
 
   /** Runs the scenarios chosen by the system properties and prints the tables. */
   public static void main(String[] args) throws Exception {
-    Map<String, Contender> all = new LinkedHashMap<>();
-    all.put("jdk", new JdkContender());
-    all.put("spring", new SpringContender());
-    all.put("quartz", new QuartzContender());
-    all.put("asyncz", new AsynczContender());
+    new SchedulerComparison(Settings.parse(System::getProperty)).run();
+  }
+
+  /** The harness-path contenders among {@code keys}: the JDK, Spring, Quartz and Asyncz. */
+  static List<Contender> harnessContenders(List<String> keys) {
     List<Contender> chosen = new ArrayList<>();
-    for (String key : System.getProperty("contenders", String.join(",", all.keySet())).split(",")) {
-      Contender c = all.get(key.strip());
-      if (c == null) {
-        throw new IllegalArgumentException(
-            "Unknown contender \"" + key + "\"; expected some of " + all.keySet());
+    for (String key : keys) {
+      switch (key) {
+        case "jdk":
+          chosen.add(new JdkContender());
+          break;
+        case "spring":
+          chosen.add(new SpringContender());
+          break;
+        case "quartz":
+          chosen.add(new QuartzContender());
+          break;
+        case "asyncz":
+          chosen.add(new AsynczContender());
+          break;
+        default:
+          // The Asyncz variants (addAll, cron, interval) run on the user's path only.
       }
-      chosen.add(c);
     }
-    new SchedulerComparison(chosen).run();
+    return chosen;
   }
 
   private void run() throws Exception {
@@ -90,7 +225,7 @@ public final class SchedulerComparison {
       }
       for (int rep = 0; rep < reps; rep++) {
         for (Contender c : rotated(rep)) {
-          record(drain, c, drain(c, drainTasks));
+          record(drain, c.name(), drain(c, drainTasks));
         }
       }
     }
@@ -103,7 +238,7 @@ public final class SchedulerComparison {
       }
       for (int rep = 0; rep < reps; rep++) {
         for (Contender c : rotated(rep)) {
-          record(late, c, lateness(c, seed + rep, lateTasks, lateWindowMs));
+          record(late, c.name(), lateness(c, seed + rep, lateTasks, lateWindowMs));
         }
       }
     }
@@ -112,10 +247,11 @@ public final class SchedulerComparison {
       long[] offsets = memoryOffsets();
       for (int rep = 0; rep < reps; rep++) {
         for (Contender c : rotated(rep)) {
-          record(mem, c, memory(c, offsets));
+          record(mem, c.name(), memory(c, offsets));
         }
       }
     }
+    userPath.run();
     progress("done; %s", Report.load());
     System.out.println();
     System.out.printf(
@@ -123,6 +259,10 @@ public final class SchedulerComparison {
         "## Results (medians of %d repetitions, %s)%n%n",
         reps,
         Instant.now().toString().substring(0, 10));
+    if (!drain.isEmpty() || !late.isEmpty() || !mem.isEmpty()) {
+      System.out.println("The harness path: one shared Runnable, a nanoTime clock.");
+      System.out.println();
+    }
     if (!drain.isEmpty()) {
       System.out.printf(
           Locale.ROOT,
@@ -153,6 +293,13 @@ public final class SchedulerComparison {
       ratios(mem, "add s", false);
       absoluteGoal(mem, "B/task", 256, "(3) retained <= 256 B/task");
       absoluteGoal(mem, "s per 1M", 1.0, "(3) 1M added in <= 1 s");
+    }
+    if (userPath.hasResults()) {
+      System.out.println(
+          "The user's path: a lambda per task, generated ids, the system clock, due times random"
+              + " within a day.");
+      System.out.println();
+      userPath.print(4);
     }
     System.out.printf(Locale.ROOT, "%nTotal %.0f s%n", Report.elapsedSeconds());
   }
@@ -214,6 +361,28 @@ public final class SchedulerComparison {
     }
     boolean done = probes.completion().await(windowMs + 60_000L, TimeUnit.MILLISECONDS);
     c.stop();
+    Map<String, Double> m = latenessStats(probes, due);
+    int early = m.get("early runs").intValue();
+    int ran = tasks - m.get("missing").intValue();
+    progress(
+        "late   %-12s %,6d tasks: p50 %.3f ms, p99 %.3f ms, max %.3f ms, min %.3f ms, early %d%s",
+        c.name(),
+        tasks,
+        m.get("p50 ms"),
+        m.get("p99 ms"),
+        m.get("max ms"),
+        m.get("min ms"),
+        early,
+        done ? "" : ", NOT ALL RAN: " + (tasks - ran) + " missing");
+    return m;
+  }
+
+  /**
+   * The lateness of the probe runs against their due times ({@link System#nanoTime()} readings):
+   * p50, p99, max and min in milliseconds, the early runs and the runs missing.
+   */
+  static Map<String, Double> latenessStats(Probes probes, long[] due) {
+    int tasks = due.length;
     double[] late = new double[tasks];
     int ran = 0;
     int early = 0;
@@ -236,16 +405,6 @@ public final class SchedulerComparison {
     m.put("min ms", late.length == 0 ? Double.NaN : late[0]);
     m.put("early runs", (double) early);
     m.put("missing", (double) (tasks - ran));
-    progress(
-        "late   %-12s %,6d tasks: p50 %.3f ms, p99 %.3f ms, max %.3f ms, min %.3f ms, early %d%s",
-        c.name(),
-        tasks,
-        m.get("p50 ms"),
-        m.get("p99 ms"),
-        m.get("max ms"),
-        m.get("min ms"),
-        early,
-        done ? "" : ", NOT ALL RAN: " + (tasks - ran) + " missing");
     return m;
   }
 
@@ -264,13 +423,13 @@ public final class SchedulerComparison {
     c.start(clock);
     Completion never = new Completion(Integer.MAX_VALUE);
     Runnable task = never::ran;
-    long before = usedHeapAfterGc();
+    long before = usedHeapAfterGc(settings.gcSamples());
     long t0 = System.nanoTime();
     for (int i = 0; i < offsets.length; i++) {
       c.scheduleNoop(t0 + offsets[i], i, task);
     }
     long t1 = System.nanoTime();
-    long after = usedHeapAfterGc();
+    long after = usedHeapAfterGc(settings.gcSamples());
     c.stop();
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("add s", (t1 - t0) / 1e9);
@@ -284,7 +443,8 @@ public final class SchedulerComparison {
     return m;
   }
 
-  private long usedHeapAfterGc() {
+  /** The median used heap over {@code gcSamples} {@link System#gc()} calls. */
+  static long usedHeapAfterGc(int gcSamples) {
     long[] used = new long[gcSamples];
     for (int i = 0; i < gcSamples; i++) {
       System.gc();
@@ -298,14 +458,14 @@ public final class SchedulerComparison {
 
   private List<Contender> rotated(int rep) {
     List<Contender> order = new ArrayList<>(contenders);
-    java.util.Collections.rotate(order, -rep);
+    Collections.rotate(order, -rep);
     return order;
   }
 
-  private static void record(
-      Map<String, Map<String, List<Double>>> results, Contender c, Map<String, Double> values) {
-    Map<String, List<Double>> byMetric =
-        results.computeIfAbsent(c.name(), k -> new LinkedHashMap<>());
+  /** Adds one repetition's {@code values} to row {@code row} of {@code results}. */
+  static void record(
+      Map<String, Map<String, List<Double>>> results, String row, Map<String, Double> values) {
+    Map<String, List<Double>> byMetric = results.computeIfAbsent(row, k -> new LinkedHashMap<>());
     values.forEach((k, v) -> byMetric.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
   }
 
@@ -389,17 +549,19 @@ public final class SchedulerComparison {
     System.out.printf(
         Locale.ROOT,
         "reps=%d warmup.tasks=%,d drain.tasks=%,d late.tasks=%,d late.window.ms=%,d"
-            + " mem.tasks=%,d mem.gc.samples=%d seed=%d scenarios=%s contenders=%s%n",
+            + " mem.tasks=%,d mem.gc.samples=%d start.sizes=%s seed=%d scenarios=%s"
+            + " contenders=%s%n",
         reps,
         warmupTasks,
         drainTasks,
         lateTasks,
         lateWindowMs,
         memTasks,
-        gcSamples,
+        settings.gcSamples(),
+        settings.startSizes(),
         seed,
-        scenarios,
-        contenders.stream().map(Contender::name).collect(Collectors.toList()));
+        SCENARIOS.stream().filter(scenarios::contains).collect(Collectors.toList()),
+        settings.contenders());
   }
 
   private static void progress(String format, Object... args) {
