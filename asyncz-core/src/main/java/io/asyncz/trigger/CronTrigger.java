@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -129,8 +130,26 @@ public final class CronTrigger implements Trigger {
    * @throws InvalidInputException naming the field and quoting the part that is wrong
    */
   public static CronTrigger fromCrontab(String expression, ZoneId zone) {
-    return crontab(expression, zone, null, null, null);
+    Objects.requireNonNull(expression, "expression");
+    // Applications schedule many tasks on few cron lines: a trigger is immutable, so equal lines
+    // share one parsed trigger instead of parsing and keeping a schedule per task.
+    ParsedKey key = new ParsedKey(expression, zone);
+    CronTrigger trigger = PARSED.get(key);
+    if (trigger == null) {
+      trigger = crontab(expression, zone, null, null, null);
+      if (PARSED.size() < PARSED_LIMIT) {
+        PARSED.putIfAbsent(key, trigger);
+      }
+    }
+    return trigger;
   }
+
+  /** How many distinct crontab lines (with their zones) are kept parsed. */
+  private static final int PARSED_LIMIT = 4096;
+
+  private static final ConcurrentHashMap<ParsedKey, CronTrigger> PARSED = new ConcurrentHashMap<>();
+
+  private record ParsedKey(String expression, ZoneId zone) {}
 
   private static CronTrigger crontab(
       String expression, ZoneId zone, Object startAt, Object endAt, Duration jitter) {

@@ -27,6 +27,22 @@ class CrontabTest {
   }
 
   @Test
+  void equalLinesShareOneParsedTriggerPerZone() {
+    ZoneId paris = ZoneId.of("Europe/Paris");
+    CronTrigger first = CronTrigger.fromCrontab("7 3 * * mon-fri");
+    assertThat(CronTrigger.fromCrontab("7 3 * * mon-fri")).isSameAs(first);
+    assertThat(CronTrigger.fromCrontab("7 3 * * mon-fri", paris))
+        .isNotSameAs(first)
+        .isSameAs(CronTrigger.fromCrontab("7 3 * * mon-fri", paris));
+    assertThat(CronTrigger.fromCrontab("7 3 * * mon-fri", paris).nextFireTime(null, null, JAN_15))
+        .contains(utc("2026-01-16T02:07:00"));
+    assertThatThrownBy(() -> CronTrigger.fromCrontab("7 3 * * funday"))
+        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> CronTrigger.fromCrontab("7 3 * * funday"))
+        .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
   void sixFieldsPutSecondsFirst() {
     CronTrigger t = CronTrigger.fromCrontab("*/20 18 10 * * *");
     assertThat(walk(t, JAN_15, 4))
