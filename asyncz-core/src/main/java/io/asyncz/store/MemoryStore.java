@@ -11,18 +11,25 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.PriorityQueue;
 
 /**
  * Keeps tasks in memory (alias {@code memory}). Add, update, delete and the lookup of the earliest
  * due tasks take O(log n) (the seed's sorted-list insert is O(n)); nothing survives the process.
  *
- * <p>A scheduler may hold a million tasks here, so the store spends about 20 bytes per task: an
- * open-addressing hash table of tasks by id and a binary heap of table slots ordered by next run
- * time then id (paused tasks last), each slot knowing its place in the heap.
+ * <p>A scheduler may hold a million tasks here, so the store is laid out for a large heap. Tasks
+ * sit in one dense array, appended at the end; a deletion moves the last task into the hole. Every
+ * other structure holds primitives: the table of ids holds array positions (and each position the
+ * hash of its id, so that a lookup compares hashes before it reads an id), and the binary heap that
+ * orders tasks by next run time, then id (paused tasks last) holds positions and next run times as
+ * {@code long} keys, so that it compares tasks by reading a key and reads the tasks only when two
+ * keys are equal. A store of a million tasks spends about 33 bytes per task on all this (see {@code
+ * docs/benchmarks.md}). The layout is what makes adding fast: G1 charges work on another thread for
+ * each reference stored into an old array at a place far from the last one, and the store writes
+ * task references only at the end of its array, except for the one position that an update or a
+ * deletion changes.
  *
  * <p>Ids chosen to collide cannot slow it down: the table hashes ids with their cached {@link
- * String#hashCode} until a lookup meets a long run of slots, as ids that share a hash code by
+ * String#hashCode} until an operation meets a long run of slots, as ids that share a hash code by
  * design cause, and from then on with SipHash under a random key of its own (as {@code HashMap}
  * turns a crowded bin into a tree), so every operation stays O(log n).
  */
@@ -50,15 +57,27 @@ public final class MemoryStore implements TaskStore {
   /** A quarantined task and its record; the memory store keeps the task object itself. */
   private record Quarantined(QuarantinedRecord record, Task task) {}
 
+  private static final int INITIAL_CAPACITY = 16;
+
   private final List<Quarantined> quarantine = new ArrayList<>();
   private volatile Clock clock = Clock.systemUTC();
+  private final int longProbe;
 
-  private Task[] slots = new Task[16]; // by id, linear probing; null = empty
-  private int[] heapIndex = new int[16]; // heapIndex[slot] = position of the slot in the heap
-  private int[] heap = new int[16]; // heap[i] = a slot; heap[0] holds the earliest task
+  // By position, 0 to size - 1.
+  private Task[] tasks;
+  private int[] hashes; // the hash of the task's id, under the table's current hash function
+  private int[] heapIndex; // where the position is in the heap
+
+  // By heap index: heap[0] is the position of the earliest task, keys[0] its key.
+  private int[] heap;
+  private long[] keys;
+
+  // Open addressing with linear probing, at most half full: a position + 1, or 0 for empty.
+  private int[] table;
+
   private int size;
   private SipHash keyed; // null: String.hashCode, until ids collide by design (see LONG_PROBE)
-  private final int longProbe;
+  private boolean crowded; // an operation met a long probe sequence: switch to the keyed hash
 
   /** Creates an empty store. */
   public MemoryStore() {
@@ -68,6 +87,7 @@ public final class MemoryStore implements TaskStore {
   /** A store that switches to the keyed hash after probe sequences of {@code longProbe}; tests. */
   MemoryStore(int longProbe) {
     this.longProbe = longProbe;
+    clear();
   }
 
   @Override
@@ -78,7 +98,9 @@ public final class MemoryStore implements TaskStore {
   @Override
   public synchronized Optional<Task> lookupTask(String id) {
     int slot = find(id);
-    return slot < 0 ? Optional.empty() : Optional.of(slots[slot]);
+    Optional<Task> found = slot < 0 ? Optional.empty() : Optional.of(tasks[table[slot] - 1]);
+    rehashIfCrowded();
+    return found;
   }
 
   @Override
@@ -92,27 +114,28 @@ public final class MemoryStore implements TaskStore {
    */
   @Override
   public synchronized List<Task> dueTasks(Instant now, int limit) {
-    List<Task> due = new ArrayList<>();
+    List<Task> due = new ArrayList<>(Math.min(limit, 16));
     if (size == 0 || limit <= 0) {
       return due;
     }
-    PriorityQueue<Integer> frontier =
-        new PriorityQueue<>((i, j) -> ORDER.compare(slots[heap[i]], slots[heap[j]]));
-    frontier.add(0);
-    while (!frontier.isEmpty() && due.size() < limit) {
-      int i = frontier.poll();
-      Task task = slots[heap[i]];
-      Instant next = task.nextRunTime().orElse(null);
-      if (next == null || next.isAfter(now)) {
+    long nowKey = key(now);
+    // The frontier: heap indices whose parents are taken, themselves in a small binary heap.
+    int[] frontier = new int[16];
+    int count = 1; // frontier[0] = 0, the root
+    while (count > 0 && due.size() < limit) {
+      int i = frontier[0];
+      long key = keys[i];
+      Task task = tasks[heap[i]];
+      if (key > nowKey || key == nowKey && task.nextRunTime().orElseThrow().isAfter(now)) {
         break; // everything left in the frontier is later still
       }
       due.add(task);
-      int child = 2 * i + 1;
-      if (child < size) {
-        frontier.add(child);
-      }
-      if (child + 1 < size) {
-        frontier.add(child + 1);
+      count = frontierPop(frontier, count);
+      for (int child = 2 * i + 1; child <= 2 * i + 2 && child < size; child++) {
+        if (count == frontier.length) {
+          frontier = Arrays.copyOf(frontier, 2 * count);
+        }
+        frontierPush(frontier, count++, child);
       }
     }
     return due;
@@ -120,36 +143,40 @@ public final class MemoryStore implements TaskStore {
 
   @Override
   public synchronized Optional<Instant> nextRunTime() {
-    return size == 0 ? Optional.empty() : slots[heap[0]].nextRunTime();
+    return size == 0 ? Optional.empty() : tasks[heap[0]].nextRunTime();
   }
 
   @Override
   public synchronized List<Task> allTasks() {
-    List<Task> all = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      all.add(slots[heap[i]]);
-    }
+    List<Task> all = new ArrayList<>(Arrays.asList(tasks).subList(0, size));
     all.sort(ORDER);
     return all;
   }
 
   @Override
   public synchronized void addTask(Task task) {
-    if (find(task.id()) >= 0) {
-      throw new ConflictIdException(task.id());
-    }
-    if ((size + 1) * 2 > slots.length) {
-      rebuild(slots.length * 2, false);
-    }
-    int home = hash(task.id()) & mask();
-    int slot = freeSlot(home);
-    slots[slot] = task;
-    heap[size] = slot;
-    heapIndex[slot] = size;
-    size++;
-    siftUp(size - 1);
-    if (((slot - home) & mask()) >= longProbe && keyed == null) {
-      rebuild(slots.length, true);
+    add(task);
+    rehashIfCrowded();
+  }
+
+  /** Adds the tasks under one lock, taking back the ones added when an id is taken. */
+  @Override
+  public synchronized void addTasks(List<Task> batch) {
+    ensureCapacity(size + batch.size());
+    int added = 0;
+    try {
+      for (Task task : batch) {
+        add(task);
+        added++;
+      }
+    } catch (RuntimeException e) {
+      // The tasks added last sit at the end of the array: taking them back moves nothing else.
+      for (int k = added - 1; k >= 0; k--) {
+        removeAt(find(batch.get(k).id()));
+      }
+      throw e;
+    } finally {
+      rehashIfCrowded();
     }
   }
 
@@ -157,30 +184,45 @@ public final class MemoryStore implements TaskStore {
   public synchronized void updateTask(Task task) {
     int slot = find(task.id());
     if (slot < 0) {
+      rehashIfCrowded();
       throw new TaskLookupException(task.id());
     }
-    slots[slot] = task;
-    int i = heapIndex[slot];
-    siftUp(i);
-    siftDown(heapIndex[slot]);
+    replace(table[slot] - 1, task);
+    rehashIfCrowded();
   }
 
   @Override
   public synchronized void deleteTask(String id) {
     int slot = find(id);
     if (slot < 0) {
+      rehashIfCrowded();
       throw new TaskLookupException(id);
     }
-    removeFromHeap(heapIndex[slot]);
-    removeSlot(slot);
+    removeAt(slot);
+    rehashIfCrowded();
+  }
+
+  /** Stores the batch under one lock; tasks deleted meanwhile are skipped. */
+  @Override
+  public synchronized void advanceTasks(List<Task> advanced, List<String> finished) {
+    for (Task task : advanced) {
+      int slot = find(task.id());
+      if (slot >= 0) {
+        replace(table[slot] - 1, task);
+      }
+    }
+    for (String id : finished) {
+      int slot = find(id);
+      if (slot >= 0) {
+        removeAt(slot);
+      }
+    }
+    rehashIfCrowded();
   }
 
   @Override
   public synchronized void removeAllTasks() {
-    slots = new Task[16];
-    heapIndex = new int[16];
-    heap = new int[16];
-    size = 0;
+    clear();
   }
 
   /**
@@ -191,15 +233,16 @@ public final class MemoryStore implements TaskStore {
   public synchronized boolean quarantineTask(String id, String reason, String detail) {
     int slot = find(id);
     if (slot < 0) {
+      rehashIfCrowded();
       return false;
     }
-    Task task = slots[slot];
+    Task task = tasks[table[slot] - 1];
     byte[] described = task.toString().getBytes(StandardCharsets.UTF_8);
     quarantine.add(
         new Quarantined(
             new QuarantinedRecord(id, described, reason, detail, clock.instant()), task));
-    removeFromHeap(heapIndex[slot]);
-    removeSlot(slot);
+    removeAt(slot);
+    rehashIfCrowded();
     return true;
   }
 
@@ -242,123 +285,221 @@ public final class MemoryStore implements TaskStore {
     return "MemoryStore[" + size() + " tasks]";
   }
 
-  // ------------------------------------------------------------------ hash table
+  // ------------------------------------------------------------------ tasks by position
+
+  private void clear() {
+    tasks = new Task[INITIAL_CAPACITY];
+    hashes = new int[INITIAL_CAPACITY];
+    heapIndex = new int[INITIAL_CAPACITY];
+    heap = new int[INITIAL_CAPACITY];
+    keys = new long[INITIAL_CAPACITY];
+    table = new int[INITIAL_CAPACITY];
+    size = 0;
+  }
+
+  private void add(Task task) {
+    String id = task.id();
+    if (find(id) >= 0) {
+      throw new ConflictIdException(id);
+    }
+    ensureCapacity(size + 1);
+    int p = size++;
+    int h = hash(id);
+    tasks[p] = task;
+    hashes[p] = h;
+    insertSlot(p, h);
+    keys[p] = key(task.nextRunTime().orElse(null));
+    heap[p] = p;
+    heapIndex[p] = p;
+    siftUp(p);
+  }
+
+  private void replace(int p, Task task) {
+    tasks[p] = task;
+    int i = heapIndex[p];
+    keys[i] = key(task.nextRunTime().orElse(null));
+    siftUp(i);
+    siftDown(heapIndex[p]);
+  }
+
+  /** Removes the task whose table entry is {@code slot}; the last task takes its position. */
+  private void removeAt(int slot) {
+    int p = table[slot] - 1;
+    removeSlot(slot);
+    int last = --size;
+    int i = heapIndex[p];
+    if (i != last) {
+      int moved = heap[last];
+      place(i, keys[last], moved);
+      siftUp(i);
+      siftDown(heapIndex[moved]);
+    }
+    if (p != last) {
+      table[slotOf(last)] = p + 1;
+      tasks[p] = tasks[last];
+      hashes[p] = hashes[last];
+      int j = heapIndex[last];
+      heapIndex[p] = j;
+      heap[j] = p;
+    }
+    tasks[last] = null;
+  }
+
+  /** Makes room for {@code n} tasks, and a table at most half full with them. */
+  private void ensureCapacity(int n) {
+    if (n > tasks.length) {
+      int capacity = capacity(n);
+      tasks = Arrays.copyOf(tasks, capacity);
+      hashes = Arrays.copyOf(hashes, capacity);
+      heapIndex = Arrays.copyOf(heapIndex, capacity);
+      heap = Arrays.copyOf(heap, capacity);
+      keys = Arrays.copyOf(keys, capacity);
+    }
+    if (2L * n > table.length) {
+      rebuildTable(capacity(2L * n));
+    }
+  }
+
+  /**
+   * The smallest array length of the form 2^k - 16 that holds {@code n}: a large array is given
+   * whole heap regions by G1, and a length of exactly 2^k elements plus the array's header would
+   * take one more region than it needs.
+   */
+  static int capacity(long n) {
+    long c = INITIAL_CAPACITY;
+    while (c < n) {
+      c = 2 * c + 16;
+    }
+    if (c > Integer.MAX_VALUE - 16) {
+      if (n > Integer.MAX_VALUE - 16) {
+        throw new IllegalStateException("a memory store cannot hold " + n + " entries");
+      }
+      return Integer.MAX_VALUE - 16;
+    }
+    return (int) c;
+  }
+
+  // ------------------------------------------------------------------ id table
 
   /**
    * A probe sequence longer than this means the ids collide by design, not by chance: the table
    * then switches from {@link String#hashCode}, which anyone can make collide, to a keyed hash.
-   * Counting ids ({@code task-1}, {@code task-2}, ...) have hash codes that count up too and make
-   * runs of up to about 1,600 slots in a table of a million (random ids: a few dozen); they are
-   * still fast, since their slots are close together, and are left as they are. Until the switch,
-   * colliding ids cost at most this many steps per operation.
+   * Ordinary ids, random or counting ({@code task-1}, {@code task-2}, ...), make runs of a few
+   * dozen slots in a table of a million. Until the switch, colliding ids cost at most this many
+   * steps per operation.
    */
   static final int LONG_PROBE = 4096;
-
-  private int mask() {
-    return slots.length - 1;
-  }
 
   private int hash(String id) {
     if (keyed != null) {
       return keyed.hash(id);
     }
-    // String caches its hash code. Ids that count up keep neighbouring slots, which a large table
-    // writes far faster than scattered ones: no stronger mixing here.
-    int h = id.hashCode();
-    return h ^ (h >>> 16);
+    // String caches its hash code. Multiplying by 2^32 / golden ratio spreads hash codes that
+    // count up (ids that count up) over the whole table, whose slot is taken from the top bits.
+    return id.hashCode() * 0x9E3779B9;
   }
 
+  /** The slot that a hash starts its probe sequence at: its top bits scaled to the table. */
+  private static int home(int hash, int tableLength) {
+    return (int) (((hash & 0xFFFFFFFFL) * tableLength) >>> 32);
+  }
+
+  /** The table slot that holds {@code id}, or -1; reads an id only when its hash is equal. */
   private int find(String id) {
-    int m = mask();
+    int h = hash(id);
+    int[] t = table;
+    int n = t.length;
     int probes = 0;
-    for (int s = hash(id) & m; slots[s] != null; s = (s + 1) & m) {
-      if (slots[s].id().equals(id)) {
+    for (int s = home(h, n); t[s] != 0; s = s + 1 == n ? 0 : s + 1) {
+      int p = t[s] - 1;
+      if (hashes[p] == h && tasks[p].id().equals(id)) {
         return s;
       }
       if (++probes > longProbe && keyed == null) {
-        rebuild(slots.length, true);
-        return find(id);
+        crowded = true;
       }
     }
     return -1;
   }
 
-  private int freeSlot(int home) {
-    int m = mask();
-    int s = home;
-    while (slots[s] != null) {
-      s = (s + 1) & m;
+  /** The table slot that holds position {@code p}. */
+  private int slotOf(int p) {
+    int n = table.length;
+    int s = home(hashes[p], n);
+    while (table[s] != p + 1) {
+      s = s + 1 == n ? 0 : s + 1;
     }
     return s;
   }
 
+  private void insertSlot(int p, int h) {
+    int n = table.length;
+    int s = home(h, n);
+    int distance = 0;
+    while (table[s] != 0) {
+      s = s + 1 == n ? 0 : s + 1;
+      distance++;
+    }
+    table[s] = p + 1;
+    if (distance >= longProbe && keyed == null) {
+      crowded = true;
+    }
+  }
+
   /** Empties a slot, shifting later members of its cluster back so that lookups still find them. */
   private void removeSlot(int slot) {
-    int m = mask();
+    int n = table.length;
     int hole = slot;
-    slots[hole] = null;
+    table[hole] = 0;
     int walked = 0;
-    for (int s = (hole + 1) & m; slots[s] != null; s = (s + 1) & m) {
+    for (int s = hole + 1 == n ? 0 : hole + 1; table[s] != 0; s = s + 1 == n ? 0 : s + 1) {
       walked++;
-      int home = hash(slots[s].id()) & m;
+      int home = home(hashes[table[s] - 1], n);
       // Move s into the hole unless its home lies cyclically in (hole, s].
       boolean stays = hole <= s ? hole < home && home <= s : hole < home || home <= s;
       if (!stays) {
-        move(s, hole);
+        table[hole] = table[s];
+        table[s] = 0;
         hole = s;
       }
     }
     if (walked > longProbe && keyed == null) {
-      rebuild(slots.length, true);
+      crowded = true;
     }
   }
 
-  private void move(int from, int to) {
-    slots[to] = slots[from];
-    slots[from] = null;
-    int i = heapIndex[from];
-    heapIndex[to] = i;
-    heap[i] = to;
+  /** Puts every position into a new table of {@code length} slots, from the stored hashes. */
+  private void rebuildTable(int length) {
+    table = new int[length];
+    for (int p = 0; p < size; p++) {
+      insertSlot(p, hashes[p]);
+    }
   }
 
   /**
-   * Puts every task into a new table of {@code capacity} slots, at the same heap positions; with
-   * the keyed hash when {@code useKey} (or when a task lands too far from its home slot without
-   * it).
+   * Switches to the keyed hash once an operation has met a long probe sequence; called at the end
+   * of each operation, so that the hash of every id stays the same within one.
    */
-  private void rebuild(int capacity, boolean useKey) {
-    if (useKey && keyed == null) {
-      keyed = SipHash.randomKey();
+  private void rehashIfCrowded() {
+    if (!crowded) {
+      return;
     }
-    Task[] oldSlots = slots;
-    int[] oldHeap = heap;
-    slots = new Task[capacity];
-    heapIndex = new int[capacity];
-    heap = Arrays.copyOf(oldHeap, capacity);
-    int m = capacity - 1;
-    for (int i = 0; i < size; i++) {
-      Task task = oldSlots[oldHeap[i]];
-      int home = hash(task.id()) & m;
-      int slot = freeSlot(home);
-      if (((slot - home) & m) >= longProbe && keyed == null) {
-        slots = oldSlots;
-        heap = oldHeap;
-        rebuild(capacity, true);
-        return;
-      }
-      slots[slot] = task;
-      heap[i] = slot;
-      heapIndex[slot] = i;
+    crowded = false;
+    keyed = SipHash.randomKey();
+    for (int p = 0; p < size; p++) {
+      hashes[p] = keyed.hash(tasks[p].id());
     }
+    rebuildTable(table.length);
   }
 
   /** The most slots a lookup of a stored id visits: how far a task sits from its home slot. */
   synchronized int longestProbe() {
-    int m = mask();
+    int n = table.length;
     int longest = 0;
-    for (int s = 0; s < slots.length; s++) {
-      if (slots[s] != null) {
-        longest = Math.max(longest, ((s - (hash(slots[s].id()) & m)) & m) + 1);
+    for (int s = 0; s < n; s++) {
+      if (table[s] != 0) {
+        int home = home(hashes[table[s] - 1], n);
+        longest = Math.max(longest, (s - home + n) % n + 1);
       }
     }
     return longest;
@@ -369,53 +510,160 @@ public final class MemoryStore implements TaskStore {
     return keyed != null;
   }
 
-  // ------------------------------------------------------------------ binary heap of slots
-
-  private boolean less(int i, int j) {
-    return ORDER.compare(slots[heap[i]], slots[heap[j]]) < 0;
+  /**
+   * Checks that the table, the positions and the heap describe the same tasks, in heap order, and
+   * that no position past the last holds on to a task; for tests.
+   *
+   * @throws IllegalStateException naming the first broken rule
+   */
+  synchronized void checkInvariants() {
+    boolean[] listed = new boolean[size];
+    int entries = 0;
+    for (int s = 0; s < table.length; s++) {
+      int p = table[s] - 1;
+      if (p < 0) {
+        continue;
+      }
+      entries++;
+      require(
+          p < size && !listed[p], "table slot %d holds position %d twice or past the end", s, p);
+      listed[p] = true;
+      require(hashes[p] == hash(tasks[p].id()), "position %d has a stale hash", p);
+      require(slotOf(p) == s, "position %d is not found from its home slot", p);
+    }
+    require(entries == size, "the table holds %d positions for %d tasks", entries, size);
+    for (int p = 0; p < size; p++) {
+      int i = heapIndex[p];
+      require(i < size && heap[i] == p, "position %d is not at its heap index %d", p, i);
+      require(
+          keys[i] == key(tasks[p].nextRunTime().orElse(null)), "heap entry %d has a stale key", i);
+      require(i == 0 || !before(i, (i - 1) >>> 1), "heap entry %d comes before its parent", i);
+    }
+    for (int p = size; p < tasks.length; p++) {
+      require(tasks[p] == null, "position %d past the last still holds a task", p);
+    }
   }
 
-  private void swap(int i, int j) {
-    int a = heap[i];
-    int b = heap[j];
-    heap[i] = b;
-    heap[j] = a;
-    heapIndex[b] = i;
-    heapIndex[a] = j;
+  private static void require(boolean holds, String rule, Object... values) {
+    if (!holds) {
+      throw new IllegalStateException(String.format(rule, values));
+    }
+  }
+
+  // ------------------------------------------------------------------ binary heap of positions
+
+  /** A run time that is later than any other key (and earlier than a paused task's). */
+  static final long LATEST = Long.MAX_VALUE - 1;
+
+  /** The key of a paused task: after every run time. */
+  static final long PAUSED = Long.MAX_VALUE;
+
+  /**
+   * The heap key of a next run time: its microseconds since the epoch, which a {@code long} holds
+   * for 292,000 years either side of 1970; earlier and later instants share the smallest and the
+   * largest key. The key never orders two instants the wrong way round; instants with the same key
+   * are ordered by the tasks themselves.
+   */
+  static long key(Instant time) {
+    if (time == null) {
+      return PAUSED;
+    }
+    long seconds = time.getEpochSecond();
+    if (seconds >= Long.MAX_VALUE / 1_000_000) {
+      return LATEST;
+    }
+    if (seconds < Long.MIN_VALUE / 1_000_000) {
+      return Long.MIN_VALUE;
+    }
+    return seconds * 1_000_000 + time.getNano() / 1_000;
+  }
+
+  /** Whether the heap entry {@code i} comes before {@code j}. */
+  private boolean before(int i, int j) {
+    return before(keys[i], heap[i], j);
+  }
+
+  /** Whether the task at position {@code p}, whose key is {@code key}, comes before entry j. */
+  private boolean before(long key, int p, int j) {
+    long other = keys[j];
+    if (key != other) {
+      return key < other;
+    }
+    return ORDER.compare(tasks[p], tasks[heap[j]]) < 0;
+  }
+
+  private void place(int i, long key, int p) {
+    keys[i] = key;
+    heap[i] = p;
+    heapIndex[p] = i;
   }
 
   private void siftUp(int i) {
+    long key = keys[i];
+    int p = heap[i];
     while (i > 0) {
       int parent = (i - 1) >>> 1;
-      if (!less(i, parent)) {
-        return;
+      if (!before(key, p, parent)) {
+        break;
       }
-      swap(i, parent);
+      place(i, keys[parent], heap[parent]);
       i = parent;
     }
+    place(i, key, p);
   }
 
   private void siftDown(int i) {
+    long key = keys[i];
+    int p = heap[i];
     while (true) {
-      int left = 2 * i + 1;
-      if (left >= size) {
-        return;
+      int child = 2 * i + 1;
+      if (child >= size) {
+        break;
       }
-      int smallest = left + 1 < size && less(left + 1, left) ? left + 1 : left;
-      if (!less(smallest, i)) {
-        return;
+      if (child + 1 < size && before(child + 1, child)) {
+        child++;
       }
-      swap(i, smallest);
-      i = smallest;
+      if (before(key, p, child)) {
+        break;
+      }
+      place(i, keys[child], heap[child]);
+      i = child;
     }
+    place(i, key, p);
   }
 
-  private void removeFromHeap(int i) {
-    int last = --size;
-    if (i != last) {
-      swap(i, last);
-      siftUp(i);
-      siftDown(i);
+  private void frontierPush(int[] frontier, int count, int entry) {
+    int k = count;
+    while (k > 0) {
+      int parent = (k - 1) >>> 1;
+      if (!before(entry, frontier[parent])) {
+        break;
+      }
+      frontier[k] = frontier[parent];
+      k = parent;
     }
+    frontier[k] = entry;
+  }
+
+  /** Removes the frontier's first entry; returns the new count. */
+  private int frontierPop(int[] frontier, int count) {
+    int last = frontier[--count];
+    int k = 0;
+    while (true) {
+      int child = 2 * k + 1;
+      if (child >= count) {
+        break;
+      }
+      if (child + 1 < count && before(frontier[child + 1], frontier[child])) {
+        child++;
+      }
+      if (before(last, frontier[child])) {
+        break;
+      }
+      frontier[k] = frontier[child];
+      k = child;
+    }
+    frontier[k] = last;
+    return count;
   }
 }
