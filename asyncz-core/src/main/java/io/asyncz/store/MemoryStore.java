@@ -37,8 +37,8 @@ public final class MemoryStore implements TaskStore {
   /** Next run time (paused last), then id: the order tasks are listed and run in. */
   public static final Comparator<Task> ORDER =
       (a, b) -> {
-        Instant x = a.nextRunTime().orElse(null);
-        Instant y = b.nextRunTime().orElse(null);
+        Instant x = a.nextRunTimeOrNull();
+        Instant y = b.nextRunTimeOrNull();
         if (x != y) {
           if (x == null) {
             return 1;
@@ -51,7 +51,7 @@ public final class MemoryStore implements TaskStore {
             return c;
           }
         }
-        return a.id().compareTo(b.id());
+        return Task.compareIds(a, b);
       };
 
   /** A quarantined task and its record; the memory store keeps the task object itself. */
@@ -172,7 +172,7 @@ public final class MemoryStore implements TaskStore {
     } catch (RuntimeException e) {
       // The tasks added last sit at the end of the array: taking them back moves nothing else.
       for (int k = added - 1; k >= 0; k--) {
-        removeAt(find(batch.get(k).id()));
+        removeAt(find(batch.get(k)));
       }
       throw e;
     } finally {
@@ -182,7 +182,7 @@ public final class MemoryStore implements TaskStore {
 
   @Override
   public synchronized void updateTask(Task task) {
-    int slot = find(task.id());
+    int slot = find(task);
     if (slot < 0) {
       rehashIfCrowded();
       throw new TaskLookupException(task.id());
@@ -206,7 +206,7 @@ public final class MemoryStore implements TaskStore {
   @Override
   public synchronized void advanceTasks(List<Task> advanced, List<String> finished) {
     for (Task task : advanced) {
-      int slot = find(task.id());
+      int slot = find(task);
       if (slot >= 0) {
         replace(table[slot] - 1, task);
       }
@@ -298,17 +298,16 @@ public final class MemoryStore implements TaskStore {
   }
 
   private void add(Task task) {
-    String id = task.id();
-    if (find(id) >= 0) {
-      throw new ConflictIdException(id);
+    int h = hash(task);
+    if (find(task, h) >= 0) {
+      throw new ConflictIdException(task.id());
     }
     ensureCapacity(size + 1);
     int p = size++;
-    int h = hash(id);
     tasks[p] = task;
     hashes[p] = h;
     insertSlot(p, h);
-    keys[p] = key(task.nextRunTime().orElse(null));
+    keys[p] = key(task.nextRunTimeOrNull());
     heap[p] = p;
     heapIndex[p] = p;
     siftUp(p);
@@ -317,7 +316,7 @@ public final class MemoryStore implements TaskStore {
   private void replace(int p, Task task) {
     tasks[p] = task;
     int i = heapIndex[p];
-    keys[i] = key(task.nextRunTime().orElse(null));
+    keys[i] = key(task.nextRunTimeOrNull());
     siftUp(i);
     siftDown(heapIndex[p]);
   }
@@ -404,6 +403,14 @@ public final class MemoryStore implements TaskStore {
     return (int) (((hash & 0xFFFFFFFFL) * tableLength) >>> 32);
   }
 
+  /** The hash of a task's id, as {@link #hash(String)} gives it, with no id written out. */
+  private int hash(Task task) {
+    if (keyed != null) {
+      return keyed.hash(task.id());
+    }
+    return task.idHashCode() * 0x9E3779B9;
+  }
+
   /** The table slot that holds {@code id}, or -1; reads an id only when its hash is equal. */
   private int find(String id) {
     int h = hash(id);
@@ -412,7 +419,28 @@ public final class MemoryStore implements TaskStore {
     int probes = 0;
     for (int s = home(h, n); t[s] != 0; s = s + 1 == n ? 0 : s + 1) {
       int p = t[s] - 1;
-      if (hashes[p] == h && tasks[p].id().equals(id)) {
+      if (hashes[p] == h && tasks[p].hasId(id)) {
+        return s;
+      }
+      if (++probes > longProbe && keyed == null) {
+        crowded = true;
+      }
+    }
+    return -1;
+  }
+
+  /** The table slot that holds a task with {@code task}'s id, or -1. */
+  private int find(Task task) {
+    return find(task, hash(task));
+  }
+
+  private int find(Task task, int h) {
+    int[] t = table;
+    int n = t.length;
+    int probes = 0;
+    for (int s = home(h, n); t[s] != 0; s = s + 1 == n ? 0 : s + 1) {
+      int p = t[s] - 1;
+      if (hashes[p] == h && Task.compareIds(tasks[p], task) == 0) {
         return s;
       }
       if (++probes > longProbe && keyed == null) {
@@ -487,7 +515,7 @@ public final class MemoryStore implements TaskStore {
     crowded = false;
     keyed = SipHash.randomKey();
     for (int p = 0; p < size; p++) {
-      hashes[p] = keyed.hash(tasks[p].id());
+      hashes[p] = keyed.hash(tasks[p].id()); // writes generated ids out: only under attack
     }
     rebuildTable(table.length);
   }
@@ -528,15 +556,14 @@ public final class MemoryStore implements TaskStore {
       require(
           p < size && !listed[p], "table slot %d holds position %d twice or past the end", s, p);
       listed[p] = true;
-      require(hashes[p] == hash(tasks[p].id()), "position %d has a stale hash", p);
+      require(hashes[p] == hash(tasks[p]), "position %d has a stale hash", p);
       require(slotOf(p) == s, "position %d is not found from its home slot", p);
     }
     require(entries == size, "the table holds %d positions for %d tasks", entries, size);
     for (int p = 0; p < size; p++) {
       int i = heapIndex[p];
       require(i < size && heap[i] == p, "position %d is not at its heap index %d", p, i);
-      require(
-          keys[i] == key(tasks[p].nextRunTime().orElse(null)), "heap entry %d has a stale key", i);
+      require(keys[i] == key(tasks[p].nextRunTimeOrNull()), "heap entry %d has a stale key", i);
       require(i == 0 || !before(i, (i - 1) >>> 1), "heap entry %d comes before its parent", i);
     }
     for (int p = size; p < tasks.length; p++) {
