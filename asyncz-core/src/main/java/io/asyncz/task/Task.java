@@ -28,11 +28,14 @@ public final class Task {
   // A task waiting in a store is mostly this object: a million of them should cost little more
   // than the lambdas they run. So the options that tasks share (executor, store, defaults, the
   // scheduler) sit in one shared Settings object, a generated id is kept as its number until its
-  // text is asked for, and a Runnable or Callable is kept without its TaskFunction wrapper.
+  // text is asked for, a Runnable or Callable is kept without its TaskFunction wrapper, and a task
+  // without positional arguments has no field for them (eight fields would round the object up
+  // from 40 to 48 bytes).
   private String id; // the id's text; for a generated id, filled in when first asked for
   private final long generatedId; // the 64 random bits of a generated id; 0 when the id was given
-  private final Object function; // a TaskFunction, a bare Runnable or Callable, or null
-  private final List<Object> args;
+  // A TaskFunction, a bare Runnable or Callable, or null; or, when the task has positional
+  // arguments, a WithArgs holding one of those and the arguments.
+  private final Object function;
   private final Trigger trigger;
   private final Instant nextRunTime;
   private final Settings settings;
@@ -40,8 +43,8 @@ public final class Task {
   private Task(Builder b) {
     this.id = b.id;
     this.generatedId = b.generatedId;
-    this.function = TaskFunctions.compact(b.function);
-    this.args = b.args;
+    Object compact = TaskFunctions.compact(b.function);
+    this.function = b.args.isEmpty() ? compact : new WithArgs(compact, b.args);
     this.trigger = b.trigger;
     this.nextRunTime = b.nextRunTime;
     this.settings = Settings.shared(b);
@@ -52,7 +55,6 @@ public final class Task {
     this.id = t.id;
     this.generatedId = t.generatedId;
     this.function = t.function;
-    this.args = t.args;
     this.trigger = t.trigger;
     this.nextRunTime = nextRunTime;
     this.settings = t.settings;
@@ -94,6 +96,11 @@ public final class Task {
       id = text;
     }
     return text;
+  }
+
+  /** Whether the scheduler made this task's id up (no id was given). */
+  public boolean hasGeneratedId() {
+    return generatedId != 0;
   }
 
   /**
@@ -149,13 +156,21 @@ public final class Task {
     if (name != null) {
       return name;
     }
-    return function != null ? function().displayName() : settings.reference;
+    return bareFunction() != null ? function().displayName() : settings.reference;
   }
 
   /** The function, once resolved. */
   public TaskFunction function() {
-    return TaskFunctions.expand(function);
+    return TaskFunctions.expand(bareFunction());
   }
+
+  /** The kept function without the positional arguments it may be packed with. */
+  private Object bareFunction() {
+    return function instanceof WithArgs w ? w.function : function;
+  }
+
+  /** A function kept together with the task's positional arguments. */
+  private record WithArgs(Object function, List<Object> args) {}
 
   /** The function's textual reference, if it has one; persistent stores need it. */
   public Optional<String> reference() {
@@ -164,7 +179,7 @@ public final class Task {
 
   /** Positional arguments, JSON-like values. */
   public List<Object> args() {
-    return args;
+    return function instanceof WithArgs w ? w.args : List.of();
   }
 
   /** Keyword arguments, JSON-like values. */
@@ -252,7 +267,7 @@ public final class Task {
 
   /** An immutable snapshot for listings. */
   public TaskInfo info() {
-    String callable = function != null ? function().displayName() : settings.reference;
+    String callable = bareFunction() != null ? function().displayName() : settings.reference;
     return new TaskInfo(
         id(),
         name(),
@@ -271,7 +286,7 @@ public final class Task {
         settings.pending,
         isPaused(),
         settings.scheduler != null,
-        args,
+        args(),
         settings.kwargs);
   }
 
@@ -326,8 +341,8 @@ public final class Task {
     return o instanceof Task t
         && sameId(t)
         && settings.sameOptions(t.settings)
-        && (settings.reference != null || Objects.equals(function, t.function))
-        && args.equals(t.args)
+        && (settings.reference != null || Objects.equals(bareFunction(), t.bareFunction()))
+        && args().equals(t.args())
         && trigger.equals(t.trigger)
         && Objects.equals(nextRunTime, t.nextRunTime);
   }
@@ -449,9 +464,9 @@ public final class Task {
       this.generatedId = t.generatedId;
       Settings s = t.settings;
       this.name = s.name;
-      this.function = t.function == null ? null : t.function();
+      this.function = t.bareFunction() == null ? null : t.function();
       this.reference = s.reference;
-      this.args = t.args;
+      this.args = t.args();
       this.kwargs = s.kwargs;
       this.trigger = t.trigger;
       this.executor = s.executor;
