@@ -289,12 +289,16 @@ public abstract class AbstractExecutor implements TaskExecutor {
   }
 
   private void track(String taskId) {
-    instances.merge(taskId, 1, Integer::sum);
+    if (instances.putIfAbsent(taskId, 1) != null) {
+      instances.merge(taskId, 1, Integer::sum);
+    }
     inFlight.incrementAndGet();
   }
 
   private void release(String taskId) {
-    instances.computeIfPresent(taskId, (id, running) -> running > 1 ? running - 1 : null);
+    if (!instances.remove(taskId, 1)) {
+      instances.computeIfPresent(taskId, (id, running) -> running > 1 ? running - 1 : null);
+    }
     context.releaseInstance(taskId);
     if (inFlight.decrementAndGet() == 0) {
       // Waiters check the count under this lock, so a signal here cannot slip between their check

@@ -265,6 +265,9 @@ final class Plugins {
 
     @Override
     public boolean tryAcquireInstance(String taskId, int maxInstances) {
+      if (maxInstances >= 1 && instances.putIfAbsent(taskId, 1) == null) {
+        return true; // the usual case, a task with no run going: no lambda, no capture
+      }
       boolean[] taken = new boolean[1];
       instances.compute(
           taskId,
@@ -281,7 +284,9 @@ final class Plugins {
 
     @Override
     public void releaseInstance(String taskId) {
-      instances.computeIfPresent(taskId, (id, running) -> running > 1 ? running - 1 : null);
+      if (!instances.remove(taskId, 1)) {
+        instances.computeIfPresent(taskId, (id, running) -> running > 1 ? running - 1 : null);
+      }
       scheduler.taskLoop().instanceReleased(taskId);
     }
   }

@@ -735,8 +735,9 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
    * usual builders, and the scheduler then checks the whole batch and stores it, each store in one
    * go where it can (a transaction, a script), which is much faster than adding tasks one by one to
    * a database. Before {@link #start()} the tasks become pending tasks. The batch adds new tasks
-   * only ({@code replaceExisting} is refused), and a task due already runs in the loop's next
-   * round.
+   * only ({@code replaceExisting} is refused). A task due already is handed to its executor before
+   * {@code addAll} returns, as {@link TaskBuilder#add()} does, once the whole batch is checked and
+   * stored; where a store owes writes, it runs in the loop's next round.
    *
    * <pre>{@code
    * scheduler.addAll(batch -> {

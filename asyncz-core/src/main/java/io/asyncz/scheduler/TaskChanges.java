@@ -11,10 +11,12 @@ import io.asyncz.event.SchedulerEvent;
 import io.asyncz.event.TaskEvent;
 import io.asyncz.event.TaskSubmissionEvent;
 import io.asyncz.executor.TaskExecutor;
+import io.asyncz.store.MemoryStore;
 import io.asyncz.task.Task;
 import io.asyncz.task.TaskFunction;
 import io.asyncz.task.TaskFunctions;
 import io.asyncz.time.TimePoint;
+import io.asyncz.trigger.DateTrigger;
 import io.asyncz.trigger.Trigger;
 import io.asyncz.trigger.TriggerState;
 import io.asyncz.trigger.Triggers;
@@ -78,9 +80,11 @@ final class TaskChanges {
     TaskBatch batch = new TaskBatch(scheduler);
     tasks.accept(batch);
     List<TaskBatch.Entry> entries = batch.entries();
+    // A generated id is 64 random bits: only given ids are checked against each other, so that a
+    // batch of tasks with generated ids never writes its ids out.
     Set<String> ids = new HashSet<>();
     for (TaskBatch.Entry e : entries) {
-      if (!ids.add(e.task().id())) {
+      if (!e.task().hasGeneratedId() && !ids.add(e.task().id())) {
         throw new ConflictIdException(e.task().id());
       }
       checkPersistable(e.task());
@@ -90,9 +94,9 @@ final class TaskChanges {
     try {
       if (scheduler.state() == SchedulerState.STOPPED) {
         PendingTasks pending = scheduler.pending();
-        for (String id : ids) {
-          if (pending.contains(id)) {
-            throw new ConflictIdException(id);
+        for (TaskBatch.Entry e : entries) {
+          if (pending.contains(e.task().id())) {
+            throw new ConflictIdException(e.task().id());
           }
         }
         for (TaskBatch.Entry e : entries) {
@@ -108,20 +112,44 @@ final class TaskChanges {
     Instant now = scheduler.clock().instant();
     Instant earliest = null;
     Map<String, List<Task>> byStore = new LinkedHashMap<>();
+    List<Task> dueNow = new ArrayList<>(); // date tasks due already: run at once, never stored
+    List<Task> dueStored = new ArrayList<>(); // other tasks due already: stored, then run at once
     for (TaskBatch.Entry e : entries) {
       Task task = e.task();
       plugins().lookupExecutor(task.executor());
-      plugins().slotFor(task.storeAlias());
-      if (task.nextRunTime().isEmpty() && e.startTask()) {
+      StoreSlot slot = plugins().slotFor(task.storeAlias());
+      if (task.nextRunTimeOrNull() == null && e.startTask()) {
         task =
             task.withNextRunTime(
                 task.trigger().nextFireTime(scheduler.timezone(), null, now).orElse(null));
       }
+      added.add(task);
+      if (e.startTask() && submitsUnstored(slot, task, now)) {
+        dueNow.add(task);
+        continue;
+      }
       if (e.startTask()) {
-        earliest = Scheduler.earliest(earliest, task.nextRunTime().orElse(null));
+        Instant next = task.nextRunTimeOrNull();
+        earliest = Scheduler.earliest(earliest, next);
+        if (next != null && !next.isAfter(now)) {
+          dueStored.add(task);
+        }
       }
       byStore.computeIfAbsent(task.storeAlias(), alias -> new ArrayList<>()).add(task);
-      added.add(task);
+    }
+    for (Task task : dueNow) {
+      // Checked before anything is stored or run, so that a taken id still adds nothing.
+      if (!task.hasGeneratedId()) {
+        StoreSlot slot = plugins().slotFor(task.storeAlias());
+        slot.lock.lock();
+        try {
+          if (slot.store.lookupTask(task.id()).isPresent()) {
+            throw new ConflictIdException(task.id());
+          }
+        } finally {
+          slot.lock.unlock();
+        }
+      }
     }
     List<String> stored = new ArrayList<>();
     try {
@@ -155,7 +183,54 @@ final class TaskChanges {
         events().dispatch(new TaskEvent(Events.TASK_ADDED, task.id(), task.storeAlias()));
       }
     }
+    if (!dueNow.isEmpty()) {
+      submitDueNow(dueNow, now);
+    }
+    if (!dueStored.isEmpty()
+        && scheduler.state() == SchedulerState.RUNNING
+        && scheduler.runsDueTasksOnAdd()) {
+      // As commit does for one task: from the caller's thread, not in the loop's next round.
+      List<SchedulerEvent> due = new ArrayList<>();
+      for (Task task : dueStored) {
+        scheduler.taskLoop().processOne(plugins().slotFor(task.storeAlias()), task, now, due);
+        if (due.size() >= 1_024) {
+          events().dispatchAll(due);
+          due.clear();
+        }
+      }
+      events().dispatchAll(due);
+      scheduler.wakeup(); // whatever stayed due (held back, a backlog) is the loop's
+    }
     return added;
+  }
+
+  /**
+   * Hands the batch's date tasks that are due already to their executors from the caller's thread,
+   * as {@link #commit} does for one task, instead of storing them for the loop's next round. A task
+   * the loop must see after all (its store started failing meanwhile) is stored for it.
+   */
+  private void submitDueNow(List<Task> dueNow, Instant now) {
+    List<SchedulerEvent> due = new ArrayList<>();
+    Instant earliest = null;
+    for (Task task : dueNow) {
+      StoreSlot slot = plugins().slotFor(task.storeAlias());
+      slot.lock.lock();
+      try {
+        if (!scheduler.taskLoop().submitUnstored(slot, task, now, due)) {
+          slot.store.addTask(task);
+          slot.changed();
+          earliest = Scheduler.earliest(earliest, task.nextRunTimeOrNull());
+        }
+      } finally {
+        slot.lock.unlock();
+      }
+      if (due.size() >= 1_024) {
+        events().dispatchAll(due); // listeners see runs as they go out, not after the batch
+        due.clear();
+      }
+    }
+    events().dispatchAll(due);
+    scheduler.wakeupIfEarlier(earliest);
   }
 
   Task add(
@@ -218,6 +293,31 @@ final class TaskChanges {
       }
     }
     StoreSlot slot = plugins().slotFor(added.storeAlias());
+    if (startTask && submitsUnstored(slot, added, now)) {
+      List<SchedulerEvent> due = new ArrayList<>(2);
+      boolean submitted;
+      slot.lock.lock();
+      try {
+        // A generated id is 64 random bits: another task holding it is not worth a lookup.
+        if (!added.hasGeneratedId() && slot.store.lookupTask(added.id()).isPresent()) {
+          if (!replaceExisting) {
+            throw new ConflictIdException(added.id());
+          }
+          submitted = false; // the stored task is replaced the usual way
+        } else {
+          submitted = scheduler.taskLoop().submitUnstored(slot, added, now, due);
+        }
+      } finally {
+        slot.lock.unlock();
+      }
+      if (submitted) {
+        if (logger.isInfoEnabled()) {
+          logger.info("Added task '{}' to store '{}'", added.name(), added.storeAlias());
+        }
+        events().dispatchAll(due);
+        return added;
+      }
+    }
     slot.lock.lock();
     try {
       try {
@@ -255,6 +355,22 @@ final class TaskChanges {
       scheduler.wakeupIfEarlier(next);
     }
     return added;
+  }
+
+  /**
+   * Whether a task added due already may skip its store (see {@link TaskLoop#submitUnstored}): a
+   * date task, due now, in the memory store (whose contents only this process sees), while the
+   * scheduler runs and nobody listens for {@code TASK_ADDED} (which must precede the run's events).
+   */
+  private boolean submitsUnstored(StoreSlot slot, Task task, Instant now) {
+    Instant next = task.nextRunTimeOrNull();
+    return next != null
+        && !next.isAfter(now)
+        && task.trigger() instanceof DateTrigger
+        && slot.store.getClass() == MemoryStore.class
+        && scheduler.state() == SchedulerState.RUNNING
+        && scheduler.runsDueTasksOnAdd()
+        && !events().listening(Events.TASK_ADDED);
   }
 
   /**

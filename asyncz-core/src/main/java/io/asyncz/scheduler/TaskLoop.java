@@ -69,7 +69,7 @@ final class TaskLoop {
 
   /** Called when a task's instance slot is given back: the rest of its backlog may go now. */
   void instanceReleased(String taskId) {
-    String alias = backlogs.get(taskId);
+    String alias = backlogs.isEmpty() ? null : backlogs.get(taskId);
     if (alias != null) {
       StoreSlot slot = scheduler.plugins().slot(alias);
       if (slot != null) {
@@ -212,6 +212,73 @@ final class TaskLoop {
     } finally {
       slot.lock.unlock();
     }
+  }
+
+  /**
+   * Hands a date task that is due already to its executor without storing it first: a date task has
+   * nothing left to store after its run, so a store write and its removal would only cost the
+   * adding thread time (the JDK's executors keep nothing either). The caller holds the slot's lock
+   * and has checked the id is free. Events go to {@code events}.
+   *
+   * @return false, with nothing done, when the task needs the usual way: stored, then processed
+   *     (its plan has a next run time, missed runs or none to submit; its executor runs tasks on
+   *     the caller's thread or is unknown; the store owes writes)
+   */
+  boolean submitUnstored(StoreSlot slot, Task task, Instant now, List<SchedulerEvent> events) {
+    if (slot.retryAt != null || !slot.held.isEmpty() || !slot.heldBack.isEmpty()) {
+      return false;
+    }
+    TaskExecutor executor = scheduler.plugins().executor(task.executor());
+    if (executor == null || executor.runsOnCallerThread()) {
+      return false;
+    }
+    RunPlan plan;
+    try {
+      plan = RunPlan.of(task, scheduler.timezone(), now, true, false, RunPlan.LIMIT);
+    } catch (RuntimeException e) {
+      return false; // stored, the loop quarantines it
+    }
+    if (plan.next() != null || plan.runTimes().isEmpty() || !plan.missed().isEmpty()) {
+      return false;
+    }
+    String id = task.id();
+    try {
+      executor.submit(task, plan.runTimes());
+      if (scheduler.listening(Events.TASK_SUBMITTED)) {
+        events.add(
+            new TaskSubmissionEvent(
+                Events.TASK_SUBMITTED,
+                id,
+                slot.alias,
+                plan.runTimes(),
+                TaskSubmissionEvent.Source.SCHEDULED,
+                plan.coalescedRunCount(),
+                null));
+      }
+    } catch (MaxInstancesException e) {
+      logger.warn(
+          "Execution of task '{}' skipped: maximum number of running instances reached ({})",
+          task.name(),
+          task.maxInstances());
+      events.add(
+          new TaskSubmissionEvent(
+              Events.TASK_MAX_INSTANCES,
+              id,
+              slot.alias,
+              plan.runTimes(),
+              TaskSubmissionEvent.Source.SCHEDULED,
+              plan.coalescedRunCount(),
+              null));
+    } catch (Throwable e) {
+      if (isFatal(e)) {
+        throw (VirtualMachineError) e;
+      }
+      logger.error("Error submitting task '{}' to executor '{}'", task.name(), task.executor(), e);
+    }
+    if (scheduler.listening(Events.TASK_REMOVED)) {
+      events.add(new TaskEvent(Events.TASK_REMOVED, id, slot.alias));
+    }
+    return true;
   }
 
   /** The runs of one batch of due tasks, and the next run times they leave to write. */

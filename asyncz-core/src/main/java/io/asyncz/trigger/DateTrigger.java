@@ -124,7 +124,11 @@ public final class DateTrigger implements Trigger {
 
   /** Fires once, now, with no limit on how late the run may start. */
   public static DateTrigger now(Clock clock) {
-    return new DateTrigger(TimePoint.of(clock.instant()), true);
+    Instant now = clock.instant();
+    if (now.isBefore(FIRST) || now.isAfter(LAST)) {
+      return new DateTrigger(TimePoint.of(now), true); // refused there
+    }
+    return new DateTrigger(now, ZoneOffset.UTC, true);
   }
 
   static DateTrigger fromOptions(Map<String, ?> values, Clock clock) {
