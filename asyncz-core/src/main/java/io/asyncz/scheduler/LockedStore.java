@@ -132,6 +132,11 @@ final class LockedStore implements TaskStore {
   }
 
   @Override
+  public List<Task> pausedTasks() {
+    return locked(delegate::pausedTasks);
+  }
+
+  @Override
   public void addTask(Task task) {
     locked(() -> delegate.addTask(task));
   }

@@ -153,6 +153,18 @@ public final class MemoryStore implements TaskStore {
     return all;
   }
 
+  /** The paused tasks, found in one pass over the array without sorting the others. */
+  @Override
+  public synchronized List<Task> pausedTasks() {
+    List<Task> paused = new ArrayList<>();
+    for (int p = 0; p < size; p++) {
+      if (tasks[p].nextRunTimeOrNull() == null) {
+        paused.add(tasks[p]);
+      }
+    }
+    return paused;
+  }
+
   @Override
   public synchronized void addTask(Task task) {
     add(task);

@@ -56,6 +56,22 @@ public interface TaskStore {
   List<Task> allTasks();
 
   /**
+   * The tasks with no next run time (paused, or waiting for the scheduler's shutdown), in no
+   * particular order. The scheduler's shutdown looks for its shutdown tasks here. The default
+   * filters {@link #allTasks()}; a store that can find them without sorting every task should
+   * override it.
+   */
+  default List<Task> pausedTasks() {
+    List<Task> paused = new ArrayList<>();
+    for (Task task : allTasks()) {
+      if (task.nextRunTimeOrNull() == null) {
+        paused.add(task);
+      }
+    }
+    return paused;
+  }
+
+  /**
    * Stores a new task.
    *
    * @throws ConflictIdException when a task with the same id is stored

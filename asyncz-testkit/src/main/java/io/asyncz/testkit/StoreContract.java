@@ -204,6 +204,19 @@ public abstract class StoreContract {
   }
 
   @Test
+  void pausedTasksAreExactlyTheTasksWithoutANextRunTime() {
+    store.addTask(task("a", at(10)));
+    store.addTask(task("b", null));
+    store.addTask(task("c", at(5)));
+    store.addTask(task("d", null));
+    store.updateTask(task("c", null));
+
+    assertThat(ids(store.pausedTasks())).containsExactlyInAnyOrder("b", "c", "d");
+    store.updateTask(task("b", at(1)));
+    assertThat(ids(store.pausedTasks())).containsExactlyInAnyOrder("c", "d");
+  }
+
+  @Test
   void updateOfAnUnknownIdThrowsTaskLookup() {
     store.addTask(task("a", at(10)));
 
