@@ -89,12 +89,19 @@ public final class Identifiers {
    *     longer than {@value #MAX_ALIAS_LENGTH}; the message quotes it and states the rule
    */
   public static String checkAlias(String argument, String alias) {
+    if (alias == lastValidAlias) {
+      return alias; // every task built names the same one or two aliases: checked once
+    }
     String problem = aliasProblem(alias);
     if (problem != null) {
       throw new InvalidInputException(argument, quotable(alias), problem + "; " + ALIAS_RULE);
     }
+    lastValidAlias = alias;
     return alias;
   }
+
+  /** The last alias found valid: a string is immutable, so the same instance stays valid. */
+  private static volatile String lastValidAlias;
 
   /** Whether {@code alias} is a valid store or executor alias. */
   public static boolean isValidAlias(String alias) {

@@ -59,6 +59,12 @@ public final class MemoryStore implements TaskStore {
 
   private static final int INITIAL_CAPACITY = 16;
 
+  private static final int POSITION_BITS = 28;
+  private static final int POSITION_MASK = (1 << POSITION_BITS) - 1;
+
+  /** The most tasks a memory store holds: a table entry keeps a position in 28 bits. */
+  static final int MAX_TASKS = POSITION_MASK - 1;
+
   private final List<Quarantined> quarantine = new ArrayList<>();
   private volatile Clock clock = Clock.systemUTC();
   private final int longProbe;
@@ -72,7 +78,10 @@ public final class MemoryStore implements TaskStore {
   private int[] heap;
   private long[] keys;
 
-  // Open addressing with linear probing, at most half full: a position + 1, or 0 for empty.
+  // Open addressing with linear probing, at most half full: 0 for empty, else an entry holding a
+  // position + 1 in its low 28 bits and 4 bits of the id's hash above them (see entry), so that a
+  // probe past another id rarely reads that id's hash from the hashes array: for an add, which
+  // probes a table far larger than the caches, each such read is a cache miss.
   private int[] table;
 
   private int size;
@@ -98,7 +107,7 @@ public final class MemoryStore implements TaskStore {
   @Override
   public synchronized Optional<Task> lookupTask(String id) {
     int slot = find(id);
-    Optional<Task> found = slot < 0 ? Optional.empty() : Optional.of(tasks[table[slot] - 1]);
+    Optional<Task> found = slot < 0 ? Optional.empty() : Optional.of(tasks[position(table[slot])]);
     rehashIfCrowded();
     return found;
   }
@@ -199,7 +208,7 @@ public final class MemoryStore implements TaskStore {
       rehashIfCrowded();
       throw new TaskLookupException(task.id());
     }
-    replace(table[slot] - 1, task);
+    replace(position(table[slot]), task);
     rehashIfCrowded();
   }
 
@@ -220,7 +229,7 @@ public final class MemoryStore implements TaskStore {
     for (Task task : advanced) {
       int slot = find(task);
       if (slot >= 0) {
-        replace(table[slot] - 1, task);
+        replace(position(table[slot]), task);
       }
     }
     for (String id : finished) {
@@ -248,7 +257,7 @@ public final class MemoryStore implements TaskStore {
       rehashIfCrowded();
       return false;
     }
-    Task task = tasks[table[slot] - 1];
+    Task task = tasks[position(table[slot])];
     byte[] described = task.toString().getBytes(StandardCharsets.UTF_8);
     quarantine.add(
         new Quarantined(
@@ -335,7 +344,7 @@ public final class MemoryStore implements TaskStore {
 
   /** Removes the task whose table entry is {@code slot}; the last task takes its position. */
   private void removeAt(int slot) {
-    int p = table[slot] - 1;
+    int p = position(table[slot]);
     removeSlot(slot);
     int last = --size;
     int i = heapIndex[p];
@@ -346,7 +355,7 @@ public final class MemoryStore implements TaskStore {
       siftDown(heapIndex[moved]);
     }
     if (p != last) {
-      table[slotOf(last)] = p + 1;
+      table[slotOf(last)] = entry(p, hashes[last]);
       tasks[p] = tasks[last];
       hashes[p] = hashes[last];
       int j = heapIndex[last];
@@ -358,6 +367,10 @@ public final class MemoryStore implements TaskStore {
 
   /** Makes room for {@code n} tasks, and a table at most half full with them. */
   private void ensureCapacity(int n) {
+    if (n > MAX_TASKS || n < 0) {
+      throw new IllegalStateException(
+          "a memory store holds at most " + MAX_TASKS + " tasks; it has " + size);
+    }
     if (n > tasks.length) {
       int capacity = capacity(n);
       tasks = Arrays.copyOf(tasks, capacity);
@@ -411,6 +424,24 @@ public final class MemoryStore implements TaskStore {
   }
 
   /** The slot that a hash starts its probe sequence at: its top bits scaled to the table. */
+  /** A table entry: position {@code p}, tagged with 4 bits of its hash {@code h}. */
+  private static int entry(int p, int h) {
+    return (p + 1) | ((h & 0xF) << POSITION_BITS);
+  }
+
+  /** The position an entry holds; -1 for an empty slot. */
+  private static int position(int entry) {
+    return (entry & POSITION_MASK) - 1;
+  }
+
+  /**
+   * Whether an entry's tag matches hash {@code h}: the home slot comes from the hash's high bits,
+   * the tag from its low ones, so entries probed past are told apart without reading their hash.
+   */
+  private static boolean sameTag(int entry, int h) {
+    return (entry >>> POSITION_BITS) == (h & 0xF);
+  }
+
   private static int home(int hash, int tableLength) {
     return (int) (((hash & 0xFFFFFFFFL) * tableLength) >>> 32);
   }
@@ -430,9 +461,12 @@ public final class MemoryStore implements TaskStore {
     int n = t.length;
     int probes = 0;
     for (int s = home(h, n); t[s] != 0; s = s + 1 == n ? 0 : s + 1) {
-      int p = t[s] - 1;
-      if (hashes[p] == h && tasks[p].hasId(id)) {
-        return s;
+      int e = t[s];
+      if (sameTag(e, h)) {
+        int p = position(e);
+        if (hashes[p] == h && tasks[p].hasId(id)) {
+          return s;
+        }
       }
       if (++probes > longProbe && keyed == null) {
         crowded = true;
@@ -451,9 +485,12 @@ public final class MemoryStore implements TaskStore {
     int n = t.length;
     int probes = 0;
     for (int s = home(h, n); t[s] != 0; s = s + 1 == n ? 0 : s + 1) {
-      int p = t[s] - 1;
-      if (hashes[p] == h && Task.compareIds(tasks[p], task) == 0) {
-        return s;
+      int e = t[s];
+      if (sameTag(e, h)) {
+        int p = position(e);
+        if (hashes[p] == h && Task.compareIds(tasks[p], task) == 0) {
+          return s;
+        }
       }
       if (++probes > longProbe && keyed == null) {
         crowded = true;
@@ -466,7 +503,7 @@ public final class MemoryStore implements TaskStore {
   private int slotOf(int p) {
     int n = table.length;
     int s = home(hashes[p], n);
-    while (table[s] != p + 1) {
+    while (position(table[s]) != p) {
       s = s + 1 == n ? 0 : s + 1;
     }
     return s;
@@ -480,7 +517,7 @@ public final class MemoryStore implements TaskStore {
       s = s + 1 == n ? 0 : s + 1;
       distance++;
     }
-    table[s] = p + 1;
+    table[s] = entry(p, h);
     if (distance >= longProbe && keyed == null) {
       crowded = true;
     }
@@ -494,7 +531,7 @@ public final class MemoryStore implements TaskStore {
     int walked = 0;
     for (int s = hole + 1 == n ? 0 : hole + 1; table[s] != 0; s = s + 1 == n ? 0 : s + 1) {
       walked++;
-      int home = home(hashes[table[s] - 1], n);
+      int home = home(hashes[position(table[s])], n);
       // Move s into the hole unless its home lies cyclically in (hole, s].
       boolean stays = hole <= s ? hole < home && home <= s : hole < home || home <= s;
       if (!stays) {
@@ -538,7 +575,7 @@ public final class MemoryStore implements TaskStore {
     int longest = 0;
     for (int s = 0; s < n; s++) {
       if (table[s] != 0) {
-        int home = home(hashes[table[s] - 1], n);
+        int home = home(hashes[position(table[s])], n);
         longest = Math.max(longest, (s - home + n) % n + 1);
       }
     }
@@ -560,10 +597,11 @@ public final class MemoryStore implements TaskStore {
     boolean[] listed = new boolean[size];
     int entries = 0;
     for (int s = 0; s < table.length; s++) {
-      int p = table[s] - 1;
+      int p = position(table[s]);
       if (p < 0) {
         continue;
       }
+      require(sameTag(table[s], hashes[p]), "table slot %d has a stale hash tag", s);
       entries++;
       require(
           p < size && !listed[p], "table slot %d holds position %d twice or past the end", s, p);
