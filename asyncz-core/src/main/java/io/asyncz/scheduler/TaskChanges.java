@@ -83,11 +83,20 @@ final class TaskChanges {
     // A generated id is 64 random bits: only given ids are checked against each other, so that a
     // batch of tasks with generated ids never writes its ids out.
     Set<String> ids = new HashSet<>();
+    String inJvmStore = null; // the last store found to keep task objects: nothing to check
     for (TaskBatch.Entry e : entries) {
-      if (!e.task().hasGeneratedId() && !ids.add(e.task().id())) {
-        throw new ConflictIdException(e.task().id());
+      Task task = e.task();
+      if (!task.hasGeneratedId() && !ids.add(task.id())) {
+        throw new ConflictIdException(task.id());
       }
-      checkPersistable(e.task());
+      if (!task.storeAlias().equals(inJvmStore)) {
+        StoreSlot slot = plugins().slot(task.storeAlias());
+        if (slot != null && !slot.userStore().persistent()) {
+          inJvmStore = task.storeAlias();
+        } else {
+          checkPersistable(task);
+        }
+      }
     }
     List<Task> added = new ArrayList<>(entries.size());
     scheduler.schedulerLock().lock();
@@ -114,17 +123,26 @@ final class TaskChanges {
     Map<String, List<Task>> byStore = new LinkedHashMap<>();
     List<Task> dueNow = new ArrayList<>(); // date tasks due already: run at once, never stored
     List<Task> dueStored = new ArrayList<>(); // other tasks due already: stored, then run at once
+    String executor = null;
+    StoreSlot storeSlot = null;
+    List<Task> storeGroup = null;
     for (TaskBatch.Entry e : entries) {
       Task task = e.task();
-      plugins().lookupExecutor(task.executor());
-      StoreSlot slot = plugins().slotFor(task.storeAlias());
+      if (!task.executor().equals(executor)) {
+        plugins().lookupExecutor(task.executor());
+        executor = task.executor();
+      }
+      if (storeSlot == null || !storeSlot.alias.equals(task.storeAlias())) {
+        storeSlot = plugins().slotFor(task.storeAlias());
+        storeGroup = byStore.computeIfAbsent(task.storeAlias(), alias -> new ArrayList<>());
+      }
       if (task.nextRunTimeOrNull() == null && e.startTask()) {
         task =
             task.withNextRunTime(
                 task.trigger().nextFireTime(scheduler.timezone(), null, now).orElse(null));
       }
       added.add(task);
-      if (e.startTask() && submitsUnstored(slot, task, now)) {
+      if (e.startTask() && submitsUnstored(storeSlot, task, now)) {
         dueNow.add(task);
         continue;
       }
@@ -135,7 +153,7 @@ final class TaskChanges {
           dueStored.add(task);
         }
       }
-      byStore.computeIfAbsent(task.storeAlias(), alias -> new ArrayList<>()).add(task);
+      storeGroup.add(task);
     }
     for (Task task : dueNow) {
       // Checked before anything is stored or run, so that a taken id still adds nothing.
