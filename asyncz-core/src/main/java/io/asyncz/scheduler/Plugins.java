@@ -41,10 +41,10 @@ final class Plugins {
 
   Plugins(Scheduler scheduler, SchedulerSettings settings) {
     this.scheduler = scheduler;
-    this.executors = Collections.unmodifiableMap(new LinkedHashMap<>(settings.executors()));
+    setExecutors(Collections.unmodifiableMap(new LinkedHashMap<>(settings.executors())));
     Map<String, StoreSlot> initial = new LinkedHashMap<>();
     settings.stores().forEach((alias, store) -> initial.put(alias, slotOf(alias, store)));
-    this.slots = Collections.unmodifiableMap(initial);
+    setSlots(Collections.unmodifiableMap(initial));
   }
 
   // ------------------------------------------------------------------ reading
@@ -57,13 +57,40 @@ final class Plugins {
     return slots;
   }
 
+  // Nearly every task names the default executor and store: those two are found without a map
+  // lookup. Each is written with the map it comes from.
+  private volatile TaskExecutor defaultExecutor;
+  private volatile StoreSlot defaultSlot;
+
+  private void setExecutors(Map<String, TaskExecutor> map) {
+    executors = map;
+    defaultExecutor = map.get(Scheduler.DEFAULT);
+  }
+
+  private void setSlots(Map<String, StoreSlot> map) {
+    slots = map;
+    defaultSlot = map.get(Scheduler.DEFAULT);
+  }
+
   /** The executor of an alias, or {@code null}. */
   TaskExecutor executor(String alias) {
+    if (Scheduler.DEFAULT.equals(alias)) {
+      TaskExecutor executor = defaultExecutor;
+      if (executor != null) {
+        return executor;
+      }
+    }
     return executors.get(alias);
   }
 
   /** The store of an alias as the scheduler holds it, or {@code null}. */
   StoreSlot slot(String alias) {
+    if (Scheduler.DEFAULT.equals(alias)) {
+      StoreSlot slot = defaultSlot;
+      if (slot != null) {
+        return slot;
+      }
+    }
     return slots.get(alias);
   }
 
@@ -73,9 +100,9 @@ final class Plugins {
   }
 
   TaskExecutor lookupExecutor(String alias) {
-    Map<String, TaskExecutor> current = executors;
-    TaskExecutor executor = current.get(alias);
+    TaskExecutor executor = executor(alias);
     if (executor == null) {
+      Map<String, TaskExecutor> current = executors;
       throw new InvalidInputException(
           "executor",
           alias,
@@ -86,9 +113,9 @@ final class Plugins {
 
   /** The store as the scheduler holds it (behind the {@code lock_path} lock, if configured). */
   StoreSlot slotFor(String alias) {
-    Map<String, StoreSlot> current = slots;
-    StoreSlot slot = current.get(alias);
+    StoreSlot slot = slot(alias);
     if (slot == null) {
+      Map<String, StoreSlot> current = slots;
       throw new InvalidInputException(
           "store", alias, "is not a store of this scheduler; expected one of " + current.keySet());
     }
@@ -126,7 +153,7 @@ final class Plugins {
   void putExecutor(String alias, TaskExecutor executor) {
     Map<String, TaskExecutor> copy = new LinkedHashMap<>(executors);
     copy.put(alias, executor);
-    executors = Collections.unmodifiableMap(copy);
+    setExecutors(Collections.unmodifiableMap(copy));
   }
 
   void removeExecutor(String alias, boolean shutdown) {
@@ -136,7 +163,7 @@ final class Plugins {
       executor = lookupExecutor(alias);
       Map<String, TaskExecutor> copy = new LinkedHashMap<>(executors);
       copy.remove(alias);
-      executors = Collections.unmodifiableMap(copy);
+      setExecutors(Collections.unmodifiableMap(copy));
     } finally {
       scheduler.schedulerLock().unlock();
     }
@@ -176,7 +203,7 @@ final class Plugins {
   void putSlot(StoreSlot slot) {
     Map<String, StoreSlot> copy = new LinkedHashMap<>(slots);
     copy.put(slot.alias, slot);
-    slots = Collections.unmodifiableMap(copy);
+    setSlots(Collections.unmodifiableMap(copy));
   }
 
   void removeStore(String alias, boolean shutdown) {
@@ -186,7 +213,7 @@ final class Plugins {
       slot = slotFor(alias); // fails naming the aliases there are
       Map<String, StoreSlot> copy = new LinkedHashMap<>(slots);
       copy.remove(alias);
-      slots = Collections.unmodifiableMap(copy);
+      setSlots(Collections.unmodifiableMap(copy));
     } finally {
       scheduler.schedulerLock().unlock();
     }
