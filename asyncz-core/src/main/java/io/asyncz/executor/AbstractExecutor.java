@@ -237,9 +237,16 @@ public abstract class AbstractExecutor implements TaskExecutor {
       }
       succeeded(task, runTime, result, events);
     }
-    release(task.id());
-    for (TaskExecutionEvent event : events) {
-      context.dispatch(event);
+    // The instance is given back before the events go out (a listener may run the task again),
+    // and the run counts as finished only after them, so that a shutdown that waits for its runs
+    // returns with their events delivered.
+    releaseInstance(task.id());
+    try {
+      for (TaskExecutionEvent event : events) {
+        context.dispatch(event);
+      }
+    } finally {
+      finished();
     }
   }
 
@@ -296,10 +303,18 @@ public abstract class AbstractExecutor implements TaskExecutor {
   }
 
   private void release(String taskId) {
+    releaseInstance(taskId);
+    finished();
+  }
+
+  private void releaseInstance(String taskId) {
     if (!instances.remove(taskId, 1)) {
       instances.computeIfPresent(taskId, (id, running) -> running > 1 ? running - 1 : null);
     }
     context.releaseInstance(taskId);
+  }
+
+  private void finished() {
     if (inFlight.decrementAndGet() == 0) {
       // Waiters check the count under this lock, so a signal here cannot slip between their check
       // and their wait.

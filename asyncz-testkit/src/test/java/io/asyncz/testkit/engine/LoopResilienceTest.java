@@ -400,6 +400,39 @@ class LoopResilienceTest {
   }
 
   @Test
+  void shutdownThatWaitsReturnsOnlyOnceTheEventsOfItsRunsAreDelivered() throws Exception {
+    Scheduler scheduler = scheduler("thread", b -> b.executor("pool", new PoolExecutor(1)));
+    CountDownLatch listening = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> executed = new CopyOnWriteArrayList<>();
+    scheduler.addListener(
+        (SchedulerEvent e) -> {
+          listening.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+          }
+          executed.add(((TaskExecutionEvent) e).taskId());
+        },
+        Events.TASK_EXECUTED);
+    scheduler.start();
+    scheduler.task(() -> null).id("run").executor("pool").add();
+    assertThat(listening.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+    Thread shutdown = new Thread(() -> scheduler.shutdown(true));
+    shutdown.start();
+    // The run is over but its event is still being delivered: the shutdown must still wait.
+    shutdown.join(300);
+    assertThat(shutdown.isAlive()).isTrue();
+    release.countDown();
+    shutdown.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+
+    assertThat(shutdown.isAlive()).isFalse();
+    assertThat(executed).containsExactly("run");
+  }
+
+  @Test
   void shutdownWaitsForAnAsynchronousRunAndForRunsStillQueued() throws Exception {
     PoolExecutor pool = new PoolExecutor(1);
     Scheduler scheduler = scheduler("thread", b -> b.executor("pool", pool));
