@@ -6,6 +6,7 @@ import io.asyncz.event.TaskExecutionEvent;
 import io.asyncz.task.Task;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -203,6 +205,13 @@ public abstract class AbstractExecutor implements TaskExecutor {
       Task task, List<Instant> runTimes, int index, List<TaskExecutionEvent> events) {
     for (int i = index; i < runTimes.size(); i++) {
       Instant runTime = runTimes.get(i);
+      if (i == 0 && runTime.isAfter(context.clock().instant())) {
+        // Handed over before its time: the wait for it is this thread's, so that the run starts
+        // after one wake-up (this one) instead of two (the loop's, then this thread's).
+        if (!awaitRunTime(runTime) || !context.stillWanted(task.id(), runTime)) {
+          continue; // interrupted by a shutdown that stopped waiting, or changed meanwhile
+        }
+      }
       Duration grace = task.mistriggerGraceTime().orElse(null);
       if (grace != null) {
         Duration late = Duration.between(runTime, context.clock().instant());
@@ -247,6 +256,33 @@ public abstract class AbstractExecutor implements TaskExecutor {
       }
     } finally {
       finished();
+    }
+  }
+
+  /** How long before a run time a waiting thread stops sleeping and spins. */
+  private static final long SPIN_NANOS = 50_000;
+
+  /**
+   * Waits until {@code runTime} on the scheduler's clock: parked, then spinning through the last
+   * {@value #SPIN_NANOS} ns, since a timed park wakes up a timer slack late.
+   *
+   * @return false when the thread was interrupted meanwhile (the interrupt stays set)
+   */
+  private boolean awaitRunTime(Instant runTime) {
+    Clock clock = context.clock();
+    while (true) {
+      if (Thread.currentThread().isInterrupted()) {
+        return false;
+      }
+      long nanos = Duration.between(clock.instant(), runTime).toNanos();
+      if (nanos <= 0) {
+        return true;
+      }
+      if (nanos > SPIN_NANOS) {
+        LockSupport.parkNanos(nanos - SPIN_NANOS);
+      } else {
+        Thread.onSpinWait();
+      }
     }
   }
 

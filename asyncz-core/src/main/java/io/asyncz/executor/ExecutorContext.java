@@ -2,6 +2,7 @@ package io.asyncz.executor;
 
 import io.asyncz.event.SchedulerEvent;
 import java.time.Clock;
+import java.time.Instant;
 
 /** What a scheduler gives the executors it starts. */
 public interface ExecutorContext {
@@ -28,4 +29,13 @@ public interface ExecutorContext {
 
   /** Gives back a slot taken with {@link #tryAcquireInstance}. */
   void releaseInstance(String taskId);
+
+  /**
+   * Whether a run handed over before its time (see {@link AbstractExecutor}) is still wanted when
+   * that time comes: the task may have been removed, paused or rescheduled meanwhile. The default,
+   * for a scheduler that never hands runs over early, says yes.
+   */
+  default boolean stillWanted(String taskId, Instant runTime) {
+    return true;
+  }
 }

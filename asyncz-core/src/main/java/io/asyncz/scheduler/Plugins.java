@@ -13,6 +13,7 @@ import io.asyncz.task.TaskOperations;
 import io.asyncz.task.TaskRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -307,6 +308,11 @@ final class Plugins {
             return n + 1;
           });
       return taken[0];
+    }
+
+    @Override
+    public boolean stillWanted(String taskId, Instant runTime) {
+      return scheduler.taskLoop().stillWanted(taskId, runTime);
     }
 
     @Override

@@ -250,6 +250,16 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   }
 
   /**
+   * Whether the loop hands a run to its executor up to {@link TaskLoop#EARLY} before it is due, for
+   * the executor's thread to wait for it: the run then starts after one wake-up instead of two (the
+   * loop's, then the executor thread's). Only a scheduler whose loop sleeps on the system clock
+   * does, and only while no executor runs tasks on the loop's thread.
+   */
+  boolean handsRunsEarly() {
+    return false;
+  }
+
+  /**
    * One round of the loop: hands every due run to its executor, advances or removes the tasks, and
    * returns when the next round is due. It never throws: a failing store is logged, reported as a
    * {@link SchedulerErrorEvent} and asked again after the store retry interval.
@@ -443,6 +453,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     }
     if (state == SchedulerState.RUNNING) {
       state = SchedulerState.PAUSED;
+      loop.revokeAllEarly(); // a run handed over before its time is not started after a pause
       logger.info("Paused scheduler task processing");
       dispatch(new SchedulerEvent.Lifecycle(Events.SCHEDULER_PAUSED, null));
     }

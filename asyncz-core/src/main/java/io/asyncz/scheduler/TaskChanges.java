@@ -345,6 +345,7 @@ final class TaskChanges {
           throw e;
         }
         slot.store.updateTask(added);
+        scheduler.taskLoop().revokeEarly(added.id());
       }
     } finally {
       slot.lock.unlock();
@@ -522,6 +523,7 @@ final class TaskChanges {
             plugins().lookupExecutor(updated.executor());
           }
           from.store.updateTask(updated);
+          scheduler.taskLoop().revokeEarly(taskId);
         } finally {
           from.lock.unlock();
         }
@@ -554,6 +556,7 @@ final class TaskChanges {
       to.store.addTask(updated);
       try {
         from.store.deleteTask(taskId);
+        scheduler.taskLoop().revokeEarly(taskId);
       } catch (RuntimeException e) {
         try {
           to.store.deleteTask(taskId);
@@ -712,6 +715,7 @@ final class TaskChanges {
         slot.lock.lock();
         try {
           slot.store.deleteTask(taskId);
+          scheduler.taskLoop().revokeEarly(taskId);
           removedFrom = slot.alias;
         } catch (TaskLookupException notHere) {
           continue; // look in the next store
@@ -746,6 +750,7 @@ final class TaskChanges {
           slot.lock.lock();
           try {
             slot.store.removeAllTasks();
+            scheduler.taskLoop().revokeAllEarly();
             slot.held.clear();
           } finally {
             slot.lock.unlock();

@@ -62,6 +62,63 @@ final class TaskLoop {
    */
   private final Map<String, String> backlogs = new ConcurrentHashMap<>();
 
+  /** How long before its time a run may be handed over (see {@link Scheduler#handsRunsEarly}). */
+  static final Duration EARLY = Duration.ofMillis(2);
+
+  /**
+   * Runs handed to an executor before their time, by task id, until the executor asks whether they
+   * are still wanted: a change to the task meanwhile revokes its run.
+   */
+  private final Map<String, EarlyRun> early = new ConcurrentHashMap<>();
+
+  private static final class EarlyRun {
+    final Instant runTime;
+    volatile boolean revoked;
+
+    EarlyRun(Instant runTime) {
+      this.runTime = runTime;
+    }
+  }
+
+  /** Revokes the run of {@code taskId} handed over before its time, if there is one. */
+  void revokeEarly(String taskId) {
+    if (!early.isEmpty()) {
+      EarlyRun run = early.get(taskId);
+      if (run != null) {
+        run.revoked = true;
+      }
+    }
+  }
+
+  /** Revokes every run handed over before its time (the scheduler paused, tasks removed). */
+  void revokeAllEarly() {
+    for (EarlyRun run : early.values()) {
+      run.revoked = true;
+    }
+  }
+
+  /** Whether the run of {@code taskId} at {@code runTime} may start, now that its time came. */
+  boolean stillWanted(String taskId, Instant runTime) {
+    if (early.isEmpty()) {
+      return true;
+    }
+    EarlyRun run = early.get(taskId);
+    if (run == null || !run.runTime.equals(runTime)) {
+      return true;
+    }
+    early.remove(taskId, run);
+    if (run.revoked) {
+      logger.debug(
+          "Run of task '{}' at {} not started: the task changed meanwhile", taskId, runTime);
+    }
+    return !run.revoked;
+  }
+
+  /** Up to when this round hands runs over: now, or {@link #EARLY} later. */
+  private Instant horizon(Instant now) {
+    return scheduler.handsRunsEarly() ? now.plus(EARLY) : now;
+  }
+
   TaskLoop(Scheduler scheduler, Logger logger) {
     this.scheduler = scheduler;
     this.logger = logger;
@@ -128,7 +185,7 @@ final class TaskLoop {
         try {
           List<Task> due;
           try {
-            due = slot.store.dueTasks(now, BATCH_SIZE);
+            due = slot.store.dueTasks(horizon(now), BATCH_SIZE);
           } catch (RuntimeException e) {
             return storeFailed(slot, now, "Error getting due tasks from store '{}'", e, events);
           }
@@ -174,9 +231,12 @@ final class TaskLoop {
           return storeFailed(
               slot, now, "Error getting the next run time from store '{}'", e, events);
         }
-        if (heldBack && next != null && !next.isAfter(now)) {
+        Instant horizon = horizon(now);
+        if (heldBack && next != null && !next.isAfter(horizon)) {
           // What is due waits for an instance slot or is held: no busy loop over it.
           next = now.plus(HELD_RETRY);
+        } else if (next != null && horizon != now) {
+          next = next.minus(EARLY); // woken then, the round hands the run over early
         }
         if (!slot.held.isEmpty()) {
           next = Scheduler.earliest(next, slot.heldRetryAt);
@@ -325,13 +385,18 @@ final class TaskLoop {
         progress++;
         return;
       }
+      Instant first = task.nextRunTimeOrNull();
+      boolean handedEarly = first != null && first.isAfter(now);
+      if (handedEarly && executor.runsOnCallerThread()) {
+        return; // not due yet, and would run on this thread: the loop wakes for it
+      }
       RunPlan plan;
       try {
         plan =
             RunPlan.of(
                 task,
                 scheduler.timezone(),
-                now,
+                handedEarly ? first : now,
                 true,
                 scheduler.listening(Events.TASK_MISSED),
                 RunPlan.LIMIT);
@@ -351,8 +416,13 @@ final class TaskLoop {
         if (inline) {
           flush(); // the run on this thread may read or change what the batch has so far
         }
+        EarlyRun earlyRun = handedEarly ? new EarlyRun(first) : null;
         try {
+          if (earlyRun != null) {
+            early.put(id, earlyRun);
+          }
           executor.submit(task, plan.runTimes());
+          earlyRun = null; // handed over: the executor asks stillWanted when its time comes
           if (scheduler.listening(Events.TASK_SUBMITTED)) {
             events.add(
                 new TaskSubmissionEvent(
@@ -390,6 +460,10 @@ final class TaskLoop {
           // advances as after a refused submission, and the other tasks go on.
           logger.error(
               "Error submitting task '{}' to executor '{}'", task.name(), task.executor(), e);
+        } finally {
+          if (earlyRun != null) {
+            early.remove(id, earlyRun); // not handed over
+          }
         }
       }
       if (plan.more()) {

@@ -50,6 +50,26 @@ public final class ThreadScheduler extends Scheduler {
     }
   }
 
+  /** The class of {@code Clock.systemUTC()} and its kin, whose instants a timed wait can follow. */
+  private static final Class<?> SYSTEM_CLOCK = java.time.Clock.systemUTC().getClass();
+
+  /**
+   * On the system clock, with every executor running tasks on threads of its own: a run is handed
+   * over {@link TaskLoop#EARLY} before its time, and the executor's thread waits for it.
+   */
+  @Override
+  boolean handsRunsEarly() {
+    if (clock().getClass() != SYSTEM_CLOCK) {
+      return false; // a test's clock: an executor thread would wait in real time for virtual time
+    }
+    for (io.asyncz.executor.TaskExecutor executor : plugins().executors().values()) {
+      if (executor.runsOnCallerThread()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public void wakeup() {
     if (wakeupRequested) {
@@ -125,6 +145,9 @@ public final class ThreadScheduler extends Scheduler {
         if (nanos > SPIN_NANOS) {
           signal.awaitNanos(nanos - SPIN_NANOS);
           continue;
+        }
+        if (handsRunsEarly()) {
+          break; // the wake-up is early already: the executor's thread waits out the rest
         }
         spinUntil(until);
         break;
