@@ -250,13 +250,13 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   }
 
   /**
-   * Whether the loop hands a run to its executor up to {@link TaskLoop#EARLY} before it is due, for
-   * the executor's thread to wait for it: the run then starts after one wake-up instead of two (the
-   * loop's, then the executor thread's). Only a scheduler whose loop sleeps on the system clock
-   * does, and only while no executor runs tasks on the loop's thread.
+   * How long before its due time the loop hands a run to its executor, for the executor's thread to
+   * wait for it ({@link Duration#ZERO}: at its time): the run then starts after one wake-up instead
+   * of two (the loop's, then the executor thread's). Only a scheduler whose loop sleeps on the
+   * system clock hands runs early, and only while no executor runs tasks on the loop's thread.
    */
-  boolean handsRunsEarly() {
-    return false;
+  Duration earlyHandoff() {
+    return Duration.ZERO;
   }
 
   /**

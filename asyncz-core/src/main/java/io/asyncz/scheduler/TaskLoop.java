@@ -62,7 +62,7 @@ final class TaskLoop {
    */
   private final Map<String, String> backlogs = new ConcurrentHashMap<>();
 
-  /** How long before its time a run may be handed over (see {@link Scheduler#handsRunsEarly}). */
+  /** How long before its time a run is handed over (see {@link Scheduler#earlyHandoff}). */
   static final Duration EARLY = Duration.ofMillis(2);
 
   /**
@@ -114,9 +114,10 @@ final class TaskLoop {
     return !run.revoked;
   }
 
-  /** Up to when this round hands runs over: now, or {@link #EARLY} later. */
+  /** Up to when this round hands runs over: now, or the scheduler's early hand-off later. */
   private Instant horizon(Instant now) {
-    return scheduler.handsRunsEarly() ? now.plus(EARLY) : now;
+    Duration early = scheduler.earlyHandoff();
+    return early.isZero() ? now : now.plus(early);
   }
 
   TaskLoop(Scheduler scheduler, Logger logger) {
@@ -236,7 +237,7 @@ final class TaskLoop {
           // What is due waits for an instance slot or is held: no busy loop over it.
           next = now.plus(HELD_RETRY);
         } else if (next != null && horizon != now) {
-          next = next.minus(EARLY); // woken then, the round hands the run over early
+          next = next.minus(Duration.between(now, horizon)); // then the run is handed over
         }
         if (!slot.held.isEmpty()) {
           next = Scheduler.earliest(next, slot.heldRetryAt);

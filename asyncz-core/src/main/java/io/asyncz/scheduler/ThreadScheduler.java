@@ -53,21 +53,29 @@ public final class ThreadScheduler extends Scheduler {
   /** The class of {@code Clock.systemUTC()} and its kin, whose instants a timed wait can follow. */
   private static final Class<?> SYSTEM_CLOCK = java.time.Clock.systemUTC().getClass();
 
+  /** How early runs are handed over (see {@link Scheduler#earlyHandoff}); tests widen it. */
+  private volatile Duration early = TaskLoop.EARLY;
+
+  /** Sets how early runs are handed over; for tests, which need a window they can act in. */
+  void earlyHandoff(Duration early) {
+    this.early = early;
+  }
+
   /**
    * On the system clock, with every executor running tasks on threads of its own: a run is handed
    * over {@link TaskLoop#EARLY} before its time, and the executor's thread waits for it.
    */
   @Override
-  boolean handsRunsEarly() {
+  Duration earlyHandoff() {
     if (clock().getClass() != SYSTEM_CLOCK) {
-      return false; // a test's clock: an executor thread would wait in real time for virtual time
+      return Duration.ZERO; // a test's clock: a thread would wait in real time for virtual time
     }
     for (io.asyncz.executor.TaskExecutor executor : plugins().executors().values()) {
       if (executor.runsOnCallerThread()) {
-        return false;
+        return Duration.ZERO;
       }
     }
-    return true;
+    return early;
   }
 
   @Override
@@ -146,7 +154,7 @@ public final class ThreadScheduler extends Scheduler {
           signal.awaitNanos(nanos - SPIN_NANOS);
           continue;
         }
-        if (handsRunsEarly()) {
+        if (!earlyHandoff().isZero()) {
           break; // the wake-up is early already: the executor's thread waits out the rest
         }
         spinUntil(until);
