@@ -91,11 +91,21 @@ final class Output {
     return io.colour() ? "\u001b[1m" + text + "\u001b[0m" : text;
   }
 
-  /**
-   * Prints rows as a table with aligned columns, narrowed to the terminal's width: the widest
-   * columns are cut first, each to no less than 8 characters, with "…" where text was cut.
-   */
+  /** Prints rows as a table with aligned columns; every column may be narrowed. */
   void table(List<String> headers, List<List<String>> rows) {
+    java.util.Set<Integer> all = new java.util.HashSet<>();
+    for (int i = 0; i < headers.size(); i++) {
+      all.add(i);
+    }
+    table(headers, rows, all);
+  }
+
+  /**
+   * Prints rows as a table with aligned columns, narrowed to the terminal's width: the widest of
+   * the {@code narrowable} columns is cut first, each to no less than 8 characters, with "…" where
+   * text was cut; the others (times, states) are always shown whole.
+   */
+  void table(List<String> headers, List<List<String>> rows, java.util.Set<Integer> narrowable) {
     int n = headers.size();
     int[] widths = new int[n];
     for (int i = 0; i < n; i++) {
@@ -107,13 +117,13 @@ final class Output {
     int limit = io.width();
     if (limit > 0) {
       while (total(widths) > limit) {
-        int widest = 0;
-        for (int i = 1; i < n; i++) {
-          if (widths[i] > widths[widest]) {
+        int widest = -1;
+        for (int i = 0; i < n; i++) {
+          if (narrowable.contains(i) && (widest < 0 || widths[i] > widths[widest])) {
             widest = i;
           }
         }
-        if (widths[widest] <= 8) {
+        if (widest < 0 || widths[widest] <= 8) {
           break;
         }
         widths[widest]--;

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -275,7 +276,8 @@ final class TaskCommands {
                 out.state(t.scheduleState().value()),
                 t.storeAlias()));
       }
-      out.table(List.of("ID", "NAME", "TRIGGER", "NEXT RUN", "STATE", "STORE"), rows);
+      out.table(
+          List.of("ID", "NAME", "TRIGGER", "NEXT RUN", "STATE", "STORE"), rows, Set.of(0, 1, 2, 5));
       return CliException.OK;
     }
   }
