@@ -6,7 +6,6 @@ import io.asyncz.config.PluginConfig;
 import io.asyncz.config.SchedulerConfig;
 import io.asyncz.scheduler.Scheduler;
 import io.asyncz.scheduler.SchedulerSettings;
-import io.asyncz.scheduler.ThreadScheduler;
 import io.asyncz.store.TaskStores;
 import io.asyncz.task.TaskRegistry;
 import java.io.File;
@@ -31,7 +30,7 @@ import java.util.Map;
  * belong to the service).
  */
 final class Session implements AutoCloseable {
-  private final ThreadScheduler scheduler;
+  private final Scheduler scheduler;
   private final Map<String, String> storeDisplays;
   private final String target;
   private final CliConfig config;
@@ -39,7 +38,7 @@ final class Session implements AutoCloseable {
   private boolean started;
 
   private Session(
-      ThreadScheduler scheduler,
+      Scheduler scheduler,
       Map<String, String> storeDisplays,
       String target,
       CliConfig config,
@@ -57,6 +56,14 @@ final class Session implements AutoCloseable {
    * @throws InvalidInputException for a bad store URL, configuration or class path
    */
   static Session open(Common common, Io io) {
+    return open(common, io, false);
+  }
+
+  /**
+   * Builds the scheduler the options describe, not started; for the service, one that sees changes
+   * made by other processes when woken ({@link ServiceScheduler}).
+   */
+  static Session open(Common common, Io io, boolean service) {
     CliConfig config =
         common.config == null ? CliConfig.empty() : CliConfig.read(io.resolve(common.config));
     BuiltInFunctions.Permissions permissions = BuiltInFunctions.Permissions.of(config);
@@ -122,7 +129,8 @@ final class Session implements AutoCloseable {
       throw new InvalidInputException(
           "--store", target, "is not a configured store; expected one of " + displays.keySet());
     }
-    return new Session(builder.build(), displays, target, config, permissions);
+    Scheduler scheduler = service ? new ServiceScheduler(builder.settings()) : builder.build();
+    return new Session(scheduler, displays, target, config, permissions);
   }
 
   private static Map<String, Object> masked(Map<String, Object> options) {
@@ -196,7 +204,7 @@ final class Session implements AutoCloseable {
     return this;
   }
 
-  ThreadScheduler scheduler() {
+  Scheduler scheduler() {
     return scheduler;
   }
 
