@@ -1,6 +1,7 @@
 package io.asyncz.cli;
 
 import io.asyncz.TaskLookupException;
+import io.asyncz.persistence.Encryption;
 import io.asyncz.scheduler.SchedulerInfo;
 import io.asyncz.scheduler.SchedulerInstanceInfo;
 import io.asyncz.store.QuarantinedRecord;
@@ -211,6 +212,7 @@ final class InfoCommands {
     @Override
     int call(Session session) {
       List<Map<String, Object>> checks = new ArrayList<>();
+      int undecryptable = 0;
       for (Map.Entry<String, String> e : session.stores().entrySet()) {
         String alias = e.getKey();
         try {
@@ -220,6 +222,8 @@ final class InfoCommands {
               check(
                   "store " + alias, "ok", "reachable, " + count + " tasks (" + e.getValue() + ")"));
           List<QuarantinedRecord> quarantined = store.quarantinedRecords();
+          undecryptable +=
+              (int) quarantined.stream().filter(r -> r.reason().equals("UNDECRYPTABLE")).count();
           checks.add(
               quarantined.isEmpty()
                   ? check("quarantine " + alias, "ok", "no quarantined records")
@@ -231,15 +235,28 @@ final class InfoCommands {
           checks.add(check("store " + alias, "error", "unreachable: " + ex.getMessage()));
         }
       }
-      String key = io.env().get("ASYNCZ_STORE_ENCRYPTION_KEY");
+      String key = io.env().get(Encryption.KEY_VARIABLE);
       if (key == null) {
         checks.add(
             check(
                 "encryption",
                 "warning",
-                "ASYNCZ_STORE_ENCRYPTION_KEY is not set: records are stored in clear"));
+                Encryption.KEY_VARIABLE + " is not set: records are stored in clear"));
       } else {
-        checks.add(check("encryption", "ok", "ASYNCZ_STORE_ENCRYPTION_KEY is set"));
+        try {
+          Encryption.fromEnvironment(io.env(), List.of());
+          checks.add(
+              undecryptable == 0
+                  ? check("encryption", "ok", Encryption.KEY_VARIABLE + " is set and usable")
+                  : check(
+                      "encryption",
+                      "error",
+                      undecryptable
+                          + " quarantined records cannot be decrypted with "
+                          + Encryption.KEY_VARIABLE));
+        } catch (RuntimeException e) {
+          checks.add(check("encryption", "error", e.getMessage()));
+        }
       }
       Instant now = io.clock().instant();
       checks.add(
