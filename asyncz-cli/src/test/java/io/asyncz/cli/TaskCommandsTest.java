@@ -4,26 +4,59 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asyncz.jdbc.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every task command, against the file store and SQLite. */
+/** Every task command, against the file store, SQLite and PostgreSQL (a server of its own). */
 class TaskCommandsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static PostgresServer postgres;
+  private static int databases;
+
+  @AfterAll
+  static void stopPostgres() throws Exception {
+    if (postgres != null) {
+      postgres.close();
+      postgres = null;
+    }
+  }
+
+  /** A new, empty database on the class's PostgreSQL server, started on first use. */
+  private static String postgresDatabase() throws Exception {
+    if (postgres == null) {
+      postgres = PostgresServer.start();
+    }
+    String name = "cli" + (++databases);
+    try (Connection c = DriverManager.getConnection(postgres.url("postgres"));
+        Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + name);
+    }
+    return postgres.url(name);
+  }
 
   @TempDir Path dir;
 
   private Cli cli;
   private String store;
 
-  private void open(String kind) {
+  private void open(String kind) throws Exception {
     cli = new Cli(dir);
-    store = kind.equals("file") ? "file:tasks" : "jdbc:sqlite:tasks.db";
+    store =
+        switch (kind) {
+          case "file" -> "file:tasks";
+          case "sqlite" -> "jdbc:sqlite:tasks.db";
+          default -> postgresDatabase();
+        };
   }
 
   private Cli.Result run(String... args) {
@@ -41,7 +74,7 @@ class TaskCommandsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"file", "sqlite"})
+  @ValueSource(strings = {"file", "sqlite", "postgres"})
   void addsListsInspectsAndPreviewsATask(String kind) throws Exception {
     open(kind);
     Cli.Result added =
@@ -81,7 +114,7 @@ class TaskCommandsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"file", "sqlite"})
+  @ValueSource(strings = {"file", "sqlite", "postgres"})
   void pausesResumesAndFiltersByState(String kind) throws Exception {
     open(kind);
     run("add", "echo", "--cron", "0 3 * * *", "--id", "nightly");
@@ -107,7 +140,7 @@ class TaskCommandsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"file", "sqlite"})
+  @ValueSource(strings = {"file", "sqlite", "postgres"})
   void removesOnlyWhenConfirmed(String kind) throws Exception {
     open(kind);
     run("add", "echo", "--every", "1h", "--id", "a");
@@ -131,7 +164,7 @@ class TaskCommandsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"file", "sqlite"})
+  @ValueSource(strings = {"file", "sqlite", "postgres"})
   void updatesShowsTheDiffAndDryRunChangesNothing(String kind) throws Exception {
     open(kind);
     run("add", "echo", "--every", "1h", "--id", "u", "--name", "Old");
@@ -156,7 +189,7 @@ class TaskCommandsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"file", "sqlite"})
+  @ValueSource(strings = {"file", "sqlite", "postgres"})
   void runsATaskNowAndReportsTheOutcome(String kind) throws Exception {
     open(kind);
     run("add", "echo", "--every", "1h", "--id", "r", "--args", "[\"ran\"]");
@@ -168,7 +201,7 @@ class TaskCommandsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"file", "sqlite"})
+  @ValueSource(strings = {"file", "sqlite", "postgres"})
   void statusAndDoctorDescribeTheStore(String kind) throws Exception {
     open(kind);
     run("add", "echo", "--every", "1h", "--id", "s");
@@ -193,8 +226,8 @@ class TaskCommandsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"file", "sqlite"})
-  void refusesATakenIdWithExitCodeFour(String kind) {
+  @ValueSource(strings = {"file", "sqlite", "postgres"})
+  void refusesATakenIdWithExitCodeFour(String kind) throws Exception {
     open(kind);
     run("add", "echo", "--every", "1h", "--id", "dup");
     Cli.Result again = run("add", "echo", "--every", "1h", "--id", "dup");
