@@ -36,6 +36,7 @@ import picocli.CommandLine.IFactory;
       TaskCommands.ListTasks.class,
       TaskCommands.Inspect.class,
       TaskCommands.Preview.class,
+      TaskCommands.Timeline.class,
       TaskCommands.Update.class,
       TaskCommands.Run.class,
       TaskCommands.Pause.class,

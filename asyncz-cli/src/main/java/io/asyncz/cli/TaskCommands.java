@@ -366,6 +366,82 @@ final class TaskCommands {
     }
   }
 
+  /** {@code asyncz timeline}. */
+  @Command(
+      name = "timeline",
+      description = "Show the coming runs of all tasks, merged in time order.",
+      mixinStandardHelpOptions = true)
+  static final class Timeline extends Base {
+    @Option(names = "--limit", description = "How many runs in all, 1 to 1000 (default 20).")
+    int limit = 20;
+
+    @Option(
+        names = "--per-task",
+        paramLabel = "N",
+        description = "How many runs of each task at most, 1 to 50 (default 5).")
+    int perTask = 5;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    Timeline(Io io) {
+      super(io);
+    }
+
+    private record Run(Instant time, TaskInfo task) {}
+
+    @Override
+    int call(Session session) {
+      if (limit < 1 || limit > 1000) {
+        throw new InvalidInputException("--limit", limit, "is out of range; expected 1 to 1000");
+      }
+      if (perTask < 1 || perTask > Scheduler.MAX_PREVIEW_COUNT) {
+        throw new InvalidInputException("--per-task", perTask, "is out of range; expected 1 to 50");
+      }
+      List<Run> runs = new ArrayList<>();
+      for (TaskInfo t :
+          session.scheduler().getTaskInfos(TaskQuery.all().withStore(session.target()))) {
+        if (t.nextRunTime() == null) {
+          continue; // paused: no coming runs
+        }
+        session
+            .scheduler()
+            .previewTaskRuns(t.id(), t.storeAlias(), perTask)
+            .ifPresent(p -> p.runTimes().forEach(time -> runs.add(new Run(time, t))));
+      }
+      runs.sort(java.util.Comparator.comparing(Run::time).thenComparing(r -> r.task().id()));
+      List<Run> shown = runs.subList(0, Math.min(limit, runs.size()));
+      if (json) {
+        List<Object> list = new ArrayList<>();
+        for (Run r : shown) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("time", r.time().toString());
+          m.put("task_id", r.task().id());
+          m.put("name", r.task().name());
+          m.put("store", r.task().storeAlias());
+          list.add(m);
+        }
+        out.json(Map.of("runs", list));
+        return CliException.OK;
+      }
+      if (shown.isEmpty()) {
+        io.out().println("No coming runs.");
+        return CliException.OK;
+      }
+      List<List<String>> rows = new ArrayList<>();
+      for (Run r : shown) {
+        rows.add(
+            List.of(
+                Output.time(r.time(), zone(session)),
+                r.task().id(),
+                r.task().name(),
+                r.task().triggerDescription()));
+      }
+      out.table(List.of("TIME", "ID", "NAME", "TRIGGER"), rows, Set.of(1, 2, 3));
+      return CliException.OK;
+    }
+  }
+
   /** {@code asyncz pause}. */
   @Command(
       name = "pause",
@@ -468,6 +544,13 @@ final class TaskCommands {
         description = "How long to wait (default 60s).")
     String timeout = "60s";
 
+    @Option(
+        names = "--in-service",
+        description =
+            "Do not run it here: make the task due now, so that the service running on the store"
+                + " runs it within its poll interval.")
+    boolean inService;
+
     @Option(names = "--json", description = "Print the outcome as JSON.")
     boolean json;
 
@@ -479,6 +562,25 @@ final class TaskCommands {
     int call(Session session) throws Exception {
       Duration wait = Specs.duration("--timeout", timeout);
       TaskInfo t = find(session, id);
+      if (inService) {
+        Instant now = io.clock().instant();
+        session.scheduler().updateTask(id, session.target(), c -> c.nextRunTime(now));
+        if (json) {
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("task_id", id);
+          body.put("outcome", "DUE_NOW");
+          body.put("next_run_time", now.toString());
+          out.json(body);
+        } else {
+          io.out()
+              .println(
+                  "Task '"
+                      + id
+                      + "' is due now: the service running on its store runs it within its poll"
+                      + " interval");
+        }
+        return CliException.OK;
+      }
       session.permissions().check(t.callableReference(), t.kwargs());
       CompletableFuture<TaskExecutionEvent> ended = new CompletableFuture<>();
       session

@@ -71,4 +71,25 @@ class OutputTest {
     assertThat(list.out().lines())
         .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
   }
+
+  @Test
+  void timelineMergesTheComingRunsOfAllTasksInTimeOrder() {
+    Cli.Result timeline =
+        cli.run("timeline", "--store", "file:t", "--limit", "5", "--per-task", "3");
+    assertThat(timeline.code()).as(timeline.err()).isZero();
+    assertThat(timeline.out())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "TIME                        ID               NAME          TRIGGER",
+                "2030-01-15 10:10:00 +00:00  report           Daily report  interval[0:10:00]",
+                "2030-01-15 10:20:00 +00:00  report           Daily report  interval[0:10:00]",
+                "2030-01-15 10:30:00 +00:00  report           Daily report  interval[0:10:00]",
+                "2030-01-16 03:00:00 +00:00  nightly-cleanup  echo          cron[crontab='0 3 * * *']",
+                "2030-01-17 03:00:00 +00:00  nightly-cleanup  echo          cron[crontab='0 3 * * *']",
+                ""));
+    Cli.Result bad = cli.run("timeline", "--store", "file:t", "--per-task", "51");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--per-task: 51 is out of range; expected 1 to 50");
+  }
 }

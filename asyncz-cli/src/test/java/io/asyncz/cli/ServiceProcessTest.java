@@ -122,6 +122,11 @@ class ServiceProcessTest {
     cli("remove", "soon", "--yes");
     await("Seen task 'soon' removed");
 
+    // run --in-service makes the hourly task due now: the service, not this process, runs it.
+    cli("add", "echo", "--every", "1h", "--id", "manual", "--args", "[\"by the service\"]");
+    cli("run", "manual", "--in-service");
+    assertThat(await("Task 'manual' ran")).contains("by the service");
+
     // SIGTERM; Process.destroy() would also close the output this test reads.
     service.toHandle().destroy();
     await("Stopping: waiting up to");
