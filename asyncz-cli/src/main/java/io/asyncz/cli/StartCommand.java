@@ -8,7 +8,10 @@ import io.asyncz.scheduler.ShutdownReport;
 import io.asyncz.scheduler.TaskBuilder;
 import io.asyncz.scheduler.TaskQuery;
 import io.asyncz.task.TaskInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +52,14 @@ final class StartCommand implements Callable<Integer> {
       description = "How often the stores are checked for changes by other processes (default 1s).")
   String poll;
 
-  private final Io io;
+  @Option(
+      names = "--watch",
+      description =
+          "Apply changes to the configuration file's tasks while running (added, changed and"
+              + " removed entries).")
+  boolean watch;
 
-  /** Set to stop the service from a test; signals use the shutdown hook. */
-  static volatile CountDownLatch stopForTests;
+  private final Io io;
 
   StartCommand(Io io) {
     this.io = io;
@@ -76,7 +83,16 @@ final class StartCommand implements Callable<Integer> {
                 : String.valueOf(
                     Objects.requireNonNullElse(config.service("poll_interval"), "1s")));
     Scheduler scheduler = session.scheduler();
-    addConfigTasks(session);
+    addConfigTasks(session, config);
+    ConfigWatch configWatch = null;
+    if (watch) {
+      if (common.config == null) {
+        throw new CliException(
+            CliException.USAGE, "--watch needs --config FILE: the file to watch");
+      }
+      configWatch = new ConfigWatch(session, io.resolve(common.config));
+    }
+    ConfigWatch reload = configWatch;
     scheduler.onEvent(TaskExecutionEvent.class, StartCommand::logRun);
     session.start(true);
     session.stores().forEach((alias, url) -> LOG.info("Store '{}': {}", alias, url));
@@ -98,8 +114,8 @@ final class StartCommand implements Callable<Integer> {
         p.http()
             ? "enabled" + (p.httpHosts().isEmpty() ? "" : " for " + p.httpHosts())
             : "disabled");
-    ChangeWatch watch = new ChangeWatch(scheduler);
-    watch.check(false);
+    ChangeWatch changes = new ChangeWatch(scheduler);
+    changes.check(false);
     scheduler.resume();
     ScheduledExecutorService poller =
         Executors.newSingleThreadScheduledExecutor(
@@ -111,7 +127,10 @@ final class StartCommand implements Callable<Integer> {
     poller.scheduleWithFixedDelay(
         () -> {
           try {
-            watch.check(true);
+            if (reload != null) {
+              reload.check();
+            }
+            changes.check(true);
           } catch (RuntimeException e) {
             LOG.warn("Checking the stores for changes failed: {}", e.toString());
           }
@@ -121,7 +140,6 @@ final class StartCommand implements Callable<Integer> {
         TimeUnit.MILLISECONDS);
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch stop = new CountDownLatch(1);
-    stopForTests = stop;
     Thread hook =
         new Thread(
             () -> {
@@ -177,12 +195,18 @@ final class StartCommand implements Callable<Integer> {
   /**
    * Adds the configuration's tasks whose ids are not stored yet (the seed's start does the same).
    */
-  private void addConfigTasks(Session session) {
-    Scheduler scheduler = session.scheduler();
+  private static void addConfigTasks(Session session, CliConfig config) {
     int i = 0;
-    for (Map<String, Object> spec : session.config().tasks()) {
+    for (Map<String, Object> spec : config.tasks()) {
       i++;
-      String where = "tasks[" + i + "] in " + session.config().source();
+      configTask(session, spec, "tasks[" + i + "] in " + config.source()).add();
+    }
+  }
+
+  /** The task a configuration entry describes, checked, ready to add. */
+  private static TaskBuilder configTask(Session session, Map<String, Object> spec, String where) {
+    Scheduler scheduler = session.scheduler();
+    {
       Object id = spec.get("id");
       Object function = spec.get("function");
       if (id == null || function == null) {
@@ -226,7 +250,13 @@ final class StartCommand implements Callable<Integer> {
         switch (o.getKey()) {
           case "executor" -> b.executor(String.valueOf(v));
           case "store" -> b.store(String.valueOf(v));
-          case "max_instances" -> b.maxInstances(Integer.parseInt(String.valueOf(v)));
+          case "max_instances" -> {
+            if (!String.valueOf(v).matches("\\d{1,9}")) {
+              throw new InvalidInputException(
+                  where + ".options.max_instances", v, "is not a whole number of 1 or more");
+            }
+            b.maxInstances(Integer.parseInt(String.valueOf(v)));
+          }
           case "coalesce" -> b.coalesce(Boolean.parseBoolean(String.valueOf(v)));
           case "mistrigger_grace_time" ->
               b.mistriggerGraceTime(
@@ -244,7 +274,83 @@ final class StartCommand implements Callable<Integer> {
                       + " mistrigger_grace_time, paused");
         }
       }
-      b.add();
+      return b;
+    }
+  }
+
+  /**
+   * Applies a changed configuration file's {@code tasks} ({@code --watch}): adds the new ids,
+   * replaces the tasks whose entry changed and removes those whose entry is gone. Runs in progress
+   * go on. A file that no longer reads is logged and ignored until it changes again; changes
+   * outside {@code tasks} wait for the next start.
+   */
+  static final class ConfigWatch {
+    private final Session session;
+    private final Path file;
+    private byte[] content;
+    private CliConfig config;
+
+    ConfigWatch(Session session, Path file) throws java.io.IOException {
+      this.session = session;
+      this.file = file;
+      this.content = Files.readAllBytes(file);
+      this.config = session.config();
+    }
+
+    void check() {
+      byte[] now;
+      try {
+        now = Files.readAllBytes(file);
+      } catch (java.io.IOException e) {
+        return; // being replaced, or gone: look again at the next check
+      }
+      if (Arrays.equals(now, content)) {
+        return;
+      }
+      content = now;
+      CliConfig fresh;
+      try {
+        fresh = CliConfig.read(file);
+      } catch (RuntimeException e) {
+        LOG.warn("Ignoring the changed configuration {}: {}", file, e.getMessage());
+        return;
+      }
+      Map<String, Map<String, Object>> before = byId(config);
+      Map<String, Map<String, Object>> after = byId(fresh);
+      int i = 0;
+      for (Map<String, Object> spec : fresh.tasks()) {
+        i++;
+        String id = String.valueOf(spec.get("id"));
+        Map<String, Object> old = before.get(id);
+        if (old != null && old.equals(spec)) {
+          continue;
+        }
+        try {
+          configTask(session, spec, "tasks[" + i + "] in " + file).replaceExisting(true).add();
+          LOG.info("Configuration {} task '{}'", old == null ? "added" : "changed", id);
+        } catch (RuntimeException e) {
+          LOG.warn("Configuration task '{}' not applied: {}", id, e.getMessage());
+        }
+      }
+      for (String id : before.keySet()) {
+        if (!after.containsKey(id)) {
+          try {
+            session.scheduler().deleteTask(id, null);
+            LOG.info("Configuration removed task '{}'", id);
+          } catch (RuntimeException e) {
+            LOG.info("Configuration removed task '{}', which was no longer stored", id);
+          }
+        }
+      }
+      config = fresh;
+    }
+
+    private static Map<String, Map<String, Object>> byId(CliConfig config) {
+      Map<String, Map<String, Object>> tasks = new HashMap<>();
+      for (Map<String, Object> spec : config.tasks()) {
+        tasks.put(String.valueOf(spec.get("id")), spec);
+      }
+      return tasks;
     }
   }
 

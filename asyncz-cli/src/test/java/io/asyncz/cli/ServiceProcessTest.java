@@ -168,4 +168,29 @@ class ServiceProcessTest {
     Cli.Result list = cli("list", "--json", "--sort-by", "id");
     assertThat(list.out()).contains("\"id\" : \"long\"").contains("\"id\" : \"tick\"");
   }
+
+  @Test
+  void watchAppliesChangesToTheConfigurationsTasks() throws Exception {
+    Path config = dir.resolve("watched.yaml");
+    String head = "stores:\n  default: jdbc:sqlite:tasks.db\ntasks:\n";
+    String hourly = "  - {id: hourly, function: echo, trigger: {every: 1h}}\n";
+    Files.writeString(config, head + hourly);
+    start("--config", "watched.yaml", "--watch", "--poll", "200ms");
+    await("Service started with 1 tasks");
+
+    Files.writeString(
+        config,
+        head + hourly + "  - {id: fast, function: echo, args: [fast], trigger: {every: 1s}}\n");
+    await("Configuration added task 'fast'");
+    await("Task 'fast' ran");
+
+    Files.writeString(config, head + "  - {id: hourly, function: echo, trigger: {every: 2h}}\n");
+    await("Configuration changed task 'hourly'");
+    await("Configuration removed task 'fast'");
+
+    Files.writeString(config, head + "  - {id: hourly, function: nosuch, trigger: {every: 2h}}\n");
+    assertThat(await("Configuration task 'hourly' not applied")).contains("\"nosuch\"");
+    Cli.Result list = cli("list", "--json");
+    assertThat(list.out()).contains("interval[2:00:00]").doesNotContain("\"fast\"");
+  }
 }
