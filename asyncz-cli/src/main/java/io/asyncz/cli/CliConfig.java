@@ -39,7 +39,8 @@ final class CliConfig {
           "poll_interval",
           "classpath",
           "allow_packages",
-          "grace");
+          "grace",
+          "log_level");
 
   private final String source;
   private final Map<String, Object> scheduler;

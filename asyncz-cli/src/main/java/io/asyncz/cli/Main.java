@@ -96,6 +96,9 @@ public final class Main implements Runnable {
       }
     }
     if (level == null) {
+      level = configuredLevel(list);
+    }
+    if (level == null) {
       level = list.contains("start") ? "info" : "warn";
     }
     setDefault("org.slf4j.simpleLogger.defaultLogLevel", level.toLowerCase(java.util.Locale.ROOT));
@@ -103,6 +106,26 @@ public final class Main implements Runnable {
     setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
     setDefault("org.slf4j.simpleLogger.showThreadName", "false");
     setDefault("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
+  }
+
+  /** The configuration file's {@code service.log_level}, if one is given and says so. */
+  private static String configuredLevel(List<String> args) {
+    int i = args.indexOf("--config");
+    String file = i >= 0 && i + 1 < args.size() ? args.get(i + 1) : null;
+    for (String a : args) {
+      if (a.startsWith("--config=")) {
+        file = a.substring("--config=".length());
+      }
+    }
+    if (file == null) {
+      return null;
+    }
+    try {
+      Object level = CliConfig.read(Path.of(file)).service("log_level");
+      return level == null ? null : level.toString();
+    } catch (RuntimeException e) {
+      return null; // the command reads the file again and reports what is wrong with it
+    }
   }
 
   private static void setDefault(String key, String value) {

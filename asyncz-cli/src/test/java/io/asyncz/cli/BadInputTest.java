@@ -117,4 +117,40 @@ class BadInputTest {
     assertThat(verbose.code()).isEqualTo(1);
     assertThat(verbose.err()).contains("\tat ");
   }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--grace|soon|\"soon\" is not a duration",
+        "--next-run-time|later|\"later\" is not a date-time; expected ISO-8601",
+        "--move-to|elsewhere|\"elsewhere\"",
+        "--max-instances|0|0",
+        "--kwargs|[]|\"[]\" is not a JSON object",
+        "--every|fast|\"fast\" is not a duration",
+      })
+  void updateRefusesABadOptionQuotingIt(String option, String value, String message) {
+    run("add", "echo", "--id", "u", "--every", "1h");
+    Cli.Result r = run("update", "u", option, value, "--yes");
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains(message).doesNotContain("\tat ");
+    assertThat(run("inspect", "u").out()).contains("interval[1:00:00]");
+  }
+
+  @Test
+  void aCommandGroupWithoutItsSubcommandIsAUsageError() {
+    Cli.Result r = new Cli(dir).run("quarantine");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("expected list, restore or discard");
+  }
+
+  @Test
+  void startRefusesWatchWithoutAConfigurationAndBadDurations() {
+    Cli.Result watch = new Cli(dir).run("start", "--store", "memory", "--watch");
+    assertThat(watch.code()).isEqualTo(2);
+    assertThat(watch.err()).contains("--watch needs --config FILE");
+    Cli.Result grace = new Cli(dir).run("start", "--store", "memory", "--grace", "a while");
+    assertThat(grace.code()).isEqualTo(2);
+    assertThat(grace.err()).contains("--grace: \"a while\" is not a duration");
+  }
 }
