@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asyncz.jdbc.PostgresServer;
+import io.asyncz.scheduler.Scheduler;
+import io.asyncz.store.TaskStore;
+import io.asyncz.store.TaskStores;
+import io.asyncz.task.TaskRegistry;
+import io.asyncz.trigger.ShutdownTrigger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,6 +17,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -289,5 +295,32 @@ class TaskCommandsTest {
     System.arraycopy(a, 0, all, 0, a.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     return all;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"file", "sqlite"})
+  void commandsLeaveTheServicesShutdownTasksAlone(String kind) throws Exception {
+    open(kind);
+    // A task whose trigger is "shutdown" runs (and is removed) when a scheduler shuts down: the
+    // service's, never a command's.
+    TaskRegistry registry = new io.asyncz.task.TaskRegistry();
+    BuiltInFunctions.register(registry, BuiltInFunctions.Permissions.NONE);
+    Scheduler scheduler =
+        Scheduler.builder().registry(registry).store("default", storeOf(kind)).build();
+    scheduler.start(true);
+    scheduler.task("echo").id("bye").trigger(ShutdownTrigger.instance()).add();
+    scheduler.removeStore("default", true);
+    scheduler.shutdown();
+
+    for (int i = 0; i < 2; i++) {
+      assertThat(json(run("list", "--json")).get("tasks").findValuesAsText("id"))
+          .containsExactly("bye");
+    }
+  }
+
+  private TaskStore storeOf(String kind) {
+    return kind.equals("file")
+        ? TaskStores.create("file", Map.of("directory", dir.resolve("tasks").toString()))
+        : TaskStores.create("jdbc", Map.of("url", "jdbc:sqlite:" + dir.resolve("tasks.db")));
   }
 }
