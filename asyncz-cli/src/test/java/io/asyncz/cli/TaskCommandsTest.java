@@ -303,7 +303,7 @@ class TaskCommandsTest {
     open(kind);
     // A task whose trigger is "shutdown" runs (and is removed) when a scheduler shuts down: the
     // service's, never a command's.
-    TaskRegistry registry = new io.asyncz.task.TaskRegistry();
+    TaskRegistry registry = new TaskRegistry();
     BuiltInFunctions.register(registry, BuiltInFunctions.Permissions.NONE);
     Scheduler scheduler =
         Scheduler.builder().registry(registry).store("default", storeOf(kind)).build();
