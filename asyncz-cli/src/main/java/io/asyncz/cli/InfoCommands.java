@@ -375,6 +375,11 @@ final class InfoCommands {
     }
 
     @Override
+    boolean changesTasks() {
+      return true;
+    }
+
+    @Override
     int call(Session session) {
       Task task = session.scheduler().restoreQuarantined(id, session.target());
       io.out().println("Restored task " + TaskCommands.summary(task.info(), zone(session)));

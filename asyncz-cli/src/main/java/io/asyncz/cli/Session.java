@@ -32,6 +32,7 @@ import java.util.Map;
 final class Session implements AutoCloseable {
   private final Scheduler scheduler;
   private final Map<String, String> storeDisplays;
+  private final Map<String, Map<String, Object>> storeOptions;
   private final String target;
   private final CliConfig config;
   private final BuiltInFunctions.Permissions permissions;
@@ -40,11 +41,13 @@ final class Session implements AutoCloseable {
   private Session(
       Scheduler scheduler,
       Map<String, String> storeDisplays,
+      Map<String, Map<String, Object>> storeOptions,
       String target,
       CliConfig config,
       BuiltInFunctions.Permissions permissions) {
     this.scheduler = scheduler;
     this.storeDisplays = storeDisplays;
+    this.storeOptions = storeOptions;
     this.target = target;
     this.config = config;
     this.permissions = permissions;
@@ -105,7 +108,9 @@ final class Session implements AutoCloseable {
     SchedulerSettings.Builder builder = Scheduler.builder().clock(io.clock()).registry(registry);
     schedulerConfig.applyTo(builder);
     Map<String, String> displays = new LinkedHashMap<>();
+    Map<String, Map<String, Object>> options = new LinkedHashMap<>();
     for (PluginConfig plugin : schedulerConfig.stores().values()) {
+      options.put(plugin.alias(), plugin.options());
       displays.put(
           plugin.alias(),
           plugin.className() != null
@@ -124,13 +129,14 @@ final class Session implements AutoCloseable {
       prepare(spec);
       builder.store(spec.alias(), TaskStores.create(spec.type(), spec.options()));
       displays.put(spec.alias(), spec.display());
+      options.put(spec.alias(), spec.options());
     }
     if (target != null && !displays.containsKey(target)) {
       throw new InvalidInputException(
           "--store", target, "is not a configured store; expected one of " + displays.keySet());
     }
     Scheduler scheduler = service ? new ServiceScheduler(builder.settings()) : builder.build();
-    return new Session(scheduler, displays, target, config, permissions);
+    return new Session(scheduler, displays, options, target, config, permissions);
   }
 
   private static Map<String, Object> masked(Map<String, Object> options) {
@@ -211,6 +217,11 @@ final class Session implements AutoCloseable {
   /** Store alias to the URL (or plugin and options) it was created from, in order. */
   Map<String, String> stores() {
     return storeDisplays;
+  }
+
+  /** Store alias to the plugin options it was created with. */
+  Map<String, Map<String, Object>> storeOptions() {
+    return storeOptions;
   }
 
   /** The store a bare {@code --store ALIAS} selected, or {@code null}. */

@@ -11,6 +11,7 @@ import io.asyncz.task.TaskInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -138,6 +139,20 @@ final class StartCommand implements Callable<Integer> {
         pollEvery.toMillis(),
         pollEvery.toMillis(),
         TimeUnit.MILLISECONDS);
+    List<StoreNotices.Listener> listeners = new ArrayList<>();
+    for (StoreNotices.Target target : StoreNotices.targets(session)) {
+      listeners.add(
+          new StoreNotices.Listener(
+              target,
+              () -> {
+                try {
+                  changes.check(true);
+                } catch (RuntimeException e) {
+                  LOG.warn("Checking the stores for changes failed: {}", e.toString());
+                }
+              },
+              pollEvery));
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook =
@@ -160,6 +175,7 @@ final class StartCommand implements Callable<Integer> {
       stop.await();
     } finally {
       poller.shutdownNow();
+      listeners.forEach(StoreNotices.Listener::close);
       LOG.info("Stopping: waiting up to {} for runs in progress", graceTime);
       ShutdownReport report = scheduler.shutdown(graceTime);
       if (report.runsLeftBehind().isEmpty()) {
@@ -375,7 +391,7 @@ final class StartCommand implements Callable<Integer> {
       this.scheduler = scheduler;
     }
 
-    void check(boolean log) {
+    synchronized void check(boolean log) {
       Map<String, TaskInfo> now = new HashMap<>();
       for (TaskInfo t : scheduler.getTaskInfos(TaskQuery.all())) {
         now.put(t.storeAlias() + "\u0000" + t.id(), t);

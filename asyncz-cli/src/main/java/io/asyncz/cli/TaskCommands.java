@@ -95,11 +95,20 @@ final class TaskCommands {
     @Override
     public final Integer call() throws Exception {
       try (Session session = Session.open(common, io).start(false)) {
-        return call(session);
+        int code = call(session);
+        if (changesTasks()) {
+          StoreNotices.send(session);
+        }
+        return code;
       }
     }
 
     abstract int call(Session session) throws Exception;
+
+    /** Whether the command changes tasks, so that a listening service should look now. */
+    boolean changesTasks() {
+      return false;
+    }
 
     ZoneId zone(Session session) {
       return session.scheduler().timezone();
@@ -161,6 +170,11 @@ final class TaskCommands {
 
     Add(Io io) {
       super(io);
+    }
+
+    @Override
+    boolean changesTasks() {
+      return true;
     }
 
     @Override
@@ -456,6 +470,11 @@ final class TaskCommands {
     }
 
     @Override
+    boolean changesTasks() {
+      return true;
+    }
+
+    @Override
     int call(Session session) {
       for (String id : ids) {
         find(session, id);
@@ -477,6 +496,11 @@ final class TaskCommands {
 
     Resume(Io io) {
       super(io);
+    }
+
+    @Override
+    boolean changesTasks() {
+      return true;
     }
 
     @Override
@@ -510,6 +534,11 @@ final class TaskCommands {
 
     Remove(Io io) {
       super(io);
+    }
+
+    @Override
+    boolean changesTasks() {
+      return true;
     }
 
     @Override
@@ -556,6 +585,11 @@ final class TaskCommands {
 
     Run(Io io) {
       super(io);
+    }
+
+    @Override
+    boolean changesTasks() {
+      return inService;
     }
 
     @Override
@@ -688,6 +722,11 @@ final class TaskCommands {
 
     Update(Io io) {
       super(io);
+    }
+
+    @Override
+    boolean changesTasks() {
+      return true;
     }
 
     @Override

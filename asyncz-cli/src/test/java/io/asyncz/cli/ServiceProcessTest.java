@@ -2,6 +2,7 @@ package io.asyncz.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asyncz.jdbc.PostgresServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -192,5 +193,30 @@ class ServiceProcessTest {
     assertThat(await("Configuration task 'hourly' not applied")).contains("\"nosuch\"");
     Cli.Result list = cli("list", "--json");
     assertThat(list.out()).contains("interval[2:00:00]").doesNotContain("\"fast\"");
+  }
+
+  @Test
+  void onPostgresqlTheServiceHearsCommandsAtOnceWithoutPolling() throws Exception {
+    try (PostgresServer postgres = PostgresServer.start()) {
+      String url = postgres.url("postgres");
+      // An hourly poll: only the commands' NOTIFY can make the service look within the test.
+      start("--store", url, "--poll", "1h");
+      // Logged once LISTEN is in place, after the scheduler started.
+      await("listening for change notices");
+
+      Cli.Result added =
+          new Cli(dir)
+              .clock(Clock.systemUTC())
+              .run("add", "echo", "--every", "1s", "--id", "heard", "--store", url);
+      assertThat(added.code()).as(added.err()).isZero();
+      await("Seen task 'heard' added");
+      await("Task 'heard' ran");
+      assertThat(new Cli(dir).run("pause", "heard", "--store", url).code()).isZero();
+      await("Seen task 'heard' paused");
+
+      service.toHandle().destroy();
+      await("Stopped cleanly");
+      assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    }
   }
 }
