@@ -323,4 +323,30 @@ class TaskCommandsTest {
         ? TaskStores.create("file", Map.of("directory", dir.resolve("tasks").toString()))
         : TaskStores.create("jdbc", Map.of("url", "jdbc:sqlite:" + dir.resolve("tasks.db")));
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"file", "sqlite"})
+  void aCommandThatCannotResolveAFunctionSaysTheStoreQuarantinedIt(String kind) throws Exception {
+    open(kind);
+    // A task of the application's own registered function, which this command does not know.
+    TaskRegistry registry = new TaskRegistry();
+    registry.register("billing.remind", (args, kwargs) -> null);
+    Scheduler scheduler =
+        Scheduler.builder().registry(registry).store("default", storeOf(kind)).build();
+    scheduler.start(true);
+    scheduler.task("billing.remind").id("remind").every(java.time.Duration.ofHours(1)).add();
+    scheduler.removeStore("default", true);
+    scheduler.shutdown();
+
+    Cli.Result list = run("list", "--json");
+    assertThat(list.code()).isEqualTo(1);
+    assertThat(list.err())
+        .contains(
+            "quarantined 1 tasks whose function this command cannot resolve: [default/remind]")
+        .contains("asyncz quarantine restore ID");
+    Cli.Result again = run("list", "--json");
+    assertThat(again.code()).isZero(); // told once; the record stays listed in the quarantine
+    assertThat(json(run("quarantine", "list", "--json")).get("records").findValuesAsText("task_id"))
+        .containsExactly("remind");
+  }
 }
