@@ -33,6 +33,7 @@ final class Session implements AutoCloseable {
   private final Scheduler scheduler;
   private final Map<String, String> storeDisplays;
   private final Map<String, Map<String, Object>> storeOptions;
+  private final Map<String, String> storeTypes;
   private final String target;
   private final CliConfig config;
   private final BuiltInFunctions.Permissions permissions;
@@ -42,12 +43,14 @@ final class Session implements AutoCloseable {
       Scheduler scheduler,
       Map<String, String> storeDisplays,
       Map<String, Map<String, Object>> storeOptions,
+      Map<String, String> storeTypes,
       String target,
       CliConfig config,
       BuiltInFunctions.Permissions permissions) {
     this.scheduler = scheduler;
     this.storeDisplays = storeDisplays;
     this.storeOptions = storeOptions;
+    this.storeTypes = storeTypes;
     this.target = target;
     this.config = config;
     this.permissions = permissions;
@@ -109,8 +112,10 @@ final class Session implements AutoCloseable {
     schedulerConfig.applyTo(builder);
     Map<String, String> displays = new LinkedHashMap<>();
     Map<String, Map<String, Object>> options = new LinkedHashMap<>();
+    Map<String, String> types = new LinkedHashMap<>();
     for (PluginConfig plugin : schedulerConfig.stores().values()) {
       options.put(plugin.alias(), plugin.options());
+      types.put(plugin.alias(), plugin.type() != null ? plugin.type() : plugin.className());
       displays.put(
           plugin.alias(),
           plugin.className() != null
@@ -130,13 +135,14 @@ final class Session implements AutoCloseable {
       builder.store(spec.alias(), TaskStores.create(spec.type(), spec.options()));
       displays.put(spec.alias(), spec.display());
       options.put(spec.alias(), spec.options());
+      types.put(spec.alias(), spec.type());
     }
     if (target != null && !displays.containsKey(target)) {
       throw new InvalidInputException(
           "--store", target, "is not a configured store; expected one of " + displays.keySet());
     }
     Scheduler scheduler = service ? new ServiceScheduler(builder.settings()) : builder.build();
-    return new Session(scheduler, displays, options, target, config, permissions);
+    return new Session(scheduler, displays, options, types, target, config, permissions);
   }
 
   private static Map<String, Object> masked(Map<String, Object> options) {
@@ -222,6 +228,11 @@ final class Session implements AutoCloseable {
   /** Store alias to the plugin options it was created with. */
   Map<String, Map<String, Object>> storeOptions() {
     return storeOptions;
+  }
+
+  /** Store alias to the store plugin's alias ({@code file}, {@code jdbc}, {@code redis}, ...). */
+  Map<String, String> storeTypes() {
+    return storeTypes;
   }
 
   /** The store a bare {@code --store ALIAS} selected, or {@code null}. */

@@ -3,6 +3,7 @@ package io.asyncz.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncz.jdbc.PostgresServer;
+import io.asyncz.redis.EmbeddedRedis;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -213,6 +214,30 @@ class ServiceProcessTest {
       await("Task 'heard' ran");
       assertThat(new Cli(dir).run("pause", "heard", "--store", url).code()).isZero();
       await("Seen task 'heard' paused");
+
+      service.toHandle().destroy();
+      await("Stopped cleanly");
+      assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void onRedisTheServiceHearsCommandsAtOnceWithoutPolling() throws Exception {
+    try (EmbeddedRedis redis = EmbeddedRedis.start()) {
+      String url = "redis://127.0.0.1:" + redis.port() + "/0";
+      start("--store", url, "--poll", "1h");
+      // Logged once subscribed, after the scheduler started.
+      await("listening for change notices");
+
+      Cli.Result added =
+          new Cli(dir)
+              .clock(Clock.systemUTC())
+              .run("add", "echo", "--every", "1s", "--id", "heard", "--store", url);
+      assertThat(added.code()).as(added.err()).isZero();
+      await("Seen task 'heard' added");
+      await("Task 'heard' ran");
+      assertThat(new Cli(dir).run("remove", "heard", "--yes", "--store", url).code()).isZero();
+      await("Seen task 'heard' removed");
 
       service.toHandle().destroy();
       await("Stopped cleanly");
