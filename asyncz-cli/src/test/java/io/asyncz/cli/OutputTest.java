@@ -1,0 +1,95 @@
+package io.asyncz.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tables, exactly as printed. */
+class OutputTest {
+  @TempDir Path dir;
+
+  private Cli cli;
+
+  @BeforeEach
+  void addTasks() {
+    cli = new Cli(dir);
+    cli.run(
+        "add",
+        "echo",
+        "--store",
+        "file:t",
+        "--every",
+        "10m",
+        "--id",
+        "report",
+        "--name",
+        "Daily report");
+    cli.run("add", "echo", "--store", "file:t", "--cron", "0 3 * * *", "--id", "nightly-cleanup");
+    cli.run(
+        "add",
+        "echo",
+        "--store",
+        "file:t",
+        "--at",
+        "2030-02-01T09:00:00Z",
+        "--id",
+        "once",
+        "--paused");
+  }
+
+  @Test
+  void listPrintsAnAlignedTable() {
+    Cli.Result list = cli.run("list", "--store", "file:t");
+    assertThat(list.code()).isZero();
+    assertThat(list.out())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "ID               NAME          TRIGGER                        NEXT RUN                    STATE      STORE",
+                "report           Daily report  interval[0:10:00]              2030-01-15 10:10:00 +00:00  scheduled  default",
+                "nightly-cleanup  echo          cron[crontab='0 3 * * *']      2030-01-16 03:00:00 +00:00  scheduled  default",
+                "once             echo          date[2030-02-01 09:00:00 UTC]  -                           paused     default",
+                ""));
+  }
+
+  @Test
+  void listNarrowsTheWidestColumnsToTheTerminal() {
+    cli.env("COLUMNS", "80");
+    Cli.Result list = cli.run("list", "--store", "file:t");
+    assertThat(list.out())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "ID         NAME       TRIGGER     NEXT RUN                    STATE      STORE",
+                "report     Daily re…  interval[…  2030-01-15 10:10:00 +00:00  scheduled  default",
+                "nightly-…  echo       cron[cron…  2030-01-16 03:00:00 +00:00  scheduled  default",
+                "once       echo       date[2030…  -                           paused     default",
+                ""));
+    assertThat(list.out().lines())
+        .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+  }
+
+  @Test
+  void timelineMergesTheComingRunsOfAllTasksInTimeOrder() {
+    Cli.Result timeline =
+        cli.run("timeline", "--store", "file:t", "--limit", "5", "--per-task", "3");
+    assertThat(timeline.code()).as(timeline.err()).isZero();
+    assertThat(timeline.out())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "TIME                        ID               NAME          TRIGGER",
+                "2030-01-15 10:10:00 +00:00  report           Daily report  interval[0:10:00]",
+                "2030-01-15 10:20:00 +00:00  report           Daily report  interval[0:10:00]",
+                "2030-01-15 10:30:00 +00:00  report           Daily report  interval[0:10:00]",
+                "2030-01-16 03:00:00 +00:00  nightly-cleanup  echo          cron[crontab='0 3 * * *']",
+                "2030-01-17 03:00:00 +00:00  nightly-cleanup  echo          cron[crontab='0 3 * * *']",
+                ""));
+    Cli.Result bad = cli.run("timeline", "--store", "file:t", "--per-task", "51");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--per-task: 51 is out of range; expected 1 to 50");
+  }
+}

@@ -1,0 +1,247 @@
+package io.asyncz.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asyncz.jdbc.PostgresServer;
+import io.asyncz.redis.EmbeddedRedis;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code asyncz start} in a child JVM on a SQLite file; the test changes the store through {@link
+ * Main}, as a second terminal would, and waits for each effect in the service's output.
+ */
+class ServiceProcessTest {
+  private static final long WAIT_SECONDS = 30;
+
+  @TempDir Path dir;
+
+  private Process service;
+  private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+
+  private void start(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("io.asyncz.cli.Main");
+    command.add("start");
+    command.addAll(List.of(args));
+    service = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  seen.add(line);
+                  lines.add(line);
+                }
+              } catch (java.io.IOException ignored) {
+                // the process ended
+              }
+            },
+            "service-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private String await(Predicate<String> wanted, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (true) {
+      long left = deadline - System.nanoTime();
+      String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (line == null) {
+        throw new AssertionError(
+            "No line with "
+                + what
+                + " within "
+                + WAIT_SECONDS
+                + " s; output:\n"
+                + String.join("\n", seen));
+      }
+      if (wanted.test(line)) {
+        return line;
+      }
+    }
+  }
+
+  private String await(String fragment) throws InterruptedException {
+    return await(l -> l.contains(fragment), "\"" + fragment + "\"");
+  }
+
+  private Cli.Result cli(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--store");
+    all.add("jdbc:sqlite:tasks.db");
+    Cli.Result r = new Cli(dir).clock(Clock.systemUTC()).run(all.toArray(String[]::new));
+    assertThat(r.code()).as(r.err()).isZero();
+    return r;
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (service != null && service.isAlive()) {
+      service.destroyForcibly().waitFor(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void seesChangesFromAnotherProcessAndStopsOnSigterm() throws Exception {
+    start("--store", "jdbc:sqlite:tasks.db", "--poll", "200ms");
+    await("Store 'default': jdbc:sqlite:");
+    await("Executor 'default'");
+    await("Service started with 0 tasks");
+
+    cli("add", "echo", "--every", "1h", "--id", "later");
+    await("Seen task 'later' added");
+    cli("pause", "later");
+    await("Seen task 'later' paused");
+    cli("resume", "later");
+    await("Seen task 'later' resumed");
+    cli("update", "later", "--cron", "0 4 * * *", "--yes");
+    await("Seen task 'later' updated");
+
+    // Due in a second, while the service sleeps until the hourly task: the change check wakes it.
+    cli("add", "echo", "--every", "1s", "--id", "soon", "--args", "[\"fired\"]");
+    await("Task 'soon' ran");
+    cli("remove", "soon", "--yes");
+    await("Seen task 'soon' removed");
+
+    // run --in-service makes the hourly task due now: the service, not this process, runs it.
+    cli("add", "echo", "--every", "1h", "--id", "manual", "--args", "[\"by the service\"]");
+    cli("run", "manual", "--in-service");
+    assertThat(await("Task 'manual' ran")).contains("by the service");
+
+    // SIGTERM; Process.destroy() would also close the output this test reads.
+    service.toHandle().destroy();
+    await("Stopping: waiting up to");
+    await("Stopped cleanly");
+    assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void addsTheConfigurationsTasksAndReportsRunsCutOffAtShutdown() throws Exception {
+    Files.writeString(
+        dir.resolve("service.yaml"),
+        """
+        stores:
+          default: jdbc:sqlite:tasks.db
+        service:
+          allow_exec: true
+          grace: 500ms
+        tasks:
+          - id: tick
+            function: echo
+            args: ["tick"]
+            trigger: {every: 1s}
+          - id: long
+            function: exec
+            kwargs: {command: sh, args: ["-c", "echo begun; exec sleep 60"]}
+            trigger: {every: 1s}
+        """);
+    start("--config", "service.yaml");
+    await("Task kinds: echo; exec enabled; http disabled");
+    await("Task 'tick' ran");
+    await("Running task 'long'");
+
+    service.toHandle().destroy();
+    String cut = await("runs cut off after");
+    assertThat(cut).contains("long=1");
+    assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+    // Both tasks stay stored for the next start.
+    Cli.Result list = cli("list", "--json", "--sort-by", "id");
+    assertThat(list.out()).contains("\"id\" : \"long\"").contains("\"id\" : \"tick\"");
+  }
+
+  @Test
+  void watchAppliesChangesToTheConfigurationsTasks() throws Exception {
+    Path config = dir.resolve("watched.yaml");
+    String head = "stores:\n  default: jdbc:sqlite:tasks.db\ntasks:\n";
+    String hourly = "  - {id: hourly, function: echo, trigger: {every: 1h}}\n";
+    Files.writeString(config, head + hourly);
+    start("--config", "watched.yaml", "--watch", "--poll", "200ms");
+    await("Service started with 1 tasks");
+
+    Files.writeString(
+        config,
+        head + hourly + "  - {id: fast, function: echo, args: [fast], trigger: {every: 1s}}\n");
+    await("Configuration added task 'fast'");
+    await("Task 'fast' ran");
+
+    Files.writeString(config, head + "  - {id: hourly, function: echo, trigger: {every: 2h}}\n");
+    await("Configuration changed task 'hourly'");
+    await("Configuration removed task 'fast'");
+
+    Files.writeString(config, head + "  - {id: hourly, function: nosuch, trigger: {every: 2h}}\n");
+    assertThat(await("Configuration task 'hourly' not applied")).contains("\"nosuch\"");
+    Cli.Result list = cli("list", "--json");
+    assertThat(list.out()).contains("interval[2:00:00]").doesNotContain("\"fast\"");
+  }
+
+  @Test
+  void onPostgresqlTheServiceHearsCommandsAtOnceWithoutPolling() throws Exception {
+    try (PostgresServer postgres = PostgresServer.start()) {
+      String url = postgres.url("postgres");
+      // An hourly poll: only the commands' NOTIFY can make the service look within the test.
+      start("--store", url, "--poll", "1h");
+      // Logged once LISTEN is in place, after the scheduler started.
+      await("listening for change notices");
+
+      Cli.Result added =
+          new Cli(dir)
+              .clock(Clock.systemUTC())
+              .run("add", "echo", "--every", "1s", "--id", "heard", "--store", url);
+      assertThat(added.code()).as(added.err()).isZero();
+      await("Seen task 'heard' added");
+      await("Task 'heard' ran");
+      assertThat(new Cli(dir).run("pause", "heard", "--store", url).code()).isZero();
+      await("Seen task 'heard' paused");
+
+      service.toHandle().destroy();
+      await("Stopped cleanly");
+      assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void onRedisTheServiceHearsCommandsAtOnceWithoutPolling() throws Exception {
+    try (EmbeddedRedis redis = EmbeddedRedis.start()) {
+      String url = "redis://127.0.0.1:" + redis.port() + "/0";
+      start("--store", url, "--poll", "1h");
+      // Logged once subscribed, after the scheduler started.
+      await("listening for change notices");
+
+      Cli.Result added =
+          new Cli(dir)
+              .clock(Clock.systemUTC())
+              .run("add", "echo", "--every", "1s", "--id", "heard", "--store", url);
+      assertThat(added.code()).as(added.err()).isZero();
+      await("Seen task 'heard' added");
+      await("Task 'heard' ran");
+      assertThat(new Cli(dir).run("remove", "heard", "--yes", "--store", url).code()).isZero();
+      await("Seen task 'heard' removed");
+
+      service.toHandle().destroy();
+      await("Stopped cleanly");
+      assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+}
