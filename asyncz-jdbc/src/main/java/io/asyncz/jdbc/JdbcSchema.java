@@ -81,6 +81,35 @@ final class JdbcSchema {
   }
 
   /** Whether {@code table} holds a row of {@code id}. */
+  /**
+   * Whether the database refused a write because a key is taken: PostgreSQL's and H2's SQL state
+   * 23505, MySQL's and MariaDB's error 1062 ("Duplicate entry"), SQLite's unique or primary key
+   * constraint. A writer that lost a race for an id learns it from this error even where its next
+   * read cannot see the winner's row yet.
+   */
+  static boolean isDuplicateKey(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s) {
+        for (SQLException x = s; x != null; x = x.getNextException()) {
+          String state = x.getSQLState();
+          String message = String.valueOf(x.getMessage());
+          if ("23505".equals(state)
+              || x.getErrorCode() == 1062
+              || message.contains("UNIQUE constraint failed")
+              || message.contains("PRIMARY KEY constraint failed")
+              || message.startsWith("[SQLITE_CONSTRAINT_PRIMARYKEY]")
+              || message.startsWith("[SQLITE_CONSTRAINT_UNIQUE]")) {
+            return true;
+          }
+        }
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
   static boolean exists(Connection c, String table, String id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE id = ?")) {
       ps.setString(1, id);

@@ -45,7 +45,7 @@ final class JdbcWrites {
         JdbcConnections.commit(c);
       } catch (SQLException e) {
         JdbcConnections.rollback(c);
-        if (JdbcSchema.exists(c, table, task.id())) {
+        if (JdbcSchema.isDuplicateKey(e) || JdbcSchema.exists(c, table, task.id())) {
           throw new ConflictIdException(task.id());
         }
         throw e;

@@ -106,6 +106,44 @@ abstract class JdbcStoreContract extends PersistentStoreContract {
         .isEmpty();
   }
 
+  /**
+   * The database's own duplicate-key error reads as a taken id, and another constraint's does not:
+   * a writer that lost a race for an id gets {@code ConflictIdException} even where its next read
+   * cannot see the winner's row yet (MariaDB did that under the contract's concurrent adds).
+   */
+  @Test
+  void theDatabasesDuplicateKeyErrorReadsAsATakenIdAndOthersDoNot() throws SQLException {
+    String dup = table + "_dup";
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      c.setAutoCommit(true);
+      s.execute("DROP TABLE IF EXISTS " + dup);
+      s.execute("CREATE TABLE " + dup + " (id VARCHAR(32) PRIMARY KEY, v INTEGER NOT NULL)");
+      try {
+        s.execute("INSERT INTO " + dup + " (id, v) VALUES ('x', 1)");
+        SQLException duplicate = null;
+        try {
+          s.execute("INSERT INTO " + dup + " (id, v) VALUES ('x', 2)");
+        } catch (SQLException e) {
+          duplicate = e;
+        }
+        assertThat((Throwable) duplicate).as("the second insert of one id").isNotNull();
+        assertThat(JdbcSchema.isDuplicateKey(duplicate)).as(duplicate.toString()).isTrue();
+
+        SQLException missing = null;
+        try {
+          s.execute("INSERT INTO " + dup + " (id, v) VALUES ('y', NULL)");
+        } catch (SQLException e) {
+          missing = e;
+        }
+        assertThat((Throwable) missing).as("an insert that breaks NOT NULL").isNotNull();
+        assertThat(JdbcSchema.isDuplicateKey(missing)).as(missing.toString()).isFalse();
+      } finally {
+        s.execute("DROP TABLE IF EXISTS " + dup);
+      }
+    }
+  }
+
   @Override
   protected final byte[] readRaw(String id) throws SQLException {
     try (Connection c = connect();
