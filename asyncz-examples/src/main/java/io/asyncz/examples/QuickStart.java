@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * The README's first command: prints when a few triggers (date, interval, cron in its keyword,
+ * The README's example program: prints when a few triggers (date, interval, cron in its keyword,
  * crontab and alias forms, and/or) fire next, in the machine's zone; then runs a scheduler with
  * three tasks for a few seconds and prints each run as its event reports it.
  */

@@ -8,8 +8,9 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's first command runs {@link QuickStart}: it prints fire times, runs a scheduler and
- * shuts it down. (It runs on the real clock for a few seconds, as the command does.)
+ * The README's example program ({@code exec:java}) runs {@link QuickStart}: it prints fire times,
+ * runs a scheduler and shuts it down. (It runs on the real clock for a few seconds, as the command
+ * does.)
  */
 class QuickStartTest {
   @Test
