@@ -297,13 +297,16 @@ final class StartCommand implements Callable<Integer> {
   /**
    * Applies a changed configuration file's {@code tasks} ({@code --watch}): adds the new ids,
    * replaces the tasks whose entry changed and removes those whose entry is gone. Runs in progress
-   * go on. A file that no longer reads is logged and ignored until it changes again; changes
-   * outside {@code tasks} wait for the next start.
+   * go on. A change is applied once the file reads the same at two checks in a row, so that a file
+   * caught half written (an editor truncates it, then writes it) never removes the tasks it is
+   * about to hold again. A file that no longer reads is logged and ignored until it changes again;
+   * changes outside {@code tasks} wait for the next start.
    */
   static final class ConfigWatch {
     private final Session session;
     private final Path file;
     private byte[] content;
+    private byte[] pending; // read at the last check, not applied yet: applied if it stays
     private CliConfig config;
 
     ConfigWatch(Session session, Path file) throws java.io.IOException {
@@ -321,8 +324,14 @@ final class StartCommand implements Callable<Integer> {
         return; // being replaced, or gone: look again at the next check
       }
       if (Arrays.equals(now, content)) {
+        pending = null;
         return;
       }
+      if (!Arrays.equals(now, pending)) {
+        pending = now; // still being written, perhaps: look again at the next check
+        return;
+      }
+      pending = null;
       content = now;
       CliConfig fresh;
       try {
