@@ -453,7 +453,6 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     }
     if (state == SchedulerState.RUNNING) {
       state = SchedulerState.PAUSED;
-      loop.revokeAllEarly(); // a run handed over before its time is not started after a pause
       logger.info("Paused scheduler task processing");
       dispatch(new SchedulerEvent.Lifecycle(Events.SCHEDULER_PAUSED, null));
     }

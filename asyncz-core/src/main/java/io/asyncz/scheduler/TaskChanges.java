@@ -523,7 +523,12 @@ final class TaskChanges {
             plugins().lookupExecutor(updated.executor());
           }
           from.store.updateTask(updated);
-          scheduler.taskLoop().revokeEarly(taskId);
+          if (!Objects.equals(current.nextRunTimeOrNull(), updated.nextRunTimeOrNull())) {
+            // Paused or rescheduled: a run handed over early for the old schedule does not start.
+            // (A change that keeps the schedule, a new name say, lets it run, as the seed lets a
+            // submitted run go on.)
+            scheduler.taskLoop().revokeEarly(taskId);
+          }
         } finally {
           from.lock.unlock();
         }
@@ -556,7 +561,6 @@ final class TaskChanges {
       to.store.addTask(updated);
       try {
         from.store.deleteTask(taskId);
-        scheduler.taskLoop().revokeEarly(taskId);
       } catch (RuntimeException e) {
         try {
           to.store.deleteTask(taskId);
