@@ -115,6 +115,8 @@ final class StartCommand implements Callable<Integer> {
         p.http()
             ? "enabled" + (p.httpHosts().isEmpty() ? "" : " for " + p.httpHosts())
             : "disabled");
+    ServiceMarker marker = new ServiceMarker(io, session.stores(), session.storeTypes(), pollEvery);
+    LOG.debug("Service files: {}", marker.paths());
     ChangeWatch changes = new ChangeWatch(scheduler);
     changes.check(false);
     scheduler.resume();
@@ -134,6 +136,8 @@ final class StartCommand implements Callable<Integer> {
             changes.check(true);
           } catch (RuntimeException e) {
             LOG.warn("Checking the stores for changes failed: {}", e.toString());
+          } finally {
+            marker.beat();
           }
         },
         pollEvery.toMillis(),
@@ -175,6 +179,7 @@ final class StartCommand implements Callable<Integer> {
       stop.await();
     } finally {
       poller.shutdownNow();
+      marker.close();
       listeners.forEach(StoreNotices.Listener::close);
       LOG.info("Stopping: waiting up to {} for runs in progress", graceTime);
       ShutdownReport report = scheduler.shutdown(graceTime);

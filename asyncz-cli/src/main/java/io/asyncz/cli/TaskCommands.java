@@ -592,7 +592,9 @@ final class TaskCommands {
   /** {@code asyncz run}. */
   @Command(
       name = "run",
-      description = "Run a task now, in this process, and wait for the run to end.",
+      description =
+          "Run a task now: in the service when one runs on the task's store, else in this"
+              + " process, waiting for the run to end.",
       mixinStandardHelpOptions = true)
   static final class Run extends Base {
     @Parameters(paramLabel = "ID")
@@ -611,6 +613,11 @@ final class TaskCommands {
                 + " runs it within its poll interval.")
     boolean inService;
 
+    @Option(
+        names = "--here",
+        description = "Run it in this process even when a service runs on the task's store.")
+    boolean here;
+
     @Option(names = "--json", description = "Print the outcome as JSON.")
     boolean json;
 
@@ -627,6 +634,26 @@ final class TaskCommands {
     int call(Session session) throws Exception {
       Duration wait = Specs.duration("--timeout", timeout);
       TaskInfo t = find(session, id);
+      if (inService && here) {
+        throw new CliException(CliException.USAGE, "--in-service and --here exclude each other");
+      }
+      if (!inService && !here) {
+        String url = session.stores().get(t.storeAlias());
+        Optional<ServiceMarker.Running> service =
+            url == null ? Optional.empty() : ServiceMarker.running(io, url);
+        if (service.isPresent()) {
+          inService = true;
+          if (!json) {
+            io.out()
+                .println(
+                    "A service (pid "
+                        + service.get().pid()
+                        + ") runs on store '"
+                        + t.storeAlias()
+                        + "': handing the task to it (--here runs it in this process)");
+          }
+        }
+      }
       if (inService) {
         Instant now = io.clock().instant();
         session.scheduler().updateTask(id, session.target(), c -> c.nextRunTime(now));

@@ -42,7 +42,9 @@ class ServiceProcessTest {
     command.add("io.asyncz.cli.Main");
     command.add("start");
     command.addAll(List.of(args));
-    service = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    builder.environment().put("ASYNCZ_RUN_DIR", dir.resolve("run").toString());
+    service = builder.redirectErrorStream(true).start();
     Thread reader =
         new Thread(
             () -> {
@@ -90,7 +92,11 @@ class ServiceProcessTest {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--store");
     all.add("jdbc:sqlite:tasks.db");
-    Cli.Result r = new Cli(dir).clock(Clock.systemUTC()).run(all.toArray(String[]::new));
+    Cli.Result r =
+        new Cli(dir)
+            .env("ASYNCZ_RUN_DIR", dir.resolve("run").toString())
+            .clock(Clock.systemUTC())
+            .run(all.toArray(String[]::new));
     assertThat(r.code()).as(r.err()).isZero();
     return r;
   }
@@ -134,6 +140,28 @@ class ServiceProcessTest {
     await("Stopping: waiting up to");
     await("Stopped cleanly");
     assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void runHandsTheTaskToARunningServiceUnlessHere() throws Exception {
+    start("--store", "jdbc:sqlite:tasks.db", "--poll", "200ms");
+    await("Service started with 0 tasks");
+    cli("add", "echo", "--every", "1h", "--id", "manual", "--args", "[\"where\"]");
+
+    Cli.Result handed = cli("run", "manual");
+    assertThat(handed.out())
+        .contains("A service (pid " + service.pid() + ") runs on store 'default'")
+        .doesNotContain("Ran task");
+    assertThat(await("Task 'manual' ran")).contains("where");
+
+    assertThat(cli("run", "manual", "--here").out())
+        .isEqualTo("Ran task 'manual': returned where\n");
+
+    // Stopped, the service removes its file: run runs the task here again.
+    service.toHandle().destroy();
+    await("Stopped cleanly");
+    assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(cli("run", "manual").out()).isEqualTo("Ran task 'manual': returned where\n");
   }
 
   @Test
