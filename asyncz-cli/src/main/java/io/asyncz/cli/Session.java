@@ -62,14 +62,6 @@ final class Session implements AutoCloseable {
    * @throws InvalidInputException for a bad store URL, configuration or class path
    */
   static Session open(Common common, Io io) {
-    return open(common, io, false);
-  }
-
-  /**
-   * Builds the scheduler the options describe, not started; for the service, one that sees changes
-   * made by other processes when woken ({@link ServiceScheduler}).
-   */
-  static Session open(Common common, Io io, boolean service) {
     CliConfig config =
         common.config == null ? CliConfig.empty() : CliConfig.read(io.resolve(common.config));
     BuiltInFunctions.Permissions permissions = BuiltInFunctions.Permissions.of(config);
@@ -141,7 +133,7 @@ final class Session implements AutoCloseable {
       throw new InvalidInputException(
           "--store", target, "is not a configured store; expected one of " + displays.keySet());
     }
-    Scheduler scheduler = service ? new ServiceScheduler(builder.settings()) : builder.build();
+    Scheduler scheduler = builder.build();
     return new Session(scheduler, displays, options, types, target, config, permissions);
   }
 

@@ -68,7 +68,7 @@ final class StartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Session session = Session.open(common, io, true);
+    Session session = Session.open(common, io);
     CliConfig config = session.config();
     Duration graceTime =
         Specs.duration(
@@ -443,7 +443,7 @@ final class StartCommand implements Callable<Integer> {
       }
       last = now;
       if (changed) {
-        scheduler.wakeup();
+        scheduler.storesChanged();
       }
     }
 

@@ -232,6 +232,19 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   public abstract void wakeup();
 
   /**
+   * Tells the scheduler that its stores may have changed behind its back (another process added,
+   * resumed or rescheduled tasks in a shared store): each store is read afresh in the next round,
+   * which runs now. A store's own thread otherwise keeps the next run time it last read until this
+   * scheduler changes that store itself.
+   */
+  public void storesChanged() {
+    for (StoreSlot slot : plugins.slots().values()) {
+      slot.changed();
+    }
+    wakeup();
+  }
+
+  /**
    * Whether stores that may block (all but the memory store) are processed on a thread of their
    * own, so that one store's outage never holds up the others. The testkit's manual scheduler says
    * no, so that a step processes every store before it returns.
