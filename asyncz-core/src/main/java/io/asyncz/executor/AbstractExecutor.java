@@ -3,6 +3,12 @@ package io.asyncz.executor;
 import io.asyncz.MaxInstancesException;
 import io.asyncz.event.Events;
 import io.asyncz.event.TaskExecutionEvent;
+import io.asyncz.event.TaskSubmissionEvent;
+import io.asyncz.run.RunIds;
+import io.asyncz.run.RunInfo;
+import io.asyncz.run.RunObservation;
+import io.asyncz.run.RunObserver;
+import io.asyncz.run.RunOutcome;
 import io.asyncz.task.Task;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,6 +28,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The seed's executor behaviour: refuses a submission past the task's {@code max_instances}
@@ -30,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * or {@code TASK_ERROR}. A function that returns a {@link CompletionStage} keeps its instance until
  * the stage completes, without holding a thread, and {@link #shutdown(Duration)} waits for it as
  * for a running thread.
+ *
+ * <p>While a function runs, the SLF4J MDC holds the task's id and the run's id ({@link
+ * RunInfo#MDC_TASK_ID}, {@link RunInfo#MDC_RUN_ID}), and the scheduler's run observers are told
+ * when each run starts and how it ends.
  *
  * <p>Subclasses decide where a submission runs by implementing {@link #dispatch(Runnable)}, and how
  * to stop by overriding {@link #stopAccepting()} and {@link #abandonRuns()}.
@@ -68,6 +79,11 @@ public abstract class AbstractExecutor implements TaskExecutor {
 
   @Override
   public final void submit(Task task, List<Instant> runTimes) {
+    submit(task, runTimes, TaskSubmissionEvent.Source.SCHEDULED);
+  }
+
+  @Override
+  public final void submit(Task task, List<Instant> runTimes, TaskSubmissionEvent.Source source) {
     ExecutorContext ctx = context;
     if (ctx == null) {
       throw new IllegalStateException("Executor '" + alias + "' has not been started");
@@ -76,7 +92,7 @@ public abstract class AbstractExecutor implements TaskExecutor {
       throw new MaxInstancesException(task.id(), task.maxInstances());
     }
     track(task.id());
-    Run run = new Run(task, List.copyOf(runTimes));
+    Run run = new Run(task, List.copyOf(runTimes), source);
     try {
       dispatch(run);
     } catch (RuntimeException | Error e) {
@@ -178,10 +194,12 @@ public abstract class AbstractExecutor implements TaskExecutor {
   private final class Run implements Runnable {
     final Task task;
     final List<Instant> runTimes;
+    final TaskSubmissionEvent.Source source;
 
-    Run(Task task, List<Instant> runTimes) {
+    Run(Task task, List<Instant> runTimes, TaskSubmissionEvent.Source source) {
       this.task = task;
       this.runTimes = runTimes;
+      this.source = source;
     }
 
     @Override
@@ -189,7 +207,7 @@ public abstract class AbstractExecutor implements TaskExecutor {
       AbstractExecutor outer = RUNNING_ON.get();
       RUNNING_ON.set(AbstractExecutor.this);
       try {
-        runFrom(task, runTimes, 0, new ArrayList<>(0));
+        runFrom(this, 0, new ArrayList<>(0));
       } finally {
         if (outer == null) {
           RUNNING_ON.remove();
@@ -201,22 +219,30 @@ public abstract class AbstractExecutor implements TaskExecutor {
   }
 
   /** Runs the run times from {@code index} on; continues asynchronously after a pending stage. */
-  private void runFrom(
-      Task task, List<Instant> runTimes, int index, List<TaskExecutionEvent> events) {
+  private void runFrom(Run run, int index, List<TaskExecutionEvent> events) {
+    Task task = run.task;
+    List<Instant> runTimes = run.runTimes;
     for (int i = index; i < runTimes.size(); i++) {
       Instant runTime = runTimes.get(i);
-      if (i == 0 && runTime.isAfter(context.clock().instant())) {
+      Instant now = context.clock().instant();
+      if (i == 0 && runTime.isAfter(now)) {
         // Handed over before its time: the wait for it is this thread's, so that the run starts
         // after one wake-up (this one) instead of two (the loop's, then this thread's).
         if (!awaitRunTime(runTime) || !context.stillWanted(task.id(), runTime)) {
           continue; // interrupted by a shutdown that stopped waiting, or changed meanwhile
         }
+        now = context.clock().instant();
       }
+      RunObserver observer = context.runObserver();
+      String runId = RunIds.next(now.toEpochMilli());
       Duration grace = task.mistriggerGraceTime().orElse(null);
       if (grace != null) {
-        Duration late = Duration.between(runTime, context.clock().instant());
+        Duration late = Duration.between(runTime, now);
         if (late.compareTo(grace) > 0) {
           logger.warn("Run time of task '{}' was missed by {}", task.name(), late);
+          if (observer != null) {
+            tellMissed(observer, info(run, runId, runTime, now), late);
+          }
           record(events, Events.TASK_MISSED, task, runTime, null, null);
           continue;
         }
@@ -224,26 +250,43 @@ public abstract class AbstractExecutor implements TaskExecutor {
       if (logger.isInfoEnabled()) {
         logger.info("Running task '{}' (scheduled at {})", task.name(), runTime);
       }
+      String outerTask = MDC.get(RunInfo.MDC_TASK_ID);
+      String outerRun = MDC.get(RunInfo.MDC_RUN_ID);
+      MDC.put(RunInfo.MDC_TASK_ID, task.id());
+      MDC.put(RunInfo.MDC_RUN_ID, runId);
+      RunObservation observation =
+          observer == null
+              ? RunObservation.NONE
+              : tellStarted(observer, info(run, runId, runTime, now));
       Object result;
       try {
         result = task.function().invoke(task.args(), task.kwargs());
       } catch (Throwable e) {
+        restoreMdc(outerTask, outerRun);
+        tellFinished(observation, RunOutcome.failed(e, context.clock().instant()));
         failed(task, runTime, e, events);
         continue;
       }
+      restoreMdc(outerTask, outerRun);
       if (result instanceof CompletionStage<?> stage) {
         int next = i + 1;
+        tellDetached(observation);
         stage.whenComplete(
             (value, error) -> {
+              Instant end = context.clock().instant();
               if (error != null) {
-                failed(task, runTime, unwrap(error), events);
+                Throwable cause = unwrap(error);
+                tellFinished(observation, RunOutcome.failed(cause, end));
+                failed(task, runTime, cause, events);
               } else {
+                tellFinished(observation, RunOutcome.succeeded(value, end));
                 succeeded(task, runTime, value, events);
               }
-              runFrom(task, runTimes, next, events);
+              runFrom(run, next, events);
             });
         return;
       }
+      tellFinished(observation, RunOutcome.succeeded(result, context.clock().instant()));
       succeeded(task, runTime, result, events);
     }
     // The instance is given back before the events go out (a listener may run the task again),
@@ -256,6 +299,60 @@ public abstract class AbstractExecutor implements TaskExecutor {
       }
     } finally {
       finished();
+    }
+  }
+
+  private RunInfo info(Run run, String runId, Instant runTime, Instant startedAt) {
+    return new RunInfo(
+        runId, run.task, alias, runTime, startedAt, run.source, 1, context.schedulerIdentity());
+  }
+
+  private static void restoreMdc(String outerTask, String outerRun) {
+    if (outerTask == null) {
+      MDC.remove(RunInfo.MDC_TASK_ID);
+    } else {
+      MDC.put(RunInfo.MDC_TASK_ID, outerTask);
+    }
+    if (outerRun == null) {
+      MDC.remove(RunInfo.MDC_RUN_ID);
+    } else {
+      MDC.put(RunInfo.MDC_RUN_ID, outerRun);
+    }
+  }
+
+  // An observer's failure is logged and never changes the run it observes.
+
+  private RunObservation tellStarted(RunObserver observer, RunInfo info) {
+    try {
+      RunObservation observation = observer.started(info);
+      return observation == null ? RunObservation.NONE : observation;
+    } catch (RuntimeException e) {
+      logger.error("Run observer failed at the start of task '{}'", info.task().name(), e);
+      return RunObservation.NONE;
+    }
+  }
+
+  private void tellMissed(RunObserver observer, RunInfo info, Duration late) {
+    try {
+      observer.missed(info, late);
+    } catch (RuntimeException e) {
+      logger.error("Run observer failed on a missed run of task '{}'", info.task().name(), e);
+    }
+  }
+
+  private void tellDetached(RunObservation observation) {
+    try {
+      observation.detached();
+    } catch (RuntimeException e) {
+      logger.error("Run observer failed as a run went asynchronous", e);
+    }
+  }
+
+  private void tellFinished(RunObservation observation, RunOutcome outcome) {
+    try {
+      observation.finished(outcome);
+    } catch (RuntimeException e) {
+      logger.error("Run observer failed at the end of a run", e);
     }
   }
 

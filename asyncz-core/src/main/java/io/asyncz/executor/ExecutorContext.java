@@ -1,6 +1,7 @@
 package io.asyncz.executor;
 
 import io.asyncz.event.SchedulerEvent;
+import io.asyncz.run.RunObserver;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -37,5 +38,19 @@ public interface ExecutorContext {
    */
   default boolean stillWanted(String taskId, Instant runTime) {
     return true;
+  }
+
+  /**
+   * Who to tell about each run as it starts and ends (the observers registered with {@link
+   * io.asyncz.scheduler.Scheduler#observeRuns}, as one), or {@code null} when nobody listens, so
+   * that an executor skips the telling altogether. The default has none.
+   */
+  default RunObserver runObserver() {
+    return null;
+  }
+
+  /** The identity of the scheduler whose runs these are, recorded as each run's node. */
+  default String schedulerIdentity() {
+    return "asyncz";
   }
 }

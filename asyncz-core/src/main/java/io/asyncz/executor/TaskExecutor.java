@@ -1,6 +1,7 @@
 package io.asyncz.executor;
 
 import io.asyncz.MaxInstancesException;
+import io.asyncz.event.TaskSubmissionEvent;
 import io.asyncz.task.Task;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +49,17 @@ public interface TaskExecutor {
    * @throws MaxInstancesException when the task already runs {@code max_instances} instances
    */
   void submit(Task task, List<Instant> runTimes);
+
+  /**
+   * Hands over the due run times of a task, oldest first, saying whether the loop submits them or
+   * an operator asked for them ({@code runTask}); run observers are told which. The default drops
+   * the source, for executors written before it existed.
+   *
+   * @throws MaxInstancesException when the task already runs {@code max_instances} instances
+   */
+  default void submit(Task task, List<Instant> runTimes, TaskSubmissionEvent.Source source) {
+    submit(task, runTimes);
+  }
 
   /** How many instances of a task run now on this executor. */
   int runningInstances(String taskId);

@@ -311,6 +311,16 @@ final class Plugins {
     }
 
     @Override
+    public io.asyncz.run.RunObserver runObserver() {
+      return scheduler.runObserver();
+    }
+
+    @Override
+    public String schedulerIdentity() {
+      return scheduler.identity();
+    }
+
+    @Override
     public boolean stillWanted(String taskId, Instant runTime) {
       return scheduler.taskLoop().stillWanted(taskId, runTime);
     }

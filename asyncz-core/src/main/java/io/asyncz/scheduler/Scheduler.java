@@ -108,6 +108,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   private final TaskChanges changes;
   private final TaskQueries queries;
   private final QuarantineOps quarantine;
+  private final RunObservers runObservers;
 
   /** Creates a scheduler from its settings. */
   protected Scheduler(SchedulerSettings settings) {
@@ -129,6 +130,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
                 ? "asyncz.schedulers"
                 : "asyncz.schedulers." + settings.loggerName());
     this.events = new EventHub(identity, logger);
+    this.runObservers = new RunObservers(logger);
     this.plugins = new Plugins(this, settings);
     this.loop = new TaskLoop(this, logger);
     this.lifecycle = new Lifecycle(this, logger);
@@ -649,6 +651,22 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   public <E extends SchedulerEvent> Subscription onEvent(
       Class<E> type, Consumer<? super E> listener) {
     return events.add(type, listener);
+  }
+
+  /**
+   * Tells {@code observer} about each run of a task as it starts and ends, on the thread that runs
+   * it (see {@link io.asyncz.run.RunObserver}): what run history, metrics and tracing hook into.
+   * Runs already going when it is added are not told.
+   *
+   * @return the registration; cancel it to stop the calls
+   */
+  public Subscription observeRuns(io.asyncz.run.RunObserver observer) {
+    return runObservers.add(observer);
+  }
+
+  /** The run observers as one, or {@code null} while there are none. */
+  io.asyncz.run.RunObserver runObserver() {
+    return runObservers.current();
   }
 
   /**

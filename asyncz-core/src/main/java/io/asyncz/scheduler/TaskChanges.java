@@ -657,7 +657,7 @@ final class TaskChanges {
     }
     TaskExecutor executor = plugins().lookupExecutor(task.executor());
     try {
-      executor.submit(task, runTimes);
+      executor.submit(task, runTimes, TaskSubmissionEvent.Source.MANUAL);
     } catch (MaxInstancesException e) {
       logger.warn(
           "Execution of task '{}' skipped: maximum running instances reached ({})",
