@@ -14,6 +14,7 @@ module io.asyncz.core {
   exports io.asyncz.config;
   exports io.asyncz.event;
   exports io.asyncz.executor;
+  exports io.asyncz.history;
   exports io.asyncz.run;
   exports io.asyncz.scheduler;
   exports io.asyncz.store;
