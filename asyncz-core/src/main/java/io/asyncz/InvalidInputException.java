@@ -11,6 +11,7 @@ public class InvalidInputException extends AsynczException {
 
   private final String argument;
   private final String value;
+  private final String expectation;
 
   /**
    * Creates the exception.
@@ -23,6 +24,12 @@ public class InvalidInputException extends AsynczException {
     super("Invalid " + argument + ": " + quote(value) + " " + expectation);
     this.argument = argument;
     this.value = String.valueOf(value);
+    this.expectation = expectation;
+  }
+
+  /** What would have been accepted, as the message says it. */
+  public String expectation() {
+    return expectation;
   }
 
   /** The argument or field that was wrong. */

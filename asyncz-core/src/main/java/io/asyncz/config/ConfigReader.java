@@ -34,6 +34,10 @@ final class ConfigReader {
   static final String GRACE = "mistrigger_grace_time";
   static final String COALESCE = "coalesce";
   static final String MAX_INSTANCES = "max_instances";
+  static final String TIMEOUT = "timeout";
+  static final String RETRY = "retry";
+  static final List<String> RETRY_OPTIONS =
+      List.of("max_retries", "delay", "backoff", "max_delay", "jitter", "retry_on", "keep_slot");
   static final String STORES = "stores";
   static final String EXECUTORS = "executors";
   static final String TYPE = "type";
@@ -55,6 +59,8 @@ final class ConfigReader {
           TASK_DEFAULTS + "." + GRACE,
           TASK_DEFAULTS + "." + COALESCE,
           TASK_DEFAULTS + "." + MAX_INSTANCES,
+          TASK_DEFAULTS + "." + TIMEOUT,
+          TASK_DEFAULTS + "." + RETRY + ".<option>",
           EXECUTORS + ".<alias>." + TYPE,
           EXECUTORS + ".<alias>." + CLASS,
           EXECUTORS + ".<alias>.<option>",
@@ -75,6 +81,8 @@ final class ConfigReader {
   Duration grace;
   Boolean coalesce;
   Integer maxInstances;
+  Duration timeout;
+  private final Map<String, Object> retry = new LinkedHashMap<>();
   private final Map<String, Map<String, Section>> sections = new LinkedHashMap<>();
 
   private ConfigReader(String prefix) {
@@ -131,8 +139,12 @@ final class ConfigReader {
         }
       }
       case TASK_DEFAULTS -> {
-        requireLength(parts, 2, full);
-        readTaskDefault(parts[1], full, value);
+        if (parts.length == 3 && parts[1].equals(RETRY)) {
+          readRetryOption(parts[2], full, value);
+        } else {
+          requireLength(parts, 2, full);
+          readTaskDefault(parts[1], full, value);
+        }
       }
       case EXECUTORS, STORES -> readSection(parts, full, value);
       default -> throw unknownKey(full);
@@ -151,8 +163,77 @@ final class ConfigReader {
     return s;
   }
 
+  private void readRetryOption(String name, String full, Object value) {
+    if (!RETRY_OPTIONS.contains(name)) {
+      throw new InvalidInputException(
+          full, value, "is not a retry option; expected one of " + RETRY_OPTIONS);
+    }
+    if (value == null) {
+      return;
+    }
+    Object read =
+        switch (name) {
+          case "max_retries" -> PluginOptions.integerValue(full, value);
+          case "delay", "max_delay" ->
+              positive(full, PluginOptions.secondsValue(full, value), value);
+          case "jitter", "keep_slot" -> PluginOptions.booleanValue(full, value);
+          case "retry_on" -> classNames(full, value);
+          default -> value.toString().strip().toLowerCase(Locale.ROOT); // backoff
+        };
+    retry.put(name, read);
+  }
+
+  private static List<String> classNames(String full, Object value) {
+    List<String> names = new ArrayList<>();
+    if (value instanceof Iterable<?> list) {
+      for (Object o : list) {
+        names.add(String.valueOf(o).strip());
+      }
+    } else {
+      for (String part : value.toString().split(",")) {
+        if (!part.isBlank()) {
+          names.add(part.strip());
+        }
+      }
+    }
+    if (names.isEmpty()) {
+      throw new InvalidInputException(full, value, "names no exception class");
+    }
+    return names;
+  }
+
+  /**
+   * The retry policy of {@code task_defaults.retry.*}, or {@code null} when none was given.
+   *
+   * @throws InvalidInputException naming the full key when the options do not make a policy
+   */
+  io.asyncz.task.RetryPolicy retryPolicy() {
+    if (retry.isEmpty()) {
+      return null;
+    }
+    if (!retry.containsKey("max_retries")) {
+      throw new InvalidInputException(
+          prefix + TASK_DEFAULTS + "." + RETRY + ".max_retries",
+          null,
+          "is missing; a retry policy needs max_retries (1 or more)");
+    }
+    try {
+      return io.asyncz.task.RetryPolicy.fromMap(retry);
+    } catch (InvalidInputException e) {
+      // The policy names its options "retry.<option>": name the key as configured.
+      String option = e.argument().substring(e.argument().indexOf('.') + 1);
+      throw new InvalidInputException(
+          prefix + TASK_DEFAULTS + "." + RETRY + "." + option, e.value(), e.expectation());
+    }
+  }
+
   private void readTaskDefault(String name, String full, Object value) {
     switch (name) {
+      case TIMEOUT -> {
+        if (value != null) {
+          timeout = positive(full, PluginOptions.secondsValue(full, value), value);
+        }
+      }
       case GRACE -> {
         graceGiven = true;
         grace = graceTime(full, value);
@@ -266,7 +347,8 @@ final class ConfigReader {
                 LOCK_PATH,
                 TASK_DEFAULTS + "." + GRACE,
                 TASK_DEFAULTS + "." + COALESCE,
-                TASK_DEFAULTS + "." + MAX_INSTANCES));
+                TASK_DEFAULTS + "." + MAX_INSTANCES,
+                TASK_DEFAULTS + "." + TIMEOUT));
     int dot = key.indexOf('.');
     if (dot > 0) {
       String rest = key.substring(dot);

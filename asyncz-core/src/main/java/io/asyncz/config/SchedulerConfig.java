@@ -53,7 +53,10 @@ import java.util.concurrent.ScheduledExecutorService;
  *       asked again;
  *   <li>{@code task_defaults.mistrigger_grace_time}: seconds, or {@code none} (or a null value) for
  *       no limit; {@code task_defaults.coalesce}: {@code true}/{@code false}; {@code
- *       task_defaults.max_instances}: 1 or more;
+ *       task_defaults.max_instances}: 1 or more; {@code task_defaults.timeout}: seconds a run may
+ *       take; {@code task_defaults.retry.max_retries} (with {@code delay}, {@code backoff}, {@code
+ *       max_delay}, {@code jitter}, {@code retry_on}, {@code keep_slot}): the retry policy, see
+ *       {@link io.asyncz.task.RetryPolicy#fromMap};
  *   <li>{@code executors.<alias>.type} or {@code stores.<alias>.type}, where {@code <alias>}
  *       follows {@link Identifiers#checkAlias} (letters, digits, {@code _} and {@code -}): a plugin
  *       alias ({@link TaskExecutors#aliases()}, {@link TaskStores#aliases()}), with the plugin's
@@ -100,6 +103,8 @@ public final class SchedulerConfig {
   private final Duration grace;
   private final Boolean coalesce;
   private final Integer maxInstances;
+  private final io.asyncz.task.RetryPolicy retry;
+  private final Duration timeout;
   private final Map<String, PluginConfig> executors;
   private final Map<String, PluginConfig> stores;
 
@@ -116,6 +121,8 @@ public final class SchedulerConfig {
     this.grace = r.grace;
     this.coalesce = r.coalesce;
     this.maxInstances = r.maxInstances;
+    this.retry = r.retryPolicy();
+    this.timeout = r.timeout;
     this.executors = Collections.unmodifiableMap(r.plugins(ConfigReader.EXECUTORS));
     this.stores = Collections.unmodifiableMap(r.plugins(ConfigReader.STORES));
   }
@@ -226,12 +233,18 @@ public final class SchedulerConfig {
     return new TaskDefaults(
         graceGiven ? grace : base.mistriggerGraceTime(),
         coalesce != null ? coalesce : base.coalesce(),
-        maxInstances != null ? maxInstances : base.maxInstances());
+        maxInstances != null ? maxInstances : base.maxInstances(),
+        retry != null ? retry : base.retry(),
+        timeout != null ? timeout : base.timeout());
   }
 
   /** Whether any {@code task_defaults.*} key was given. */
   public boolean hasTaskDefaults() {
-    return graceGiven || coalesce != null || maxInstances != null;
+    return graceGiven
+        || coalesce != null
+        || maxInstances != null
+        || retry != null
+        || timeout != null;
   }
 
   /** The configured executors, by alias, in the order read. */

@@ -75,8 +75,36 @@ public final class Events {
    */
   public static final int SCHEDULER_ERROR = 1 << 18;
 
+  // 1 << 19 is kept for cluster mode's interrupted runs.
+
+  /**
+   * A run failed (or timed out) and will be tried again ({@link TaskRetryEvent}: the attempt that
+   * comes next and when); beyond the seed, not part of {@link #ALL_EVENTS}.
+   */
+  public static final int TASK_RETRY_SCHEDULED = 1 << 20;
+
+  /**
+   * A run failed (or timed out) on its last allowed attempt ({@link TaskRetryEvent}); beyond the
+   * seed, not part of {@link #ALL_EVENTS}.
+   */
+  public static final int TASK_RETRIES_EXHAUSTED = 1 << 21;
+
+  /**
+   * A run took longer than its task's {@code timeout} and was interrupted, or its stage cancelled
+   * ({@link TaskExecutionEvent} with a {@link io.asyncz.TaskTimeoutException}); sent when the
+   * timeout elapses, instead of the run's {@code TASK_EXECUTED} or {@code TASK_ERROR}. Beyond the
+   * seed, not part of {@link #ALL_EVENTS}.
+   */
+  public static final int TASK_TIMED_OUT = 1 << 22;
+
   /** Every event, the seed's and the extensions: what a listener added without a mask gets. */
-  public static final int EVERY_EVENT = ALL_EVENTS | TASK_QUARANTINED | SCHEDULER_ERROR;
+  public static final int EVERY_EVENT =
+      ALL_EVENTS
+          | TASK_QUARANTINED
+          | SCHEDULER_ERROR
+          | TASK_RETRY_SCHEDULED
+          | TASK_RETRIES_EXHAUSTED
+          | TASK_TIMED_OUT;
 
   private static final Map<String, Integer> BY_NAME = names();
 
@@ -138,6 +166,9 @@ public final class Events {
     names.put("TASK_SUBMITTED", TASK_SUBMITTED);
     names.put("TASK_MAX_INSTANCES", TASK_MAX_INSTANCES);
     names.put("TASK_QUARANTINED", TASK_QUARANTINED);
+    names.put("TASK_RETRY_SCHEDULED", TASK_RETRY_SCHEDULED);
+    names.put("TASK_RETRIES_EXHAUSTED", TASK_RETRIES_EXHAUSTED);
+    names.put("TASK_TIMED_OUT", TASK_TIMED_OUT);
     names.put("SCHEDULER_ERROR", SCHEDULER_ERROR);
     names.put("ALL_EVENTS", ALL_EVENTS);
     names.put("EVERY_EVENT", EVERY_EVENT);

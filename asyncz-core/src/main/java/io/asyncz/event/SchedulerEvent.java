@@ -3,8 +3,8 @@ package io.asyncz.event;
 /**
  * Something that happened in a scheduler; every event has a code from {@link Events}. The seed's
  * event classes map to {@link Lifecycle}, {@link TaskEvent}, {@link TaskSubmissionEvent} and {@link
- * TaskExecutionEvent}; {@link TaskQuarantinedEvent} and {@link SchedulerErrorEvent} are beyond the
- * seed.
+ * TaskExecutionEvent}; {@link TaskQuarantinedEvent}, {@link TaskRetryEvent} and {@link
+ * SchedulerErrorEvent} are beyond the seed.
  */
 public sealed interface SchedulerEvent
     permits SchedulerEvent.Lifecycle,
@@ -12,6 +12,7 @@ public sealed interface SchedulerEvent
         TaskSubmissionEvent,
         TaskExecutionEvent,
         TaskQuarantinedEvent,
+        TaskRetryEvent,
         SchedulerErrorEvent {
 
   /** The event's code, one of the {@link Events} constants. */

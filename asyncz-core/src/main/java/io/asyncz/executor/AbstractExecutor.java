@@ -1,7 +1,9 @@
 package io.asyncz.executor;
 
 import io.asyncz.MaxInstancesException;
+import io.asyncz.TaskTimeoutException;
 import io.asyncz.event.Events;
+import io.asyncz.event.SchedulerEvent;
 import io.asyncz.event.TaskExecutionEvent;
 import io.asyncz.event.TaskSubmissionEvent;
 import io.asyncz.run.RunIds;
@@ -53,6 +55,7 @@ public abstract class AbstractExecutor implements TaskExecutor {
   private final ReentrantLock idleLock = new ReentrantLock();
   private final Condition idle = idleLock.newCondition();
   private final AtomicInteger inFlight = new AtomicInteger(); // submissions not finished
+  private final AtomicInteger abandoned = new AtomicInteger(); // timed out, ignoring the interrupt
   private volatile ExecutorContext context;
   private volatile String alias = "default";
   private volatile Logger logger = LoggerFactory.getLogger("asyncz.executors.default");
@@ -84,6 +87,16 @@ public abstract class AbstractExecutor implements TaskExecutor {
 
   @Override
   public final void submit(Task task, List<Instant> runTimes, TaskSubmissionEvent.Source source) {
+    submit(task, runTimes, source, 1);
+  }
+
+  @Override
+  public final void submitRetry(Task task, Instant runTime, int attempt) {
+    submit(task, List.of(runTime), TaskSubmissionEvent.Source.SCHEDULED, attempt);
+  }
+
+  private void submit(
+      Task task, List<Instant> runTimes, TaskSubmissionEvent.Source source, int attempt) {
     ExecutorContext ctx = context;
     if (ctx == null) {
       throw new IllegalStateException("Executor '" + alias + "' has not been started");
@@ -92,7 +105,7 @@ public abstract class AbstractExecutor implements TaskExecutor {
       throw new MaxInstancesException(task.id(), task.maxInstances());
     }
     track(task.id());
-    Run run = new Run(task, List.copyOf(runTimes), source);
+    Run run = new Run(task, List.copyOf(runTimes), source, attempt);
     try {
       dispatch(run);
     } catch (RuntimeException | Error e) {
@@ -195,11 +208,13 @@ public abstract class AbstractExecutor implements TaskExecutor {
     final Task task;
     final List<Instant> runTimes;
     final TaskSubmissionEvent.Source source;
+    final int attempt;
 
-    Run(Task task, List<Instant> runTimes, TaskSubmissionEvent.Source source) {
+    Run(Task task, List<Instant> runTimes, TaskSubmissionEvent.Source source, int attempt) {
       this.task = task;
       this.runTimes = runTimes;
       this.source = source;
+      this.attempt = attempt;
     }
 
     @Override
@@ -219,7 +234,7 @@ public abstract class AbstractExecutor implements TaskExecutor {
   }
 
   /** Runs the run times from {@code index} on; continues asynchronously after a pending stage. */
-  private void runFrom(Run run, int index, List<TaskExecutionEvent> events) {
+  private void runFrom(Run run, int index, List<SchedulerEvent> events) {
     Task task = run.task;
     List<Instant> runTimes = run.runTimes;
     for (int i = index; i < runTimes.size(); i++) {
@@ -235,7 +250,8 @@ public abstract class AbstractExecutor implements TaskExecutor {
       }
       RunObserver observer = context.runObserver();
       String runId = RunIds.next(now.toEpochMilli());
-      Duration grace = task.mistriggerGraceTime().orElse(null);
+      // A retry starts late on purpose: the grace time is the first attempt's.
+      Duration grace = run.attempt == 1 ? task.mistriggerGraceTime().orElse(null) : null;
       if (grace != null) {
         Duration late = Duration.between(runTime, now);
         if (late.compareTo(grace) > 0) {
@@ -258,43 +274,61 @@ public abstract class AbstractExecutor implements TaskExecutor {
           observer == null
               ? RunObservation.NONE
               : tellStarted(observer, info(run, runId, runTime, now));
+      Duration timeout = task.timeout().orElse(null);
+      Watch watch =
+          timeout == null ? null : new Watch(task, runTime, run.attempt, timeout, observation, now);
       Object result;
       try {
         result = task.function().invoke(task.args(), task.kwargs());
       } catch (Throwable e) {
         restoreMdc(outerTask, outerRun);
+        if (watch != null && !watch.finish()) {
+          continue; // timed out: reported when it did
+        }
         tellFinished(observation, RunOutcome.failed(e, context.clock().instant()));
         failed(task, runTime, e, events);
+        retry(task, runTime, run.attempt, e, events);
         continue;
       }
       restoreMdc(outerTask, outerRun);
       if (result instanceof CompletionStage<?> stage) {
         int next = i + 1;
+        if (watch != null && !watch.detach(stage)) {
+          continue; // timed out while the stage was being made: cancelled and reported
+        }
         tellDetached(observation);
         stage.whenComplete(
             (value, error) -> {
-              Instant end = context.clock().instant();
-              if (error != null) {
-                Throwable cause = unwrap(error);
-                tellFinished(observation, RunOutcome.failed(cause, end));
-                failed(task, runTime, cause, events);
-              } else {
-                tellFinished(observation, RunOutcome.succeeded(value, end));
-                succeeded(task, runTime, value, events);
+              if (watch == null || watch.finish()) {
+                Instant end = context.clock().instant();
+                if (error != null) {
+                  Throwable cause = unwrap(error);
+                  tellFinished(observation, RunOutcome.failed(cause, end));
+                  failed(task, runTime, cause, events);
+                  retry(task, runTime, run.attempt, cause, events);
+                } else {
+                  tellFinished(observation, RunOutcome.succeeded(value, end));
+                  succeeded(task, runTime, value, events);
+                  retry(task, runTime, run.attempt, null, events);
+                }
               }
               runFrom(run, next, events);
             });
         return;
       }
+      if (watch != null && !watch.finish()) {
+        continue; // timed out, then returned: reported when it timed out
+      }
       tellFinished(observation, RunOutcome.succeeded(result, context.clock().instant()));
       succeeded(task, runTime, result, events);
+      retry(task, runTime, run.attempt, null, events);
     }
     // The instance is given back before the events go out (a listener may run the task again),
     // and the run counts as finished only after them, so that a shutdown that waits for its runs
     // returns with their events delivered.
     releaseInstance(task.id());
     try {
-      for (TaskExecutionEvent event : events) {
+      for (SchedulerEvent event : events) {
         context.dispatch(event);
       }
     } finally {
@@ -302,9 +336,146 @@ public abstract class AbstractExecutor implements TaskExecutor {
     }
   }
 
+  /** Tells the scheduler a run of a task with a retry policy ended; it may schedule a retry. */
+  private void retry(
+      Task task, Instant runTime, int attempt, Throwable error, List<SchedulerEvent> events) {
+    if (task.retryPolicy().isEmpty()) {
+      return;
+    }
+    try {
+      SchedulerEvent event = context.runEnded(task, runTime, attempt, error);
+      if (event != null && context.listening(event.code())) {
+        events.add(event);
+      }
+    } catch (RuntimeException e) {
+      logger.error("Could not schedule the retry of task '{}'", task.name(), e);
+    }
+  }
+
+  /** How many runs timed out and still hold their thread, ignoring the interrupt. */
+  public int abandonedRuns() {
+    return abandoned.get();
+  }
+
+  /**
+   * The timeout of one run. Whoever comes first wins: the run ending ({@link #finish}) or the
+   * deadline ({@link #expire}, on the scheduler's loop), which interrupts the thread while the run
+   * still holds it (never after: the thread may have moved on to other work) or cancels the run's
+   * stage, and reports the run as timed out at once; a run that ignores the interrupt is counted as
+   * abandoned, and keeps its instance slot, until it returns.
+   */
+  private final class Watch {
+    private static final int RUNNING = 0;
+    private static final int DONE = 1;
+    private static final int TIMED_OUT = 2;
+
+    private final Task task;
+    private final Instant runTime;
+    private final int attempt;
+    private final Duration timeout;
+    private final RunObservation observation;
+    private final Thread thread = Thread.currentThread();
+    private final Runnable unwatch;
+    private int state = RUNNING; // guarded by this
+    private CompletionStage<?> stage; // guarded by this; set once the run is asynchronous
+
+    Watch(
+        Task task,
+        Instant runTime,
+        int attempt,
+        Duration timeout,
+        RunObservation observation,
+        Instant start) {
+      this.task = task;
+      this.runTime = runTime;
+      this.attempt = attempt;
+      this.timeout = timeout;
+      this.observation = observation;
+      this.unwatch = context.watchDeadline(start.plus(timeout), this::expire);
+    }
+
+    /**
+     * The run ended; on its thread for a synchronous run.
+     *
+     * @return false when it had timed out already (and was reported then)
+     */
+    boolean finish() {
+      boolean timedOut;
+      boolean asynchronous;
+      synchronized (this) {
+        timedOut = state == TIMED_OUT;
+        asynchronous = stage != null;
+        state = DONE;
+      }
+      if (timedOut) {
+        if (!asynchronous) {
+          Thread.interrupted(); // the interrupt was this run's, not the next work's on the thread
+          abandoned.decrementAndGet();
+          logger.info("Timed-out run of task '{}' returned", task.name());
+        }
+        return false;
+      }
+      unwatch.run();
+      return true;
+    }
+
+    /**
+     * The run went asynchronous: from now on its timeout cancels the stage.
+     *
+     * @return false when it had timed out already: the stage is cancelled
+     */
+    boolean detach(CompletionStage<?> pending) {
+      synchronized (this) {
+        if (state == RUNNING) {
+          stage = pending;
+          return true;
+        }
+        state = DONE;
+      }
+      Thread.interrupted();
+      abandoned.decrementAndGet();
+      pending.toCompletableFuture().cancel(true);
+      return false;
+    }
+
+    void expire() {
+      CompletionStage<?> pending;
+      synchronized (this) {
+        if (state != RUNNING) {
+          return;
+        }
+        state = TIMED_OUT;
+        pending = stage;
+        if (pending == null) {
+          abandoned.incrementAndGet();
+          thread.interrupt(); // under the lock: the run still holds the thread
+        }
+      }
+      TaskTimeoutException error = new TaskTimeoutException(task.id(), timeout);
+      logger.warn("Run of task '{}' timed out after {}; stopping it", task.name(), timeout);
+      if (pending != null) {
+        pending.toCompletableFuture().cancel(true);
+      }
+      tellFinished(observation, RunOutcome.timedOut(error, context.clock().instant()));
+      List<SchedulerEvent> reported = new ArrayList<>(2);
+      record(reported, Events.TASK_TIMED_OUT, task, runTime, null, error);
+      retry(task, runTime, attempt, error, reported);
+      for (SchedulerEvent event : reported) {
+        context.dispatch(event);
+      }
+    }
+  }
+
   private RunInfo info(Run run, String runId, Instant runTime, Instant startedAt) {
     return new RunInfo(
-        runId, run.task, alias, runTime, startedAt, run.source, 1, context.schedulerIdentity());
+        runId,
+        run.task,
+        alias,
+        runTime,
+        startedAt,
+        run.source,
+        run.attempt,
+        context.schedulerIdentity());
   }
 
   private static void restoreMdc(String outerTask, String outerRun) {
@@ -383,16 +554,14 @@ public abstract class AbstractExecutor implements TaskExecutor {
     }
   }
 
-  private void succeeded(
-      Task task, Instant runTime, Object value, List<TaskExecutionEvent> events) {
+  private void succeeded(Task task, Instant runTime, Object value, List<SchedulerEvent> events) {
     if (logger.isInfoEnabled()) {
       logger.info("Task '{}' executed successfully", task.name());
     }
     record(events, Events.TASK_EXECUTED, task, runTime, value, null);
   }
 
-  private void failed(
-      Task task, Instant runTime, Throwable error, List<TaskExecutionEvent> events) {
+  private void failed(Task task, Instant runTime, Throwable error, List<SchedulerEvent> events) {
     logger.error("Task '{}' raised an exception", task.name(), error);
     record(events, Events.TASK_ERROR, task, runTime, null, error);
   }
@@ -405,7 +574,7 @@ public abstract class AbstractExecutor implements TaskExecutor {
   }
 
   private void record(
-      List<TaskExecutionEvent> events,
+      List<SchedulerEvent> events,
       int code,
       Task task,
       Instant runTime,

@@ -2,6 +2,7 @@ package io.asyncz.executor;
 
 import io.asyncz.event.SchedulerEvent;
 import io.asyncz.run.RunObserver;
+import io.asyncz.task.Task;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -52,5 +53,30 @@ public interface ExecutorContext {
   /** The identity of the scheduler whose runs these are, recorded as each run's node. */
   default String schedulerIdentity() {
     return "asyncz";
+  }
+
+  /**
+   * A run ended: the scheduler decides whether it is retried ({@link Task#retryPolicy()}) and
+   * stores the retry with the task. Called on the executing thread before the run's instance slot
+   * is given back.
+   *
+   * @param task the task as submitted
+   * @param runTime the scheduled run time
+   * @param attempt the attempt that ended (1 for the first)
+   * @param error what it threw, or {@code null} when it succeeded
+   * @return an event to send after the run's own ({@code TASK_RETRY_SCHEDULED} or {@code
+   *     TASK_RETRIES_EXHAUSTED}), or {@code null}; the default retries nothing
+   */
+  default SchedulerEvent runEnded(Task task, Instant runTime, int attempt, Throwable error) {
+    return null;
+  }
+
+  /**
+   * Calls {@code onExpiry} once {@code deadline} passes on the scheduler's clock, unless the
+   * returned handle is run first (it cancels the watch): how a run's {@code timeout} is enforced.
+   * The default watches nothing, for a context with no loop to watch with.
+   */
+  default Runnable watchDeadline(Instant deadline, Runnable onExpiry) {
+    return () -> {};
   }
 }

@@ -61,6 +61,17 @@ public interface TaskExecutor {
     submit(task, runTimes);
   }
 
+  /**
+   * Hands over a retry: the run time of a failed run, tried again as attempt {@code attempt} (2 for
+   * the first retry). The default submits it as a first attempt, for executors written before
+   * retries existed.
+   *
+   * @throws MaxInstancesException when the task already runs {@code max_instances} instances
+   */
+  default void submitRetry(Task task, Instant runTime, int attempt) {
+    submit(task, List.of(runTime), TaskSubmissionEvent.Source.SCHEDULED);
+  }
+
   /** How many instances of a task run now on this executor. */
   int runningInstances(String taskId);
 

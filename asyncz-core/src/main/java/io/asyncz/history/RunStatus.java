@@ -10,6 +10,8 @@ public enum RunStatus {
   SUCCEEDED,
   /** The function threw (or its stage failed). */
   FAILED,
+  /** Stopped by its {@code timeout}: interrupted (or its stage cancelled). */
+  TIMED_OUT,
   /** Not started: later than the task's grace time when its executor came to it. */
   MISSED,
   /** Not started: the task already ran {@code max_instances} instances. */
@@ -41,6 +43,8 @@ public enum RunStatus {
       }
     }
     throw new io.asyncz.InvalidInputException(
-        "status", label, "one of running, succeeded, failed, missed, skipped, interrupted");
+        "status",
+        label,
+        "one of running, succeeded, failed, timed_out, missed, skipped, interrupted");
   }
 }

@@ -18,14 +18,19 @@ public record RunOutcome(Status status, Object returnValue, Throwable error, Ins
     /** The function returned (or its stage completed). */
     SUCCEEDED,
     /** The function threw (or its stage failed). */
-    FAILED
+    FAILED,
+    /**
+     * The run took longer than the task's {@code timeout}: its thread was interrupted (or its stage
+     * cancelled); {@link #error()} is a {@link io.asyncz.TaskTimeoutException}.
+     */
+    TIMED_OUT
   }
 
   /** Checks the fields. */
   public RunOutcome {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(endedAt, "endedAt");
-    if (status == Status.FAILED) {
+    if (status != Status.SUCCEEDED) {
       Objects.requireNonNull(error, "error");
     }
   }
@@ -38,6 +43,11 @@ public record RunOutcome(Status status, Object returnValue, Throwable error, Ins
   /** A run that threw {@code error}. */
   public static RunOutcome failed(Throwable error, Instant endedAt) {
     return new RunOutcome(Status.FAILED, null, error, endedAt);
+  }
+
+  /** A run stopped by its timeout. */
+  public static RunOutcome timedOut(Throwable error, Instant endedAt) {
+    return new RunOutcome(Status.TIMED_OUT, null, error, endedAt);
   }
 
   /** Whether the run succeeded. */

@@ -321,6 +321,17 @@ final class Plugins {
     }
 
     @Override
+    public io.asyncz.event.SchedulerEvent runEnded(
+        io.asyncz.task.Task task, Instant runTime, int attempt, Throwable error) {
+      return scheduler.retries().runEnded(task, runTime, attempt, error);
+    }
+
+    @Override
+    public Runnable watchDeadline(Instant deadline, Runnable onExpiry) {
+      return scheduler.watchDeadline(deadline, onExpiry);
+    }
+
+    @Override
     public boolean stillWanted(String taskId, Instant runTime) {
       return scheduler.taskLoop().stillWanted(taskId, runTime);
     }

@@ -109,6 +109,8 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   private final TaskQueries queries;
   private final QuarantineOps quarantine;
   private final RunObservers runObservers;
+  private final RunDeadlines deadlines = new RunDeadlines();
+  private final Retries retries;
 
   /** Creates a scheduler from its settings. */
   protected Scheduler(SchedulerSettings settings) {
@@ -131,6 +133,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
                 : "asyncz.schedulers." + settings.loggerName());
     this.events = new EventHub(identity, logger);
     this.runObservers = new RunObservers(logger);
+    this.retries = new Retries(this, logger);
     this.plugins = new Plugins(this, settings);
     this.loop = new TaskLoop(this, logger);
     this.lifecycle = new Lifecycle(this, logger);
@@ -293,7 +296,8 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     } finally {
       lock.unlock();
     }
-    Instant nextWakeup = null;
+    expireDeadlines(now);
+    Instant nextWakeup = deadlines.earliest();
     for (StoreSlot slot : plugins.slots().values()) {
       if (state != SchedulerState.RUNNING) {
         return Optional.empty(); // shut down or paused during the round
@@ -313,6 +317,29 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
       lock.unlock();
     }
     return Optional.ofNullable(nextWakeup);
+  }
+
+  /** Stops the runs whose timeout elapsed; one failing stops neither the others nor the round. */
+  private void expireDeadlines(Instant now) {
+    for (Runnable expiry : deadlines.expire(now)) {
+      try {
+        expiry.run();
+      } catch (RuntimeException e) {
+        logger.error("Could not stop a run whose timeout elapsed", e);
+      }
+    }
+  }
+
+  /** Watches a run's deadline; the loop wakes up for it. */
+  Runnable watchDeadline(Instant deadline, Runnable onExpiry) {
+    Runnable unwatch = deadlines.add(deadline, onExpiry);
+    wakeupIfEarlier(deadline);
+    return unwatch;
+  }
+
+  /** Decides and stores the retries of failed runs. */
+  Retries retries() {
+    return retries;
   }
 
   /**

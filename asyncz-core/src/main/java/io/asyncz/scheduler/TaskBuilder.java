@@ -2,6 +2,7 @@ package io.asyncz.scheduler;
 
 import io.asyncz.Identifiers;
 import io.asyncz.InvalidInputException;
+import io.asyncz.task.RetryPolicy;
 import io.asyncz.task.Task;
 import io.asyncz.task.TaskDefaults;
 import io.asyncz.task.TaskFunction;
@@ -38,6 +39,10 @@ public final class TaskBuilder {
   private boolean graceSet;
   private Boolean coalesce;
   private Integer maxInstances;
+  private RetryPolicy retry;
+  private boolean retrySet;
+  private Duration timeout;
+  private boolean timeoutSet;
   private Instant nextRunTime;
   private boolean nextRunTimeSet;
   private String store = Scheduler.DEFAULT;
@@ -128,6 +133,26 @@ public final class TaskBuilder {
   /** How many runs of the task may overlap. */
   public TaskBuilder maxInstances(int maxInstances) {
     this.maxInstances = maxInstances;
+    return this;
+  }
+
+  /**
+   * How a failed run is tried again ({@code null}: never, whatever the task defaults say); see
+   * {@link RetryPolicy}.
+   */
+  public TaskBuilder retry(RetryPolicy retry) {
+    this.retry = retry;
+    this.retrySet = true;
+    return this;
+  }
+
+  /**
+   * How long a run may take: then its thread is interrupted (or its stage cancelled) and it is
+   * reported as timed out ({@code null}: no limit, whatever the task defaults say).
+   */
+  public TaskBuilder timeout(Duration timeout) {
+    this.timeout = timeout;
+    this.timeoutSet = true;
     return this;
   }
 
@@ -239,7 +264,9 @@ public final class TaskBuilder {
             .executor(executor)
             .storeAlias(store)
             .coalesce(coalesce != null ? coalesce : defaults.coalesce())
-            .maxInstances(maxInstances != null ? maxInstances : defaults.maxInstances());
+            .maxInstances(maxInstances != null ? maxInstances : defaults.maxInstances())
+            .retryPolicy(retrySet ? retry : defaults.retry())
+            .timeout(timeoutSet ? timeout : defaults.timeout());
     if (graceSet) {
       b.mistriggerGraceTime(grace);
     } else {

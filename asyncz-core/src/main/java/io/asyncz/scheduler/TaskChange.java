@@ -1,6 +1,7 @@
 package io.asyncz.scheduler;
 
 import io.asyncz.InvalidInputException;
+import io.asyncz.task.RetryPolicy;
 import io.asyncz.task.Task;
 import io.asyncz.task.TaskFunction;
 import io.asyncz.task.TaskRegistry;
@@ -40,6 +41,10 @@ public final class TaskChange {
   private boolean graceSet;
   private Boolean coalesce;
   private Integer maxInstances;
+  private RetryPolicy retry;
+  private boolean retrySet;
+  private Duration timeout;
+  private boolean timeoutSet;
   private Instant nextRunTime;
   private boolean nextRunTimeSet;
 
@@ -150,6 +155,24 @@ public final class TaskChange {
     return this;
   }
 
+  /** How a failed run is tried again; {@code null} for never. */
+  public TaskChange retry(RetryPolicy retry) {
+    this.retry = retry;
+    this.retrySet = true;
+    return this;
+  }
+
+  /** How long a run may take; {@code null} for no limit. */
+  public TaskChange timeout(Duration timeout) {
+    if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+      throw new InvalidInputException(
+          "timeout", timeout, "is not positive; expected a positive duration or none");
+    }
+    this.timeout = timeout;
+    this.timeoutSet = true;
+    return this;
+  }
+
   /** The next run time. */
   public TaskChange nextRunTime(Instant time) {
     this.nextRunTime = Objects.requireNonNull(time, "time");
@@ -225,8 +248,17 @@ public final class TaskChange {
     if (maxInstances != null) {
       b.maxInstances(maxInstances);
     }
+    if (retrySet) {
+      b.retryPolicy(retry);
+    }
+    if (timeoutSet) {
+      b.timeout(timeout);
+    }
     if (nextRunTimeSet) {
       b.nextRunTime(nextRunTime);
+    }
+    if (nextRunTimeSet || trigger != null || (retrySet && retry == null)) {
+      b.pendingRetry(null); // the schedule is set anew: a retry of the old one no longer applies
     }
     b.storeAlias(storeAlias);
     return b.build();

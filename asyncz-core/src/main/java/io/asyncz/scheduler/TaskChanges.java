@@ -12,6 +12,7 @@ import io.asyncz.event.TaskEvent;
 import io.asyncz.event.TaskSubmissionEvent;
 import io.asyncz.executor.TaskExecutor;
 import io.asyncz.store.MemoryStore;
+import io.asyncz.task.RetryPolicy;
 import io.asyncz.task.Task;
 import io.asyncz.task.TaskFunction;
 import io.asyncz.task.TaskFunctions;
@@ -52,6 +53,8 @@ final class TaskChanges {
           "mistrigger_grace_time",
           "coalesce",
           "max_instances",
+          "retry",
+          "timeout",
           "next_run_time");
 
   private final Scheduler scheduler;
@@ -463,6 +466,20 @@ final class TaskChanges {
         }
         case "coalesce" -> change.coalesce(PluginOptions.booleanValue("coalesce", v));
         case "max_instances" -> change.maxInstances(PluginOptions.integerValue("max_instances", v));
+        case "retry" -> {
+          if (v == null || v instanceof RetryPolicy) {
+            change.retry((RetryPolicy) v);
+          } else if (v instanceof Map<?, ?> map) {
+            @SuppressWarnings("unchecked")
+            Map<String, ?> options = (Map<String, ?>) map;
+            change.retry(RetryPolicy.fromMap(options));
+          } else {
+            throw new InvalidInputException(
+                "retry", v, "expected a map of retry options (max_retries, delay, ...) or null");
+          }
+        }
+        case "timeout" ->
+            change.timeout(v == null ? null : PluginOptions.secondsValue("timeout", v));
         case "next_run_time" -> {
           if (v == null) {
             change.paused();

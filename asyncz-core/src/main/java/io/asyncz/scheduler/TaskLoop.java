@@ -10,6 +10,7 @@ import io.asyncz.event.TaskQuarantinedEvent;
 import io.asyncz.event.TaskSubmissionEvent;
 import io.asyncz.executor.TaskExecutor;
 import io.asyncz.store.TaskStore;
+import io.asyncz.task.PendingRetry;
 import io.asyncz.task.Task;
 import java.time.Duration;
 import java.time.Instant;
@@ -303,6 +304,7 @@ final class TaskLoop {
       return false;
     }
     String id = task.id();
+    scheduler.retries().lastRunHandedOut(task);
     try {
       executor.submit(task, plan.runTimes());
       if (scheduler.listening(Events.TASK_SUBMITTED)) {
@@ -317,6 +319,7 @@ final class TaskLoop {
                 null));
       }
     } catch (MaxInstancesException e) {
+      scheduler.retries().forget(id);
       logger.warn(
           "Execution of task '{}' skipped: maximum number of running instances reached ({})",
           task.name(),
@@ -386,10 +389,16 @@ final class TaskLoop {
         progress++;
         return;
       }
+      PendingRetry retry = task.pendingRetry().orElse(null);
+      if (retry != null && !retry.dueAt().isAfter(now)) {
+        processRetry(task, retry, executor);
+        return;
+      }
       Instant first = task.nextRunTimeOrNull();
       boolean handedEarly = first != null && first.isAfter(now);
-      if (handedEarly && executor.runsOnCallerThread()) {
-        return; // not due yet, and would run on this thread: the loop wakes for it
+      if (handedEarly && (executor.runsOnCallerThread() || retry != null)) {
+        // Not due yet, and would run on this thread, or may be its retry: the loop wakes for it.
+        return;
       }
       RunPlan plan;
       try {
@@ -418,7 +427,15 @@ final class TaskLoop {
           flush(); // the run on this thread may read or change what the batch has so far
         }
         EarlyRun earlyRun = handedEarly ? new EarlyRun(first) : null;
+        boolean last = next == null && retry == null;
+        if (last) {
+          scheduler.retries().lastRunHandedOut(task);
+        }
         try {
+          if (retry != null && retry.keepsSlot(task)) {
+            // The failed run's slot is kept for its retry: no other run starts in between.
+            throw new MaxInstancesException(id, task.maxInstances());
+          }
           if (earlyRun != null) {
             early.put(id, earlyRun);
           }
@@ -436,6 +453,9 @@ final class TaskLoop {
                     null));
           }
         } catch (MaxInstancesException e) {
+          if (last) {
+            scheduler.retries().forget(id);
+          }
           if (continuation) {
             heldBack = true; // the rest of a backlog waits for its instance slot
             return;
@@ -473,11 +493,78 @@ final class TaskLoop {
         backlogs.remove(id);
       }
       progress++;
-      Task after = next == null ? null : task.withNextRunTime(next);
+      // A pending retry keeps the task (waking for the retry) even when its trigger is done.
+      Task after = next == null && retry == null ? null : task.advancedTo(next);
       if (inline) {
         // A run on this thread (an inline executor, or a listener of its events) may have changed
         // the task: advance what is stored now, and leave alone a task it deleted, paused or
         // rescheduled.
+        writeOne(task, after);
+      } else {
+        read.add(task);
+        (after == null ? finished : advanced).add(after == null ? task : after);
+      }
+    }
+
+    /**
+     * Hands out a task's retry that is due: the failed run time again, as the attempt that comes
+     * next; the task then goes on at its trigger's next run time (or ends, if it has none).
+     */
+    private void processRetry(Task task, PendingRetry retry, TaskExecutor executor) {
+      String id = task.id();
+      boolean inline = executor.runsOnCallerThread();
+      if (inline) {
+        flush(); // the run on this thread may read or change what the batch has so far
+      }
+      Task after = task.retryHandedOut();
+      if (after.nextRunTimeOrNull() == null) {
+        after = null;
+        scheduler.retries().lastRunHandedOut(task);
+      }
+      List<Instant> runTimes = List.of(retry.runTime());
+      try {
+        executor.submitRetry(task, retry.runTime(), retry.attempt());
+        if (scheduler.listening(Events.TASK_SUBMITTED)) {
+          events.add(
+              new TaskSubmissionEvent(
+                  Events.TASK_SUBMITTED,
+                  id,
+                  slot.alias,
+                  runTimes,
+                  TaskSubmissionEvent.Source.SCHEDULED,
+                  0,
+                  null));
+        }
+      } catch (MaxInstancesException e) {
+        scheduler.retries().forget(id);
+        logger.warn(
+            "Attempt {} of task '{}' skipped: maximum number of running instances reached ({})",
+            retry.attempt(),
+            task.name(),
+            task.maxInstances());
+        events.add(
+            new TaskSubmissionEvent(
+                Events.TASK_MAX_INSTANCES,
+                id,
+                slot.alias,
+                runTimes,
+                TaskSubmissionEvent.Source.SCHEDULED,
+                0,
+                null));
+      } catch (Throwable e) {
+        if (isFatal(e)) {
+          throw (VirtualMachineError) e;
+        }
+        scheduler.retries().forget(id);
+        logger.error(
+            "Error submitting attempt {} of task '{}' to executor '{}'",
+            retry.attempt(),
+            task.name(),
+            task.executor(),
+            e);
+      }
+      progress++;
+      if (inline) {
         writeOne(task, after);
       } else {
         read.add(task);
@@ -670,6 +757,15 @@ final class TaskLoop {
     }
     // Through advanceTasks, as the batches are: a store writes the loop's advances even for a
     // record over a since-lowered size limit, which updates refuse.
+    PendingRetry stored = current.pendingRetry().orElse(null);
+    if (stored != null && !stored.equals(read.pendingRetry().orElse(null))) {
+      // A run on this thread failed and stored its retry meanwhile: keep it, going on from where
+      // the loop advanced to.
+      Instant next = after == null ? null : after.nextRunTimeOrNull();
+      store.advanceTasks(List.of(current.withPendingRetry(stored.resumingAt(next))), List.of());
+      slot.wroteSinceSettle = true;
+      return;
+    }
     if (after == null) {
       store.advanceTasks(List.of(), List.of(read.id()));
       if (scheduler.listening(Events.TASK_REMOVED)) {
@@ -677,8 +773,7 @@ final class TaskLoop {
       }
     } else {
       // The stored copy, not the one read: a run on the loop's thread may have renamed it.
-      store.advanceTasks(
-          List.of(current.withNextRunTime(after.nextRunTime().orElse(null))), List.of());
+      store.advanceTasks(List.of(current.withScheduleOf(after)), List.of());
     }
     slot.wroteSinceSettle = true;
   }

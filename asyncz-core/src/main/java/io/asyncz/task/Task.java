@@ -207,6 +207,21 @@ public final class Task {
     return Optional.ofNullable(settings.mistriggerGraceTime);
   }
 
+  /** How a failed run is tried again, if it is. */
+  public Optional<RetryPolicy> retryPolicy() {
+    return Optional.ofNullable(settings.retryPolicy);
+  }
+
+  /** How long a run may take before it is interrupted, if there is a limit. */
+  public Optional<Duration> timeout() {
+    return Optional.ofNullable(settings.timeout);
+  }
+
+  /** The retry this task waits for, if a run failed and is to be tried again. */
+  public Optional<PendingRetry> pendingRetry() {
+    return Optional.ofNullable(settings.pendingRetry);
+  }
+
   /** Whether several due runs collapse into one. */
   public boolean coalesce() {
     return settings.coalesce;
@@ -259,10 +274,54 @@ public final class Task {
     return times;
   }
 
-  /** The same task with another next run time ({@code null} pauses it). */
+  /**
+   * The same task with another next run time ({@code null} pauses it). A pending retry is dropped:
+   * the schedule is set anew (an operator's pause, resume or reschedule).
+   */
   public Task withNextRunTime(Instant time) {
+    if (settings.pendingRetry != null) {
+      return toBuilder().pendingRetry(null).nextRunTime(time).build();
+    }
     // The loop calls this on every run: copy without build()'s re-check of what did not change.
     return new Task(this, time);
+  }
+
+  /**
+   * The same task after its trigger moved on to {@code next} (the loop's advance): a pending retry
+   * stays, and the task wakes for whichever of the two comes first.
+   */
+  public Task advancedTo(Instant next) {
+    PendingRetry retry = settings.pendingRetry;
+    if (retry == null) {
+      return new Task(this, next);
+    }
+    return withPendingRetry(retry.resumingAt(next));
+  }
+
+  /**
+   * This task with the schedule of {@code other} (its next run time and pending retry): how the
+   * loop writes its advance over a copy that a run may have changed otherwise (renamed it).
+   */
+  public Task withScheduleOf(Task other) {
+    PendingRetry retry = other.settings.pendingRetry;
+    if (retry == null && settings.pendingRetry == null) {
+      return new Task(this, other.nextRunTime);
+    }
+    return toBuilder().pendingRetry(retry).nextRunTime(other.nextRunTime).build();
+  }
+
+  /** The same task waiting for {@code retry}; it wakes at {@link PendingRetry#wakeAt()}. */
+  public Task withPendingRetry(PendingRetry retry) {
+    return toBuilder().pendingRetry(retry).nextRunTime(retry.wakeAt()).build();
+  }
+
+  /** The same task with its pending retry handed out: it goes on at the trigger's next run time. */
+  public Task retryHandedOut() {
+    PendingRetry retry = settings.pendingRetry;
+    if (retry == null) {
+      return this;
+    }
+    return toBuilder().pendingRetry(null).nextRunTime(retry.resumeAt()).build();
   }
 
   /** An immutable snapshot for listings. */
@@ -320,6 +379,13 @@ public final class Task {
       throw new IllegalStateException("Task '" + id() + "' has not been added to a scheduler");
     }
     return settings.scheduler;
+  }
+
+  static void checkTimeout(Duration timeout) {
+    if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+      throw new InvalidInputException(
+          "timeout", timeout, "is not positive; expected a positive duration or none");
+    }
   }
 
   static void checkGrace(Duration grace) {
@@ -383,6 +449,9 @@ public final class Task {
     final int maxInstances;
     final boolean pending;
     final TaskOperations scheduler;
+    final RetryPolicy retryPolicy;
+    final Duration timeout;
+    final PendingRetry pendingRetry;
 
     private Settings(Builder b) {
       this.name = b.name;
@@ -395,6 +464,9 @@ public final class Task {
       this.maxInstances = b.maxInstances;
       this.pending = b.pending;
       this.scheduler = b.scheduler;
+      this.retryPolicy = b.retryPolicy;
+      this.timeout = b.timeout;
+      this.pendingRetry = b.pendingRetry;
     }
 
     static Settings shared(Builder b) {
@@ -417,7 +489,10 @@ public final class Task {
           && coalesce == b.coalesce
           && maxInstances == b.maxInstances
           && pending == b.pending
-          && scheduler == b.scheduler;
+          && scheduler == b.scheduler
+          && Objects.equals(retryPolicy, b.retryPolicy)
+          && Objects.equals(timeout, b.timeout)
+          && Objects.equals(pendingRetry, b.pendingRetry);
     }
 
     /** Equal options, the scheduler aside (a task equals its copy in another scheduler's list). */
@@ -431,7 +506,10 @@ public final class Task {
               && Objects.equals(mistriggerGraceTime, s.mistriggerGraceTime)
               && coalesce == s.coalesce
               && maxInstances == s.maxInstances
-              && pending == s.pending);
+              && pending == s.pending
+              && Objects.equals(retryPolicy, s.retryPolicy)
+              && Objects.equals(timeout, s.timeout)
+              && Objects.equals(pendingRetry, s.pendingRetry));
     }
   }
 
@@ -453,6 +531,9 @@ public final class Task {
     private Instant nextRunTime;
     private boolean pending;
     private TaskOperations scheduler;
+    private RetryPolicy retryPolicy = TaskDefaults.DEFAULTS.retry();
+    private Duration timeout = TaskDefaults.DEFAULTS.timeout();
+    private PendingRetry pendingRetry;
 
     private Builder(String id, long generatedId) {
       this.id = id;
@@ -477,6 +558,9 @@ public final class Task {
       this.nextRunTime = t.nextRunTime;
       this.pending = s.pending;
       this.scheduler = s.scheduler;
+      this.retryPolicy = s.retryPolicy;
+      this.timeout = s.timeout;
+      this.pendingRetry = s.pendingRetry;
     }
 
     /** The function and, if it has one, its textual reference. */
@@ -555,6 +639,28 @@ public final class Task {
     /** The next run time; {@code null} pauses the task. */
     public Builder nextRunTime(Instant nextRunTime) {
       this.nextRunTime = nextRunTime;
+      return this;
+    }
+
+    /** How a failed run is tried again; {@code null} for never (the default). */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = retryPolicy;
+      return this;
+    }
+
+    /**
+     * How long a run may take before it is interrupted and reported as timed out; {@code null} for
+     * no limit (the default).
+     */
+    public Builder timeout(Duration timeout) {
+      checkTimeout(timeout);
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** The retry the task waits for, as stored; {@code null} for none. */
+    public Builder pendingRetry(PendingRetry pendingRetry) {
+      this.pendingRetry = pendingRetry;
       return this;
     }
 

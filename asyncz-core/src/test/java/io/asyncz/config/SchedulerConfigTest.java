@@ -272,7 +272,8 @@ class SchedulerConfigTest {
                 + " of [asyncz.timezone, asyncz.store_retry_interval, asyncz.lock_path,"
                 + " asyncz.identity, asyncz.startup_delay, asyncz.logger_name,"
                 + " asyncz.heartbeat_stale_after, asyncz.task_defaults.mistrigger_grace_time, asyncz.task_defaults.coalesce,"
-                + " asyncz.task_defaults.max_instances, asyncz.executors.<alias>.type,"
+                + " asyncz.task_defaults.max_instances, asyncz.task_defaults.timeout,"
+                + " asyncz.task_defaults.retry.<option>, asyncz.executors.<alias>.type,"
                 + " asyncz.executors.<alias>.class, asyncz.executors.<alias>.<option>,"
                 + " asyncz.stores.<alias>.type, asyncz.stores.<alias>.class,"
                 + " asyncz.stores.<alias>.<option>]");
@@ -685,8 +686,53 @@ class SchedulerConfigTest {
             "logger_name",
             "heartbeat_stale_after",
             "task_defaults.max_instances",
+            "task_defaults.timeout",
+            "task_defaults.retry.<option>",
             "stores.<alias>.type")
-        .hasSize(16);
+        .hasSize(18);
+  }
+
+  @Test
+  void readsRetryAndTimeoutDefaultsAndRefusesABadOneNamingItsKey() {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("asyncz.task_defaults.timeout", "PT2M");
+    config.put("asyncz.task_defaults.retry.max_retries", 4);
+    config.put("asyncz.task_defaults.retry.delay", "2.5");
+    config.put("asyncz.task_defaults.retry.retry_on", "java.io.IOException, java.sql.SQLException");
+    config.put("asyncz.task_defaults.retry.keep_slot", "true");
+    io.asyncz.task.TaskDefaults defaults = SchedulerConfig.from(config).taskDefaults();
+    assertThat(defaults.timeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(defaults.retry().maxRetries()).isEqualTo(4);
+    assertThat(defaults.retry().delay()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(defaults.retry().retryOn())
+        .containsExactly("java.io.IOException", "java.sql.SQLException");
+    assertThat(defaults.retry().keepSlot()).isTrue();
+
+    assertThatThrownBy(
+            () -> SchedulerConfig.from(Map.of("asyncz.task_defaults.retry.max_retries", "0")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "Invalid asyncz.task_defaults.retry.max_retries: \"0\" is not positive; expected 1 or"
+                + " more");
+    assertThatThrownBy(() -> SchedulerConfig.from(Map.of("asyncz.task_defaults.retry.delay", "5")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("asyncz.task_defaults.retry.max_retries")
+        .hasMessageContaining("is missing");
+    assertThatThrownBy(
+            () -> SchedulerConfig.from(Map.of("asyncz.task_defaults.retry.backof", "fixed")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("asyncz.task_defaults.retry.backof")
+        .hasMessageContaining("max_retries");
+    assertThatThrownBy(
+            () ->
+                SchedulerConfig.from(
+                    Map.of(
+                        "asyncz.task_defaults.retry.max_retries", "2",
+                        "asyncz.task_defaults.retry.backoff", "linear")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "Invalid asyncz.task_defaults.retry.backoff: \"linear\" expected \"fixed\" or"
+                + " \"exponential\"");
   }
 
   @Test

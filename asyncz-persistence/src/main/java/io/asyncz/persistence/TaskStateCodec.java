@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.asyncz.InvalidInputException;
 import io.asyncz.persistence.CorruptTaskRecordException.Reason;
 import io.asyncz.store.StoreContext;
+import io.asyncz.task.PendingRetry;
+import io.asyncz.task.RetryPolicy;
 import io.asyncz.task.Task;
 import io.asyncz.task.TaskFunction;
 import io.asyncz.trigger.Trigger;
@@ -55,8 +57,15 @@ public final class TaskStateCodec {
   /** The value of the document's {@code format} field. */
   public static final String FORMAT = "asyncz.task";
 
-  /** The newest format version this code writes and reads. */
-  public static final int VERSION = 1;
+  /**
+   * The newest format version this code writes and reads. Version 2 adds {@code retry}, {@code
+   * timeout} and {@code pending_retry}; a task that uses none of them is still written as version
+   * 1, so that nodes of the previous version go on reading it.
+   */
+  public static final int VERSION = 2;
+
+  /** The fields version 2 adds. */
+  private static final Set<String> FIELDS_V2 = Set.of("retry", "timeout", "pending_retry");
 
   private static final Set<String> FIELDS =
       Set.of(
@@ -73,7 +82,10 @@ public final class TaskStateCodec {
           "mistrigger_grace_time",
           "coalesce",
           "max_instances",
-          "next_run_time");
+          "next_run_time",
+          "retry",
+          "timeout",
+          "pending_retry");
 
   private static final JsonMapper MAPPER =
       JsonMapper.builder()
@@ -111,7 +123,11 @@ public final class TaskStateCodec {
                             + " com.example.Jobs::send or a name registered in the task registry"));
     ObjectNode doc = NODES.objectNode();
     doc.put("format", FORMAT);
-    doc.put("version", VERSION);
+    boolean v2 =
+        task.retryPolicy().isPresent()
+            || task.timeout().isPresent()
+            || task.pendingRetry().isPresent();
+    doc.put("version", v2 ? 2 : 1);
     doc.put("id", id);
     // A name that is only the derived default is not stored, so that it follows the function.
     String derived = task.function() != null ? task.function().displayName() : reference;
@@ -140,6 +156,19 @@ public final class TaskStateCodec {
         task.nextRunTime()
             .<JsonNode>map(t -> NODES.textNode(t.toString()))
             .orElse(NODES.nullNode()));
+    if (task.retryPolicy().isPresent()) {
+      doc.set("retry", toNode(id, "retry", task.retryPolicy().get().toMap()));
+    }
+    task.timeout().ifPresent(t -> doc.set("timeout", NODES.numberNode(seconds(t))));
+    task.pendingRetry()
+        .ifPresent(
+            r -> {
+              ObjectNode retry = doc.putObject("pending_retry");
+              retry.put("run_time", r.runTime().toString());
+              retry.put("attempt", r.attempt());
+              retry.put("due_at", r.dueAt().toString());
+              retry.put("resume_at", r.resumeAt() == null ? null : r.resumeAt().toString());
+            });
     try {
       return MAPPER.writeValueAsBytes(doc);
     } catch (JsonProcessingException e) {
@@ -196,7 +225,7 @@ public final class TaskStateCodec {
     }
     for (Iterator<String> names = doc.fieldNames(); names.hasNext(); ) {
       String name = names.next();
-      if (!FIELDS.contains(name)) {
+      if (!FIELDS.contains(name) || (v < 2 && FIELDS_V2.contains(name))) {
         throw malformed(id, "unknown field \"" + name + "\" for version " + v);
       }
     }
@@ -254,6 +283,36 @@ public final class TaskStateCodec {
       String name = text(doc, id, "name", true);
       if (name != null) {
         builder.name(name);
+      }
+      JsonNode retry = doc.get("retry");
+      if (retry != null && !retry.isNull()) {
+        if (!retry.isObject()) {
+          throw malformed(id, "\"retry\" is " + retry + "; expected an object of retry options");
+        }
+        builder.retryPolicy(RetryPolicy.fromMap(castMap(toJava(retry, false))));
+      }
+      JsonNode timeout = doc.get("timeout");
+      if (timeout != null && !timeout.isNull()) {
+        if (!timeout.isNumber() || timeout.decimalValue().signum() <= 0) {
+          throw malformed(id, "\"timeout\" is " + timeout + "; expected positive seconds");
+        }
+        builder.timeout(Duration.ofNanos(timeout.decimalValue().movePointRight(9).longValue()));
+      }
+      JsonNode pending = doc.get("pending_retry");
+      if (pending != null && !pending.isNull()) {
+        if (!pending.isObject() || !pending.path("attempt").canConvertToInt()) {
+          throw malformed(
+              id,
+              "\"pending_retry\" is "
+                  + pending
+                  + "; expected {\"run_time\",\"attempt\",\"due_at\",\"resume_at\"}");
+        }
+        builder.pendingRetry(
+            new PendingRetry(
+                instant(pending, id, "run_time"),
+                pending.get("attempt").asInt(),
+                instant(pending, id, "due_at"),
+                instant(pending, id, "resume_at")));
       }
       return builder.build();
     } catch (CorruptTaskRecordException e) {

@@ -147,17 +147,17 @@ class TaskStateCodecTest {
 
   @Test
   void newerVersionIsRefusedNotMisread() {
-    String doc = json().replace("\"version\":1", "\"version\":2");
+    String doc = json().replace("\"version\":1", "\"version\":3");
 
     assertThatThrownBy(() -> decode(doc))
         .isInstanceOf(UnsupportedTaskFormatException.class)
         .hasMessage(
-            "Stored record of task 'job-1' cannot be read (UNSUPPORTED_VERSION): format version 2"
-                + " is newer than the versions this code reads (up to 1); upgrade Asyncz to read it")
+            "Stored record of task 'job-1' cannot be read (UNSUPPORTED_VERSION): format version 3"
+                + " is newer than the versions this code reads (up to 2); upgrade Asyncz to read it")
         .satisfies(
             e -> {
               UnsupportedTaskFormatException u = (UnsupportedTaskFormatException) e;
-              assertThat(u.version()).isEqualTo(2);
+              assertThat(u.version()).isEqualTo(3);
               assertThat(u.taskId()).contains("job-1");
               assertThat(u.reason()).isEqualTo(Reason.UNSUPPORTED_VERSION);
             });

@@ -250,7 +250,7 @@ public final class RecordCorrupter {
     b.add("another-task", valid(idPrefix + "someone-else", nextRunTime), MALFORMED);
     b.add(
         "newer-version",
-        json(Map.of("format", "asyncz.task", "version", 2, "id", b.id("newer-version"))),
+        json(Map.of("format", "asyncz.task", "version", 99, "id", b.id("newer-version"))),
         UNSUPPORTED_VERSION);
     b.field("unknown-field", "surprise", true, MALFORMED);
 

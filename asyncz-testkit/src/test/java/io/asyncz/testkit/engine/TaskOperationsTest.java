@@ -276,7 +276,7 @@ class TaskOperationsTest {
           .hasMessageContaining("is not a modifiable task field")
           .hasMessageContaining(
               "[args, coalesce, executor, fn, kwargs, max_instances, mistrigger_grace_time, name,"
-                  + " next_run_time, store_alias, trigger]");
+                  + " next_run_time, retry, store_alias, timeout, trigger]");
       assertThatThrownBy(() -> scheduler.updateTask("t", null, Map.of("id", "other")))
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("\"id\"");
