@@ -25,6 +25,7 @@ public final class TaskRegistry {
   private final Map<TaskFunction, String> names = new ConcurrentHashMap<>();
   private final Set<String> allowedPackages = ConcurrentHashMap.newKeySet();
   private final ClassLoader classLoader;
+  private volatile boolean deferUnknown;
 
   /** A registry that resolves classes through this class's loader. */
   public TaskRegistry() {
@@ -99,6 +100,19 @@ public final class TaskRegistry {
     return new TreeSet<>(allowedPackages);
   }
 
+  /**
+   * Makes references this registry cannot resolve stand for functions that are not available in
+   * this process, instead of failing: a task read from a store keeps its reference and can be
+   * listed, paused, resumed, updated and removed, and calling it fails saying why. For tools that
+   * operate a store shared with the processes that run its tasks (the {@code asyncz} command),
+   * which must not quarantine those processes' tasks for lacking their code. Nothing is ever
+   * resolved that the rules above refuse.
+   */
+  public TaskRegistry deferUnknown() {
+    this.deferUnknown = true;
+    return this;
+  }
+
   /** The name a function was registered under, if any. */
   public Optional<String> nameOf(TaskFunction function) {
     return Optional.ofNullable(names.get(function));
@@ -112,6 +126,36 @@ public final class TaskRegistry {
    * @throws InvalidInputException when the reference is malformed, not allowed, or not found
    */
   public TaskFunction resolve(String reference) {
+    if (!deferUnknown || reference == null || reference.isBlank()) {
+      return resolveNow(reference);
+    }
+    try {
+      return resolveNow(reference);
+    } catch (InvalidInputException e) {
+      return new Unavailable(reference, e.getMessage());
+    }
+  }
+
+  /** A function this process cannot call: its reference does not resolve here. */
+  private record Unavailable(String reference, String reason) implements TaskFunction {
+    @Override
+    public Object invoke(List<Object> args, Map<String, Object> kwargs) {
+      throw new IllegalStateException(
+          "Function '" + reference + "' is not available in this process: " + reason);
+    }
+
+    @Override
+    public void checkArguments(List<Object> args, Map<String, Object> kwargs) {
+      // Unknown here: the process that runs the task checks them.
+    }
+
+    @Override
+    public String displayName() {
+      return reference;
+    }
+  }
+
+  private TaskFunction resolveNow(String reference) {
     if (reference == null || reference.isBlank()) {
       throw new InvalidInputException("function reference", reference, "is blank");
     }

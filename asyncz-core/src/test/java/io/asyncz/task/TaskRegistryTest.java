@@ -90,4 +90,26 @@ class TaskRegistryTest {
     registry.register("nightly", function);
     assertThat(registry.resolve("nightly")).isSameAs(function);
   }
+
+  @Test
+  void aDeferringRegistryStandsInForWhatItCannotResolveAndNeverCallsIt() throws Exception {
+    TaskRegistry lenient = new TaskRegistry().deferUnknown();
+    lenient.register("known", (args, kwargs) -> "ran");
+
+    assertThat(lenient.resolve("known").invoke(List.of(), Map.of())).isEqualTo("ran");
+    TaskFunction missing = lenient.resolve("billing.close-month");
+    TaskFunction refused = lenient.resolve("java.lang.Runtime::getRuntime");
+    assertThat(missing.displayName()).isEqualTo("billing.close-month");
+    assertThatThrownBy(() -> missing.invoke(List.of(), Map.of()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("'billing.close-month' is not available in this process")
+        .hasMessageContaining("neither a registered name");
+    assertThatThrownBy(() -> refused.invoke(List.of(), Map.of()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("outside the allowed packages");
+    // A strict registry still refuses both.
+    assertThatThrownBy(() -> new TaskRegistry().resolve("billing.close-month"))
+        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> lenient.resolve(" ")).isInstanceOf(InvalidInputException.class);
+  }
 }
