@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -100,8 +101,8 @@ public final class ProcessPoolExecutor implements TaskExecutor {
   }
 
   /** The time limit of one run, if any. */
-  public java.util.Optional<Duration> taskTimeout() {
-    return java.util.Optional.ofNullable(settings.taskTimeout());
+  public Optional<Duration> taskTimeout() {
+    return Optional.ofNullable(settings.taskTimeout());
   }
 
   ProcessPoolSettings settings() {

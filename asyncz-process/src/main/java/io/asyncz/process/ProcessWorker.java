@@ -38,6 +38,9 @@ public final class ProcessWorker {
   /** Exit code when a registrar failed, so that the worker cannot resolve the references. */
   static final int EXIT_SETUP_FAILED = 3;
 
+  /** Exit code when the parent JVM ended first. */
+  static final int EXIT_ORPHANED = 4;
+
   private ProcessWorker() {}
 
   /** Runs the worker until the parent says stop or closes the worker's standard input. */
@@ -46,6 +49,12 @@ public final class ProcessWorker {
     // Before anything else can print: a stray println on standard output would corrupt the frame
     // stream, so standard output becomes standard error, which the parent relays as log lines.
     System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+    // A worker outlives a parent that died without stopping it only until it notices: a hung task
+    // would otherwise keep an orphan JVM alive.
+    ProcessHandle.current()
+        .parent()
+        .ifPresent(
+            parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(EXIT_ORPHANED)));
     int code =
         serve(
             System.in,

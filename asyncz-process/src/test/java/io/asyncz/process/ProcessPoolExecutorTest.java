@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -65,8 +66,11 @@ class ProcessPoolExecutorTest {
     pool.shutdown(true);
   }
 
+  private static final AtomicInteger IDS = new AtomicInteger();
+
+  /** A task of its own id, so that each test waits for the events of its own runs. */
   static Task task(String reference, List<?> args) {
-    return task("t-" + reference, reference, args, Map.of(), 1);
+    return task("t" + IDS.incrementAndGet() + "-" + reference, reference, args, Map.of(), 1);
   }
 
   static Task task(
@@ -82,7 +86,7 @@ class ProcessPoolExecutorTest {
 
   private static TaskExecutionEvent run(Task task) throws InterruptedException {
     pool.submit(task, List.of(Instant.now()));
-    return context.next();
+    return context.next(task.id());
   }
 
   @Test
@@ -238,10 +242,11 @@ class ProcessPoolExecutorTest {
   @Test
   void aWorkerKilledBySigkillIsReportedAndReplaced() throws Exception {
     try (Holds holds = new Holds()) {
-      pool.submit(task(JOBS + "hold", List.of(holds.port())), List.of(Instant.now()));
+      Task held = task(JOBS + "hold", List.of(holds.port()));
+      pool.submit(held, List.of(Instant.now()));
       long pid = holds.awaitRun();
       ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-      TaskExecutionEvent event = context.next();
+      TaskExecutionEvent event = context.next(held.id());
       assertThat(event.exception())
           .isInstanceOf(WorkerDiedException.class)
           .hasMessageContaining("pid " + pid)
@@ -259,7 +264,7 @@ class ProcessPoolExecutorTest {
             .build();
     Instant anHourAgo = Instant.now().minus(Duration.ofHours(1));
     pool.submit(late, List.of(anHourAgo));
-    TaskExecutionEvent event = context.next();
+    TaskExecutionEvent event = context.next(late.id());
     assertThat(event.missed()).isTrue();
     assertThat(event.scheduledRunTime()).isEqualTo(anHourAgo);
     assertThat(context.running(late.id())).isZero();
@@ -282,8 +287,8 @@ class ProcessPoolExecutorTest {
           .isInstanceOf(MaxInstancesException.class);
 
       holds.releaseAll();
-      assertThat(context.next().returnValue()).isEqualTo("released");
-      assertThat(context.next().returnValue()).isEqualTo("released");
+      assertThat(context.next("held").returnValue()).isEqualTo("released");
+      assertThat(context.next("held").returnValue()).isEqualTo("released");
     }
     assertThat(pool.runningInstances("held")).isZero();
     assertThat(context.running("held")).isZero();

@@ -53,6 +53,19 @@ final class RecordingContext implements ExecutorContext {
     return event;
   }
 
+  /**
+   * The next event of {@code taskId}, waiting for it and dropping the events of other tasks (late
+   * ones of a test that failed), so that one failure does not cascade into the next tests.
+   */
+  TaskExecutionEvent next(String taskId) throws InterruptedException {
+    while (true) {
+      TaskExecutionEvent event = next();
+      if (event.taskId().equals(taskId)) {
+        return event;
+      }
+    }
+  }
+
   /** Whether an event is waiting now. */
   boolean hasEvent() {
     return !events.isEmpty();

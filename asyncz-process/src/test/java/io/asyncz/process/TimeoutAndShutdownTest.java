@@ -4,6 +4,7 @@ import static io.asyncz.process.ProcessPoolExecutorTest.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncz.event.TaskExecutionEvent;
+import io.asyncz.task.Task;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -81,7 +82,8 @@ class TimeoutAndShutdownTest {
     ProcessPoolExecutor pool = pool().build();
     pool.start(context, "processpool");
     try (Holds holds = new Holds()) {
-      pool.submit(task(JOBS + "hold", List.of(holds.port())), List.of(Instant.now()));
+      Task held = task(JOBS + "hold", List.of(holds.port()));
+      pool.submit(held, List.of(Instant.now()));
       long pid = holds.awaitRun();
       pool.shutdown(false);
       TaskExecutionEvent event = context.next();
@@ -90,7 +92,7 @@ class TimeoutAndShutdownTest {
           .hasMessageContaining("was stopped while it ran task")
           .hasMessageContaining("shut down without waiting");
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-      assertThat(context.running("t-" + JOBS + "hold")).isZero();
+      assertThat(context.running(held.id())).isZero();
     }
   }
 }
