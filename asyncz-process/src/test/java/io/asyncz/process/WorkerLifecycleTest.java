@@ -12,8 +12,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A hung run ended by the timeout, and the two ways to shut the pool down. */
-class TimeoutAndShutdownTest {
+/**
+ * Pools of their own, one worker each: a hung run ended by the timeout, recycling, workers that
+ * cannot start or run out of memory, and the two ways to shut a pool down.
+ */
+class WorkerLifecycleTest {
   private static final String JOBS = "io.asyncz.process.fixtures.Jobs::";
 
   private static ProcessPoolExecutor.Builder pool() {
@@ -49,6 +52,62 @@ class TimeoutAndShutdownTest {
       assertThat(((Number) next.returnValue()).longValue()).isNotEqualTo(pid);
     } finally {
       pool.shutdown(true);
+    }
+  }
+
+  @Test
+  void aWorkerIsReplacedAfterMaxRunsPerWorkerAndOneOutOfMemoryDiesAndIsReplaced() throws Exception {
+    RecordingContext context = new RecordingContext();
+    ProcessPoolExecutor pool = pool().maxRunsPerWorker(2).build();
+    pool.start(context, "processpool");
+    try {
+      long[] pids = new long[3];
+      for (int i = 0; i < 3; i++) {
+        Task pid = task(JOBS + "pid", List.of());
+        pool.submit(pid, List.of(Instant.now()));
+        pids[i] = ((Number) context.next().returnValue()).longValue();
+      }
+      assertThat(pids[1]).as("the first worker takes two runs").isEqualTo(pids[0]);
+      assertThat(pids[2]).as("then a new one takes over").isNotEqualTo(pids[0]);
+
+      pool.submit(task(JOBS + "exhaustMemory", List.of()), List.of(Instant.now()));
+      TaskExecutionEvent oom = context.next();
+      assertThat(oom.exception())
+          .isInstanceOf(WorkerDiedException.class)
+          .hasMessageContaining("exit code 3, as the JVM exits on OutOfMemoryError");
+
+      pool.submit(task(JOBS + "echo", List.of("after")), List.of(Instant.now()));
+      assertThat(context.next().returnValue()).isEqualTo("after");
+    } finally {
+      pool.shutdown(true);
+    }
+  }
+
+  @Test
+  void aWorkerThatCannotStartFailsTheRunSayingWhy() throws Exception {
+    RecordingContext context = new RecordingContext();
+    ProcessPoolExecutor noJava = pool().java("/nonexistent/bin/java").build();
+    noJava.start(context, "processpool");
+    try {
+      noJava.submit(task(JOBS + "pid", List.of()), List.of(Instant.now()));
+      assertThat(context.next().exception())
+          .isInstanceOf(WorkerStartException.class)
+          .hasMessageContaining("could not be started with [/nonexistent/bin/java");
+    } finally {
+      noJava.shutdown(true);
+    }
+
+    ProcessPoolExecutor badRegistrar =
+        pool().registrar("io.asyncz.process.fixtures.NoSuchRegistrar").build();
+    badRegistrar.start(context, "processpool");
+    try {
+      badRegistrar.submit(task(JOBS + "pid", List.of()), List.of(Instant.now()));
+      assertThat(context.next().exception())
+          .isInstanceOf(WorkerStartException.class)
+          .hasMessageContaining("failed to start: its setup threw java.lang.ClassNotFoundException")
+          .hasMessageContaining("io.asyncz.process.fixtures.NoSuchRegistrar");
+    } finally {
+      badRegistrar.shutdown(true);
     }
   }
 
