@@ -311,14 +311,14 @@ public final class ProcessPoolExecutor implements TaskExecutor {
     if (logger.isInfoEnabled()) {
       logger.info("Running task '{}' (scheduled at {})", task.name(), runTime);
     }
-    Object[] outcome = runRemotely(task);
-    if (outcome[1] == null) {
+    Outcome outcome = runRemotely(task);
+    if (outcome.error() == null) {
       if (logger.isInfoEnabled()) {
         logger.info("Task '{}' executed successfully", task.name());
       }
-      record(events, Events.TASK_EXECUTED, task, runTime, outcome[0], null, null);
+      record(events, Events.TASK_EXECUTED, task, runTime, outcome.value(), null, null);
     } else {
-      Throwable error = (Throwable) outcome[1];
+      Throwable error = outcome.error();
       logger.error("Task '{}' raised an exception", task.name(), error);
       String traceback =
           error instanceof RemoteTaskException remote ? remote.remoteStackTrace() : trace(error);
@@ -326,11 +326,18 @@ public final class ProcessPoolExecutor implements TaskExecutor {
     }
   }
 
-  /** Runs the task in a worker: {value, null} when it returned, {null, error} when it failed. */
-  private Object[] runRemotely(Task task) {
+  /** How a run ended: its return value, or what failed it. */
+  private record Outcome(Object value, Throwable error) {
+    static Outcome failure(Throwable error) {
+      return new Outcome(null, error);
+    }
+  }
+
+  /** Runs the task in a worker. */
+  private Outcome runRemotely(Task task) {
     String reference = task.reference().orElse(null);
     if (reference == null) {
-      return failure(
+      return Outcome.failure(
           new InvalidInputException(
               "task '" + task.id() + "'",
               task.name(),
@@ -346,7 +353,7 @@ public final class ProcessPoolExecutor implements TaskExecutor {
       args = Frames.toJson(task.args(), "args");
       kwargs = Frames.toJson(task.kwargs(), "kwargs");
     } catch (IllegalArgumentException e) {
-      return failure(
+      return Outcome.failure(
           new InvalidInputException(
               "arguments of task '" + task.id() + "'",
               e.getMessage(),
@@ -356,7 +363,7 @@ public final class ProcessPoolExecutor implements TaskExecutor {
     try {
       worker = takeWorker();
     } catch (WorkerStartException e) {
-      return failure(e);
+      return Outcome.failure(e);
     }
     busy.add(worker);
     AtomicInteger state = new AtomicInteger(); // 0 running, 1 answered, 2 timed out
@@ -382,17 +389,17 @@ public final class ProcessPoolExecutor implements TaskExecutor {
         answer = worker.run(reference, args, kwargs);
       } catch (IOException | RuntimeException e) {
         worker.kill();
-        return failure(ended(task, worker, state.get() == 2 || !state.compareAndSet(0, 1)));
+        return Outcome.failure(ended(task, worker, state.get() == 2 || !state.compareAndSet(0, 1)));
       }
       if (!state.compareAndSet(0, 1)) {
         // The answer and the deadline crossed: the worker is being ended, so the run counts as
         // timed out, as the worker is.
-        return failure(ended(task, worker, true));
+        return Outcome.failure(ended(task, worker, true));
       }
       if ("result".equals(answer.get("type"))) {
-        return new Object[] {answer.get("value"), null};
+        return new Outcome(answer.get("value"), null);
       }
-      return failure(remote(answer, worker.id));
+      return Outcome.failure(remote(answer, worker.id));
     } finally {
       if (deadline != null) {
         deadline.cancel(false);
@@ -400,10 +407,6 @@ public final class ProcessPoolExecutor implements TaskExecutor {
       busy.remove(worker);
       giveBack(worker);
     }
-  }
-
-  private static Object[] failure(Throwable error) {
-    return new Object[] {null, error};
   }
 
   /** Why a worker stopped answering: the deadline, a shutdown, or its own death. */
