@@ -291,24 +291,32 @@ final class Worker {
 
   /** Waits for the worker to exit, at most {@code wait}, and says how it ended. */
   Optional<String> exitDescription(Duration wait) {
-    try {
-      if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-        return Optional.empty();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
-    return Optional.of(describeExit(process.exitValue()));
+    Integer code = exitCode(wait);
+    return code == null ? Optional.empty() : Optional.of(describeExit(code));
   }
 
-  /** The exit code of an ended worker, or null when it has not ended within {@code wait}. */
+  /**
+   * The exit code of an ended worker, or null when it has not ended within {@code wait}. An
+   * interrupt does not cut the wait short (a shutdown that stops waiting interrupts the runs'
+   * threads as it kills their workers, and the run is still reported with the exit code); it is
+   * kept for the caller.
+   */
   Integer exitCode(Duration wait) {
+    boolean interrupted = false;
     try {
-      return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
+      while (true) {
+        try {
+          return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)
+              ? process.exitValue()
+              : null;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
