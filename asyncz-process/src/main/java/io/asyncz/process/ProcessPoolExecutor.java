@@ -63,7 +63,10 @@ public final class ProcessPoolExecutor implements TaskExecutor {
    */
   public static final String EXIT_ON_OOM = "-XX:+ExitOnOutOfMemoryError";
 
-  /** How long the parent waits for a dead worker's exit code before it reports the run. */
+  /**
+   * How long the parent waits for a worker that stopped answering to exit, before it ends it, and
+   * then for its exit code.
+   */
   private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
 
   /** How long before a run time a waiting thread stops sleeping and spins. */
@@ -388,7 +391,6 @@ public final class ProcessPoolExecutor implements TaskExecutor {
         }
         answer = worker.run(reference, args, kwargs);
       } catch (IOException | RuntimeException e) {
-        worker.kill();
         return Outcome.failure(ended(task, worker, state.get() == 2 || !state.compareAndSet(0, 1)));
       }
       if (!state.compareAndSet(0, 1)) {
@@ -411,7 +413,14 @@ public final class ProcessPoolExecutor implements TaskExecutor {
 
   /** Why a worker stopped answering: the deadline, a shutdown, or its own death. */
   private RuntimeException ended(Task task, Worker worker, boolean timedOut) {
+    // The exit code first, and only then a kill if the worker is still there: an exiting JVM
+    // closes its standard output before it is gone, and a kill in that window would replace its
+    // exit code (System.exit's, or 3 for out of memory) with SIGKILL's.
     Integer code = worker.exitCode(EXIT_WAIT);
+    if (code == null) {
+      worker.kill();
+      code = worker.exitCode(EXIT_WAIT);
+    }
     if (timedOut) {
       return new TaskTimedOutException(
           "Task '"

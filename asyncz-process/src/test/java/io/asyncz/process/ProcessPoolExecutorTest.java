@@ -233,6 +233,21 @@ class ProcessPoolExecutorTest {
     assertThat(((Number) after.returnValue()).longValue()).isNotEqualTo(dead);
   }
 
+  @Test
+  void aWorkerThatClosesItsOutputBeforeExitingIsReportedWithItsOwnExitCode() throws Exception {
+    try (Holds holds = new Holds()) {
+      Task exiting = task(JOBS + "closeOutputThenExit", List.of(holds.port(), 9));
+      pool.submit(exiting, List.of(Instant.now()));
+      holds.awaitRun();
+      holds.releaseAll();
+      TaskExecutionEvent event = context.next(exiting.id());
+      // Not 137: the parent waits for the exit code before it ends a worker that stopped answering.
+      assertThat(event.exception())
+          .isInstanceOf(WorkerDiedException.class)
+          .hasMessageContaining("(exit code 9)");
+    }
+  }
+
   private static long pidIn(String message) {
     Matcher m = Pattern.compile("\\(pid (\\d+)\\)").matcher(message);
     assertThat(m.find()).as(message).isTrue();
