@@ -12,7 +12,8 @@ import java.util.Set;
  * by alias and options, as configuration does ({@link #create}). The aliases are the core's ({@code
  * threadpool}/{@code pool}, {@code asyncio}/{@code async}, {@code debug}/{@code inline}) and those
  * that an {@link ExecutorFactory} on the class path adds. The seed's {@code processpool} (tasks in
- * worker processes) is planned and not available yet: asking for it says so.
+ * worker JVMs) comes with the {@code asyncz-process} module: asking for it without that module on
+ * the class path says so.
  */
 public final class TaskExecutors {
   private static final PluginRegistry<ExecutorFactory> FACTORIES =
@@ -21,10 +22,7 @@ public final class TaskExecutors {
           TaskExecutors.class.getClassLoader(),
           "executor",
           ExecutorFactory::aliases,
-          Map.of());
-
-  /** The seed's alias of the process pool executor, which no module provides yet. */
-  private static final String PROCESS_POOL = "processpool";
+          Map.of("processpool", "asyncz-process", "process_pool", "asyncz-process"));
 
   private TaskExecutors() {}
 
@@ -111,14 +109,6 @@ public final class TaskExecutors {
   }
 
   private static ExecutorFactory factory(String alias, String argument) {
-    if (PROCESS_POOL.equals(alias) && !FACTORIES.aliases().contains(alias)) {
-      throw new InvalidInputException(
-          argument,
-          alias,
-          "is not available yet: the process pool (tasks in worker JVMs) is planned, and no"
-              + " module provides it today; use threadpool (a pool of threads) or asyncio"
-              + " (virtual threads on Java 21+)");
-    }
     return FACTORIES.factory(alias, argument);
   }
 }

@@ -455,7 +455,7 @@ class SchedulerConfigTest {
   }
 
   @Test
-  void aTypeFromAModuleNotOnTheClassPathNamesTheModuleAndTheProcessPoolIsNotAvailableYet() {
+  void aTypeFromAModuleNotOnTheClassPathNamesTheModule() {
     assertThatThrownBy(
             () ->
                 SchedulerConfig.from(
@@ -464,7 +464,8 @@ class SchedulerConfigTest {
                         "asyncz.executors.cpu.max_workers", "4")))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith(
-            "Invalid asyncz.executors.cpu.type: \"processpool\" is not available yet:");
+            "Invalid asyncz.executors.cpu.type: \"processpool\" is provided by the"
+                + " asyncz-process module (io.asyncz:asyncz-process)");
     assertThatThrownBy(() -> SchedulerConfig.from(Map.of("asyncz.stores.db.type", "sqlalchemy")))
         .hasMessageStartingWith(
             "Invalid asyncz.stores.db.type: \"sqlalchemy\" is provided by the asyncz-jdbc module");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asyncz.InvalidInputException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,16 +73,20 @@ class TaskExecutorsTest {
   }
 
   @Test
-  void processPoolSaysItIsNotAvailableYetAndWhatToUseInstead() {
-    String expected =
-        "Invalid executor alias: \"processpool\" is not available yet: the process pool (tasks in"
-            + " worker JVMs) is planned, and no module provides it today; use threadpool (a pool"
-            + " of threads) or asyncio (virtual threads on Java 21+)";
-    assertThatThrownBy(() -> TaskExecutors.create("processpool", Map.of("max_workers", 2)))
-        .isInstanceOf(InvalidInputException.class)
-        .hasMessage(expected);
-    assertThatThrownBy(() -> TaskExecutors.options("processpool")).hasMessage(expected);
-    assertThat(TaskExecutors.aliases()).doesNotContain("processpool");
+  void processPoolNamesTheModuleThatProvidesItAndWhatToUseInstead() {
+    for (String alias : List.of("processpool", "process_pool")) {
+      String expected =
+          "Invalid executor alias: \""
+              + alias
+              + "\" is provided by the asyncz-process module (io.asyncz:asyncz-process), which"
+              + " is not on the class path; add it, or use one of [async, asyncio, counting,"
+              + " debug, inline, pool, threadpool]";
+      assertThatThrownBy(() -> TaskExecutors.create(alias, Map.of("max_workers", 2)))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessage(expected);
+      assertThatThrownBy(() -> TaskExecutors.options(alias)).hasMessage(expected);
+      assertThat(TaskExecutors.aliases()).doesNotContain(alias);
+    }
   }
 
   @Test

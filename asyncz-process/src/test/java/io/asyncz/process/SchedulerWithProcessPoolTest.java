@@ -1,0 +1,119 @@
+package io.asyncz.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.asyncz.InvalidInputException;
+import io.asyncz.config.SchedulerConfig;
+import io.asyncz.event.Events;
+import io.asyncz.event.TaskExecutionEvent;
+import io.asyncz.executor.TaskExecutors;
+import io.asyncz.process.fixtures.FixtureRegistrar;
+import io.asyncz.scheduler.Scheduler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The process pool as configuration names it, and under a real scheduler. */
+class SchedulerWithProcessPoolTest {
+
+  @Test
+  void theSeedsAliasesAndOptionsCreateAProcessPool() {
+    assertThat(TaskExecutors.aliases()).contains("processpool", "process_pool");
+    ProcessPoolExecutor pool =
+        (ProcessPoolExecutor)
+            TaskExecutors.create(
+                "processpool",
+                Map.of(
+                    "max_workers",
+                    3,
+                    "jvm_options",
+                    "-Xmx128m -Dfoo=bar",
+                    "start_timeout",
+                    "PT5S",
+                    "task_timeout",
+                    2.5,
+                    "max_runs_per_worker",
+                    100,
+                    "allowed_packages",
+                    List.of("com.example.jobs", "org.example"),
+                    "registrars",
+                    "com.example.Registrar"));
+    ProcessPoolSettings s = pool.settings();
+    assertThat(s.maxWorkers()).isEqualTo(3);
+    assertThat(s.jvmOptions())
+        .containsExactly(ProcessPoolExecutor.EXIT_ON_OOM, "-Xmx128m", "-Dfoo=bar");
+    assertThat(s.startTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.taskTimeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(s.maxRunsPerWorker()).isEqualTo(100);
+    assertThat(s.allowedPackages()).containsExactlyInAnyOrder("com.example.jobs", "org.example");
+    assertThat(s.registrars()).containsExactly("com.example.Registrar");
+    assertThat(s.java()).endsWith("java");
+    assertThat(s.classPath()).isEqualTo(System.getProperty("java.class.path"));
+
+    ProcessPoolExecutor defaults =
+        (ProcessPoolExecutor) TaskExecutors.create("process_pool", Map.of());
+    assertThat(defaults.maxWorkers()).isEqualTo(ProcessPoolExecutor.DEFAULT_MAX_WORKERS);
+    assertThat(defaults.taskTimeout()).isEmpty();
+    assertThat(defaults.settings().startTimeout())
+        .isEqualTo(ProcessPoolExecutor.DEFAULT_START_TIMEOUT);
+  }
+
+  @Test
+  void badOptionsAreRefusedUnderTheKeyTheUserWrote() {
+    assertThatThrownBy(
+            () ->
+                SchedulerConfig.from(
+                        Map.of(
+                            "asyncz.executors.cpu.type", "processpool",
+                            "asyncz.executors.cpu.max_workers", "0"))
+                    .build())
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("asyncz.executors.cpu.max_workers")
+        .hasMessageContaining("\"0\"");
+    assertThatThrownBy(() -> TaskExecutors.create("processpool", Map.of("max_worker", 2)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("max_worker")
+        .hasMessageContaining("task_timeout");
+    assertThatThrownBy(
+            () -> TaskExecutors.create("processpool", Map.of("jvm_options", List.of("Xmx1g"))))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "Invalid jvm_options: \"Xmx1g\" is not a JVM option; expected text starting with '-'");
+    assertThatThrownBy(() -> TaskExecutors.create("processpool", Map.of("task_timeout", -1)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("task_timeout");
+  }
+
+  @Test
+  void aSchedulerRunsATaskInAWorkerAndDeliversItsEvent() throws Exception {
+    Scheduler scheduler =
+        SchedulerConfig.from(
+                Map.of(
+                    "asyncz.executors.default.type", "asyncio",
+                    "asyncz.executors.isolated.type", "processpool",
+                    "asyncz.executors.isolated.max_workers", "1",
+                    "asyncz.executors.isolated.registrars", FixtureRegistrar.class.getName()))
+            .build();
+    // The parent registers the same names as the workers, so that it can add the tasks.
+    new FixtureRegistrar().register(scheduler.registry());
+    BlockingQueue<TaskExecutionEvent> events = new LinkedBlockingQueue<>();
+    scheduler.addListener(
+        event -> events.add((TaskExecutionEvent) event), Events.TASK_EXECUTED | Events.TASK_ERROR);
+    scheduler.start();
+    try {
+      scheduler.task("fixtures.greet").args("scheduler").executor("isolated").id("greet").add();
+      TaskExecutionEvent event = events.poll(60, TimeUnit.SECONDS);
+      assertThat(event).isNotNull();
+      assertThat(event.taskId()).isEqualTo("greet");
+      assertThat(event.succeeded()).as("%s", event.exception()).isTrue();
+      assertThat(event.returnValue()).isEqualTo("hello scheduler");
+    } finally {
+      scheduler.shutdown(true);
+    }
+  }
+}
