@@ -17,6 +17,13 @@ public class TaskTimeoutException extends AsynczException {
     this.timeout = timeout;
   }
 
+  /** For executors that say more (which worker was ended, say). */
+  protected TaskTimeoutException(String message, String taskId, Duration timeout) {
+    super(message);
+    this.taskId = taskId;
+    this.timeout = timeout;
+  }
+
   /** The task whose run timed out. */
   public String taskId() {
     return taskId;

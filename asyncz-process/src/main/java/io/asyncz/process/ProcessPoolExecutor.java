@@ -2,10 +2,18 @@ package io.asyncz.process;
 
 import io.asyncz.InvalidInputException;
 import io.asyncz.MaxInstancesException;
+import io.asyncz.TaskTimeoutException;
 import io.asyncz.event.Events;
+import io.asyncz.event.SchedulerEvent;
 import io.asyncz.event.TaskExecutionEvent;
+import io.asyncz.event.TaskSubmissionEvent;
 import io.asyncz.executor.ExecutorContext;
 import io.asyncz.executor.TaskExecutor;
+import io.asyncz.run.RunIds;
+import io.asyncz.run.RunInfo;
+import io.asyncz.run.RunObservation;
+import io.asyncz.run.RunObserver;
+import io.asyncz.run.RunOutcome;
 import io.asyncz.task.Task;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,6 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs tasks in worker JVMs (alias {@code processpool}; the seed's ProcessPoolExecutor): for work
@@ -148,6 +157,21 @@ public final class ProcessPoolExecutor implements TaskExecutor {
 
   @Override
   public void submit(Task task, List<Instant> runTimes) {
+    submit(task, runTimes, TaskSubmissionEvent.Source.SCHEDULED, 1);
+  }
+
+  @Override
+  public void submit(Task task, List<Instant> runTimes, TaskSubmissionEvent.Source source) {
+    submit(task, runTimes, source, 1);
+  }
+
+  @Override
+  public void submitRetry(Task task, Instant runTime, int attempt) {
+    submit(task, List.of(runTime), TaskSubmissionEvent.Source.SCHEDULED, attempt);
+  }
+
+  private void submit(
+      Task task, List<Instant> runTimes, TaskSubmissionEvent.Source source, int attempt) {
     ExecutorContext ctx = context;
     ThreadPoolExecutor pool = slots;
     if (ctx == null || pool == null) {
@@ -158,7 +182,7 @@ public final class ProcessPoolExecutor implements TaskExecutor {
     }
     instances.merge(task.id(), 1, Integer::sum);
     try {
-      pool.execute(new Job(task, List.copyOf(runTimes)));
+      pool.execute(new Job(task, List.copyOf(runTimes), source, attempt));
     } catch (RejectedExecutionException e) {
       release(task.id());
       throw new IllegalStateException("Executor '" + alias + "' is shut down", e);
@@ -270,43 +294,59 @@ public final class ProcessPoolExecutor implements TaskExecutor {
   private final class Job implements Runnable {
     final Task task;
     final List<Instant> runTimes;
+    final TaskSubmissionEvent.Source source;
+    final int attempt;
 
-    Job(Task task, List<Instant> runTimes) {
+    Job(Task task, List<Instant> runTimes, TaskSubmissionEvent.Source source, int attempt) {
       this.task = task;
       this.runTimes = runTimes;
+      this.source = source;
+      this.attempt = attempt;
     }
 
     @Override
     public void run() {
-      List<TaskExecutionEvent> events = new ArrayList<>(runTimes.size());
+      List<SchedulerEvent> events = new ArrayList<>(runTimes.size());
       try {
         for (int i = 0; i < runTimes.size(); i++) {
-          runOnce(task, runTimes.get(i), i == 0, events);
+          runOnce(this, runTimes.get(i), i == 0, events);
         }
       } finally {
         // The instance is given back before the events go out (a listener may run the task
         // again), as the core's executors do.
         release(task.id());
-        for (TaskExecutionEvent event : events) {
+        for (SchedulerEvent event : events) {
           context.dispatch(event);
         }
       }
     }
   }
 
-  private void runOnce(Task task, Instant runTime, boolean first, List<TaskExecutionEvent> events) {
+  private void runOnce(Job job, Instant runTime, boolean first, List<SchedulerEvent> events) {
     ExecutorContext ctx = context;
+    Task task = job.task;
     if (first && runTime.isAfter(ctx.clock().instant())) {
       // Handed over before its time: wait here, as the core's executors do.
       if (!awaitRunTime(ctx.clock(), runTime) || !ctx.stillWanted(task.id(), runTime)) {
         return;
       }
     }
-    Duration grace = task.mistriggerGraceTime().orElse(null);
+    Instant now = ctx.clock().instant();
+    RunObserver observer = ctx.runObserver();
+    String runId = RunIds.next(now.toEpochMilli());
+    // A retry starts late on purpose: the grace time is the first attempt's.
+    Duration grace = job.attempt == 1 ? task.mistriggerGraceTime().orElse(null) : null;
     if (grace != null) {
-      Duration late = Duration.between(runTime, ctx.clock().instant());
+      Duration late = Duration.between(runTime, now);
       if (late.compareTo(grace) > 0) {
         logger.warn("Run time of task '{}' was missed by {}", task.name(), late);
+        if (observer != null) {
+          try {
+            observer.missed(info(job, runId, runTime, now), late);
+          } catch (RuntimeException e) {
+            logger.error("Run observer failed on a missed run of task '{}'", task.name(), e);
+          }
+        }
         record(events, Events.TASK_MISSED, task, runTime, null, null, null);
         return;
       }
@@ -314,19 +354,76 @@ public final class ProcessPoolExecutor implements TaskExecutor {
     if (logger.isInfoEnabled()) {
       logger.info("Running task '{}' (scheduled at {})", task.name(), runTime);
     }
-    Outcome outcome = runRemotely(task);
-    if (outcome.error() == null) {
+    RunObservation observation = RunObservation.NONE;
+    if (observer != null) {
+      try {
+        RunObservation started = observer.started(info(job, runId, runTime, now));
+        observation = started == null ? RunObservation.NONE : started;
+      } catch (RuntimeException e) {
+        logger.error("Run observer failed at the start of task '{}'", task.name(), e);
+      }
+    }
+    Outcome outcome;
+    String outerRun = MDC.get(RunInfo.MDC_RUN_ID);
+    MDC.put(RunInfo.MDC_TASK_ID, task.id());
+    MDC.put(RunInfo.MDC_RUN_ID, runId);
+    try {
+      outcome = runRemotely(task);
+    } finally {
+      if (outerRun == null) {
+        MDC.remove(RunInfo.MDC_TASK_ID);
+        MDC.remove(RunInfo.MDC_RUN_ID);
+      }
+    }
+    Instant end = ctx.clock().instant();
+    Throwable error = outcome.error();
+    RunOutcome ended =
+        error == null
+            ? RunOutcome.succeeded(outcome.value(), end)
+            : error instanceof TaskTimeoutException
+                ? RunOutcome.timedOut(error, end)
+                : RunOutcome.failed(error, end);
+    try {
+      observation.finished(ended);
+    } catch (RuntimeException e) {
+      logger.error("Run observer failed at the end of task '{}'", task.name(), e);
+    }
+    if (error == null) {
       if (logger.isInfoEnabled()) {
         logger.info("Task '{}' executed successfully", task.name());
       }
       record(events, Events.TASK_EXECUTED, task, runTime, outcome.value(), null, null);
+    } else if (error instanceof TaskTimeoutException) {
+      logger.warn("{}", error.getMessage());
+      record(events, Events.TASK_TIMED_OUT, task, runTime, null, error, trace(error));
     } else {
-      Throwable error = outcome.error();
       logger.error("Task '{}' raised an exception", task.name(), error);
       String traceback =
           error instanceof RemoteTaskException remote ? remote.remoteStackTrace() : trace(error);
       record(events, Events.TASK_ERROR, task, runTime, null, error, traceback);
     }
+    if (task.retryPolicy().isPresent()) {
+      try {
+        SchedulerEvent retry = ctx.runEnded(task, runTime, job.attempt, error);
+        if (retry != null && ctx.listening(retry.code())) {
+          events.add(retry);
+        }
+      } catch (RuntimeException e) {
+        logger.error("Could not schedule the retry of task '{}'", task.name(), e);
+      }
+    }
+  }
+
+  private RunInfo info(Job job, String runId, Instant runTime, Instant startedAt) {
+    return new RunInfo(
+        runId,
+        job.task,
+        alias,
+        runTime,
+        startedAt,
+        job.source,
+        job.attempt,
+        context.schedulerIdentity());
   }
 
   /** How a run ended: its return value, or what failed it. */
@@ -370,7 +467,7 @@ public final class ProcessPoolExecutor implements TaskExecutor {
     }
     busy.add(worker);
     AtomicInteger state = new AtomicInteger(); // 0 running, 1 answered, 2 timed out
-    Duration timeout = settings.taskTimeout();
+    Duration timeout = task.timeout().orElse(settings.taskTimeout());
     ScheduledFuture<?> deadline = null;
     if (timeout != null) {
       deadline =
@@ -391,12 +488,13 @@ public final class ProcessPoolExecutor implements TaskExecutor {
         }
         answer = worker.run(reference, args, kwargs);
       } catch (IOException | RuntimeException e) {
-        return Outcome.failure(ended(task, worker, state.get() == 2 || !state.compareAndSet(0, 1)));
+        return Outcome.failure(
+            ended(task, worker, timeout, state.get() == 2 || !state.compareAndSet(0, 1)));
       }
       if (!state.compareAndSet(0, 1)) {
         // The answer and the deadline crossed: the worker is being ended, so the run counts as
         // timed out, as the worker is.
-        return Outcome.failure(ended(task, worker, true));
+        return Outcome.failure(ended(task, worker, timeout, true));
       }
       if ("result".equals(answer.get("type"))) {
         return new Outcome(answer.get("value"), null);
@@ -412,7 +510,7 @@ public final class ProcessPoolExecutor implements TaskExecutor {
   }
 
   /** Why a worker stopped answering: the deadline, a shutdown, or its own death. */
-  private RuntimeException ended(Task task, Worker worker, boolean timedOut) {
+  private RuntimeException ended(Task task, Worker worker, Duration timeout, boolean timedOut) {
     // The exit code first, and only then a kill if the worker is still there: an exiting JVM
     // closes its standard output before it is gone, and a kill in that window would replace its
     // exit code (System.exit's, or 3 for out of memory) with SIGKILL's.
@@ -426,13 +524,14 @@ public final class ProcessPoolExecutor implements TaskExecutor {
           "Task '"
               + task.name()
               + "' ran longer than its timeout "
-              + settings.taskTimeout()
+              + timeout
               + "; process-pool worker "
               + worker.id
               + " (pid "
               + worker.pid()
               + ") was ended",
-          settings.taskTimeout(),
+          task.id(),
+          timeout,
           worker.id);
     }
     String how = code == null ? "it did not exit" : Worker.describeExit(code);
@@ -528,7 +627,7 @@ public final class ProcessPoolExecutor implements TaskExecutor {
   }
 
   private void record(
-      List<TaskExecutionEvent> events,
+      List<SchedulerEvent> events,
       int code,
       Task task,
       Instant runTime,

@@ -1,27 +1,21 @@
 package io.asyncz.process;
 
-import io.asyncz.AsynczException;
+import io.asyncz.TaskTimeoutException;
 import java.time.Duration;
 
 /**
- * A run took longer than the process pool's {@code task_timeout}: its worker JVM was ended (the
- * only way to stop code that does not cooperate) and a new one takes the next run.
+ * A run took longer than its task's {@code timeout} (or the process pool's {@code task_timeout}):
+ * its worker JVM was ended (the only way to stop code that does not cooperate) and a new one takes
+ * the next run. It is reported as {@code TASK_TIMED_OUT}, as the core's executors report theirs.
  */
-public final class TaskTimedOutException extends AsynczException {
+public final class TaskTimedOutException extends TaskTimeoutException {
   private static final long serialVersionUID = 1L;
 
-  private final Duration timeout;
   private final int workerId;
 
-  TaskTimedOutException(String message, Duration timeout, int workerId) {
-    super(message);
-    this.timeout = timeout;
+  TaskTimedOutException(String message, String taskId, Duration timeout, int workerId) {
+    super(message, taskId, timeout);
     this.workerId = workerId;
-  }
-
-  /** The time limit the run exceeded. */
-  public Duration timeout() {
-    return timeout;
   }
 
   /** The id of the worker that was ended. */

@@ -116,4 +116,50 @@ class SchedulerWithProcessPoolTest {
       scheduler.shutdown(true);
     }
   }
+
+  @Test
+  void aFailedRunInAWorkerIsRetriedAsTheSameRunTimeUntilItsRetriesRunOut() throws Exception {
+    Scheduler scheduler =
+        SchedulerConfig.from(
+                Map.of(
+                    "asyncz.executors.default.type", "processpool",
+                    "asyncz.executors.default.max_workers", "1",
+                    "asyncz.executors.default.allowed_packages", "io.asyncz.process.fixtures"))
+            .build();
+    scheduler.registry().allowPackage("io.asyncz.process.fixtures");
+    BlockingQueue<io.asyncz.event.SchedulerEvent> events = new LinkedBlockingQueue<>();
+    scheduler.addListener(
+        events::add,
+        Events.TASK_ERROR | Events.TASK_RETRY_SCHEDULED | Events.TASK_RETRIES_EXHAUSTED);
+    List<Integer> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    scheduler.observeRuns(
+        run -> {
+          attempts.add(run.attempt());
+          return io.asyncz.run.RunObservation.NONE;
+        });
+    scheduler.start();
+    try {
+      scheduler
+          .task("io.asyncz.process.fixtures.Jobs::fail")
+          .args("always")
+          .id("flaky")
+          .retry(io.asyncz.task.RetryPolicy.fixed(1, java.time.Duration.ofMillis(200)))
+          .add();
+      List<Integer> codes = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        io.asyncz.event.SchedulerEvent event = events.poll(60, TimeUnit.SECONDS);
+        assertThat(event).as("event %d of 4, after %s", i + 1, codes).isNotNull();
+        codes.add(event.code());
+      }
+      assertThat(codes)
+          .containsExactly(
+              Events.TASK_ERROR,
+              Events.TASK_RETRY_SCHEDULED,
+              Events.TASK_ERROR,
+              Events.TASK_RETRIES_EXHAUSTED);
+      assertThat(attempts).containsExactly(1, 2);
+    } finally {
+      scheduler.shutdown(true);
+    }
+  }
 }

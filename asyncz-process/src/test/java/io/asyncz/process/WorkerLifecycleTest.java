@@ -36,9 +36,10 @@ class WorkerLifecycleTest {
     try {
       pool.submit(task(JOBS + "hang", List.of()), List.of(Instant.now()));
       TaskExecutionEvent event = context.next();
-      assertThat(event.failed()).isTrue();
+      assertThat(event.code()).isEqualTo(io.asyncz.event.Events.TASK_TIMED_OUT);
       assertThat(event.exception())
           .isInstanceOf(TaskTimedOutException.class)
+          .isInstanceOf(io.asyncz.TaskTimeoutException.class)
           .hasMessageContaining("ran longer than its timeout PT1S")
           .hasMessageContaining(") was ended");
       long pid = pidIn(event.exception().getMessage());
@@ -48,6 +49,25 @@ class WorkerLifecycleTest {
       TaskExecutionEvent next = context.next();
       assertThat(next.succeeded()).as("a new worker takes the next run").isTrue();
       assertThat(((Number) next.returnValue()).longValue()).isNotEqualTo(pid);
+    } finally {
+      pool.shutdown(true);
+    }
+  }
+
+  @Test
+  void aTasksOwnTimeoutEndsItsWorkerWhenThePoolHasNone() throws Exception {
+    RecordingContext context = new RecordingContext();
+    ProcessPoolExecutor pool = pool().build();
+    pool.start(context, "processpool");
+    try {
+      Task hang =
+          task(JOBS + "hang", List.of()).toBuilder().timeout(Duration.ofMillis(800)).build();
+      pool.submit(hang, List.of(Instant.now()));
+      TaskExecutionEvent event = context.next();
+      assertThat(event.code()).isEqualTo(io.asyncz.event.Events.TASK_TIMED_OUT);
+      assertThat(event.exception()).hasMessageContaining("ran longer than its timeout PT0.8S");
+      long pid = pidIn(event.exception().getMessage());
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     } finally {
       pool.shutdown(true);
     }
