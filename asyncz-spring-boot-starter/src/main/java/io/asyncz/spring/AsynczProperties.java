@@ -44,7 +44,7 @@ public final class AsynczProperties {
   static final String AUTO_STARTUP = "auto_startup";
   static final String SHUTDOWN_TIMEOUT = "shutdown_timeout";
   static final String ALLOWED_PACKAGES = "allowed_packages";
-  private static final Set<String> SPRING_KEYS =
+  static final Set<String> SPRING_KEYS =
       Set.of(ENABLED, AUTO_STARTUP, SHUTDOWN_TIMEOUT, ALLOWED_PACKAGES);
   private static final Pattern STORE_KEY = Pattern.compile("stores\\.([^.]+)\\.(.+)");
   private static final Pattern LIST_ITEM = Pattern.compile("(.+)\\[(\\d+)]");
