@@ -104,6 +104,9 @@ public class AsynczAutoConfiguration {
     }
   }
 
+  // Micrometer (asyncz-micrometer, issue 12) and the dashboard (issue 14) get nested
+  // configurations here, each guarded by @ConditionalOnClass(name = ...) on their module.
+
   /** The health indicator on Boot 3.5 ({@code org.springframework.boot.actuate.health}). */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")

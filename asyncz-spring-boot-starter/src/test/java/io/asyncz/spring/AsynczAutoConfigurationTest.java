@@ -160,6 +160,24 @@ class AsynczAutoConfigurationTest {
   }
 
   @Test
+  void scheduledTaskMethodsOfAProxiedBeanRun() {
+    runner
+        .withBean(ProxiedReports.class)
+        .withBean(
+            "proxying",
+            org.springframework.beans.factory.config.BeanPostProcessor.class,
+            ProxyingPostProcessor::new)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              ProxiedReports reports = context.getBean(ProxiedReports.class);
+              assertThat(org.springframework.aop.support.AopUtils.isCglibProxy(reports)).isTrue();
+              // A date task without a date runs once, at start, and is then removed.
+              assertThat(ProxiedReports.ran.await(30, TimeUnit.SECONDS)).isTrue();
+            });
+  }
+
+  @Test
   void aBadScheduledTaskFailsStartUpNamingTheMethod() {
     runner
         .withBean(BadReports.class)
@@ -271,6 +289,41 @@ class AsynczAutoConfigurationTest {
                     .rootCause()
                     .hasMessageContaining("asyncz.stores.db.use_application_datasource")
                     .hasMessageContaining("has none"));
+  }
+
+  @Test
+  void aStoredTaskWhoseBeanIsGoneIsQuarantinedAndHealthSaysSo() {
+    DataSource db = h2("quarantine");
+    ApplicationContextRunner withDb =
+        runner
+            .withBean(DataSource.class, () -> db)
+            .withPropertyValues(
+                "asyncz.stores.db.type=jdbc", "asyncz.stores.db.use_application_datasource=true");
+    withDb
+        .withBean("ping", Ping.class)
+        .run(
+            context ->
+                context
+                    .getBean(Scheduler.class)
+                    .task("bean:ping")
+                    .id("kept")
+                    .store("db")
+                    .every(Duration.ofHours(1))
+                    .add());
+    // The next start has no bean named ping: the stored record names no function it may call.
+    withDb.run(
+        context -> {
+          assertThat(context).hasNotFailed();
+          Scheduler scheduler = context.getBean(Scheduler.class);
+          // Read when listed (or when due): the record cannot become a task and is set aside.
+          assertThat(scheduler.getTasks("db")).isEmpty();
+          assertThat(scheduler.quarantinedRecords().get("db"))
+              .singleElement()
+              .satisfies(r -> assertThat(r.taskId()).isEqualTo("kept"));
+          Object indicator = context.getBean("asynczHealthIndicator");
+          assertThat(status(indicator)).isEqualTo("OUT_OF_SERVICE");
+          assertThat(details(indicator)).containsEntry("quarantined", 1);
+        });
   }
 
   @Test
@@ -397,6 +450,32 @@ class AsynczAutoConfigurationTest {
 
     @ScheduledTask(id = "hourly", trigger = "interval", options = "hours=1")
     void hourly() {}
+  }
+
+  public static class ProxiedReports {
+    static final CountDownLatch ran = new CountDownLatch(1);
+
+    @ScheduledTask(id = "proxied")
+    public void run() {
+      ran.countDown();
+    }
+  }
+
+  /** Proxies ProxiedReports by subclass, as @Transactional or @Async would. */
+  static class ProxyingPostProcessor
+      implements org.springframework.beans.factory.config.BeanPostProcessor {
+    @Override
+    public Object postProcessAfterInitialization(Object bean, String name) {
+      if (!(bean instanceof ProxiedReports)) {
+        return bean;
+      }
+      org.springframework.aop.framework.ProxyFactory factory =
+          new org.springframework.aop.framework.ProxyFactory(bean);
+      factory.setProxyTargetClass(true);
+      factory.addAdvice(
+          (org.aopalliance.intercept.MethodInterceptor) invocation -> invocation.proceed());
+      return factory.getProxy();
+    }
   }
 
   static class BadReports {
