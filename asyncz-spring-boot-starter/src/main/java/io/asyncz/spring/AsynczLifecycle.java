@@ -16,10 +16,10 @@ import org.springframework.context.SmartLifecycle;
  */
 public final class AsynczLifecycle implements SmartLifecycle {
   /**
-   * The phase: Spring Boot's graceful shutdown phase ({@code SmartLifecycle.DEFAULT_PHASE - 2048}),
+   * The phase: Spring Boot's graceful shutdown phase ({@code SmartLifecycle.DEFAULT_PHASE - 1024}),
    * which stops before the web server and long before the data sources close.
    */
-  public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
+  public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024;
 
   private static final Logger log = LoggerFactory.getLogger(AsynczLifecycle.class);
 

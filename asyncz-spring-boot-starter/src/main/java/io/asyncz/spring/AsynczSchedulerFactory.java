@@ -34,7 +34,10 @@ final class AsynczSchedulerFactory {
       DataSource source = dataSource.get();
       if (source == null) {
         throw new InvalidInputException(
-            key, true, "asks for the application's DataSource, but the context has none");
+            key,
+            true,
+            "asks for the application's DataSource, but the context has none (or several, and none"
+                + " of them @Primary)");
       }
       builder.store(
           store.getKey(),

@@ -52,6 +52,36 @@ class AsynczAutoConfigurationTest {
   }
 
   @Test
+  void isListedAsAnAutoConfiguration() {
+    assertThat(
+            org.springframework.boot.context.annotation.ImportCandidates.load(
+                org.springframework.boot.autoconfigure.AutoConfiguration.class,
+                getClass().getClassLoader()))
+        .contains(AsynczAutoConfiguration.class.getName());
+  }
+
+  @Test
+  void configuresNothingWhenDisabled() {
+    runner
+        .withPropertyValues("asyncz.spring.enabled=false")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(Scheduler.class));
+  }
+
+  @Test
+  void stopsInTheGracefulShutdownPhaseOfTheWebServer() throws Exception {
+    String gracefulShutdown =
+        SpringBootVersion.getVersion().startsWith("3.")
+            ? "org.springframework.boot.web.context.WebServerGracefulShutdownLifecycle"
+            : "org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle";
+    assertThat(Class.forName(gracefulShutdown).getField("SMART_LIFECYCLE_PHASE").getInt(null))
+        .isEqualTo(AsynczLifecycle.PHASE);
+    runner.run(
+        context ->
+            assertThat(context.getBean(AsynczLifecycle.class).getPhase())
+                .isEqualTo(org.springframework.context.SmartLifecycle.DEFAULT_PHASE - 1024));
+  }
+
+  @Test
   void startsTheSchedulerWithTheContextAndStopsItWithTheContext() {
     Scheduler[] seen = new Scheduler[1];
     runner.run(
@@ -289,6 +319,17 @@ class AsynczAutoConfigurationTest {
                     .rootCause()
                     .hasMessageContaining("asyncz.stores.db.use_application_datasource")
                     .hasMessageContaining("has none"));
+    runner
+        .withBean("one", DataSource.class, () -> h2("one"))
+        .withBean("two", DataSource.class, () -> h2("two"))
+        .withPropertyValues(
+            "asyncz.stores.db.type=jdbc", "asyncz.stores.db.use_application_datasource=true")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("none of them @Primary"));
   }
 
   @Test
