@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Auto-configuration of Asyncz for Spring Boot 3.5 and 4: a {@link ThreadScheduler} from the {@code
@@ -53,8 +54,7 @@ public class AsynczAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean
-  public TaskRegistry asynczTaskRegistry(
-      AsynczProperties properties, org.springframework.core.io.ResourceLoader resources) {
+  public TaskRegistry asynczTaskRegistry(AsynczProperties properties, ResourceLoader resources) {
     ClassLoader loader = resources.getClassLoader();
     TaskRegistry registry =
         new TaskRegistry(loader != null ? loader : AsynczAutoConfiguration.class.getClassLoader());

@@ -7,6 +7,7 @@ import io.asyncz.task.TaskInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -92,7 +93,7 @@ public class AsynczEndpoint {
     task.put("trigger", info.triggerDescription());
     task.put("executor", info.executor());
     task.put("store", info.storeAlias());
-    task.put("state", info.scheduleState().name().toLowerCase(java.util.Locale.ROOT));
+    task.put("state", info.scheduleState().name().toLowerCase(Locale.ROOT));
     task.put("nextRunTime", info.nextRunTime() == null ? null : info.nextRunTime().toString());
     task.put("paused", info.paused());
     return task;

@@ -174,7 +174,6 @@ public final class AsynczProperties {
         }
       }
     }
-    options.bool(ENABLED, true);
     return new AsynczProperties(
         scheduler, stores, options.bool(AUTO_STARTUP, true), timeout, List.copyOf(allowed));
   }

@@ -7,6 +7,7 @@ import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.springframework.core.MethodParameter;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.core.convert.support.DefaultConversionService;
@@ -33,8 +34,7 @@ final class BeanMethodFunction implements TaskFunction {
           conversions.convert(
               args.get(i),
               TypeDescriptor.forObject(args.get(i)),
-              new TypeDescriptor(
-                  org.springframework.core.MethodParameter.forExecutable(method, i)));
+              new TypeDescriptor(MethodParameter.forExecutable(method, i)));
     }
     try {
       return method.invoke(bean, converted);
