@@ -7,6 +7,7 @@ import io.asyncz.mongo.MongoStore;
 import io.asyncz.persistence.FileStore;
 import io.asyncz.redis.RedisStore;
 import io.asyncz.scheduler.Scheduler;
+import io.asyncz.spring.AsynczAutoConfiguration;
 import io.asyncz.testkit.MutableClock;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleDescriptor;
@@ -43,7 +44,9 @@ class ModuleDescriptorIT {
         // Automatic-Module-Name only: their store clients (Jedis, the MongoDB driver) have no
         // descriptor to require (see the modules' pom.xml).
         Arguments.of(RedisStore.class, "io.asyncz.redis", true),
-        Arguments.of(MongoStore.class, "io.asyncz.mongo", true));
+        Arguments.of(MongoStore.class, "io.asyncz.mongo", true),
+        // Like Spring Boot's own jars, which it runs among.
+        Arguments.of(AsynczAutoConfiguration.class, "io.asyncz.spring", true));
   }
 
   @ParameterizedTest(name = "{1}")

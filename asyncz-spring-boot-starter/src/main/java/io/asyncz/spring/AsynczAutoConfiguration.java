@@ -1,0 +1,141 @@
+package io.asyncz.spring;
+
+import io.asyncz.scheduler.Scheduler;
+import io.asyncz.scheduler.ThreadScheduler;
+import io.asyncz.task.TaskRegistry;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * Auto-configuration of Asyncz for Spring Boot 3.5 and 4: a {@link ThreadScheduler} from the {@code
+ * asyncz.*} properties, started and stopped with the context ({@link AsynczLifecycle}), {@link
+ * io.asyncz.task.ScheduledTask} methods and bean references registered, and, with the actuator, the
+ * {@code asyncz} endpoint and health indicator.
+ *
+ * <p>Where Boot 3.5 and 4 differ (the health API's package, the JDBC and Jackson
+ * auto-configurations' packages), classes are named as text, so that neither generation loads a
+ * class of the other.
+ */
+@AutoConfiguration(
+    afterName = {
+      // Boot 3.5, then Boot 4: the application's DataSource exists before the scheduler.
+      "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+      "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"
+    })
+@ConditionalOnProperty(
+    prefix = "asyncz.spring",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
+public class AsynczAutoConfiguration {
+
+  /** Creates the auto-configuration; Spring calls this. */
+  public AsynczAutoConfiguration() {}
+
+  /** The {@code asyncz.*} properties, read and split. */
+  @Bean
+  @ConditionalOnMissingBean
+  public AsynczProperties asynczProperties(ConfigurableEnvironment environment) {
+    return AsynczProperties.from(environment);
+  }
+
+  /**
+   * The registry that stored tasks' references resolve through: the application's class loader, the
+   * packages of {@code asyncz.spring.allowed_packages}, and the bean references.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public TaskRegistry asynczTaskRegistry(AsynczProperties properties, ResourceLoader resources) {
+    ClassLoader loader = resources.getClassLoader();
+    TaskRegistry registry =
+        new TaskRegistry(loader != null ? loader : AsynczAutoConfiguration.class.getClassLoader());
+    properties.allowedPackages().forEach(registry::allowPackage);
+    return registry;
+  }
+
+  /**
+   * The scheduler, built from the properties; a bad key or value fails start-up with the key
+   * quoted. The lifecycle, not the bean's destruction, shuts it down.
+   */
+  @Bean(destroyMethod = "")
+  @ConditionalOnMissingBean(Scheduler.class)
+  public ThreadScheduler asyncz(
+      AsynczProperties properties,
+      TaskRegistry asynczTaskRegistry,
+      ObjectProvider<DataSource> dataSource) {
+    return AsynczSchedulerFactory.create(properties, asynczTaskRegistry, dataSource::getIfUnique);
+  }
+
+  /** Starts and stops the scheduler with the context. */
+  @Bean
+  @ConditionalOnMissingBean
+  public AsynczLifecycle asynczLifecycle(Scheduler scheduler, AsynczProperties properties) {
+    return new AsynczLifecycle(scheduler, properties.autoStartup(), properties.shutdownTimeout());
+  }
+
+  /** Registers {@code @ScheduledTask} methods and bean references. */
+  @Bean
+  public static ScheduledTaskRegistrar asynczScheduledTaskRegistrar() {
+    return new ScheduledTaskRegistrar();
+  }
+
+  /** The {@code asyncz} actuator endpoint, when the actuator is on the class path. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+  static class EndpointConfiguration {
+    /** Nested, so that the actuator's condition class is only loaded where it exists. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnAvailableEndpoint(endpoint = AsynczEndpoint.class)
+    static class Available {
+      @Bean
+      @ConditionalOnMissingBean
+      AsynczEndpoint asynczEndpoint(Scheduler scheduler) {
+        return new AsynczEndpoint(scheduler);
+      }
+    }
+  }
+
+  // Micrometer (asyncz-micrometer, issue 12) and the dashboard (issue 14) get nested
+  // configurations here, each guarded by @ConditionalOnClass(name = ...) on their module.
+
+  /** The health indicator on Boot 3.5 ({@code org.springframework.boot.actuate.health}). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+  @ConditionalOnProperty(
+      prefix = "management.health.asyncz",
+      name = "enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  static class Boot3HealthConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(name = "asynczHealthIndicator")
+    Boot3HealthIndicator asynczHealthIndicator(Scheduler scheduler, AsynczProperties properties) {
+      return new Boot3HealthIndicator(new AsynczHealth(scheduler, properties.storeAliases()));
+    }
+  }
+
+  /** The health indicator on Boot 4 ({@code org.springframework.boot.health.contributor}). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+  @ConditionalOnProperty(
+      prefix = "management.health.asyncz",
+      name = "enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  static class Boot4HealthConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(name = "asynczHealthIndicator")
+    Boot4HealthIndicator asynczHealthIndicator(Scheduler scheduler, AsynczProperties properties) {
+      return new Boot4HealthIndicator(new AsynczHealth(scheduler, properties.storeAliases()));
+    }
+  }
+}
