@@ -621,7 +621,8 @@ final class DashboardHandler {
             "text/event-stream; charset=utf-8",
             out -> {
               BlockingQueue<EventView> queue = new ArrayBlockingQueue<>(1000);
-              try (AutoCloseable sub = ops.events().subscribe(queue::offer)) {
+              AutoCloseable subscription = ops.events().subscribe(queue::offer);
+              try {
                 out.write(": asyncz events\n\n".getBytes(StandardCharsets.UTF_8));
                 if (replayAfter >= 0) {
                   for (EventView e : ops.events().recent(1000)) {
@@ -656,14 +657,21 @@ final class DashboardHandler {
                 Thread.currentThread().interrupt();
               } catch (IOException gone) {
                 // the client left
-              } catch (Exception e) {
-                LOG.debug("Event stream ended: {}", e.toString());
               } finally {
+                closeQuietly(subscription);
                 streams.decrementAndGet();
               }
             })
         .header("Cache-Control", "no-store")
         .header("X-Accel-Buffering", "no");
+  }
+
+  private static void closeQuietly(AutoCloseable subscription) {
+    try {
+      subscription.close();
+    } catch (Exception e) {
+      LOG.debug("Closing an event subscription failed: {}", e.toString());
+    }
   }
 
   private static void write(OutputStream out, EventView e) throws IOException {
