@@ -170,8 +170,13 @@ final class TaskSpecs {
     try {
       return Specs.configTrigger("trigger", trigger, zone, clock);
     } catch (InvalidInputException e) {
-      if (e.argument().startsWith("trigger") || e.argument().startsWith("--")) {
+      if (e.argument().startsWith("trigger")) {
         throw e;
+      }
+      if (e.argument().startsWith("--")) {
+        // The command line's option names (--every, --cron, --at) are trigger keys here.
+        throw new InvalidInputException(
+            "trigger." + e.argument().substring(2), e.value(), expectation(e));
       }
       // A trigger option out of range: say that it is the trigger's, and keep its own words.
       throw new InvalidInputException("trigger." + e.argument(), e.value(), expectation(e));
