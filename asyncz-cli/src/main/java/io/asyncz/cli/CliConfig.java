@@ -40,7 +40,11 @@ final class CliConfig {
           "classpath",
           "allow_packages",
           "grace",
-          "log_level");
+          "log_level",
+          "dashboard_users",
+          "dashboard_api_tokens",
+          "dashboard_audit_file",
+          "dashboard_trust_forwarded_proto");
 
   private final String source;
   private final Map<String, Object> scheduler;

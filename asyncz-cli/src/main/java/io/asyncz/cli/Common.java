@@ -44,6 +44,23 @@ final class Common {
   String logLevel;
 
   @Option(
+      names = "--url",
+      paramLabel = "URL",
+      description =
+          "Talk to a running service's dashboard API (asyncz start --dashboard) instead of the"
+              + " stores: list, inspect, add, update, run, pause, resume, remove. Default:"
+              + " $ASYNCZ_URL.")
+  String url;
+
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      description =
+          "The API token for --url (the one the service printed, or a configured API token)."
+              + " Default: $ASYNCZ_TOKEN.")
+  String token;
+
+  @Option(
       names = {"-v", "--verbose"},
       description = "Show stack traces of failures.")
   boolean verbose;

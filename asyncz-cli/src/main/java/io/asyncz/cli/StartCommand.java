@@ -1,6 +1,11 @@
 package io.asyncz.cli;
 
 import io.asyncz.InvalidInputException;
+import io.asyncz.admin.AuditLog;
+import io.asyncz.admin.SchedulerOperations;
+import io.asyncz.dashboard.Dashboard;
+import io.asyncz.dashboard.DashboardOptions;
+import io.asyncz.dashboard.Role;
 import io.asyncz.event.Events;
 import io.asyncz.event.TaskExecutionEvent;
 import io.asyncz.scheduler.Scheduler;
@@ -59,6 +64,17 @@ final class StartCommand implements Callable<Integer> {
           "Apply changes to the configuration file's tasks while running (added, changed and"
               + " removed entries).")
   boolean watch;
+
+  @Option(
+      names = "--dashboard",
+      arity = "0..1",
+      fallbackValue = DashboardOptions.DEFAULT_HOST + ":" + DashboardOptions.DEFAULT_PORT,
+      paramLabel = "ADDR",
+      description =
+          "Serve the dashboard and its JSON API on ADDR (HOST:PORT, default 127.0.0.1:8420;"
+              + " port 0 for a free one). Without service.dashboard_users, a login token is"
+              + " printed (or taken from ASYNCZ_DASHBOARD_TOKEN).")
+  String dashboard;
 
   private final Io io;
 
@@ -120,6 +136,19 @@ final class StartCommand implements Callable<Integer> {
     ChangeWatch changes = new ChangeWatch(scheduler);
     changes.check(false);
     scheduler.resume();
+    SchedulerOperations operations = null;
+    Dashboard served = null;
+    if (dashboard != null) {
+      operations =
+          SchedulerOperations.builder(scheduler)
+              .functionCheck((function, kwargs) -> session.permissions().check(function, kwargs))
+              .audit(auditLog(config))
+              .build();
+      served = Dashboard.serve(operations, dashboardOptions(config));
+      io.out().println("Dashboard: " + served.url());
+      served.generatedToken().ifPresent(t -> io.out().println("Dashboard token: " + t));
+      io.out().flush();
+    }
     ScheduledExecutorService poller =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -178,6 +207,10 @@ final class StartCommand implements Callable<Integer> {
     try {
       stop.await();
     } finally {
+      if (served != null) {
+        served.close();
+        operations.close();
+      }
       poller.shutdownNow();
       marker.close();
       listeners.forEach(StoreNotices.Listener::close);
@@ -197,6 +230,64 @@ final class StartCommand implements Callable<Integer> {
       }
     }
     return CliException.OK;
+  }
+
+  private AuditLog auditLog(CliConfig config) {
+    Object file = config.service("dashboard_audit_file");
+    return file == null
+        ? AuditLog.inMemory(AuditLog.DEFAULT_CAPACITY)
+        : AuditLog.appendingTo(io.resolve(String.valueOf(file)), AuditLog.DEFAULT_CAPACITY);
+  }
+
+  /**
+   * The dashboard's options: the address, and the users and API tokens of the configuration's
+   * {@code service.dashboard_users} ({@code NAME: {password_hash: BCRYPT, role: viewer|operator}})
+   * and {@code service.dashboard_api_tokens} ({@code NAME: {token: TOKEN, role: ...}}).
+   */
+  private DashboardOptions dashboardOptions(CliConfig config) {
+    DashboardOptions.Builder b = DashboardOptions.builder().address(dashboard);
+    for (Map.Entry<String, Map<String, Object>> u :
+        entries(config.service("dashboard_users"), "service.dashboard_users").entrySet()) {
+      b.user(
+          u.getKey(),
+          String.valueOf(u.getValue().get("password_hash")),
+          Role.parse(String.valueOf(u.getValue().get("role"))));
+    }
+    for (Map.Entry<String, Map<String, Object>> t :
+        entries(config.service("dashboard_api_tokens"), "service.dashboard_api_tokens")
+            .entrySet()) {
+      b.apiToken(
+          t.getKey(),
+          String.valueOf(t.getValue().get("token")),
+          Role.parse(String.valueOf(t.getValue().get("role"))));
+    }
+    String token = io.env().get("ASYNCZ_DASHBOARD_TOKEN");
+    if (token != null && !token.isBlank()) {
+      b.token(token.strip());
+    }
+    if (Boolean.parseBoolean(String.valueOf(config.service("dashboard_trust_forwarded_proto")))) {
+      b.trustForwardedProto(true);
+    }
+    return b.build();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Map<String, Object>> entries(Object value, String where) {
+    if (value == null) {
+      return Map.of();
+    }
+    if (!(value instanceof Map<?, ?> map)) {
+      throw new InvalidInputException(where, value, "is not a mapping; expected NAME: {...}");
+    }
+    Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      if (!(e.getValue() instanceof Map<?, ?> fields)) {
+        throw new InvalidInputException(
+            where + "." + e.getKey(), e.getValue(), "is not a mapping; expected {role: ...}");
+      }
+      out.put(String.valueOf(e.getKey()), (Map<String, Object>) fields);
+    }
+    return out;
   }
 
   private static void logRun(TaskExecutionEvent e) {

@@ -94,6 +94,10 @@ final class TaskCommands {
 
     @Override
     public final Integer call() throws Exception {
+      io.asyncz.admin.Operations remote = RemoteCommands.operations(common, io);
+      if (remote != null) {
+        return RemoteCommands.call(this, remote);
+      }
       try (Session session = Session.open(common, io).start(false)) {
         Set<String> unresolvableBefore = unresolvable(session);
         int code = call(session);
