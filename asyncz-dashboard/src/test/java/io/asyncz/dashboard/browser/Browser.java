@@ -19,11 +19,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -55,6 +57,8 @@ final class Browser implements AutoCloseable {
   private final String axe;
 
   private Browser() {
+    // With the driver named in the service, Selenium's DriverFinder skips Selenium Manager, which
+    // would otherwise look for (and download) a driver and a browser of its own.
     service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())
@@ -85,25 +89,34 @@ final class Browser implements AutoCloseable {
    * dashboard nobody tested in a browser is what they are here to prevent.
    */
   static Browser start() {
-    List<String> missing = new ArrayList<>();
-    if (!Files.isExecutable(CHROMIUM)) {
-      missing.add(CHROMIUM + " (Debian package chromium)");
+    Optional<String> missing = missing(CHROMIUM, CHROMEDRIVER);
+    if (missing.isPresent()) {
+      fail(missing.get());
     }
-    if (!Files.isExecutable(CHROMEDRIVER)) {
-      missing.add(CHROMEDRIVER + " (Debian package chromium-driver)");
-    }
-    if (!missing.isEmpty()) {
-      fail(
-          "The dashboard's browser tests need Chromium and its driver, and these are missing: "
-              + String.join(", ", missing)
-              + ". Install them with `sudo apt-get install -y chromium chromium-driver`, or run"
-              + " scripts/test.sh, which installs them and then runs the build. Other paths can be"
-              + " given with -Dasyncz.chromium=PATH and -Dasyncz.chromedriver=PATH.");
-    }
-    // Selenium Manager would fetch a driver or a browser of its own when it cannot find one:
-    // never here, both are named above.
-    System.setProperty("SE_AVOID_BROWSER_DOWNLOAD", "true");
     return new Browser();
+  }
+
+  /**
+   * What is missing of Chromium and its driver, said with how to install it; empty when both are
+   * here.
+   */
+  static Optional<String> missing(Path chromium, Path chromedriver) {
+    List<String> missing = new ArrayList<>();
+    if (!Files.isExecutable(chromium)) {
+      missing.add(chromium + " (Debian package chromium)");
+    }
+    if (!Files.isExecutable(chromedriver)) {
+      missing.add(chromedriver + " (Debian package chromium-driver)");
+    }
+    if (missing.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "The dashboard's browser tests need Chromium and its driver, and these are missing: "
+            + String.join(", ", missing)
+            + ". Install them with `sudo apt-get install -y chromium chromium-driver`, or run"
+            + " scripts/test.sh, which installs them and then runs the build. Other paths can be"
+            + " given with -Dasyncz.chromium=PATH and -Dasyncz.chromedriver=PATH.");
   }
 
   private static String readAxe() {
@@ -143,11 +156,14 @@ final class Browser implements AutoCloseable {
                 ((JavascriptExecutor) d)
                     .executeScript(
                         "return document.body.dataset.ready === 'true'"
-                            + " && !document.querySelector('#main > .loading')")));
+                            + " && !document.getElementById('main').hasAttribute('aria-busy')")));
   }
 
   <T> T waitFor(ExpectedCondition<T> condition) {
-    return new WebDriverWait(driver, Duration.ofSeconds(10)).until(condition);
+    // A page re-renders as data arrives: an element found a moment ago may be gone; look again.
+    return new WebDriverWait(driver, Duration.ofSeconds(10))
+        .ignoring(StaleElementReferenceException.class)
+        .until(condition);
   }
 
   WebElement find(String css) {
@@ -177,7 +193,10 @@ final class Browser implements AutoCloseable {
    * each (rule, impact, the elements and axe's help text).
    */
   List<String> seriousViolations() {
-    driver.executeScript(axe);
+    // Sent once per page load: the script is half a megabyte.
+    if (Boolean.FALSE.equals(driver.executeScript("return typeof window.axe === 'object'"))) {
+      driver.executeScript(axe);
+    }
     Object result =
         driver.executeAsyncScript(
             "const done = arguments[arguments.length - 1];"

@@ -2,11 +2,7 @@ package io.asyncz.dashboard.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.URI;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -29,20 +25,19 @@ class EveryPageTest {
     {"timeline", "view=timeline"},
     {"events", "view=events"},
     {"runs", "view=runs"},
-    {"run", "view=run&id=01JFAKE0000000000000000004"},
+    {"run", "view=run&id="},
     {"logs", "view=logs&task=backup-db"},
     {"audit", "view=audit"},
     {"instances", "view=instances"},
     {"quarantine", "view=quarantine"},
   };
   private static Browser browser;
-  private static FakeDashboard server;
+  private static RealDashboard server;
   private static URI base;
 
   @BeforeAll
-  static void start() throws IOException {
-    server =
-        FakeDashboard.start(Clock.fixed(Instant.parse("2026-12-07T10:00:00Z"), ZoneOffset.UTC));
+  static void start() {
+    server = new RealDashboard();
     base = server.uri();
     browser = Browser.start();
     browser.reset(base);
@@ -63,13 +58,13 @@ class EveryPageTest {
     List<String> problems = new ArrayList<>();
     browser.open(base, "");
     check("login", problems);
-    browser.logIn(base, FakeDashboard.OPERATOR, FakeDashboard.PASSWORD);
+    browser.logIn(base, RealDashboard.OPERATOR, RealDashboard.PASSWORD);
     // Something in the audit log, for its page.
     browser.open(base, "view=task&id=rotate-keys");
     browser.find("#resume").click();
     browser.waitFor(d -> d.findElements(By.id("pause")).size() == 1);
     for (String[] page : PAGES) {
-      browser.open(base, page[1]);
+      browser.open(base, page[0].equals("run") ? page[1] + server.lastRunOf("backup-db") : page[1]);
       assertThat(browser.location().get("view")).as(page[0]).isEqualTo(page[0]);
       check(page[0], problems);
     }
@@ -82,8 +77,11 @@ class EveryPageTest {
         browser.width(width);
         browser.theme(theme);
         browser.screenshot(name + "-" + width + "-" + theme);
-        for (String violation : browser.seriousViolations()) {
-          problems.add(name + " at " + width + " px, " + theme + ": " + violation);
+        // Colours depend on the theme and layout on the width: three of the four pairs cover both.
+        if (width == Browser.WIDE || theme.equals("light")) {
+          for (String violation : browser.seriousViolations()) {
+            problems.add(name + " at " + width + " px, " + theme + ": " + violation);
+          }
         }
         if (width == Browser.NARROW) {
           Object overflow =

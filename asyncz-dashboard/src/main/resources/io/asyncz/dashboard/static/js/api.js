@@ -98,11 +98,11 @@ export const api = {
   stream: () => new EventSource(url('events/stream'), { withCredentials: true }),
 };
 
-/** The event names the stream sends (the seed's event codes, lower case). */
-export const EVENT_NAMES = [
-  'scheduler_start', 'scheduler_started', 'scheduler_shutdown', 'scheduler_paused', 'scheduler_resumed',
-  'executor_added', 'executor_removed', 'store_added', 'store_removed', 'all_tasks_removed',
-  'task_added', 'task_removed', 'task_modified', 'task_executed', 'task_error', 'task_missed',
-  'task_submitted', 'task_max_instances', 'task_quarantined', 'scheduler_error',
-  'run_started', 'run_finished', 'run_ended', 'message',
+/** The event names the stream sends: the seed's event codes (TASK_EXECUTED...), in either case. */
+const CODES = [
+  'SCHEDULER_START', 'SCHEDULER_SHUTDOWN', 'SCHEDULER_PAUSED', 'SCHEDULER_RESUMED', 'EXECUTOR_ADDED',
+  'EXECUTOR_REMOVED', 'STORE_ADDED', 'STORE_REMOVED', 'ALL_TASKS_REMOVED', 'TASK_ADDED', 'TASK_REMOVED',
+  'TASK_MODIFIED', 'TASK_EXECUTED', 'TASK_ERROR', 'TASK_MISSED', 'TASK_SUBMITTED', 'TASK_MAX_INSTANCES',
+  'TASK_QUARANTINED', 'SCHEDULER_ERROR',
 ];
+export const EVENT_NAMES = [...CODES, ...CODES.map((name) => name.toLowerCase()), 'message'];

@@ -107,8 +107,12 @@ async function route(moveFocus) {
       a.removeAttribute('aria-current');
     }
   }
-  replace(main, h('p', { class: 'loading' }, 'Loading…'));
+  // The page shown stays until the next one is ready (no flash while filtering); only the first
+  // page says it is loading.
+  if (!main.querySelector('.view')) replace(main, h('p', { class: 'loading' }, 'Loading…'));
+  main.setAttribute('aria-busy', 'true');
   if (!render) {
+    main.removeAttribute('aria-busy');
     replace(main, h('h1', {}, 'Not found'), h('p', {}, `There is no page "${name}".`));
     return;
   }
@@ -123,8 +127,9 @@ async function route(moveFocus) {
     replace(main, view);
   } catch (error) {
     if (mine !== generation) return;
-    replace(main, h('h1', {}, 'Something went wrong'), failure(error));
+    replace(main, h('div', { class: 'view', 'data-view': 'error' }, h('h1', {}, 'Something went wrong'), failure(error)));
   }
+  main.removeAttribute('aria-busy');
   if (moveFocus) {
     const heading = main.querySelector('h1');
     if (heading) {

@@ -104,7 +104,9 @@ export async function renderEvents(view) {
 
 function details(event) {
   const rest = { ...event };
-  for (const key of ['at', 'time', 'timestamp', 'event', 'name', 'type', 'task_id']) delete rest[key];
+  for (const key of ['at', 'time', 'timestamp', 'event', 'name', 'type', 'task_id', 'seq', 'code']) delete rest[key];
+  if (rest.detail && Object.keys(rest.detail).length === 0) delete rest.detail;
+  if (rest.store === null) delete rest.store;
   return Object.keys(rest).length ? JSON.stringify(rest) : '';
 }
 
@@ -195,7 +197,12 @@ export async function renderQuarantine(view, params, context) {
             h('td', { class: 'mono' }, show(r.task_id)),
             h('td', {}, show(r.reason || r.error)),
             h('td', { class: 'nowrap' }, time(r.quarantined_at || r.at)),
-            h('td', {}, r.raw || r.record ? h('details', {}, h('summary', {}, 'Raw bytes'), h('pre', {}, show(r.raw || r.record))) : '—'),
+            h(
+              'td',
+              {},
+              r.size !== undefined ? `${r.size} bytes kept` : '',
+              r.detail || r.raw ? h('details', {}, h('summary', {}, 'Detail'), h('pre', {}, show(r.detail || r.raw))) : null,
+            ),
             h(
               'td',
               {},

@@ -31,7 +31,7 @@ export async function render(view) {
           ['Identity', show(info.identity ?? info.node ?? info.name)],
           ['State', badge(info.state)],
           ['Time zone', show(info.timezone)],
-          ['Uptime', info.uptime_ms !== undefined ? duration(info.uptime_ms) : show(info.uptime)],
+          ['Uptime', info.uptime_seconds !== undefined && info.uptime_seconds !== null ? duration(info.uptime_seconds * 1000) : info.uptime_ms !== undefined ? duration(info.uptime_ms) : '—'],
           ['Started', info.started_at ? time(info.started_at) : null],
           ['Version', info.version ? show(info.version) : null],
         ].filter(([, value]) => value !== null)),

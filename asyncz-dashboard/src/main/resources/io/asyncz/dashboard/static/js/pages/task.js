@@ -118,7 +118,7 @@ function specForm(initial) {
     hours: h('input', { name: 'hours', type: 'number', min: '0', value: '' }),
     minutes: h('input', { name: 'minutes', type: 'number', min: '0', value: '' }),
     seconds: h('input', { name: 'seconds', type: 'number', min: '0', value: '' }),
-    run_date: h('input', { name: 'run_date', autocomplete: 'off', placeholder: '2030-01-31T09:00:00Z', value: '' }),
+    run_at: h('input', { name: 'run_at', autocomplete: 'off', placeholder: '2030-01-31T09:00:00Z', value: '' }),
     args: h('textarea', { name: 'args', class: 'mono', rows: '2' }, initial.args || ''),
     kwargs: h('textarea', { name: 'kwargs', class: 'mono', rows: '2' }, initial.kwargs || ''),
     executor: h('input', { name: 'executor', autocomplete: 'off', value: initial.executor || '' }),
@@ -139,7 +139,7 @@ function specForm(initial) {
     hours: field('Hours', controls.hours),
     minutes: field('Minutes', controls.minutes),
     seconds: field('Seconds', controls.seconds),
-    run_date: field('Run at', controls.run_date, 'An ISO-8601 instant, for example 2030-01-31T09:00:00Z.'),
+    run_at: field('Run at', controls.run_at, 'An ISO-8601 instant, for example 2030-01-31T09:00:00Z.'),
     args: field('Arguments (JSON list)', controls.args, 'For example ["hello", 3]'),
     kwargs: field('Keyword arguments (JSON object)', controls.kwargs, 'For example {"to": "ops@example.com"}'),
     executor: field('Executor', controls.executor, 'Optional: the default executor when empty.'),
@@ -149,11 +149,11 @@ function specForm(initial) {
   };
   const interval = initial.interval || {};
   for (const unit of ['weeks', 'days', 'hours', 'minutes', 'seconds']) controls[unit].value = interval[unit] ?? '';
-  controls.run_date.value = initial.run_date || '';
+  controls.run_at.value = initial.run_at || '';
 
   const cronSet = h('div', { 'data-kind': 'cron' }, h('div', { class: 'field-row' }, wraps.crontab, wraps.timezone));
   const intervalSet = h('div', { 'data-kind': 'interval' }, h('div', { class: 'field-row' }, wraps.weeks, wraps.days, wraps.hours, wraps.minutes, wraps.seconds));
-  const dateSet = h('div', { 'data-kind': 'date' }, wraps.run_date);
+  const dateSet = h('div', { 'data-kind': 'date' }, wraps.run_at);
   const showKind = () => {
     for (const set of [cronSet, intervalSet, dateSet]) set.hidden = set.dataset.kind !== controls.kind.value;
   };
@@ -184,7 +184,7 @@ function specForm(initial) {
         if (controls[unit].value !== '') spec.trigger[unit] = Number(controls[unit].value);
       }
     } else {
-      spec.trigger = { type: 'date', run_date: controls.run_date.value.trim() };
+      spec.trigger = { type: 'date', run_at: controls.run_at.value.trim() };
     }
     for (const key of ['args', 'kwargs']) {
       const text = controls[key].value.trim();
@@ -209,7 +209,7 @@ function specForm(initial) {
   const showErrors = (errors) => {
     for (const [key, wrap] of Object.entries(wraps)) wrap.setError(errors[key] || (key === 'crontab' && errors.trigger && controls.kind.value === 'cron' ? errors.trigger : null));
     if (errors.trigger && controls.kind.value === 'interval') wraps.seconds.setError(errors.trigger);
-    if (errors.trigger && controls.kind.value === 'date') wraps.run_date.setError(errors.trigger);
+    if (errors.trigger && controls.kind.value === 'date') wraps.run_at.setError(errors.trigger);
   };
 
   return { controls, wraps, read, showErrors, basics: [wraps.id, wraps.name, wraps.function], triggerSet, argSet: [wraps.args, wraps.kwargs], optionSet };
@@ -218,7 +218,7 @@ function specForm(initial) {
 /** Maps an API error to the form field it names. */
 function errorsOf(error) {
   const argument = (error.argument || '').replace(/^options\./, '').replace(/^trigger\./, '');
-  const known = ['id', 'name', 'function', 'args', 'kwargs', 'executor', 'store', 'max_instances', 'mistrigger_grace_time', 'crontab', 'timezone', 'run_date', 'weeks', 'days', 'hours', 'minutes', 'seconds'];
+  const known = ['id', 'name', 'function', 'args', 'kwargs', 'executor', 'store', 'max_instances', 'mistrigger_grace_time', 'crontab', 'timezone', 'run_at', 'weeks', 'days', 'hours', 'minutes', 'seconds'];
   if (known.includes(argument)) return { [argument]: error.message };
   return { trigger: error.message };
 }
@@ -239,7 +239,7 @@ export function renderCreate(view, params, context) {
       return;
     }
     try {
-      const answer = await api.post('preview', { ...spec, count: 5 });
+      const answer = await api.post('preview', spec, { count: 5 });
       if (mine !== asked) return;
       form.showErrors({});
       replace(previewBox, h('h2', {}, 'Next fire times'), previewList(answer));
@@ -296,7 +296,7 @@ export async function renderEdit(view, params, context) {
     crontab: options.crontab || options.expression || '',
     timezone: options.timezone || '',
     interval: options,
-    run_date: options.run_date || '',
+    run_at: options.run_at || '',
     args: t.args && t.args.length ? JSON.stringify(t.args) : '',
     kwargs: t.kwargs && Object.keys(t.kwargs).length ? JSON.stringify(t.kwargs) : '',
     executor: t.executor,
