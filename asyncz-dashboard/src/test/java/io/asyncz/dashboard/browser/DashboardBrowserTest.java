@@ -166,6 +166,29 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void filtersTheRunHistoryAndShowsAFailedRunWithItsStackTraceAndLog() {
+    browser.logIn(base, RealDashboard.OPERATOR, RealDashboard.PASSWORD);
+    browser.open(base, "view=runs");
+    assertThat(browser.driver.findElements(By.cssSelector("#runs-list tr[data-run]"))).hasSize(2);
+    new Select(browser.find("select[name=status]")).selectByValue("failed");
+    browser.find("form[aria-label='Filter runs'] button[type=submit]").click();
+    browser.waitFor(d -> d.findElements(By.cssSelector("#runs-list tr[data-run]")).size() == 1);
+    assertThat(browser.location().get("search")).isEqualTo("?view=runs&status=failed");
+    WebElement row = browser.find("#runs-list tr[data-run]");
+    assertThat(row.getText()).contains("Back up the database").contains("failed");
+
+    row.findElement(By.cssSelector("a")).click();
+    browser.waitFor(d -> "run".equals(browser.location().get("view")));
+    assertThat(browser.find("pre[aria-label='Stack trace']").getText())
+        .startsWith("java.io.UncheckedIOException: java.io.IOException: Connection refused");
+    assertThat(browser.find("#run-log").getText())
+        .contains("ERROR java.io.IOException: Connection refused: db.internal:5432");
+
+    browser.open(base, "view=logs&task=backup-db");
+    assertThat(browser.find("main pre").getText()).contains("INFO backup-db started");
+  }
+
+  @Test
   void createsACronTaskWithALivePreviewAndValidationAsYouType() {
     browser.logIn(base, RealDashboard.OPERATOR, RealDashboard.PASSWORD);
     browser.open(base, "view=create");
