@@ -155,16 +155,12 @@ public final class SchedulerOperations implements Operations, AutoCloseable {
 
   @Override
   public TaskPage listTasks(TaskFilter f) {
-    SchedulerInfo info = s().info();
-    if (f.store() != null && !info.stores().contains(f.store())) {
-      throw new InvalidInputException(
-          "store", f.store(), "is not a store of this scheduler; expected one of " + info.stores());
+    // Checked against the scheduler's aliases (not info(), which counts every task).
+    if (f.store() != null) {
+      s().lookupStore(f.store());
     }
-    if (f.executor() != null && !info.executors().contains(f.executor())) {
-      throw new InvalidInputException(
-          "executor",
-          f.executor(),
-          "is not an executor of this scheduler; expected one of " + info.executors());
+    if (f.executor() != null) {
+      s().lookupExecutor(f.executor());
     }
     String sortKey =
         switch (f.sort()) {
@@ -438,16 +434,11 @@ public final class SchedulerOperations implements Operations, AutoCloseable {
   }
 
   private void checkAliases(TaskSpecs.Parsed p) {
-    SchedulerInfo info = s().info();
-    if (p.executor() != null && !info.executors().contains(p.executor())) {
-      throw new InvalidInputException(
-          "executor",
-          p.executor(),
-          "is not an executor of this scheduler; expected one of " + info.executors());
+    if (p.executor() != null) {
+      s().lookupExecutor(p.executor());
     }
-    if (p.store() != null && !info.stores().contains(p.store())) {
-      throw new InvalidInputException(
-          "store", p.store(), "is not a store of this scheduler; expected one of " + info.stores());
+    if (p.store() != null) {
+      s().lookupStore(p.store());
     }
   }
 
@@ -705,11 +696,10 @@ public final class SchedulerOperations implements Operations, AutoCloseable {
   }
 
   private void checkStore(String store) {
-    List<String> stores = s().info().stores();
-    if (!stores.contains(store)) {
-      throw new InvalidInputException(
-          "store", store, "is not a store of this scheduler; expected one of " + stores);
+    if (store == null || store.isBlank()) {
+      throw new InvalidInputException("store", store, "is blank; expected a store alias");
     }
+    s().lookupStore(store);
   }
 
   /** Records an action in the audit log as it ends, well or not, and passes its outcome on. */
