@@ -165,3 +165,20 @@ export function debounce(fn, wait) {
     timer = setTimeout(() => fn(...args), wait);
   };
 }
+
+/** Runs fn at most once per wait milliseconds, and once more after the last call (a busy stream never starves it). */
+export function throttle(fn, wait) {
+  let timer = null;
+  let again = false;
+  const fire = () => {
+    timer = null;
+    if (!again) return;
+    again = false;
+    fn();
+    timer = setTimeout(fire, wait);
+  };
+  return () => {
+    again = true;
+    if (timer === null) fire();
+  };
+}

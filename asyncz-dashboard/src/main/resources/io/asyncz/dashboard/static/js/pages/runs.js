@@ -1,7 +1,7 @@
 // Run history: the runs (filtered by task, status and time, new runs arriving live), one run's
 // detail (duration, return value, error, stack trace, log) and the logs of a task's runs.
 import { api, EVENT_NAMES } from '../api.js';
-import { badge, debounce, duration, failure, field, fields, h, link, replace, select, show, time, title } from '../dom.js';
+import { badge, duration, failure, field, fields, h, link, replace, select, show, time, throttle, title } from '../dom.js';
 import { runTable } from './task.js';
 
 const STATUSES = ['running', 'succeeded', 'failed', 'missed', 'skipped', 'interrupted'];
@@ -59,15 +59,15 @@ export async function renderRuns(view, params, context) {
   );
 
   // New runs are fetched again rather than built from the event, so the list always shows the
-  // stored records with the same filters.
-  const reload = debounce(async () => {
+  // stored records with the same filters; at most twice a second however busy the scheduler is.
+  const reload = throttle(async () => {
     try {
       shown = await load();
       draw();
     } catch (error) {
       replace(list, failure(error));
     }
-  }, 200);
+  }, 500);
   const source = api.stream();
   const onEvent = (event) => {
     let name = event.type;
