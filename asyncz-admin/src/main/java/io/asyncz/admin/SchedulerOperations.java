@@ -403,9 +403,9 @@ public final class SchedulerOperations implements Operations, AutoCloseable {
           if (p.id() != null) {
             b.id(p.id());
           }
-          if (p.name() != null) {
-            b.name(p.name());
-          }
+          // Named after the reference the operator typed unless named: a registered function's
+          // own display name may be a lambda's class name, which says nothing in a listing.
+          b.name(p.name() != null ? p.name() : p.function());
           if (p.executor() != null) {
             b.executor(p.executor());
           }

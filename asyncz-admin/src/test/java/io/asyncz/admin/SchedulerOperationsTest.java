@@ -93,8 +93,9 @@ class SchedulerOperationsTest {
     assertThat(t.coalesce()).isFalse();
     assertThat(t.mistriggerGraceTime()).isEqualTo(30.0);
     assertThat(t.nextRunTime()).isEqualTo(Instant.parse("2026-12-07T05:00:00Z"));
-    assertThat(ops.createTask(Map.of("function", "jobs.count", "crontab", "*/5 * * * *")).state())
-        .isEqualTo("scheduled");
+    TaskView unnamed = ops.createTask(Map.of("function", "jobs.count", "crontab", "*/5 * * * *"));
+    assertThat(unnamed.state()).isEqualTo("scheduled");
+    assertThat(unnamed.name()).isEqualTo("jobs.count"); // not the lambda's class name
   }
 
   @Test

@@ -391,6 +391,12 @@ final class DashboardHandler {
   // ------------------------------------------------------------------ login
 
   private Response login(Request r) throws IOException {
+    if (!sameOrigin(r)) {
+      // A cross-site form must not log the browser in as the attacker (login CSRF).
+      return error(
+          OperationError.of(
+              403, "csrf", "Cross-origin login refused: log in from the dashboard's own page"));
+    }
     Map<String, Object> body;
     String type = String.valueOf(r.header("content-type")).toLowerCase(Locale.ROOT);
     if (type.startsWith("application/x-www-form-urlencoded")) {
@@ -432,6 +438,22 @@ final class DashboardHandler {
     out.put("role", s.role.label());
     out.put("csrf_token", s.csrf);
     return json(200, out).header("Set-Cookie", sessionCookie(r, s.id, false));
+  }
+
+  /** Whether the request's Origin, when a browser sent one, is the dashboard's own host. */
+  private static boolean sameOrigin(Request r) {
+    String origin = r.header("origin");
+    String host = r.header("host");
+    if (origin == null) {
+      return true; // not a browser's cross-site request: browsers send Origin with every POST
+    }
+    try {
+      java.net.URI o = java.net.URI.create(origin.strip());
+      String authority = o.getRawAuthority();
+      return authority != null && host != null && authority.equalsIgnoreCase(host.strip());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private String sessionCookie(Request r, String value, boolean clear) {
@@ -599,7 +621,8 @@ final class DashboardHandler {
             "text/event-stream; charset=utf-8",
             out -> {
               BlockingQueue<EventView> queue = new ArrayBlockingQueue<>(1000);
-              try (AutoCloseable sub = ops.events().subscribe(queue::offer)) {
+              AutoCloseable subscription = ops.events().subscribe(queue::offer);
+              try {
                 out.write(": asyncz events\n\n".getBytes(StandardCharsets.UTF_8));
                 if (replayAfter >= 0) {
                   for (EventView e : ops.events().recent(1000)) {
@@ -634,14 +657,21 @@ final class DashboardHandler {
                 Thread.currentThread().interrupt();
               } catch (IOException gone) {
                 // the client left
-              } catch (Exception e) {
-                LOG.debug("Event stream ended: {}", e.toString());
               } finally {
+                closeQuietly(subscription);
                 streams.decrementAndGet();
               }
             })
         .header("Cache-Control", "no-store")
         .header("X-Accel-Buffering", "no");
+  }
+
+  private static void closeQuietly(AutoCloseable subscription) {
+    try {
+      subscription.close();
+    } catch (Exception e) {
+      LOG.debug("Closing an event subscription failed: {}", e.toString());
+    }
   }
 
   private static void write(OutputStream out, EventView e) throws IOException {

@@ -434,6 +434,31 @@ class ApiTest {
   }
 
   @Test
+  void aCrossSiteLoginIsRefused() {
+    String body = AdminJson.text(Map.of("username", "alice", "password", "alice-password"));
+    Map<String, String> json = Map.of("Content-Type", "application/json");
+    Answer crossSite =
+        api.call(
+            "POST",
+            "/login",
+            body,
+            Auth.NONE,
+            Map.of("Content-Type", "application/json", "Origin", "https://evil.example"));
+    assertThat(crossSite.status()).isEqualTo(403);
+    assertThat(crossSite.headers().firstValue("Set-Cookie")).isEmpty();
+    String own = "http://" + api.dashboard.url().getRawAuthority();
+    Answer sameSite =
+        api.call(
+            "POST",
+            "/login",
+            body,
+            Auth.NONE,
+            Map.of("Content-Type", "application/json", "Origin", own));
+    assertThat(sameSite.status()).isEqualTo(200);
+    assertThat(api.call("POST", "/login", body, Auth.NONE, json).status()).isEqualTo(200);
+  }
+
+  @Test
   void withoutUsersAGeneratedTokenLogsInAndAuthorizes() {
     try (ApiFixture tokenOnly = new ApiFixture(false)) {
       String token = tokenOnly.dashboard.generatedToken().orElseThrow();

@@ -105,8 +105,47 @@ public final class TaskListBenchmark {
               Report.format(Report.max(millis)),
               bytes);
         }
+        serverTime(ops, warmup, requests);
         liveEvents(http, dashboard, events);
       }
+    }
+  }
+
+  /**
+   * The server's own work for the same pages, without HTTP: the operations layer's listing and its
+   * JSON, in this thread.
+   */
+  private static void serverTime(SchedulerOperations ops, int warmup, int requests) {
+    Map<String, Map<String, String>> cases = new LinkedHashMap<>();
+    cases.put("server only: first page (25)", Map.of("page", "1", "size", "25"));
+    cases.put("server only: search 'task-0042'", Map.of("q", "task-0042"));
+    cases.put("server only: search 'report'", Map.of("q", "report"));
+    for (Map.Entry<String, Map<String, String>> c : cases.entrySet()) {
+      io.asyncz.admin.TaskFilter filter = io.asyncz.admin.TaskFilter.fromParameters(c.getValue());
+      for (int i = 0; i < warmup; i++) {
+        io.asyncz.admin.AdminJson.write(ops.listTasks(filter));
+      }
+      List<Double> millis = new ArrayList<>();
+      List<Double> cpu = new ArrayList<>();
+      java.lang.management.ThreadMXBean threads =
+          java.lang.management.ManagementFactory.getThreadMXBean();
+      for (int i = 0; i < requests; i++) {
+        long t0 = System.nanoTime();
+        long c0 = threads.getCurrentThreadCpuTime();
+        io.asyncz.admin.AdminJson.write(ops.listTasks(filter));
+        cpu.add((threads.getCurrentThreadCpuTime() - c0) / 1e6);
+        millis.add((System.nanoTime() - t0) / 1e6);
+      }
+      // The CPU time is what a quiet machine's wall time would be, near enough: on a loaded
+      // machine the wall time mostly measures waiting for a core.
+      Report.progress(
+          "%-45s p50 %s ms, p95 %s ms, max %s ms; CPU p50 %s ms, p95 %s ms",
+          c.getKey(),
+          Report.format(percentile(millis, 50)),
+          Report.format(percentile(millis, 95)),
+          Report.format(Report.max(millis)),
+          Report.format(percentile(cpu, 50)),
+          Report.format(percentile(cpu, 95)));
     }
   }
 
