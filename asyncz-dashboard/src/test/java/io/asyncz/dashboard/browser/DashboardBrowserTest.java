@@ -202,6 +202,24 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void theEventsPageShowsNewEventsAsTheyHappen() {
+    browser.logIn(base, RealDashboard.OPERATOR, RealDashboard.PASSWORD);
+    browser.open(base, "view=events");
+    browser.waitFor(d -> d.findElement(By.id("events-live")).getText().contains("connected"));
+    browser.driver.executeScript("window.sameDocument = true");
+    server.ops.pauseTask("cleanup-tmp");
+    browser.waitFor(
+        d ->
+            d.findElement(By.id("events-live"))
+                .getText()
+                .equals("Live: TASK_MODIFIED for cleanup-tmp."));
+    assertThat(browser.find("#events tbody tr").getText())
+        .contains("task_modified")
+        .contains("cleanup-tmp");
+    assertThat(browser.driver.executeScript("return window.sameDocument")).isEqualTo(true);
+  }
+
+  @Test
   void createsACronTaskWithALivePreviewAndValidationAsYouType() {
     browser.logIn(base, RealDashboard.OPERATOR, RealDashboard.PASSWORD);
     browser.open(base, "view=create");
