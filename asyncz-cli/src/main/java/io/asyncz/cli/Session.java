@@ -61,7 +61,17 @@ final class Session implements AutoCloseable {
    *
    * @throws InvalidInputException for a bad store URL, configuration or class path
    */
+  /** A session for a command: tasks whose function this process lacks are left as they are. */
   static Session open(Common common, Io io) {
+    return open(common, io, false);
+  }
+
+  /**
+   * A session; {@code service} for the process that runs the tasks, which must resolve every
+   * function (a record it cannot resolve is quarantined), while a command defers what it cannot
+   * resolve and leaves those tasks to the service ({@link TaskRegistry#deferUnknown()}).
+   */
+  static Session open(Common common, Io io, boolean service) {
     CliConfig config =
         common.config == null ? CliConfig.empty() : CliConfig.read(io.resolve(common.config));
     BuiltInFunctions.Permissions permissions = BuiltInFunctions.Permissions.of(config);
@@ -100,6 +110,9 @@ final class Session implements AutoCloseable {
     packages.addAll(config.serviceList("allow_packages"));
     packages.forEach(registry::allowPackage);
     BuiltInFunctions.register(registry, permissions);
+    if (!service) {
+      registry.deferUnknown();
+    }
     SchedulerSettings.Builder builder = Scheduler.builder().clock(io.clock()).registry(registry);
     schedulerConfig.applyTo(builder);
     Map<String, String> displays = new LinkedHashMap<>();

@@ -84,7 +84,7 @@ final class StartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Session session = Session.open(common, io);
+    Session session = Session.open(common, io, true);
     CliConfig config = session.config();
     Duration graceTime =
         Specs.duration(

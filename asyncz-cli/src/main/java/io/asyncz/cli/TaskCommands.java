@@ -99,43 +99,12 @@ final class TaskCommands {
         return RemoteCommands.call(this, remote);
       }
       try (Session session = Session.open(common, io).start(false)) {
-        Set<String> unresolvableBefore = unresolvable(session);
         int code = call(session);
         if (changesTasks()) {
           StoreNotices.send(session);
         }
-        Set<String> quarantinedNow = unresolvable(session);
-        quarantinedNow.removeAll(unresolvableBefore);
-        if (!quarantinedNow.isEmpty()) {
-          // A store quarantines a record whose function this process cannot resolve: say so
-          // loudly, since the service no longer runs those tasks until they are restored.
-          io.err()
-              .println(
-                  "asyncz: the stores quarantined "
-                      + quarantinedNow.size()
-                      + " tasks whose function this command cannot resolve: "
-                      + quarantinedNow
-                      + ". Give every asyncz command the service's --config (or --classpath and"
-                      + " --allow-package), then put them back with 'asyncz quarantine restore ID'.");
-          io.err().flush();
-          return code == CliException.OK ? CliException.FAILURE : code;
-        }
         return code;
       }
-    }
-
-    /** The quarantined records of unresolvable functions, as store/id. */
-    private static Set<String> unresolvable(Session session) {
-      Set<String> ids = new java.util.TreeSet<>();
-      session
-          .scheduler()
-          .quarantinedRecords()
-          .forEach(
-              (store, records) ->
-                  records.stream()
-                      .filter(r -> r.reason().equals("UNRESOLVABLE_REFERENCE"))
-                      .forEach(r -> ids.add(store + "/" + r.taskId())));
-      return ids;
     }
 
     abstract int call(Session session) throws Exception;
@@ -219,6 +188,7 @@ final class TaskCommands {
       List<Object> argList = args == null ? List.of() : Specs.jsonList("--args", args);
       Map<String, Object> kwargMap = kwargs == null ? Map.of() : Specs.jsonMap("--kwargs", kwargs);
       session.permissions().check(function, kwargMap);
+      scheduler.registry().resolveAvailable(function); // a new task's function must exist here
       TaskBuilder builder =
           scheduler
               .task(function)
@@ -803,6 +773,7 @@ final class TaskCommands {
         will.put("name", name);
       }
       if (function != null) {
+        session.scheduler().registry().resolveAvailable(function);
         steps.add(c -> c.function(function));
         will.put("function", function);
       }

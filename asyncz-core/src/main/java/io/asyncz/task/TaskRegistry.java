@@ -136,6 +136,16 @@ public final class TaskRegistry {
     }
   }
 
+  /**
+   * Resolves a reference as a registry that does not defer would: for a reference given now (a new
+   * task, a changed function), which must name a function this process has.
+   *
+   * @throws InvalidInputException when the reference is malformed, not allowed, or not found
+   */
+  public TaskFunction resolveAvailable(String reference) {
+    return resolveNow(reference);
+  }
+
   /** A function this process cannot call: its reference does not resolve here. */
   private record Unavailable(String reference, String reason) implements TaskFunction {
     @Override
