@@ -10,6 +10,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -104,8 +106,24 @@ public class AsynczAutoConfiguration {
     }
   }
 
-  // Micrometer (asyncz-micrometer, issue 12) and the dashboard (issue 14) get nested
-  // configurations here, each guarded by @ConditionalOnClass(name = ...) on their module.
+  /**
+   * The dashboard, mounted under the application's servlet container at {@code
+   * asyncz.spring.dashboard_path} when {@code asyncz-dashboard} is on the class path. Its own login
+   * stays on (a token, {@code dashboard_token} or generated and logged); an application with Spring
+   * Security guards the path with its filter chain as well, as it does every servlet.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.asyncz.dashboard.DashboardServlet")
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnProperty(prefix = "asyncz.spring", name = "dashboard_path")
+  static class DashboardConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(name = "asynczDashboard")
+    ServletRegistrationBean<jakarta.servlet.Servlet> asynczDashboard(
+        Scheduler scheduler, AsynczProperties properties) {
+      return AsynczDashboard.registration(scheduler, properties);
+    }
+  }
 
   /** The health indicator on Boot 3.5 ({@code org.springframework.boot.actuate.health}). */
   @Configuration(proxyBeanMethods = false)

@@ -44,8 +44,16 @@ public final class AsynczProperties {
   static final String AUTO_STARTUP = "auto_startup";
   static final String SHUTDOWN_TIMEOUT = "shutdown_timeout";
   static final String ALLOWED_PACKAGES = "allowed_packages";
+  static final String DASHBOARD_PATH = "dashboard_path";
+  static final String DASHBOARD_TOKEN = "dashboard_token";
   static final Set<String> SPRING_KEYS =
-      Set.of(ENABLED, AUTO_STARTUP, SHUTDOWN_TIMEOUT, ALLOWED_PACKAGES);
+      Set.of(
+          ENABLED,
+          AUTO_STARTUP,
+          SHUTDOWN_TIMEOUT,
+          ALLOWED_PACKAGES,
+          DASHBOARD_PATH,
+          DASHBOARD_TOKEN);
   private static final Pattern STORE_KEY = Pattern.compile("stores\\.([^.]+)\\.(.+)");
   private static final Pattern LIST_ITEM = Pattern.compile("(.+)\\[(\\d+)]");
 
@@ -54,18 +62,24 @@ public final class AsynczProperties {
   private final boolean autoStartup;
   private final Duration shutdownTimeout;
   private final List<String> allowedPackages;
+  private final String dashboardPath;
+  private final String dashboardToken;
 
   private AsynczProperties(
       Map<String, Object> schedulerKeys,
       Map<String, Map<String, Object>> applicationDataSourceStores,
       boolean autoStartup,
       Duration shutdownTimeout,
-      List<String> allowedPackages) {
+      List<String> allowedPackages,
+      String dashboardPath,
+      String dashboardToken) {
     this.schedulerKeys = schedulerKeys;
     this.applicationDataSourceStores = applicationDataSourceStores;
     this.autoStartup = autoStartup;
     this.shutdownTimeout = shutdownTimeout;
     this.allowedPackages = allowedPackages;
+    this.dashboardPath = dashboardPath;
+    this.dashboardToken = dashboardToken;
   }
 
   /**
@@ -174,8 +188,27 @@ public final class AsynczProperties {
         }
       }
     }
+    String dashboardPath = options.string(DASHBOARD_PATH, null);
+    if (dashboardPath != null) {
+      dashboardPath = dashboardPath.strip();
+      while (dashboardPath.endsWith("/") || dashboardPath.endsWith("*")) {
+        dashboardPath = dashboardPath.substring(0, dashboardPath.length() - 1);
+      }
+      if (!dashboardPath.startsWith("/") || dashboardPath.length() < 2) {
+        throw new InvalidInputException(
+            options.key(DASHBOARD_PATH),
+            options.raw(DASHBOARD_PATH).orElse(dashboardPath),
+            "is not a path under the application's root; expected one such as /asyncz");
+      }
+    }
     return new AsynczProperties(
-        scheduler, stores, options.bool(AUTO_STARTUP, true), timeout, List.copyOf(allowed));
+        scheduler,
+        stores,
+        options.bool(AUTO_STARTUP, true),
+        timeout,
+        List.copyOf(allowed),
+        dashboardPath,
+        options.string(DASHBOARD_TOKEN, null));
   }
 
   /** The keys that {@link SchedulerConfig} reads, with their prefix. */
@@ -213,6 +246,21 @@ public final class AsynczProperties {
   /** How long shutdown waits for the runs in progress ({@code shutdown_timeout}). */
   public Duration shutdownTimeout() {
     return shutdownTimeout;
+  }
+
+  /**
+   * Where the dashboard is mounted under the application's servlet container ({@code
+   * dashboard_path}, e.g. {@code /asyncz}), if it is.
+   */
+  public java.util.Optional<String> dashboardPath() {
+    return java.util.Optional.ofNullable(dashboardPath);
+  }
+
+  /**
+   * The dashboard's login token ({@code dashboard_token}); one is generated and logged if unset.
+   */
+  public java.util.Optional<String> dashboardToken() {
+    return java.util.Optional.ofNullable(dashboardToken);
   }
 
   /** The packages whose public static methods stored tasks may name ({@code allowed_packages}). */
