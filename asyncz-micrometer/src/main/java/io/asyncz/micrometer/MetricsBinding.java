@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 final class MetricsBinding implements RunObserver, Subscription {
   /** How many task ids the binding remembers the tags of, for events that carry only the id. */
-  private static final int KNOWN_TASKS = 10_000;
+  private static final int KNOWN_TASKS = 16_384;
 
   private static final Logger LOGGER = LoggerFactory.getLogger("asyncz.metrics");
 
@@ -47,8 +47,9 @@ final class MetricsBinding implements RunObserver, Subscription {
   private final TagLimiter names;
   private final TagLimiter ids;
   private final ConcurrentHashMap<RunTags, RunMeters> meters = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, RunTags> known = new ConcurrentHashMap<>();
+  private final KnownTasks known = new KnownTasks(KNOWN_TASKS);
   private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Boolean> memoryStores = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Meter> registered = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
   private Subscription runs;
@@ -178,6 +179,8 @@ final class MetricsBinding implements RunObserver, Subscription {
     if (tags != null && tags.store().equals(storeTag)) {
       return tags;
     }
+    // Not seen run lately: a memory store answers at no cost; another store is never read here,
+    // on the loop's thread.
     Optional<Task> local = lookupInMemory(taskId, store);
     if (local.isPresent()) {
       return tagsOf(local.get(), local.get().executor());
@@ -190,14 +193,14 @@ final class MetricsBinding implements RunObserver, Subscription {
   }
 
   private Optional<Task> lookupInMemory(String taskId, String store) {
-    if (store == null) {
+    if (store == null || !inMemory(store)) {
       return Optional.empty();
     }
+    TaskStore s = lookupStore(store);
     try {
-      TaskStore s = scheduler.lookupStore(store);
-      return s instanceof MemoryStore ? s.lookupTask(taskId) : Optional.empty();
+      return s == null ? Optional.empty() : s.lookupTask(taskId);
     } catch (RuntimeException e) {
-      return Optional.empty(); // the store was removed meanwhile
+      return Optional.empty();
     }
   }
 
@@ -209,11 +212,30 @@ final class MetricsBinding implements RunObserver, Subscription {
             executor == null ? AsynczMetrics.UNKNOWN : executor,
             store == null ? AsynczMetrics.UNKNOWN : store,
             tagTaskId ? ids.admit(task.id()) : null);
-    if (known.size() >= KNOWN_TASKS) {
-      known.clear(); // forget them all at once: a bound, and cheaper than keeping an order
-    }
     known.put(task.id(), tags);
     return tags;
+  }
+
+  /** Whether the store of this alias is a memory store; asked of the scheduler once per alias. */
+  private boolean inMemory(String store) {
+    Boolean memory = memoryStores.get(store);
+    if (memory == null) {
+      TaskStore found = lookupStore(store);
+      if (found == null) {
+        return false; // not added (yet): asked again next time
+      }
+      memory = found instanceof MemoryStore;
+      memoryStores.put(store, memory);
+    }
+    return memory;
+  }
+
+  private TaskStore lookupStore(String store) {
+    try {
+      return scheduler.lookupStore(store);
+    } catch (RuntimeException e) {
+      return null; // removed meanwhile, or never there
+    }
   }
 
   // ------------------------------------------------------------------ meters

@@ -13,8 +13,12 @@ import io.asyncz.event.Subscription;
 import io.asyncz.event.TaskExecutionEvent;
 import io.asyncz.executor.PoolExecutor;
 import io.asyncz.scheduler.Scheduler;
+import io.asyncz.store.MemoryStore;
+import io.asyncz.store.TaskStore;
+import io.asyncz.testkit.ForwardingStore;
 import io.asyncz.testkit.ManualScheduler;
 import io.asyncz.testkit.MutableClock;
+import io.asyncz.trigger.IntervalTrigger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -26,6 +30,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -211,6 +216,63 @@ class AsynczMetricsTest {
     assertThat(skipped.count()).isEqualTo(1);
     assertThat(registry.get(AsynczMetrics.IN_FLIGHT).tag("executor", "pool").gauge().value())
         .isZero();
+  }
+
+  @Test
+  void aSubmissionToAnotherStoreIsTaggedByNameOnceARunOfTheTaskWasSeen() throws Exception {
+    // Not a MemoryStore: the binding does not read it to learn a task's name.
+    TaskStore db = new ForwardingStore(new MemoryStore());
+    scheduler =
+        ManualScheduler.with(
+            Scheduler.builder()
+                .store("db", db)
+                .store("mem", new MemoryStore())
+                .executor("pool", new PoolExecutor(1)),
+            clock);
+    AsynczMetrics.bind(scheduler, registry);
+    scheduler.start();
+    CountDownLatch release = new CountDownLatch(1);
+    Semaphore ended = new Semaphore(0);
+    scheduler.onEvent(TaskExecutionEvent.class, e -> ended.release());
+    // The pool's one thread is busy with this task until released, so sync's first run starts
+    // only after the loop sent its submission event.
+    scheduler
+        .task(
+            () -> {
+              release.await();
+              return null;
+            })
+        .name("blocker")
+        .store("mem") // a memory store: its task is read there, whether its run started or not
+        .executor("pool")
+        .trigger(IntervalTrigger.builder().seconds(3600).startAt(T.plusSeconds(30)).build())
+        .add();
+    scheduler
+        .task(() -> {})
+        .name("sync")
+        .store("db")
+        .executor("pool")
+        .every(Duration.ofMinutes(1))
+        .add();
+
+    scheduler.advance(Duration.ofMinutes(1));
+    release.countDown();
+    assertThat(ended.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
+    scheduler.advance(Duration.ofMinutes(1)); // sync's second run: its name is known now
+    assertThat(ended.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(
+            registry.find(AsynczMetrics.SUBMITTED).counters().stream()
+                .map(
+                    c ->
+                        c.getId().getTag("task")
+                            + "/"
+                            + c.getId().getTag("executor")
+                            + "/"
+                            + c.getId().getTag("store")
+                            + "="
+                            + (int) c.count()))
+        .containsExactlyInAnyOrder("blocker/pool/mem=1", "unknown/unknown/db=1", "sync/pool/db=1");
   }
 
   @Test
