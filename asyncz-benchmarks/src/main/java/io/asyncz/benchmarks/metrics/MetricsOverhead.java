@@ -141,7 +141,7 @@ public final class MetricsOverhead {
     System.gc();
     Scheduler scheduler = Scheduler.builder().executor("default", new PoolExecutor(2)).build();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    if (!variant.equals(OFF)) {
+    if (variant.equals(METRICS) || variant.equals(BOTH)) {
       AsynczMetrics.bind(scheduler, meters);
     }
     if (variant.equals(BOTH)) {
