@@ -1,0 +1,306 @@
+package io.asyncz.micrometer;
+
+import io.asyncz.event.SchedulerEvent;
+import io.asyncz.event.Subscription;
+import io.asyncz.event.TaskEvent;
+import io.asyncz.event.TaskExecutionEvent;
+import io.asyncz.event.TaskQuarantinedEvent;
+import io.asyncz.event.TaskSubmissionEvent;
+import io.asyncz.run.RunInfo;
+import io.asyncz.run.RunObservation;
+import io.asyncz.run.RunObserver;
+import io.asyncz.run.RunOutcome;
+import io.asyncz.scheduler.Scheduler;
+import io.asyncz.store.MemoryStore;
+import io.asyncz.store.TaskStore;
+import io.asyncz.task.Task;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One scheduler's metrics in one registry: a run observer for starts, ends and missed runs, an
+ * event listener for the counters fed from events, and the task gauges. Cancelling it stops both
+ * and removes every meter it registered.
+ */
+final class MetricsBinding implements RunObserver, Subscription {
+  /** How many task ids the binding remembers the tags of, for events that carry only the id. */
+  private static final int KNOWN_TASKS = 16_384;
+
+  private static final Logger LOGGER = LoggerFactory.getLogger("asyncz.metrics");
+
+  private final Scheduler scheduler;
+  private final MeterRegistry registry;
+  private final boolean tagTaskId;
+  private final Map<Integer, String> eventCounters;
+  private final TagLimiter names;
+  private final TagLimiter ids;
+  private final ConcurrentHashMap<RunTags, RunMeters> meters = new ConcurrentHashMap<>();
+  private final KnownTasks known = new KnownTasks(KNOWN_TASKS);
+  private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Boolean> memoryStores = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Meter> registered = new ConcurrentLinkedQueue<>();
+  private volatile boolean closed;
+  private Subscription runs;
+  private Subscription events;
+
+  private MetricsBinding(Scheduler scheduler, MeterRegistry registry, AsynczMetrics.Options o) {
+    this.scheduler = scheduler;
+    this.registry = registry;
+    this.tagTaskId = o.tagsTaskId();
+    this.eventCounters = o.eventCounters();
+    this.names = new TagLimiter("task", o.maxTaskTagCount(), LOGGER);
+    this.ids = new TagLimiter("task_id", o.maxTaskTagCount(), LOGGER);
+    TaskCounts counts = new TaskCounts(scheduler, o.taskCountCacheTime(), LOGGER);
+    for (TaskCounts.State state : TaskCounts.State.values()) {
+      remember(
+          Gauge.builder(AsynczMetrics.TASKS, counts, c -> c.count(state))
+              .tag("state", state.label())
+              .description("Tasks by state")
+              .strongReference(true)
+              .register(registry));
+    }
+  }
+
+  static MetricsBinding bind(Scheduler scheduler, MeterRegistry registry, AsynczMetrics.Options o) {
+    MetricsBinding binding = new MetricsBinding(scheduler, registry, o);
+    binding.runs = scheduler.observeRuns(binding);
+    int mask = 0;
+    for (int code : binding.eventCounters.keySet()) {
+      mask |= code;
+    }
+    io.asyncz.event.EventListener listener = binding::onEvent;
+    scheduler.addListener(listener, mask);
+    binding.events = () -> scheduler.removeListener(listener);
+    return binding;
+  }
+
+  // ------------------------------------------------------------------ runs
+
+  @Override
+  public RunObservation started(RunInfo run) {
+    RunTags tags = tagsOf(run.task(), run.executor());
+    RunMeters m = metersOf(tags);
+    m.lateness.record(run.lateness());
+    AtomicInteger running = inFlight(run.executor());
+    running.incrementAndGet();
+    return new RunEnd(m, run, running);
+  }
+
+  @Override
+  public void missed(RunInfo run, Duration late) {
+    metersOf(tagsOf(run.task(), run.executor())).missed.increment();
+  }
+
+  /** The end of one run: counted, timed, and taken out of the runs in flight. */
+  private static final class RunEnd implements RunObservation {
+    private final RunMeters meters;
+    private final RunInfo run;
+    private final AtomicInteger running;
+
+    RunEnd(RunMeters meters, RunInfo run, AtomicInteger running) {
+      this.meters = meters;
+      this.run = run;
+      this.running = running;
+    }
+
+    @Override
+    public void finished(RunOutcome outcome) {
+      running.decrementAndGet();
+      Duration took = Duration.between(run.startedAt(), outcome.endedAt());
+      if (took.isNegative()) {
+        took = Duration.ZERO;
+      }
+      if (outcome.succeeded()) {
+        meters.executed.increment();
+        meters.succeededDuration.record(took);
+      } else {
+        meters.failed.increment();
+        meters.failedDuration.record(took);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ events
+
+  private void onEvent(SchedulerEvent event) {
+    String counter = eventCounters.get(event.code());
+    if (counter == null || closed) {
+      return;
+    }
+    String taskId;
+    String store;
+    double amount = 1;
+    if (event instanceof TaskSubmissionEvent e) {
+      taskId = e.taskId();
+      store = e.store();
+      amount = e.scheduledRunTimes().size();
+    } else if (event instanceof TaskExecutionEvent e) {
+      taskId = e.taskId();
+      store = e.store();
+    } else if (event instanceof TaskEvent e) {
+      taskId = e.taskId();
+      store = e.store();
+    } else if (event instanceof TaskQuarantinedEvent e) {
+      taskId = e.taskId();
+      store = e.store();
+    } else if (event instanceof io.asyncz.event.TaskRetryEvent e) {
+      taskId = e.taskId();
+      store = e.store();
+    } else {
+      taskId = null; // a scheduler-level event: counted without a task
+      store = event.alias();
+    }
+    metersOf(tagsOf(taskId, store)).counter(counter).increment(amount);
+  }
+
+  /**
+   * The tags of a task that an event names by id only: those learned from its runs, else read from
+   * a memory store (no I/O), else {@link AsynczMetrics#UNKNOWN} for its name and executor.
+   */
+  private RunTags tagsOf(String taskId, String store) {
+    String storeTag = store == null ? AsynczMetrics.UNKNOWN : store;
+    if (taskId == null) {
+      return new RunTags(
+          AsynczMetrics.UNKNOWN,
+          AsynczMetrics.UNKNOWN,
+          storeTag,
+          tagTaskId ? AsynczMetrics.UNKNOWN : null);
+    }
+    RunTags tags = known.get(taskId);
+    if (tags != null && tags.store().equals(storeTag)) {
+      return tags;
+    }
+    // Not seen run lately: a memory store answers at no cost; another store is never read here,
+    // on the loop's thread.
+    Optional<Task> local = lookupInMemory(taskId, store);
+    if (local.isPresent()) {
+      return tagsOf(local.get(), local.get().executor());
+    }
+    return new RunTags(
+        AsynczMetrics.UNKNOWN,
+        AsynczMetrics.UNKNOWN,
+        storeTag,
+        tagTaskId ? ids.admit(taskId) : null);
+  }
+
+  private Optional<Task> lookupInMemory(String taskId, String store) {
+    if (store == null || !inMemory(store)) {
+      return Optional.empty();
+    }
+    TaskStore s = lookupStore(store);
+    try {
+      return s == null ? Optional.empty() : s.lookupTask(taskId);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private RunTags tagsOf(Task task, String executor) {
+    String store = task.storeAlias();
+    RunTags tags =
+        new RunTags(
+            names.admit(task.name()),
+            executor == null ? AsynczMetrics.UNKNOWN : executor,
+            store == null ? AsynczMetrics.UNKNOWN : store,
+            tagTaskId ? ids.admit(task.id()) : null);
+    known.put(task.id(), tags);
+    return tags;
+  }
+
+  /** Whether the store of this alias is a memory store; asked of the scheduler once per alias. */
+  private boolean inMemory(String store) {
+    Boolean memory = memoryStores.get(store);
+    if (memory == null) {
+      TaskStore found = lookupStore(store);
+      if (found == null) {
+        return false; // not added (yet): asked again next time
+      }
+      memory = found instanceof MemoryStore;
+      memoryStores.put(store, memory);
+    }
+    return memory;
+  }
+
+  private TaskStore lookupStore(String store) {
+    try {
+      return scheduler.lookupStore(store);
+    } catch (RuntimeException e) {
+      return null; // removed meanwhile, or never there
+    }
+  }
+
+  // ------------------------------------------------------------------ meters
+
+  private RunMeters metersOf(RunTags tags) {
+    RunMeters m = meters.get(tags);
+    return m != null ? m : meters.computeIfAbsent(tags, t -> new RunMeters(t, this));
+  }
+
+  private AtomicInteger inFlight(String executor) {
+    AtomicInteger running = inFlight.get(executor);
+    if (running != null) {
+      return running;
+    }
+    return inFlight.computeIfAbsent(
+        executor,
+        e -> {
+          AtomicInteger n = new AtomicInteger();
+          remember(
+              Gauge.builder(AsynczMetrics.IN_FLIGHT, n, AtomicInteger::get)
+                  .tag("executor", e)
+                  .description("Runs started and not yet ended")
+                  .strongReference(true)
+                  .register(registry));
+          return n;
+        });
+  }
+
+  Counter counter(String name, Tags tags, String description) {
+    return remember(Counter.builder(name).tags(tags).description(description).register(registry));
+  }
+
+  Timer timer(String name, Tags tags, String description) {
+    return remember(
+        Timer.builder(name)
+            .tags(tags)
+            .description(description)
+            .publishPercentileHistogram()
+            .register(registry));
+  }
+
+  private <M extends Meter> M remember(M meter) {
+    registered.add(meter);
+    if (closed) {
+      registry.remove(meter); // registered by a run that raced the cancellation
+    }
+    return meter;
+  }
+
+  // ------------------------------------------------------------------ unbinding
+
+  @Override
+  public void cancel() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    runs.cancel();
+    events.cancel();
+    Meter meter;
+    while ((meter = registered.poll()) != null) {
+      registry.remove(meter);
+    }
+  }
+}
