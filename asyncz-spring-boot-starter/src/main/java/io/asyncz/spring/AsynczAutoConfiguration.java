@@ -125,6 +125,23 @@ public class AsynczAutoConfiguration {
     }
   }
 
+  /**
+   * Micrometer metrics of the scheduler's runs, bound to the application's registry when {@code
+   * asyncz-micrometer} is on the class path ({@code management.metrics.enable.asyncz=false}, as any
+   * meter filter, turns them off).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {"io.asyncz.micrometer.AsynczMetrics", "io.micrometer.core.instrument.MeterRegistry"})
+  static class MetricsConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    AsynczMetricsBinder asynczMetrics(
+        Scheduler scheduler, ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry) {
+      return new AsynczMetricsBinder(scheduler, registry);
+    }
+  }
+
   /** The health indicator on Boot 3.5 ({@code org.springframework.boot.actuate.health}). */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
