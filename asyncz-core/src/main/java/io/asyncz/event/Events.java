@@ -75,8 +75,17 @@ public final class Events {
    */
   public static final int SCHEDULER_ERROR = 1 << 18;
 
+  /**
+   * In cluster mode, a run in flight on a node whose heartbeat went stale was resolved by a live
+   * node as interrupted, under the task's {@code on_node_failure} policy {@code report} ({@link
+   * TaskExecutionEvent}, with the run's scheduled time); beyond the seed, not part of {@link
+   * #ALL_EVENTS}.
+   */
+  public static final int TASK_INTERRUPTED = 1 << 19;
+
   /** Every event, the seed's and the extensions: what a listener added without a mask gets. */
-  public static final int EVERY_EVENT = ALL_EVENTS | TASK_QUARANTINED | SCHEDULER_ERROR;
+  public static final int EVERY_EVENT =
+      ALL_EVENTS | TASK_QUARANTINED | SCHEDULER_ERROR | TASK_INTERRUPTED;
 
   private static final Map<String, Integer> BY_NAME = names();
 
@@ -139,6 +148,7 @@ public final class Events {
     names.put("TASK_MAX_INSTANCES", TASK_MAX_INSTANCES);
     names.put("TASK_QUARANTINED", TASK_QUARANTINED);
     names.put("SCHEDULER_ERROR", SCHEDULER_ERROR);
+    names.put("TASK_INTERRUPTED", TASK_INTERRUPTED);
     names.put("ALL_EVENTS", ALL_EVENTS);
     names.put("EVERY_EVENT", EVERY_EVENT);
     return names;
