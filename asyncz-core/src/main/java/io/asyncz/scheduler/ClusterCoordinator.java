@@ -166,6 +166,11 @@ final class ClusterCoordinator {
         cluster.joinCluster(
             new ClusteredStore.Node(nodeId, host(), ProcessHandle.current().pid(), now, version()));
         heartbeat(events); // the clock offset, before the first claim
+        cluster.onChange(
+            () -> {
+              slot.changed();
+              scheduler.wakeup();
+            });
         joined = true;
         ScheduledExecutorService old = heartbeats;
         if (old != null) {

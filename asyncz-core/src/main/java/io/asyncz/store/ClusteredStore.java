@@ -64,6 +64,13 @@ public interface ClusteredStore {
    */
   List<InFlight> takeOverStaleRuns(String nodeId, Duration staleAfter, RerunPolicy rerun);
 
+  /**
+   * Asks the store to call {@code changed} when another node adds or changes tasks, if it can be
+   * told (PostgreSQL {@code LISTEN/NOTIFY}); a store that cannot is polled every {@code
+   * cluster.poll_interval}, which is the default.
+   */
+  default void onChange(Runnable changed) {}
+
   /** The nodes with a heartbeat record, as the store's clock sees them now. */
   List<Member> members();
 

@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The JDBC store's cluster mode, on PostgreSQL, MariaDB 10.6+ and MySQL 8: due rows are claimed
@@ -51,6 +53,9 @@ final class JdbcCluster {
   private volatile String nowSql;
   private volatile String joinedAs;
   private volatile Node joined;
+  private volatile boolean postgres;
+  private volatile Thread listener;
+  private final Object listenerSignal = new Object();
 
   JdbcCluster(JdbcStore store, String table, TaskRecords records, JdbcQuarantine quarantine) {
     this.store = store;
@@ -76,6 +81,7 @@ final class JdbcCluster {
         idType = "VARCHAR(" + JdbcSchema.MAX_ID_LENGTH + ") COLLATE \"C\"";
         blob = "BYTEA";
         nowSql = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT)";
+        postgres = true;
       } else if (product.contains("mysql") || product.contains("mariadb")) {
         idType =
             "VARCHAR(" + JdbcSchema.MAX_ID_LENGTH + ") CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
@@ -188,6 +194,7 @@ final class JdbcCluster {
       ps.executeUpdate();
       JdbcConnections.commit(c);
       joinedAs = null;
+      stopListening();
     } catch (SQLException e) {
       throw new StoreException("Cannot leave the cluster of table " + table, e);
     }
@@ -279,39 +286,25 @@ final class JdbcCluster {
         Map<String, Integer> running = running(c, rows);
         List<Task> advanced = new ArrayList<>();
         List<String> finished = new ArrayList<>();
-        try (PreparedStatement insert =
-            c.prepareStatement(
-                "INSERT INTO "
-                    + runs
-                    + " (task_id, run_time, node, claimed_at, state) VALUES (?, ?, ?, ?, ?)")) {
-          long claimedAt = JdbcSchema.micros(dueBy);
-          boolean inserts = false;
-          for (Row row : rows) {
-            Task task = row.task();
-            Decision d = planner.plan(task, running.getOrDefault(task.id(), 0));
-            claims.add(new Claim(task, d));
-            if (d.keep()) {
-              continue;
-            }
-            if (d.next() == null) {
-              finished.add(task.id());
-            } else {
-              advanced.add(d.next());
-            }
-            for (Instant t : d.runTimes()) {
-              insert.setString(1, task.id());
-              insert.setLong(2, JdbcSchema.micros(t));
-              insert.setString(3, nodeId);
-              insert.setLong(4, claimedAt);
-              insert.setBytes(5, row.state());
-              insert.addBatch();
-              inserts = true;
-            }
+        long claimedAt = JdbcSchema.micros(dueBy);
+        List<Object[]> inFlight = new ArrayList<>();
+        for (Row row : rows) {
+          Task task = row.task();
+          Decision d = planner.plan(task, running.getOrDefault(task.id(), 0));
+          claims.add(new Claim(task, d));
+          if (d.keep()) {
+            continue;
           }
-          if (inserts) {
-            insert.executeBatch();
+          if (d.next() == null) {
+            finished.add(task.id());
+          } else {
+            advanced.add(d.next());
+          }
+          for (Instant t : d.runTimes()) {
+            inFlight.add(new Object[] {task.id(), JdbcSchema.micros(t), row.state()});
           }
         }
+        insertRuns(c, nodeId, claimedAt, inFlight);
         if (!advanced.isEmpty()) {
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -341,6 +334,32 @@ final class JdbcCluster {
         synchronized (store) {
           quarantine.setAside(unreadable);
         }
+      }
+    }
+  }
+
+  /** Inserts the rows of runs in flight, {@value JdbcWrites#IN_LIST} to a statement. */
+  private void insertRuns(Connection c, String nodeId, long claimedAt, List<Object[]> rows)
+      throws SQLException {
+    for (int from = 0; from < rows.size(); from += JdbcWrites.IN_LIST) {
+      List<Object[]> part = rows.subList(from, Math.min(rows.size(), from + JdbcWrites.IN_LIST));
+      StringBuilder sql =
+          new StringBuilder("INSERT INTO ")
+              .append(runs)
+              .append(" (task_id, run_time, node, claimed_at, state) VALUES ");
+      for (int i = 0; i < part.size(); i++) {
+        sql.append(i == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)");
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        int p = 1;
+        for (Object[] row : part) {
+          ps.setString(p++, (String) row[0]);
+          ps.setLong(p++, (Long) row[1]);
+          ps.setString(p++, nodeId);
+          ps.setLong(p++, claimedAt);
+          ps.setBytes(p++, (byte[]) row[2]);
+        }
+        ps.executeUpdate();
       }
     }
   }
@@ -398,16 +417,28 @@ final class JdbcCluster {
     try (Connection c = store.connection()) {
       boolean auto = c.getAutoCommit();
       c.setAutoCommit(false);
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "DELETE FROM " + runs + " WHERE node = ? AND task_id = ? AND run_time = ?")) {
-        for (RunKey key : ended) {
-          ps.setString(1, nodeId);
-          ps.setString(2, key.taskId());
-          ps.setLong(3, JdbcSchema.micros(key.runTime()));
-          ps.addBatch();
+      try {
+        // One statement per IN_LIST ends: a JDBC batch of single deletes costs a statement each.
+        for (int from = 0; from < ended.size(); from += JdbcWrites.IN_LIST) {
+          List<RunKey> part =
+              ended.subList(from, Math.min(ended.size(), from + JdbcWrites.IN_LIST));
+          StringBuilder sql =
+              new StringBuilder("DELETE FROM ")
+                  .append(runs)
+                  .append(" WHERE node = ? AND (task_id, run_time) IN (");
+          for (int i = 0; i < part.size(); i++) {
+            sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+          }
+          try (PreparedStatement ps = c.prepareStatement(sql.append(')').toString())) {
+            int p = 1;
+            ps.setString(p++, nodeId);
+            for (RunKey key : part) {
+              ps.setString(p++, key.taskId());
+              ps.setLong(p++, JdbcSchema.micros(key.runTime()));
+            }
+            ps.executeUpdate();
+          }
         }
-        ps.executeBatch();
         c.commit();
       } catch (SQLException e) {
         JdbcConnections.rollback(c);
@@ -531,6 +562,98 @@ final class JdbcCluster {
       throw new StoreException("Cannot list the nodes of " + nodes, e);
     }
     return members;
+  }
+
+  /** The channel of this table's change notices (PostgreSQL). */
+  private String channel() {
+    return "asyncz_" + table;
+  }
+
+  /**
+   * Tells the other nodes that tasks were added or changed: a NOTIFY, on PostgreSQL in a cluster.
+   */
+  void changed() {
+    if (!postgres || joinedAs == null) {
+      return;
+    }
+    try (Connection c = store.connection();
+        PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, '')")) {
+      ps.setString(1, channel());
+      ps.execute();
+      JdbcConnections.commit(c);
+    } catch (SQLException e) {
+      // The other nodes see the change at their next poll instead.
+      store.logger().debug("Cannot notify the change of table {}: {}", table, e.getMessage());
+    }
+  }
+
+  /** Starts the thread that listens for other nodes' changes, on PostgreSQL. */
+  synchronized void onChange(Runnable changed) {
+    if (!postgres || listener != null) {
+      return;
+    }
+    CountDownLatch listening = new CountDownLatch(1);
+    Thread t = new Thread(() -> listen(changed, listening), "asyncz-notices-" + store.alias());
+    t.setDaemon(true);
+    listener = t;
+    t.start();
+    try {
+      // A notice sent before LISTEN is lost: the node's first claims wait until it listens.
+      listening.await(store.statementTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private synchronized void stopListening() {
+    Thread t = listener;
+    listener = null;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  /**
+   * Listens on the table's channel until stopped; a lost connection is opened again after a second.
+   * The driver's {@code PGConnection.getNotifications(int)} is called reflectively, so that this
+   * module needs no PostgreSQL driver to compile.
+   */
+  private void listen(Runnable changed, CountDownLatch listening) {
+    Thread self = Thread.currentThread();
+    while (listener == self) {
+      try (Connection c = store.connection();
+          Statement s = c.createStatement()) {
+        s.execute("LISTEN " + channel());
+        JdbcConnections.commit(c);
+        listening.countDown();
+        Class<?> pgType = Class.forName("org.postgresql.PGConnection");
+        Object pg = c.unwrap(pgType);
+        java.lang.reflect.Method poll = pgType.getMethod("getNotifications", int.class);
+        while (listener == self) {
+          Object[] notices = (Object[]) poll.invoke(pg, 500);
+          if (notices != null && notices.length > 0) {
+            changed.run();
+          }
+        }
+      } catch (ReflectiveOperationException | SQLException | RuntimeException e) {
+        if (listener != self) {
+          return;
+        }
+        store
+            .logger()
+            .warn(
+                "Listening for changes to table {} failed; polling meanwhile: {}",
+                table,
+                e.toString());
+        synchronized (listenerSignal) {
+          try {
+            listenerSignal.wait(1000);
+          } catch (InterruptedException stop) {
+            return;
+          }
+        }
+      }
+    }
   }
 
   private static String truncate(String s, int max) {

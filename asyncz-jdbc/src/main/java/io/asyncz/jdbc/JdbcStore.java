@@ -306,6 +306,7 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
   @Override
   public synchronized void addTask(Task task) {
     writes.addTask(task);
+    cluster.changed();
   }
 
   /**
@@ -315,11 +316,13 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
   @Override
   public synchronized void addTasks(List<Task> tasks) {
     writes.addTasks(tasks);
+    cluster.changed();
   }
 
   @Override
   public synchronized void updateTask(Task task) {
     writes.updateTask(task);
+    cluster.changed();
   }
 
   @Override
@@ -412,6 +415,16 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
   @Override
   public List<Member> members() {
     return cluster.members();
+  }
+
+  /**
+   * On PostgreSQL, listens on channel {@code asyncz_<table>} on a connection of its own, held while
+   * the store is in the cluster; each task this store adds or changes in cluster mode sends a
+   * {@code NOTIFY} on it, so that the other nodes claim it at once instead of at their next poll.
+   */
+  @Override
+  public void onChange(Runnable changed) {
+    cluster.onChange(changed);
   }
 
   @Override

@@ -43,7 +43,7 @@ import javax.sql.DataSource;
  *
  * <p>System properties: {@code tasks} (100000), {@code threads} per node (4), {@code reps} (1),
  * {@code handover.samples} (10), {@code poll.ms} for Asyncz's {@code cluster.poll_interval} in the
- * hand-over measure (1000).
+ * hand-over measure (1000), {@code asyncz.only} (false: true drains with Asyncz alone).
  */
 public final class ClusterDrainComparison {
   private ClusterDrainComparison() {}
@@ -55,6 +55,7 @@ public final class ClusterDrainComparison {
     int reps = Integer.getInteger("reps", 1);
     int samples = Integer.getInteger("handover.samples", 10);
     long pollMs = Long.getLong("poll.ms", 1000);
+    boolean ours = Boolean.getBoolean("asyncz.only");
     System.out.printf(
         Locale.ROOT,
         "Machine: %d CPUs, Java %s, %s %s; tasks %,d, %d threads per node, %d repetitions%n",
@@ -75,6 +76,9 @@ public final class ClusterDrainComparison {
                   "Asyncz cluster, " + nodes + " node(s)",
                   tasks,
                   asyncz(server, "a" + db++, nodes, threads, tasks)));
+          if (ours) {
+            continue;
+          }
           rows.add(
               row(
                   "db-scheduler lock-and-fetch, " + nodes + " instance(s)",
@@ -82,7 +86,10 @@ public final class ClusterDrainComparison {
                   dbScheduler(server, "d" + db++, nodes, threads, tasks)));
         }
       }
-      double[] latencies = handover(server, "h" + db, samples, Duration.ofMillis(pollMs));
+      double[] latencies =
+          ours
+              ? new double[] {Double.NaN}
+              : handover(server, "h" + db, samples, Duration.ofMillis(pollMs));
       System.out.println();
       System.out.println("| contender | drain s | exec/s |");
       System.out.println("|---|---:|---:|");
