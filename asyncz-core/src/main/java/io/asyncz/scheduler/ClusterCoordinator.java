@@ -38,7 +38,7 @@ import org.slf4j.Logger;
  * what is due, and resolves the runs in flight of stale nodes.
  */
 final class ClusterCoordinator {
-  /** How soon a store whose due tasks are all held by other nodes is looked at again. */
+  /** How soon a store whose due tasks are held by other nodes is looked at again. */
   static final Duration CONTENDED_RETRY = Duration.ofMillis(20);
 
   private static final int MAX_BATCHES_PER_ROUND = 100_000;
@@ -179,11 +179,9 @@ final class ClusterCoordinator {
         startHeartbeats();
       }
       flushEnded();
-      boolean contended = false;
       for (int b = 0; b < MAX_BATCHES_PER_ROUND; b++) {
         Instant clockNow = b == 0 ? now : scheduler.clock().instant();
         int claimed = claimBatch(slot, clockNow.plus(offset), events);
-        contended = claimed == 0;
         if (claimed < TaskLoop.BATCH_SIZE) {
           break;
         }
@@ -194,8 +192,9 @@ final class ClusterCoordinator {
       Instant next = slot.store.nextRunTime().orElse(null);
       Instant local = next == null ? null : next.minus(offset);
       if (local != null && !local.isAfter(now)) {
-        // Still due: held by another node's claim (or left for the quarantine), so not at once.
-        local = contended ? now.plus(CONTENDED_RETRY) : now;
+        // Still due after a round: held by another node's claim, or a task this node could not
+        // quarantine; looked at again shortly, never in a busy loop.
+        local = now.plus(CONTENDED_RETRY);
       }
       if (slot.failing) {
         slot.failing = false;

@@ -98,28 +98,18 @@ final class JdbcCluster {
                 + ", which has no row locks to claim tasks with; expected a store on PostgreSQL,"
                 + " MariaDB 10.6+ or MySQL 8");
       }
-      try (Statement s = c.createStatement()) {
-        s.execute(
-            "CREATE TABLE IF NOT EXISTS "
-                + meta
-                + " (name VARCHAR(32) NOT NULL PRIMARY KEY, value INT NOT NULL)");
-        s.execute(
-            "CREATE TABLE IF NOT EXISTS "
-                + nodes
-                + " (node VARCHAR(255) NOT NULL PRIMARY KEY, host VARCHAR(255) NOT NULL, pid"
-                + " BIGINT NOT NULL, started_at BIGINT NOT NULL, last_seen BIGINT NOT NULL,"
-                + " runs_in_flight INT NOT NULL, version VARCHAR(64) NOT NULL)");
-        s.execute(
-            "CREATE TABLE IF NOT EXISTS "
-                + runs
-                + " (task_id "
-                + idType
-                + " NOT NULL, run_time BIGINT NOT NULL, node VARCHAR(255) NOT NULL, claimed_at"
-                + " BIGINT NOT NULL, state "
-                + blob
-                + " NOT NULL)");
-        s.execute("CREATE INDEX IF NOT EXISTS ixr_" + table + " ON " + runs + " (task_id)");
-        s.execute("CREATE INDEX IF NOT EXISTS ixn_" + table + " ON " + runs + " (node)");
+      for (int attempt = 1; ; attempt++) {
+        try {
+          createTables(c, idType, blob);
+          break;
+        } catch (SQLException race) {
+          // Nodes creating the tables at once: PostgreSQL's CREATE TABLE IF NOT EXISTS can fail on
+          // another's catalog row ("type ... already exists"); what it created exists now.
+          JdbcConnections.rollback(c);
+          if (attempt == 3) {
+            throw race;
+          }
+        }
       }
       JdbcConnections.commit(c);
       checkFormat(c);
@@ -148,6 +138,33 @@ final class JdbcCluster {
     } catch (SQLException e) {
       throw new StoreException("Cannot join the cluster of table " + table, e);
     }
+  }
+
+  private void createTables(Connection c, String idType, String blob) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + meta
+              + " (name VARCHAR(32) NOT NULL PRIMARY KEY, value INT NOT NULL)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + nodes
+              + " (node VARCHAR(255) NOT NULL PRIMARY KEY, host VARCHAR(255) NOT NULL, pid"
+              + " BIGINT NOT NULL, started_at BIGINT NOT NULL, last_seen BIGINT NOT NULL,"
+              + " runs_in_flight INT NOT NULL, version VARCHAR(64) NOT NULL)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + runs
+              + " (task_id "
+              + idType
+              + " NOT NULL, run_time BIGINT NOT NULL, node VARCHAR(255) NOT NULL, claimed_at"
+              + " BIGINT NOT NULL, state "
+              + blob
+              + " NOT NULL)");
+      s.execute("CREATE INDEX IF NOT EXISTS ixr_" + table + " ON " + runs + " (task_id)");
+      s.execute("CREATE INDEX IF NOT EXISTS ixn_" + table + " ON " + runs + " (node)");
+    }
+    JdbcConnections.commit(c);
   }
 
   /** Writes this version's format when none is stored; refuses a newer one. */
