@@ -5,6 +5,7 @@ import io.asyncz.InvalidInputException;
 import io.asyncz.PluginOptions;
 import io.asyncz.executor.TaskExecutor;
 import io.asyncz.executor.TaskExecutors;
+import io.asyncz.scheduler.ClusterSettings;
 import io.asyncz.store.TaskStore;
 import io.asyncz.store.TaskStores;
 import io.asyncz.time.Zones;
@@ -30,6 +31,11 @@ final class ConfigReader {
   static final String STARTUP_DELAY = "startup_delay";
   static final String LOGGER_NAME = "logger_name";
   static final String HEARTBEAT_STALE_AFTER = "heartbeat_stale_after";
+  static final String CLUSTER = "cluster";
+  static final String ENABLED = "enabled";
+  static final String HEARTBEAT_INTERVAL = "heartbeat_interval";
+  static final String POLL_INTERVAL = "poll_interval";
+  static final String ON_NODE_FAILURE = "on_node_failure";
   static final String TASK_DEFAULTS = "task_defaults";
   static final String GRACE = "mistrigger_grace_time";
   static final String COALESCE = "coalesce";
@@ -56,6 +62,10 @@ final class ConfigReader {
           STARTUP_DELAY,
           LOGGER_NAME,
           HEARTBEAT_STALE_AFTER,
+          CLUSTER + "." + ENABLED,
+          CLUSTER + "." + HEARTBEAT_INTERVAL,
+          CLUSTER + "." + POLL_INTERVAL,
+          CLUSTER + "." + ON_NODE_FAILURE,
           TASK_DEFAULTS + "." + GRACE,
           TASK_DEFAULTS + "." + COALESCE,
           TASK_DEFAULTS + "." + MAX_INSTANCES,
@@ -77,6 +87,8 @@ final class ConfigReader {
   Duration startupDelay;
   String loggerName;
   Duration heartbeatStaleAfter;
+  boolean clusterEnabled;
+  ClusterSettings cluster = ClusterSettings.DEFAULTS;
   boolean graceGiven;
   Duration grace;
   Boolean coalesce;
@@ -145,6 +157,10 @@ final class ConfigReader {
           requireLength(parts, 2, full);
           readTaskDefault(parts[1], full, value);
         }
+      }
+      case CLUSTER -> {
+        requireLength(parts, 2, full);
+        readCluster(parts[1], full, value);
       }
       case EXECUTORS, STORES -> readSection(parts, full, value);
       default -> throw unknownKey(full);
@@ -252,6 +268,26 @@ final class ConfigReader {
           maxInstances = n;
         }
       }
+      default -> throw unknownKey(full);
+    }
+  }
+
+  private void readCluster(String name, String full, Object value) {
+    if (value == null) {
+      return;
+    }
+    switch (name) {
+      case ENABLED -> clusterEnabled = PluginOptions.booleanValue(full, value);
+      case HEARTBEAT_INTERVAL ->
+          cluster =
+              cluster.withHeartbeatInterval(
+                  positive(full, PluginOptions.secondsValue(full, value), value));
+      case POLL_INTERVAL ->
+          cluster =
+              cluster.withPollInterval(
+                  positive(full, PluginOptions.secondsValue(full, value), value));
+      case ON_NODE_FAILURE ->
+          cluster = cluster.withOnNodeFailure(ClusterSettings.NodeFailurePolicy.parse(full, value));
       default -> throw unknownKey(full);
     }
   }

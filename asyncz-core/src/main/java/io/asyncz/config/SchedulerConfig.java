@@ -5,6 +5,7 @@ import io.asyncz.InvalidInputException;
 import io.asyncz.PluginOptions;
 import io.asyncz.executor.TaskExecutor;
 import io.asyncz.executor.TaskExecutors;
+import io.asyncz.scheduler.ClusterSettings;
 import io.asyncz.scheduler.ExecutorServiceScheduler;
 import io.asyncz.scheduler.Scheduler;
 import io.asyncz.scheduler.SchedulerSettings;
@@ -75,7 +76,12 @@ import java.util.concurrent.ScheduledExecutorService;
  *       added before it (default 0, or 1 with {@code lock_path});
  *   <li>{@code logger_name}: the scheduler logs to {@code asyncz.schedulers.<logger_name>};
  *   <li>{@code heartbeat_stale_after}: seconds after which a scheduler instance that has not been
- *       seen counts as gone (default 30).
+ *       seen counts as gone (default 30);
+ *   <li>{@code cluster.enabled}: cluster mode (default false): scheduler processes on any hosts
+ *       share the stores that support it (JDBC on PostgreSQL, MariaDB, MySQL) and each run time
+ *       runs on one of them; {@code cluster.heartbeat_interval} (seconds, default 5), {@code
+ *       cluster.poll_interval} (seconds, default 1) and {@code cluster.on_node_failure} ({@code
+ *       report}, the default, or {@code rerun}) tune it; see {@link ClusterSettings}.
  * </ul>
  *
  * <p>Unlike the seed, which ignores unknown keys, an unknown key under the prefix is an error that
@@ -99,6 +105,7 @@ public final class SchedulerConfig {
   private final Duration startupDelay;
   private final String loggerName;
   private final Duration heartbeatStaleAfter;
+  private final ClusterSettings cluster;
   private final boolean graceGiven;
   private final Duration grace;
   private final Boolean coalesce;
@@ -117,6 +124,7 @@ public final class SchedulerConfig {
     this.startupDelay = r.startupDelay;
     this.loggerName = r.loggerName;
     this.heartbeatStaleAfter = r.heartbeatStaleAfter;
+    this.cluster = r.clusterEnabled ? r.cluster : null;
     this.graceGiven = r.graceGiven;
     this.grace = r.grace;
     this.coalesce = r.coalesce;
@@ -224,6 +232,11 @@ public final class SchedulerConfig {
     return Optional.ofNullable(heartbeatStaleAfter);
   }
 
+  /** The cluster mode settings, when {@code cluster.enabled} is true. */
+  public Optional<ClusterSettings> cluster() {
+    return Optional.ofNullable(cluster);
+  }
+
   /** The task defaults: the configured values over {@link TaskDefaults#DEFAULTS}. */
   public TaskDefaults taskDefaults() {
     return taskDefaults(TaskDefaults.DEFAULTS);
@@ -298,6 +311,9 @@ public final class SchedulerConfig {
     }
     if (heartbeatStaleAfter != null) {
       builder.heartbeatStaleAfter(heartbeatStaleAfter);
+    }
+    if (cluster != null) {
+      builder.cluster(cluster);
     }
     return builder;
   }
@@ -375,6 +391,9 @@ public final class SchedulerConfig {
     }
     if (heartbeatStaleAfter != null) {
       s.append(", heartbeat_stale_after=").append(heartbeatStaleAfter);
+    }
+    if (cluster != null) {
+      s.append(", cluster=").append(cluster);
     }
     return s.append(", executors=")
         .append(executors.values())

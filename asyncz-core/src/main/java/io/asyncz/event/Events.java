@@ -75,7 +75,13 @@ public final class Events {
    */
   public static final int SCHEDULER_ERROR = 1 << 18;
 
-  // 1 << 19 is kept for cluster mode's interrupted runs.
+  /**
+   * In cluster mode, a run in flight on a node whose heartbeat went stale was resolved by a live
+   * node as interrupted, under the task's {@code on_node_failure} policy {@code report} ({@link
+   * TaskExecutionEvent}, with the run's scheduled time); beyond the seed, not part of {@link
+   * #ALL_EVENTS}.
+   */
+  public static final int TASK_INTERRUPTED = 1 << 19;
 
   /**
    * A run failed (or timed out) and will be tried again ({@link TaskRetryEvent}: the attempt that
@@ -102,6 +108,7 @@ public final class Events {
       ALL_EVENTS
           | TASK_QUARANTINED
           | SCHEDULER_ERROR
+          | TASK_INTERRUPTED
           | TASK_RETRY_SCHEDULED
           | TASK_RETRIES_EXHAUSTED
           | TASK_TIMED_OUT;
@@ -170,6 +177,7 @@ public final class Events {
     names.put("TASK_RETRIES_EXHAUSTED", TASK_RETRIES_EXHAUSTED);
     names.put("TASK_TIMED_OUT", TASK_TIMED_OUT);
     names.put("SCHEDULER_ERROR", SCHEDULER_ERROR);
+    names.put("TASK_INTERRUPTED", TASK_INTERRUPTED);
     names.put("ALL_EVENTS", ALL_EVENTS);
     names.put("EVERY_EVENT", EVERY_EVENT);
     return names;

@@ -62,7 +62,10 @@ final class EventHub {
   /** The event codes that events of a type can have. */
   static int codesOf(Class<? extends SchedulerEvent> type) {
     if (type == TaskExecutionEvent.class) {
-      return Events.TASK_EXECUTED | Events.TASK_ERROR | Events.TASK_MISSED;
+      return Events.TASK_EXECUTED
+          | Events.TASK_ERROR
+          | Events.TASK_MISSED
+          | Events.TASK_INTERRUPTED;
     }
     if (type == TaskSubmissionEvent.class) {
       return Events.TASK_SUBMITTED | Events.TASK_MAX_INSTANCES;

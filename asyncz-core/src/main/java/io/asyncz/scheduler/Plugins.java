@@ -6,6 +6,7 @@ import io.asyncz.event.Events;
 import io.asyncz.event.SchedulerEvent;
 import io.asyncz.executor.ExecutorContext;
 import io.asyncz.executor.TaskExecutor;
+import io.asyncz.store.ClusteredStore;
 import io.asyncz.store.MemoryStore;
 import io.asyncz.store.StoreContext;
 import io.asyncz.store.TaskStore;
@@ -228,6 +229,11 @@ final class Plugins {
   /** A store as the loop holds it: behind the {@code lock_path} lock when one is configured. */
   StoreSlot slotOf(String alias, TaskStore store) {
     Objects.requireNonNull(store, "store");
+    if (scheduler.cluster() != null && store instanceof ClusteredStore clustered) {
+      // The database's own claims replace the lock_path file lock, which covers one host only.
+      return new StoreSlot(
+          alias, store, new ClusterCoordinator(scheduler, alias, clustered, scheduler.cluster()));
+    }
     String lockPath = scheduler.lockPath();
     if (lockPath == null || store instanceof MemoryStore) {
       return new StoreSlot(alias, store); // a memory store is never shared between processes

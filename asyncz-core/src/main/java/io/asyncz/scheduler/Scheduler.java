@@ -92,6 +92,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   private final String identity;
   private final Duration startupDelay;
   private final Duration heartbeatStaleAfter;
+  private final ClusterSettings cluster;
 
   // The scheduler's own lock guards the state, the pending tasks, the reference count, the planned
   // wake-up and changes to the executor and store maps; never held during a store call or a run.
@@ -126,6 +127,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
             : getClass().getSimpleName() + "-" + randomHex(12);
     this.startupDelay = settings.effectiveStartupDelay();
     this.heartbeatStaleAfter = settings.heartbeatStaleAfter();
+    this.cluster = settings.cluster();
     this.logger =
         LoggerFactory.getLogger(
             settings.loggerName() == null
@@ -213,6 +215,10 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
 
   Duration heartbeatStaleAfter() {
     return heartbeatStaleAfter;
+  }
+
+  ClusterSettings cluster() {
+    return cluster;
   }
 
   static Instant earliest(Instant a, Instant b) {
@@ -1112,10 +1118,11 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
 
   /**
    * The scheduler instances this process knows of (the seed's {@code
-   * get_scheduler_instance_infos}): this one, seen now.
+   * get_scheduler_instance_infos}): this one, seen now, and in cluster mode the other nodes of its
+   * first clustered store, from their heartbeats (scope {@value SchedulerInstanceInfo#CLUSTER}).
    */
   public List<SchedulerInstanceInfo> instances() {
-    return queries.instances();
+    return ClusterCoordinator.withMembers(this, queries.instances());
   }
 
   // ------------------------------------------------------------------ annotated methods

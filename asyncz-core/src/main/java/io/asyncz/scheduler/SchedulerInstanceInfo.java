@@ -53,6 +53,9 @@ public record SchedulerInstanceInfo(
   /** The scope of the instance this process runs. */
   public static final String PROCESS_LOCAL = "process-local";
 
+  /** The scope of another node of the cluster, known from its heartbeat in a shared store. */
+  public static final String CLUSTER = "cluster";
+
   /** Copies the lists. */
   public SchedulerInstanceInfo {
     executors = List.copyOf(executors);

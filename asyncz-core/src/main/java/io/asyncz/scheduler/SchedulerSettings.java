@@ -35,6 +35,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param loggerName a suffix of the scheduler's logger name ({@code asyncz.schedulers.<suffix>}),
  *     or {@code null} for {@code asyncz.schedulers}
  * @param heartbeatStaleAfter the heartbeat age past which a scheduler instance counts as gone
+ * @param cluster how the scheduler takes part in cluster mode, or {@code null} when it is off
  */
 public record SchedulerSettings(
     Clock clock,
@@ -48,7 +49,8 @@ public record SchedulerSettings(
     String identity,
     Duration startupDelay,
     String loggerName,
-    Duration heartbeatStaleAfter) {
+    Duration heartbeatStaleAfter,
+    ClusterSettings cluster) {
 
   /** The seed's default store retry interval, 10 s. */
   public static final Duration DEFAULT_STORE_RETRY_INTERVAL = Duration.ofSeconds(10);
@@ -102,6 +104,36 @@ public record SchedulerSettings(
     }
   }
 
+  /** Settings without cluster mode (the constructor before cluster mode existed). */
+  public SchedulerSettings(
+      Clock clock,
+      ZoneId timezone,
+      TaskDefaults taskDefaults,
+      TaskRegistry registry,
+      Duration storeRetryInterval,
+      Map<String, TaskExecutor> executors,
+      Map<String, TaskStore> stores,
+      String lockPath,
+      String identity,
+      Duration startupDelay,
+      String loggerName,
+      Duration heartbeatStaleAfter) {
+    this(
+        clock,
+        timezone,
+        taskDefaults,
+        registry,
+        storeRetryInterval,
+        executors,
+        stores,
+        lockPath,
+        identity,
+        startupDelay,
+        loggerName,
+        heartbeatStaleAfter,
+        null);
+  }
+
   /** The startup delay in effect: the one given, or the seed's default. */
   public Duration effectiveStartupDelay() {
     if (startupDelay != null) {
@@ -132,6 +164,7 @@ public record SchedulerSettings(
     private Duration startupDelay;
     private String loggerName;
     private Duration heartbeatStaleAfter = DEFAULT_HEARTBEAT_STALE_AFTER;
+    private ClusterSettings cluster;
     private final Map<String, TaskExecutor> executors = new LinkedHashMap<>();
     private final Map<String, TaskStore> stores = new LinkedHashMap<>();
 
@@ -236,6 +269,20 @@ public record SchedulerSettings(
     }
 
     /**
+     * Turns cluster mode on with these settings ({@code null}: off, the default): several scheduler
+     * processes share the stores that support it, and each run time is submitted on one of them.
+     */
+    public Builder cluster(ClusterSettings settings) {
+      this.cluster = settings;
+      return this;
+    }
+
+    /** Turns cluster mode on with {@link ClusterSettings#DEFAULTS}, or off. */
+    public Builder cluster(boolean enabled) {
+      return cluster(enabled ? ClusterSettings.DEFAULTS : null);
+    }
+
+    /**
      * Adds a store under an alias.
      *
      * @throws InvalidInputException when the alias is given twice or breaks the rules of {@link
@@ -268,7 +315,8 @@ public record SchedulerSettings(
           identity,
           startupDelay,
           loggerName,
-          heartbeatStaleAfter);
+          heartbeatStaleAfter,
+          cluster);
     }
 
     /** A scheduler that runs its loop on a thread of its own. */

@@ -51,9 +51,17 @@ final class StoreSlot {
   /** The lane that processes this store, or {@code null} when the loop's thread does. */
   volatile StoreLane lane;
 
+  /** The loop's work on this store in cluster mode, or {@code null} off cluster mode. */
+  final ClusterCoordinator cluster;
+
   StoreSlot(String alias, TaskStore store) {
+    this(alias, store, null);
+  }
+
+  StoreSlot(String alias, TaskStore store, ClusterCoordinator cluster) {
     this.alias = alias;
     this.store = store;
+    this.cluster = cluster;
   }
 
   /** The store the user gave, without the scheduler's {@code lock_path} guard. */

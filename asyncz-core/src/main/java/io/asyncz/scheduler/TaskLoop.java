@@ -157,6 +157,9 @@ final class TaskLoop {
   }
 
   private Instant processStore(StoreSlot slot, Instant now, List<SchedulerEvent> events) {
+    if (slot.cluster != null) {
+      return slot.cluster.round(slot, now, events);
+    }
     slot.lock.lock();
     try {
       if (slot.retryAt != null && now.isBefore(slot.retryAt)) {
@@ -263,6 +266,10 @@ final class TaskLoop {
    * caller's thread. Events go to {@code events}.
    */
   void processOne(StoreSlot slot, Task task, Instant now, List<SchedulerEvent> events) {
+    if (slot.cluster != null) {
+      slot.changed(); // claimed by whichever node's round comes first
+      return;
+    }
     slot.lock.lock();
     try {
       if (slot.retryAt != null || slot.held.containsKey(task.id())) {

@@ -271,7 +271,10 @@ class SchedulerConfigTest {
             "Invalid configuration key: \"asyncz.max_workers\" is not a known key; expected one"
                 + " of [asyncz.timezone, asyncz.store_retry_interval, asyncz.lock_path,"
                 + " asyncz.identity, asyncz.startup_delay, asyncz.logger_name,"
-                + " asyncz.heartbeat_stale_after, asyncz.task_defaults.mistrigger_grace_time, asyncz.task_defaults.coalesce,"
+                + " asyncz.heartbeat_stale_after, asyncz.cluster.enabled,"
+                + " asyncz.cluster.heartbeat_interval, asyncz.cluster.poll_interval,"
+                + " asyncz.cluster.on_node_failure, asyncz.task_defaults.mistrigger_grace_time,"
+                + " asyncz.task_defaults.coalesce,"
                 + " asyncz.task_defaults.max_instances, asyncz.task_defaults.timeout,"
                 + " asyncz.task_defaults.retry.<option>, asyncz.executors.<alias>.type,"
                 + " asyncz.executors.<alias>.class, asyncz.executors.<alias>.<option>,"
@@ -689,8 +692,10 @@ class SchedulerConfigTest {
             "task_defaults.max_instances",
             "task_defaults.timeout",
             "task_defaults.retry.<option>",
-            "stores.<alias>.type")
-        .hasSize(18);
+            "stores.<alias>.type",
+            "cluster.enabled",
+            "cluster.on_node_failure")
+        .hasSize(22);
   }
 
   @Test

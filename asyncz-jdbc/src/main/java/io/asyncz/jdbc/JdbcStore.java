@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.asyncz.InvalidInputException;
 import io.asyncz.event.TaskQuarantinedEvent;
 import io.asyncz.persistence.TaskRecords;
+import io.asyncz.store.ClusteredStore;
 import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.StoreContext;
 import io.asyncz.store.TaskStore;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * state)} and removed from the schedule, logged, and reported by a {@link TaskQuarantinedEvent}; it
  * can then be listed, restored and discarded ({@link #quarantinedRecords()}).
  */
-public final class JdbcStore implements TaskStore {
+public final class JdbcStore implements TaskStore, ClusteredStore {
   /** The default table name, as in the seed. */
   public static final String DEFAULT_TABLE = "asyncz_store";
 
@@ -56,6 +57,7 @@ public final class JdbcStore implements TaskStore {
   private final JdbcReads reads;
   private final JdbcWrites writes;
   private final JdbcQuarantine quarantine;
+  private final JdbcCluster cluster;
   private volatile DataSource dataSource;
   private volatile HikariDataSource ownPool;
   private volatile StoreContext context;
@@ -98,6 +100,7 @@ public final class JdbcStore implements TaskStore {
     this.quarantine = new JdbcQuarantine(this, this.table, quarantineTable, checked);
     this.reads = new JdbcReads(this, this.table, checked, quarantine);
     this.writes = new JdbcWrites(this, this.table, checked);
+    this.cluster = new JdbcCluster(this, this.table, checked, quarantine);
   }
 
   /**
@@ -146,6 +149,7 @@ public final class JdbcStore implements TaskStore {
     this.quarantine = new JdbcQuarantine(this, this.table, quarantineTable, checked);
     this.reads = new JdbcReads(this, this.table, checked, quarantine);
     this.writes = new JdbcWrites(this, this.table, checked);
+    this.cluster = new JdbcCluster(this, this.table, checked, quarantine);
   }
 
   /** The table name. */
@@ -249,6 +253,15 @@ public final class JdbcStore implements TaskStore {
 
   @Override
   public synchronized void shutdown() {
+    String node = cluster.joinedAs();
+    if (node != null) {
+      try {
+        cluster.leave(node);
+      } catch (RuntimeException e) {
+        // Its heartbeat goes stale instead: the other nodes resolve its runs a little later.
+        logger.warn("Cannot leave the cluster of table {}: {}", table, e.getMessage());
+      }
+    }
     HikariDataSource pool = ownPool;
     if (pool != null) {
       ownPool = null;
@@ -293,6 +306,7 @@ public final class JdbcStore implements TaskStore {
   @Override
   public synchronized void addTask(Task task) {
     writes.addTask(task);
+    cluster.changed();
   }
 
   /**
@@ -302,11 +316,13 @@ public final class JdbcStore implements TaskStore {
   @Override
   public synchronized void addTasks(List<Task> tasks) {
     writes.addTasks(tasks);
+    cluster.changed();
   }
 
   @Override
   public synchronized void updateTask(Task task) {
     writes.updateTask(task);
+    cluster.changed();
   }
 
   @Override
@@ -353,6 +369,62 @@ public final class JdbcStore implements TaskStore {
   @Override
   public synchronized void discardQuarantined(String taskId) {
     quarantine.discardQuarantined(taskId);
+  }
+
+  // ------------------------------------------------------------------ cluster mode
+
+  /**
+   * Joins the cluster on PostgreSQL, MariaDB 10.6+ or MySQL 8: creates {@code <table>_cluster},
+   * {@code <table>_nodes} and {@code <table>_runs} where missing and refuses cluster tables of a
+   * newer format; SQLite and H2 are refused (no row locks to claim with).
+   */
+  @Override
+  public void joinCluster(Node node) {
+    cluster.join(node);
+  }
+
+  @Override
+  public void leaveCluster(String nodeId) {
+    cluster.leave(nodeId);
+  }
+
+  @Override
+  public Instant heartbeat(String nodeId, int runsInFlight) {
+    return cluster.heartbeat(nodeId, runsInFlight);
+  }
+
+  /**
+   * Claims due rows with {@code SELECT ... FOR UPDATE SKIP LOCKED} and, in the same transaction,
+   * writes their next run times, deletes the finished ones and inserts a row per run handed out.
+   */
+  @Override
+  public List<Claim> claimDue(String nodeId, Instant dueBy, int limit, Planner planner) {
+    return cluster.claimDue(nodeId, dueBy, limit, planner);
+  }
+
+  @Override
+  public void runsEnded(String nodeId, List<RunKey> runs) {
+    cluster.runsEnded(nodeId, runs);
+  }
+
+  @Override
+  public List<InFlight> takeOverStaleRuns(String nodeId, Duration staleAfter, RerunPolicy rerun) {
+    return cluster.takeOverStaleRuns(nodeId, staleAfter, rerun);
+  }
+
+  @Override
+  public List<Member> members() {
+    return cluster.members();
+  }
+
+  /**
+   * On PostgreSQL, listens on channel {@code asyncz_<table>} on a connection of its own, held while
+   * the store is in the cluster; each task this store adds or changes in cluster mode sends a
+   * {@code NOTIFY} on it, so that the other nodes claim it at once instead of at their next poll.
+   */
+  @Override
+  public void onChange(Runnable changed) {
+    cluster.onChange(changed);
   }
 
   @Override

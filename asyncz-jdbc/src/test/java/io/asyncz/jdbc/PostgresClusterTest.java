@@ -1,0 +1,154 @@
+package io.asyncz.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.asyncz.InvalidInputException;
+import io.asyncz.persistence.TaskRecords;
+import io.asyncz.scheduler.ClusterSettings;
+import io.asyncz.scheduler.Scheduler;
+import io.asyncz.scheduler.ThreadScheduler;
+import io.asyncz.store.ClusteredStore;
+import io.asyncz.store.TaskStore;
+import io.asyncz.task.Task;
+import io.asyncz.task.TaskFunction;
+import io.asyncz.task.TaskRegistry;
+import io.asyncz.testkit.ClusterContract;
+import io.asyncz.testkit.MutableClock;
+import io.asyncz.testkit.TestStoreContext;
+import io.asyncz.trigger.DateTrigger;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Cluster mode on one embedded PostgreSQL, several schedulers in this JVM. */
+class PostgresClusterTest extends ClusterContract {
+  private static final String TABLE = "cluster_tasks";
+  private static PostgresServer server;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = PostgresServer.start();
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Override
+  protected TaskStore newNodeStore() {
+    return new JdbcStore(server.url("postgres"), null, null, TABLE, TaskRecords.plain());
+  }
+
+  @Test
+  void aTaskAddedOnOneNodeRunsOnAnotherThroughNotifyWithoutWaitingForItsPoll() throws Exception {
+    CountDownLatch ran = new CountDownLatch(1);
+    TaskFunction mark =
+        (args, kwargs) -> {
+          ran.countDown();
+          return null;
+        };
+    TaskRegistry registry = new TaskRegistry().register("mark", mark);
+    // Polls an hour apart: only the notice can bring the task to the running node in time.
+    ThreadScheduler runner =
+        Scheduler.builder()
+            .registry(registry)
+            .identity("runner")
+            .cluster(ClusterSettings.DEFAULTS.withPollInterval(Duration.ofHours(1)))
+            .store("default", newNodeStore())
+            .build();
+    // The other node, reduced to its store: it joins the cluster and adds a task due now.
+    JdbcStore adder = (JdbcStore) newNodeStore();
+    adder.start(new TestStoreContext(MutableClock.at(Instant.EPOCH), registry), "default");
+    try {
+      runner.start();
+      adder.joinCluster(new ClusteredStore.Node("adder", "host", 1, Instant.EPOCH, "test"));
+      CountDownLatch listening = new CountDownLatch(1);
+      while (!listening.await(50, TimeUnit.MILLISECONDS)) {
+        if (runner.instances().size() == 2) {
+          listening.countDown(); // the runner joined, and listens from then on
+        }
+      }
+      Instant now = Instant.now();
+      adder.addTask(
+          Task.builder("noticed")
+              .function(mark, "mark")
+              .trigger(DateTrigger.at(now))
+              .nextRunTime(now)
+              .storeAlias("default")
+              .build());
+      assertThat(ran.await(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      runner.shutdown(Duration.ofSeconds(5));
+      adder.shutdown();
+    }
+  }
+
+  @Test
+  void aNodeRefusesClusterTablesOfANewerFormatSayingSo() throws Exception {
+    try (Connection c = DriverManager.getConnection(server.url("postgres"));
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE "
+              + TABLE
+              + "_cluster (name VARCHAR(32) NOT NULL PRIMARY KEY, value INT NOT NULL)");
+      s.execute("INSERT INTO " + TABLE + "_cluster VALUES ('format', 2)");
+    }
+    JdbcStore store = (JdbcStore) newNodeStore();
+    store.start(
+        new TestStoreContext(MutableClock.at(Instant.EPOCH), new TaskRegistry()), "default");
+    try {
+      assertThatThrownBy(
+              () ->
+                  store.joinCluster(
+                      new ClusteredStore.Node("n1", "host", 1, Instant.EPOCH, "test")))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("have format 2, written by a newer version of Asyncz")
+          .hasMessageContaining("reads format 1");
+    } finally {
+      store.shutdown();
+    }
+  }
+
+  @Test
+  void aStoreOnSqliteRefusesClusterModeNamingTheDatabasesThatHaveIt(@TempDir Path dir) {
+    JdbcStore store =
+        new JdbcStore(
+            "jdbc:sqlite:" + dir.resolve("tasks.db"), null, null, TABLE, TaskRecords.plain());
+    store.start(
+        new TestStoreContext(MutableClock.at(Instant.EPOCH), new TaskRegistry()), "default");
+    try {
+      assertThatThrownBy(
+              () ->
+                  store.joinCluster(
+                      new ClusteredStore.Node("n1", "host", 1, Instant.EPOCH, "test")))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("SQLite")
+          .hasMessageContaining("expected a store on PostgreSQL, MariaDB 10.6+ or MySQL 8");
+    } finally {
+      store.shutdown();
+    }
+  }
+
+  @Override
+  protected void clear() throws Exception {
+    try (Connection c = DriverManager.getConnection(server.url("postgres"));
+        Statement s = c.createStatement()) {
+      for (String suffix : new String[] {"", "_quarantine", "_runs", "_nodes", "_cluster"}) {
+        s.execute("DROP TABLE IF EXISTS " + TABLE + suffix);
+      }
+    }
+  }
+}

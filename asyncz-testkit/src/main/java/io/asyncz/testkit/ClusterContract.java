@@ -1,0 +1,380 @@
+package io.asyncz.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asyncz.event.Events;
+import io.asyncz.event.TaskExecutionEvent;
+import io.asyncz.scheduler.ClusterSettings;
+import io.asyncz.scheduler.Scheduler;
+import io.asyncz.scheduler.SchedulerInstanceInfo;
+import io.asyncz.scheduler.ThreadScheduler;
+import io.asyncz.store.ClusteredStore;
+import io.asyncz.store.TaskStore;
+import io.asyncz.task.TaskRegistry;
+import io.asyncz.trigger.DateTrigger;
+import io.asyncz.trigger.IntervalTrigger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The contract of a {@link ClusteredStore} in cluster mode, with several schedulers in one JVM on
+ * one store: every scheduled run time of every task runs exactly once on one node, none is lost, a
+ * node whose clock is ahead never starts a run early, {@code max_instances} holds across the nodes
+ * and the runs in flight of a node that stopped heartbeating are resolved by another. A store's
+ * test extends it with nothing but the construction of a store object per node on one shared
+ * database.
+ */
+@Timeout(180)
+public abstract class ClusterContract {
+  private static final long WAIT_SECONDS = 60;
+  private static final Clock WALL = Clock.systemUTC();
+
+  private final List<ThreadScheduler> nodes = new ArrayList<>();
+
+  /** A new store object on the shared database (one per node); it implements ClusteredStore. */
+  protected abstract TaskStore newNodeStore();
+
+  /** Removes everything the previous test left in the shared database. */
+  protected abstract void clear() throws Exception;
+
+  /** Stops the nodes and clears the database. */
+  @AfterEach
+  void stopNodes() throws Exception {
+    for (ThreadScheduler node : nodes) {
+      if (node.isRunning()) {
+        node.shutdown(Duration.ofSeconds(10));
+      }
+    }
+    nodes.clear();
+    clear();
+  }
+
+  private ThreadScheduler node(
+      int index, TaskRegistry registry, Clock clock, ClusterSettings settings) {
+    return node(index, registry, clock, settings, newNodeStore());
+  }
+
+  private ThreadScheduler node(
+      int index, TaskRegistry registry, Clock clock, ClusterSettings settings, TaskStore store) {
+    ThreadScheduler node =
+        Scheduler.builder()
+            .clock(clock)
+            .registry(registry)
+            .identity("node-" + index)
+            .cluster(settings)
+            .storeRetryInterval(Duration.ofMillis(200))
+            .heartbeatStaleAfter(Duration.ofSeconds(3))
+            .store("default", store)
+            .build();
+    nodes.add(node);
+    return node;
+  }
+
+  private static ClusterSettings quick() {
+    return ClusterSettings.DEFAULTS
+        .withPollInterval(Duration.ofMillis(50))
+        .withHeartbeatInterval(Duration.ofMillis(200));
+  }
+
+  /** A run as a node reported it. */
+  private record Run(String taskId, Instant runTime, String node) {}
+
+  @ParameterizedTest(name = "{0} nodes")
+  @ValueSource(ints = {2, 3})
+  void everyRunTimeOfEveryTaskRunsOnceOnOneNode(int nodeCount) throws Exception {
+    int intervalTasks = 20;
+    int dateTasks = 1_500;
+    Duration interval = Duration.ofMillis(100);
+    int runsPerIntervalTask = 20;
+    int expected = intervalTasks * runsPerIntervalTask + dateTasks;
+    Map<String, List<Run>> runs = new ConcurrentHashMap<>();
+    AtomicInteger distinct = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicReference<Instant> lastCounted = new AtomicReference<>(Instant.MAX);
+    TaskRegistry registry = new TaskRegistry().register("work", (args, kwargs) -> null);
+    for (int i = 0; i < nodeCount; i++) {
+      ThreadScheduler node = node(i, registry, Clock.systemUTC(), quick());
+      String name = "node-" + i;
+      node.addListener(
+          e -> {
+            TaskExecutionEvent x = (TaskExecutionEvent) e;
+            if (x.scheduledRunTime().isAfter(lastCounted.get())) {
+              return;
+            }
+            String key = x.taskId() + "@" + x.scheduledRunTime();
+            List<Run> list = runs.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>());
+            list.add(new Run(x.taskId(), x.scheduledRunTime(), name));
+            if (list.size() == 1 && distinct.incrementAndGet() == expected) {
+              done.countDown();
+            }
+          },
+          Events.TASK_EXECUTED | Events.TASK_ERROR | Events.TASK_MISSED);
+      node.start();
+    }
+    // Whole seconds, at least one ahead: every interval task's first run time is the start.
+    Instant start = WALL.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(2);
+    lastCounted.set(start.plus(interval.multipliedBy(runsPerIntervalTask - 1)));
+    Scheduler first = nodes.get(0);
+    first.addAll(
+        batch -> {
+          for (int i = 0; i < intervalTasks; i++) {
+            batch
+                .task("work")
+                .id("interval-" + i)
+                .trigger(IntervalTrigger.builder().interval(interval).startAt(start).build())
+                .coalesce(false)
+                .noGraceLimit()
+                .maxInstances(10)
+                .add();
+          }
+          for (int i = 0; i < dateTasks; i++) {
+            batch
+                .task("work")
+                .id("date-" + i)
+                .trigger(DateTrigger.at(start.plusMillis(i % 500)))
+                .noGraceLimit()
+                .add();
+          }
+        });
+
+    boolean all = done.await(WAIT_SECONDS, TimeUnit.SECONDS);
+    List<String> missing = new ArrayList<>();
+    for (int i = 0; i < intervalTasks; i++) {
+      for (int k = 0; k < runsPerIntervalTask; k++) {
+        String key = "interval-" + i + "@" + start.plus(interval.multipliedBy(k));
+        if (!runs.containsKey(key)) {
+          missing.add(key);
+        }
+      }
+    }
+    for (int i = 0; i < dateTasks; i++) {
+      String key = "date-" + i + "@" + start.plusMillis(i % 500);
+      if (!runs.containsKey(key)) {
+        missing.add(key);
+      }
+    }
+    assertThat(all)
+        .as("%s of %s run times ran; missing %s", distinct.get(), expected, missing)
+        .isTrue();
+    for (ThreadScheduler node : nodes) {
+      node.shutdown(Duration.ofSeconds(10));
+    }
+
+    List<String> twice = new ArrayList<>();
+    Map<String, AtomicInteger> perNode = new TreeMap<>();
+    for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
+      if (e.getValue().size() > 1) {
+        twice.add(e.getKey() + " on " + e.getValue());
+      }
+      for (Run r : e.getValue()) {
+        perNode.computeIfAbsent(r.node(), n -> new AtomicInteger()).incrementAndGet();
+      }
+    }
+    assertThat(twice).as("run times that ran more than once").isEmpty();
+    assertThat(runs).hasSize(expected);
+    for (int i = 0; i < intervalTasks; i++) {
+      for (int k = 0; k < runsPerIntervalTask; k++) {
+        assertThat(runs).containsKey("interval-" + i + "@" + start.plus(interval.multipliedBy(k)));
+      }
+    }
+    assertThat(perNode).as("runs per node: %s", perNode).hasSizeGreaterThan(1);
+  }
+
+  @Test
+  void aNodeWhoseClockIsAheadNeverStartsARunEarly() throws Exception {
+    Duration ahead = Duration.ofSeconds(5);
+    Clock fast = Clock.offset(Clock.systemUTC(), ahead);
+    Map<String, Instant> startedAt = new ConcurrentHashMap<>();
+    CountDownLatch ran = new CountDownLatch(3);
+    TaskRegistry registry =
+        new TaskRegistry()
+            .register(
+                "stamp",
+                (args, kwargs) -> {
+                  // The true time, not the fast node's: the start must not precede the run time.
+                  startedAt.put((String) args.get(0), WALL.instant());
+                  ran.countDown();
+                  return null;
+                });
+    ThreadScheduler node = node(0, registry, fast, quick());
+    node.start();
+    Instant due = WALL.instant().plusSeconds(2);
+    for (int i = 0; i < 3; i++) {
+      node.task("stamp")
+          .id("skewed-" + i)
+          .args("skewed-" + i)
+          .trigger(DateTrigger.at(due.plusMillis(100L * i)))
+          .noGraceLimit()
+          .add();
+    }
+    assertThat(ran.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    for (int i = 0; i < 3; i++) {
+      assertThat(startedAt.get("skewed-" + i))
+          .as("start of skewed-%s, due at %s", i, due.plusMillis(100L * i))
+          .isAfterOrEqualTo(due.plusMillis(100L * i));
+    }
+  }
+
+  @Test
+  void maxInstancesHoldsAcrossTheNodes() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    CountDownLatch refused = new CountDownLatch(3);
+    TaskRegistry registry =
+        new TaskRegistry()
+            .register(
+                "slow",
+                (args, kwargs) -> {
+                  most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                  try {
+                    release.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                  } finally {
+                    running.decrementAndGet();
+                  }
+                  return null;
+                });
+    for (int i = 0; i < 3; i++) {
+      ThreadScheduler node = node(i, registry, Clock.systemUTC(), quick());
+      node.addListener(e -> refused.countDown(), Events.TASK_MAX_INSTANCES);
+      node.start();
+    }
+    nodes
+        .get(0)
+        .task("slow")
+        .id("slow")
+        .trigger(IntervalTrigger.every(Duration.ofMillis(100)))
+        .coalesce(false)
+        .noGraceLimit()
+        .maxInstances(1)
+        .add();
+    try {
+      assertThat(refused.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+      assertThat(most.get()).isEqualTo(1);
+      assertThat(nodes.get(0).instances())
+          .extracting(SchedulerInstanceInfo::scope)
+          .containsExactly(
+              SchedulerInstanceInfo.PROCESS_LOCAL,
+              SchedulerInstanceInfo.CLUSTER,
+              SchedulerInstanceInfo.CLUSTER);
+      assertThat(nodes.get(0).instances())
+          .extracting(SchedulerInstanceInfo::identity)
+          .anyMatch(id -> id.startsWith("node-1#"))
+          .anyMatch(id -> id.startsWith("node-2#"));
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void theRunsInFlightOfANodeThatStoppedHeartbeatingAreReportedInterruptedByAnother()
+      throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
+    TaskRegistry stuck =
+        new TaskRegistry()
+            .register(
+                "hang",
+                (args, kwargs) -> {
+                  started.countDown();
+                  never.await();
+                  return null;
+                });
+    SeverableStore severable = new SeverableStore(newNodeStore());
+    ThreadScheduler dying = node(0, stuck, Clock.systemUTC(), quick(), severable);
+    dying.start();
+    dying.task("hang").id("hang").trigger(DateTrigger.at(WALL.instant())).noGraceLimit().add();
+    assertThat(started.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    // The node loses the store with its run in flight, as a killed process does: no heartbeat.
+    severable.severed = true;
+    Map<String, Instant> interrupted = new ConcurrentHashMap<>();
+    CountDownLatch reported = new CountDownLatch(1);
+    ThreadScheduler survivor =
+        node(1, new TaskRegistry().register("hang", (a, k) -> null), Clock.systemUTC(), quick());
+    survivor.addListener(
+        e -> {
+          TaskExecutionEvent x = (TaskExecutionEvent) e;
+          interrupted.put(x.taskId(), x.scheduledRunTime());
+          reported.countDown();
+        },
+        Events.TASK_INTERRUPTED);
+    survivor.start();
+    try {
+      assertThat(reported.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+      assertThat(interrupted).containsOnlyKeys("hang");
+      assertThat(survivor.instances())
+          .extracting(SchedulerInstanceInfo::scope)
+          .containsExactly(SchedulerInstanceInfo.PROCESS_LOCAL);
+    } finally {
+      never.countDown();
+    }
+  }
+
+  /** A node's store that can lose its database, as a node that is killed does. */
+  private static final class SeverableStore extends ForwardingStore implements ClusteredStore {
+    volatile boolean severed;
+
+    SeverableStore(TaskStore delegate) {
+      super(delegate);
+    }
+
+    private ClusteredStore cluster() {
+      if (severed) {
+        throw new IllegalStateException("severed from the database");
+      }
+      return (ClusteredStore) delegate();
+    }
+
+    @Override
+    public void joinCluster(Node node) {
+      cluster().joinCluster(node);
+    }
+
+    @Override
+    public void leaveCluster(String nodeId) {
+      cluster().leaveCluster(nodeId);
+    }
+
+    @Override
+    public Instant heartbeat(String nodeId, int runsInFlight) {
+      return cluster().heartbeat(nodeId, runsInFlight);
+    }
+
+    @Override
+    public List<Claim> claimDue(String nodeId, Instant dueBy, int limit, Planner planner) {
+      return cluster().claimDue(nodeId, dueBy, limit, planner);
+    }
+
+    @Override
+    public void runsEnded(String nodeId, List<RunKey> runs) {
+      cluster().runsEnded(nodeId, runs);
+    }
+
+    @Override
+    public List<InFlight> takeOverStaleRuns(String nodeId, Duration staleAfter, RerunPolicy rerun) {
+      return cluster().takeOverStaleRuns(nodeId, staleAfter, rerun);
+    }
+
+    @Override
+    public List<Member> members() {
+      return cluster().members();
+    }
+  }
+}
