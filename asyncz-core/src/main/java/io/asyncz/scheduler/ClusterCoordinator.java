@@ -12,6 +12,7 @@ import io.asyncz.store.ClusteredStore.Claim;
 import io.asyncz.store.ClusteredStore.Decision;
 import io.asyncz.store.ClusteredStore.InFlight;
 import io.asyncz.store.ClusteredStore.RunKey;
+import io.asyncz.task.PendingRetry;
 import io.asyncz.task.Task;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -215,6 +216,8 @@ final class ClusterCoordinator {
     String quarantineReason;
     String quarantineDetail;
     boolean maxed;
+    int attempt = 1; // a pending retry handed out: its attempt
+    boolean last; // the task's last run goes out: it comes back if the run fails and retries
   }
 
   private int claimBatch(StoreSlot slot, Instant dueBy, List<SchedulerEvent> events) {
@@ -237,9 +240,18 @@ final class ClusterCoordinator {
             .quarantine(slot, task, plan.quarantineReason, plan.quarantineDetail, events);
         continue;
       }
-      reportMissed(task, plan.runPlan, events);
+      if (plan.runPlan != null) {
+        reportMissed(task, plan.runPlan, events);
+      }
       Decision decision = claim.decision();
-      if (plan.maxed) {
+      if (plan.last) {
+        scheduler.retries().lastRunHandedOut(task);
+      }
+      if (plan.attempt > 1) {
+        if (!decision.runTimes().isEmpty()) {
+          submitRetry(task, decision.runTimes().get(0), plan.attempt, events);
+        }
+      } else if (plan.maxed) {
         logger.warn(
             "Execution of task '{}' skipped: maximum number of running instances reached ({}) in"
                 + " the cluster",
@@ -270,6 +282,14 @@ final class ClusterCoordinator {
               + "); restore the task once the executor is added";
       return Decision.leave();
     }
+    PendingRetry retry = task.pendingRetry().orElse(null);
+    if (retry != null && !retry.dueAt().isAfter(dueBy)) {
+      // A retry that is due: the failed run time again, as the attempt that comes next.
+      plan.attempt = retry.attempt();
+      Task after = task.retryHandedOut();
+      plan.last = after.nextRunTimeOrNull() == null;
+      return new Decision(plan.last ? null : after, List.of(retry.runTime()), false);
+    }
     RunPlan runPlan;
     try {
       runPlan =
@@ -288,14 +308,18 @@ final class ClusterCoordinator {
     plan.runPlan = runPlan;
     Instant next = runPlan.next();
     List<Instant> runTimes = runPlan.runTimes();
-    if (!runTimes.isEmpty() && running >= task.maxInstances()) {
+    boolean heldForRetry = retry != null && retry.keepsSlot(task);
+    if (!runTimes.isEmpty() && (running >= task.maxInstances() || heldForRetry)) {
       plan.maxed = true;
       runTimes = List.of();
       if (runPlan.more()) {
         next = pastEveryDueRun(task, next, dueBy);
       }
     }
-    return new Decision(next == null ? null : task.withNextRunTime(next), runTimes, false);
+    plan.last = next == null && retry == null && !runTimes.isEmpty();
+    // A pending retry keeps the task, waking for it, even when its trigger is done.
+    return new Decision(
+        next == null && retry == null ? null : task.advancedTo(next), runTimes, false);
   }
 
   /** The next run time after every due one: a refused backlog is dropped as a whole. */
@@ -319,6 +343,47 @@ final class ClusterCoordinator {
         plan.skipped() < 0 ? "very many" : plan.skipped());
     for (Instant t : plan.missed()) {
       events.add(new TaskExecutionEvent(Events.TASK_MISSED, task.id(), alias, t, null, null, null));
+    }
+  }
+
+  /** Hands a claimed retry to the task's executor as attempt {@code attempt}. */
+  private void submitRetry(Task task, Instant runTime, int attempt, List<SchedulerEvent> events) {
+    List<RunKey> keys = List.of(new RunKey(task.id(), runTime));
+    inFlight.addAll(keys);
+    TaskExecutor executor = scheduler.plugins().executor(task.executor());
+    try {
+      if (executor == null) {
+        throw new IllegalStateException("executor '" + task.executor() + "' was removed");
+      }
+      executor.submitRetry(task, runTime, attempt);
+      if (scheduler.listening(Events.TASK_SUBMITTED)) {
+        events.add(
+            new TaskSubmissionEvent(
+                Events.TASK_SUBMITTED,
+                task.id(),
+                alias,
+                List.of(runTime),
+                TaskSubmissionEvent.Source.SCHEDULED,
+                0,
+                null));
+      }
+    } catch (MaxInstancesException e) {
+      endAll(keys);
+      scheduler.retries().forget(task.id());
+      logger.warn(
+          "Attempt {} of task '{}' skipped: maximum number of running instances reached ({})",
+          attempt,
+          task.name(),
+          task.maxInstances());
+    } catch (RuntimeException e) {
+      inFlight.removeAll(keys);
+      logger.error(
+          "Error submitting attempt {} of task '{}'; its run at {} stays in flight for the"
+              + " cluster to resolve",
+          attempt,
+          task.name(),
+          runTime,
+          e);
     }
   }
 

@@ -232,6 +232,47 @@ public abstract class ClusterContract {
     }
   }
 
+  /**
+   * A one-shot task whose run fails is retried once (its retry stored with it in the shared store)
+   * and each attempt runs on exactly one node; the task ends after its successful retry.
+   */
+  @Test
+  void aFailedRunIsRetriedOnceAcrossTheNodes() throws Exception {
+    List<String> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch succeeded = new CountDownLatch(1);
+    TaskRegistry registry =
+        new TaskRegistry()
+            .register(
+                "flaky",
+                (args, kwargs) -> {
+                  attempts.add(String.valueOf(attempts.size() + 1));
+                  if (attempts.size() == 1) {
+                    throw new IllegalStateException("the first attempt fails");
+                  }
+                  succeeded.countDown();
+                  return null;
+                });
+    List<Integer> retried = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ThreadScheduler node = node(i, registry, Clock.systemUTC(), quick());
+      node.onEvent(io.asyncz.event.TaskRetryEvent.class, e -> retried.add(e.attempt()));
+      node.start();
+    }
+    nodes
+        .get(0)
+        .task("flaky")
+        .id("flaky")
+        .retry(io.asyncz.task.RetryPolicy.fixed(3, Duration.ofMillis(300)))
+        .add();
+    assertThat(succeeded.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    // A second success or a third attempt would show here after a few more polls.
+    for (ThreadScheduler node : nodes) {
+      node.shutdown(Duration.ofSeconds(10));
+    }
+    assertThat(attempts).containsExactly("1", "2");
+    assertThat(retried).containsExactly(1);
+  }
+
   @Test
   void maxInstancesHoldsAcrossTheNodes() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
