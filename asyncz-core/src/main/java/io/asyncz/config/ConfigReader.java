@@ -31,6 +31,10 @@ final class ConfigReader {
   static final String LOGGER_NAME = "logger_name";
   static final String HEARTBEAT_STALE_AFTER = "heartbeat_stale_after";
   static final String TASK_DEFAULTS = "task_defaults";
+  static final String RUN_HISTORY = "run_history";
+  static final String ENABLED = "enabled";
+  static final String MAX_RUNS_PER_TASK = "max_runs_per_task";
+  static final String MAX_AGE = "max_age";
   static final String GRACE = "mistrigger_grace_time";
   static final String COALESCE = "coalesce";
   static final String MAX_INSTANCES = "max_instances";
@@ -55,6 +59,9 @@ final class ConfigReader {
           TASK_DEFAULTS + "." + GRACE,
           TASK_DEFAULTS + "." + COALESCE,
           TASK_DEFAULTS + "." + MAX_INSTANCES,
+          RUN_HISTORY + "." + ENABLED,
+          RUN_HISTORY + "." + MAX_RUNS_PER_TASK,
+          RUN_HISTORY + "." + MAX_AGE,
           EXECUTORS + ".<alias>." + TYPE,
           EXECUTORS + ".<alias>." + CLASS,
           EXECUTORS + ".<alias>.<option>",
@@ -75,6 +82,9 @@ final class ConfigReader {
   Duration grace;
   Boolean coalesce;
   Integer maxInstances;
+  Boolean runHistory;
+  Integer maxRunsPerTask;
+  Duration maxRunAge;
   private final Map<String, Map<String, Section>> sections = new LinkedHashMap<>();
 
   private ConfigReader(String prefix) {
@@ -134,6 +144,10 @@ final class ConfigReader {
         requireLength(parts, 2, full);
         readTaskDefault(parts[1], full, value);
       }
+      case RUN_HISTORY -> {
+        requireLength(parts, 2, full);
+        readRunHistory(parts[1], full, value);
+      }
       case EXECUTORS, STORES -> readSection(parts, full, value);
       default -> throw unknownKey(full);
     }
@@ -171,6 +185,30 @@ final class ConfigReader {
           maxInstances = n;
         }
       }
+      default -> throw unknownKey(full);
+    }
+  }
+
+  private void readRunHistory(String name, String full, Object value) {
+    if (value == null) {
+      if (!List.of(ENABLED, MAX_RUNS_PER_TASK, MAX_AGE).contains(name)) {
+        throw unknownKey(full);
+      }
+      return;
+    }
+    switch (name) {
+      case ENABLED -> runHistory = PluginOptions.booleanValue(full, value);
+      case MAX_RUNS_PER_TASK -> {
+        int n = PluginOptions.integerValue(full, value);
+        if (n < 1 || n > io.asyncz.history.RunRetention.MAX_RUNS_PER_TASK) {
+          throw new InvalidInputException(
+              full,
+              value,
+              "is out of range; expected 1 to " + io.asyncz.history.RunRetention.MAX_RUNS_PER_TASK);
+        }
+        maxRunsPerTask = n;
+      }
+      case MAX_AGE -> maxRunAge = positive(full, PluginOptions.secondsValue(full, value), value);
       default -> throw unknownKey(full);
     }
   }
@@ -266,7 +304,10 @@ final class ConfigReader {
                 LOCK_PATH,
                 TASK_DEFAULTS + "." + GRACE,
                 TASK_DEFAULTS + "." + COALESCE,
-                TASK_DEFAULTS + "." + MAX_INSTANCES));
+                TASK_DEFAULTS + "." + MAX_INSTANCES,
+                RUN_HISTORY + "." + ENABLED,
+                RUN_HISTORY + "." + MAX_RUNS_PER_TASK,
+                RUN_HISTORY + "." + MAX_AGE));
     int dot = key.indexOf('.');
     if (dot > 0) {
       String rest = key.substring(dot);

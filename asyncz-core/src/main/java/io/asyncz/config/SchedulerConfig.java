@@ -5,6 +5,7 @@ import io.asyncz.InvalidInputException;
 import io.asyncz.PluginOptions;
 import io.asyncz.executor.TaskExecutor;
 import io.asyncz.executor.TaskExecutors;
+import io.asyncz.history.RunRetention;
 import io.asyncz.scheduler.ExecutorServiceScheduler;
 import io.asyncz.scheduler.Scheduler;
 import io.asyncz.scheduler.SchedulerSettings;
@@ -72,7 +73,11 @@ import java.util.concurrent.ScheduledExecutorService;
  *       added before it (default 0, or 1 with {@code lock_path});
  *   <li>{@code logger_name}: the scheduler logs to {@code asyncz.schedulers.<logger_name>};
  *   <li>{@code heartbeat_stale_after}: seconds after which a scheduler instance that has not been
- *       seen counts as gone (default 30).
+ *       seen counts as gone (default 30);
+ *   <li>{@code run_history.enabled}: whether runs are recorded (default {@code true}); {@code
+ *       run_history.max_runs_per_task}: the newest runs kept per task (default 100); {@code
+ *       run_history.max_age}: seconds (or an ISO-8601 duration) a run is kept (default 7 days). See
+ *       {@link SchedulerSettings.Builder#runHistory(boolean)}.
  * </ul>
  *
  * <p>Unlike the seed, which ignores unknown keys, an unknown key under the prefix is an error that
@@ -100,6 +105,9 @@ public final class SchedulerConfig {
   private final Duration grace;
   private final Boolean coalesce;
   private final Integer maxInstances;
+  private final Boolean runHistory;
+  private final Integer maxRunsPerTask;
+  private final Duration maxRunAge;
   private final Map<String, PluginConfig> executors;
   private final Map<String, PluginConfig> stores;
 
@@ -116,6 +124,9 @@ public final class SchedulerConfig {
     this.grace = r.grace;
     this.coalesce = r.coalesce;
     this.maxInstances = r.maxInstances;
+    this.runHistory = r.runHistory;
+    this.maxRunsPerTask = r.maxRunsPerTask;
+    this.maxRunAge = r.maxRunAge;
     this.executors = Collections.unmodifiableMap(r.plugins(ConfigReader.EXECUTORS));
     this.stores = Collections.unmodifiableMap(r.plugins(ConfigReader.STORES));
   }
@@ -217,6 +228,21 @@ public final class SchedulerConfig {
     return Optional.ofNullable(heartbeatStaleAfter);
   }
 
+  /** Whether run history is on ({@code run_history.enabled}), if configured. */
+  public Optional<Boolean> runHistory() {
+    return Optional.ofNullable(runHistory);
+  }
+
+  /**
+   * The run history retention: the configured {@code run_history.max_runs_per_task} and {@code
+   * run_history.max_age} over {@link RunRetention#DEFAULT}.
+   */
+  public RunRetention runRetention() {
+    return new RunRetention(
+        maxRunsPerTask != null ? maxRunsPerTask : RunRetention.DEFAULT.maxRunsPerTask(),
+        maxRunAge != null ? maxRunAge : RunRetention.DEFAULT.maxAge());
+  }
+
   /** The task defaults: the configured values over {@link TaskDefaults#DEFAULTS}. */
   public TaskDefaults taskDefaults() {
     return taskDefaults(TaskDefaults.DEFAULTS);
@@ -285,6 +311,12 @@ public final class SchedulerConfig {
     }
     if (heartbeatStaleAfter != null) {
       builder.heartbeatStaleAfter(heartbeatStaleAfter);
+    }
+    if (runHistory != null) {
+      builder.runHistory(runHistory);
+    }
+    if (maxRunsPerTask != null || maxRunAge != null) {
+      builder.runRetention(runRetention());
     }
     return builder;
   }
@@ -362,6 +394,10 @@ public final class SchedulerConfig {
     }
     if (heartbeatStaleAfter != null) {
       s.append(", heartbeat_stale_after=").append(heartbeatStaleAfter);
+    }
+    if (runHistory != null || maxRunsPerTask != null || maxRunAge != null) {
+      s.append(", run_history=").append(runHistory == null || runHistory).append(' ');
+      s.append(runRetention());
     }
     return s.append(", executors=")
         .append(executors.values())

@@ -3,6 +3,7 @@ package io.asyncz.scheduler;
 import io.asyncz.Identifiers;
 import io.asyncz.InvalidInputException;
 import io.asyncz.executor.TaskExecutor;
+import io.asyncz.history.RunRetention;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.TaskDefaults;
 import io.asyncz.task.TaskRegistry;
@@ -35,6 +36,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param loggerName a suffix of the scheduler's logger name ({@code asyncz.schedulers.<suffix>}),
  *     or {@code null} for {@code asyncz.schedulers}
  * @param heartbeatStaleAfter the heartbeat age past which a scheduler instance counts as gone
+ * @param runHistory whether the scheduler records run history ({@link Scheduler#runHistory()})
+ * @param runRetention how many runs the history keeps per task, and for how long
  */
 public record SchedulerSettings(
     Clock clock,
@@ -48,7 +51,9 @@ public record SchedulerSettings(
     String identity,
     Duration startupDelay,
     String loggerName,
-    Duration heartbeatStaleAfter) {
+    Duration heartbeatStaleAfter,
+    boolean runHistory,
+    RunRetention runRetention) {
 
   /** The seed's default store retry interval, 10 s. */
   public static final Duration DEFAULT_STORE_RETRY_INTERVAL = Duration.ofSeconds(10);
@@ -92,6 +97,7 @@ public record SchedulerSettings(
           heartbeatStaleAfter,
           "is not positive; expected a positive duration");
     }
+    Objects.requireNonNull(runRetention, "runRetention");
     executors = Collections.unmodifiableMap(new LinkedHashMap<>(executors));
     stores = Collections.unmodifiableMap(new LinkedHashMap<>(stores));
     for (String alias : executors.keySet()) {
@@ -100,6 +106,37 @@ public record SchedulerSettings(
     for (String alias : stores.keySet()) {
       Identifiers.checkAlias("store alias", alias);
     }
+  }
+
+  /** Settings without the run history fields: history on, with {@link RunRetention#DEFAULT}. */
+  public SchedulerSettings(
+      Clock clock,
+      ZoneId timezone,
+      TaskDefaults taskDefaults,
+      TaskRegistry registry,
+      Duration storeRetryInterval,
+      Map<String, TaskExecutor> executors,
+      Map<String, TaskStore> stores,
+      String lockPath,
+      String identity,
+      Duration startupDelay,
+      String loggerName,
+      Duration heartbeatStaleAfter) {
+    this(
+        clock,
+        timezone,
+        taskDefaults,
+        registry,
+        storeRetryInterval,
+        executors,
+        stores,
+        lockPath,
+        identity,
+        startupDelay,
+        loggerName,
+        heartbeatStaleAfter,
+        true,
+        RunRetention.DEFAULT);
   }
 
   /** The startup delay in effect: the one given, or the seed's default. */
@@ -132,6 +169,8 @@ public record SchedulerSettings(
     private Duration startupDelay;
     private String loggerName;
     private Duration heartbeatStaleAfter = DEFAULT_HEARTBEAT_STALE_AFTER;
+    private boolean runHistory = true;
+    private RunRetention runRetention = RunRetention.DEFAULT;
     private final Map<String, TaskExecutor> executors = new LinkedHashMap<>();
     private final Map<String, TaskStore> stores = new LinkedHashMap<>();
 
@@ -225,6 +264,25 @@ public record SchedulerSettings(
     }
 
     /**
+     * Whether the scheduler records run history (default: on): a record per run, missed run time
+     * and run refused for {@code max_instances}, kept in each task's store where it is persistent
+     * and in memory otherwise; read with {@link Scheduler#runHistory()}.
+     */
+    public Builder runHistory(boolean enabled) {
+      this.runHistory = enabled;
+      return this;
+    }
+
+    /**
+     * How many runs run history keeps per task, and for how long (default {@link
+     * RunRetention#DEFAULT}: 100 runs, 7 days).
+     */
+    public Builder runRetention(RunRetention retention) {
+      this.runRetention = Objects.requireNonNull(retention, "runRetention");
+      return this;
+    }
+
+    /**
      * Adds an executor under an alias.
      *
      * @throws InvalidInputException when the alias is given twice or breaks the rules of {@link
@@ -268,7 +326,9 @@ public record SchedulerSettings(
           identity,
           startupDelay,
           loggerName,
-          heartbeatStaleAfter);
+          heartbeatStaleAfter,
+          runHistory,
+          runRetention);
     }
 
     /** A scheduler that runs its loop on a thread of its own. */

@@ -272,7 +272,9 @@ class SchedulerConfigTest {
                 + " of [asyncz.timezone, asyncz.store_retry_interval, asyncz.lock_path,"
                 + " asyncz.identity, asyncz.startup_delay, asyncz.logger_name,"
                 + " asyncz.heartbeat_stale_after, asyncz.task_defaults.mistrigger_grace_time, asyncz.task_defaults.coalesce,"
-                + " asyncz.task_defaults.max_instances, asyncz.executors.<alias>.type,"
+                + " asyncz.task_defaults.max_instances, asyncz.run_history.enabled,"
+                + " asyncz.run_history.max_runs_per_task, asyncz.run_history.max_age,"
+                + " asyncz.executors.<alias>.type,"
                 + " asyncz.executors.<alias>.class, asyncz.executors.<alias>.<option>,"
                 + " asyncz.stores.<alias>.type, asyncz.stores.<alias>.class,"
                 + " asyncz.stores.<alias>.<option>]");
@@ -685,8 +687,11 @@ class SchedulerConfigTest {
             "logger_name",
             "heartbeat_stale_after",
             "task_defaults.max_instances",
-            "stores.<alias>.type")
-        .hasSize(16);
+            "stores.<alias>.type",
+            "run_history.enabled",
+            "run_history.max_runs_per_task",
+            "run_history.max_age")
+        .hasSize(19);
   }
 
   @Test
