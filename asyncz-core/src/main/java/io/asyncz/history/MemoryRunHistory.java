@@ -3,29 +3,33 @@ package io.asyncz.history;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Run history in this JVM's memory, for a store whose history is not persistent: per task the
  * newest {@link RunRetention#maxRunsPerTask()} runs, none older than {@link RunRetention#maxAge()}.
  * Both limits are enforced on each write, on the written task's runs only (never a scan of every
- * task), so a task that stops running keeps its last runs until it runs again or they age out of a
- * query; queries skip runs older than the age limit.
+ * task), so a task that stops running keeps its last runs until it runs again; queries and {@link
+ * #find} skip runs older than the age limit.
+ *
+ * <p>Each task's runs are a small array in start order, so that a run's start and its end cost an
+ * append and an in-place replacement, with one map of run ids beside them: recording must stay
+ * cheap next to a run that does nothing. A query for one task reads that task's array; a query over
+ * every task merges the tasks' newest runs, reading from each only what can still make the page.
  */
 public final class MemoryRunHistory implements RunHistory {
+  private static final Comparator<RunRecord> OLDEST_FIRST = RunOrder.NEWEST_FIRST.reversed();
+
   private final RunRetention retention;
   private final Clock clock;
   private final ConcurrentHashMap<String, TaskRuns> byTask = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RunRecord> byId = new ConcurrentHashMap<>();
-  private final ConcurrentSkipListMap<Key, RunRecord> all = new ConcurrentSkipListMap<>();
 
   /** A history that keeps what {@code retention} says, judging age on {@code clock}. */
   public MemoryRunHistory(RunRetention retention, Clock clock) {
@@ -33,50 +37,70 @@ public final class MemoryRunHistory implements RunHistory {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Newest first: the reverse of start, then run id. */
-  private record Key(Instant startedAt, String runId) implements Comparable<Key> {
-    static Key of(RunRecord record) {
-      return new Key(record.startedAt(), record.runId());
-    }
-
-    @Override
-    public int compareTo(Key other) {
-      int byStart = other.startedAt.compareTo(startedAt);
-      return byStart != 0 ? byStart : other.runId.compareTo(runId);
-    }
-  }
-
-  /** One task's runs, newest first; guarded by itself. */
+  /** One task's runs, oldest first; guarded by itself. */
   private static final class TaskRuns {
-    final TreeMap<Key, RunRecord> runs = new TreeMap<>();
+    RunRecord[] runs = new RunRecord[4];
+    int size;
+
+    /** The index of the run with this id, searched from the newest end, or -1. */
+    int indexOf(String runId) {
+      for (int i = size - 1; i >= 0; i--) {
+        if (runs[i].runId().equals(runId)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    void removeAt(int i) {
+      System.arraycopy(runs, i + 1, runs, i, size - i - 1);
+      runs[--size] = null;
+    }
+
+    void insert(RunRecord record) {
+      if (size == runs.length) {
+        runs = Arrays.copyOf(runs, size * 2);
+      }
+      int i = size;
+      // Runs mostly arrive in start order: the place is at or near the end.
+      while (i > 0 && OLDEST_FIRST.compare(runs[i - 1], record) > 0) {
+        i--;
+      }
+      System.arraycopy(runs, i, runs, i + 1, size - i);
+      runs[i] = record;
+      size++;
+    }
+
+    synchronized RunRecord[] snapshot() {
+      return Arrays.copyOf(runs, size);
+    }
   }
 
   @Override
   public void save(RunRecord record) {
     Objects.requireNonNull(record, "record");
     Instant oldest = clock.instant().minus(retention.maxAge());
+    RunRecord previous = byId.get(record.runId());
+    if (previous != null && !previous.taskId().equals(record.taskId())) {
+      forget(previous); // the same run id saved under another task: it moves
+    }
     TaskRuns task = byTask.computeIfAbsent(record.taskId(), id -> new TaskRuns());
     synchronized (task) {
-      RunRecord previous = byId.get(record.runId());
-      if (previous != null) {
-        forget(previous);
-      }
-      if (record.startedAt().isBefore(oldest)) {
-        return; // already past its age: kept nowhere
-      }
-      Key key = Key.of(record);
-      task.runs.put(key, record);
-      byId.put(record.runId(), record);
-      all.put(key, record);
-      // The oldest runs sort last: trim from that end, past the count and then past the age.
-      while (task.runs.size() > retention.maxRunsPerTask()
-          || task.runs.lastKey().startedAt.isBefore(oldest)) {
-        Map.Entry<Key, RunRecord> last = task.runs.pollLastEntry();
-        byId.remove(last.getValue().runId(), last.getValue());
-        all.remove(last.getKey(), last.getValue());
-        if (task.runs.isEmpty()) {
-          break;
+      int at = task.indexOf(record.runId());
+      if (at >= 0 && task.runs[at].startedAt().equals(record.startedAt())) {
+        task.runs[at] = record; // a run's end replaces its start, in place
+      } else {
+        if (at >= 0) {
+          task.removeAt(at);
         }
+        task.insert(record);
+      }
+      byId.put(record.runId(), record);
+      while (task.size > 0
+          && (task.size > retention.maxRunsPerTask()
+              || task.runs[0].startedAt().isBefore(oldest))) {
+        byId.remove(task.runs[0].runId(), task.runs[0]);
+        task.removeAt(0);
       }
     }
   }
@@ -85,11 +109,13 @@ public final class MemoryRunHistory implements RunHistory {
     TaskRuns owner = byTask.get(previous.taskId());
     if (owner != null) {
       synchronized (owner) {
-        owner.runs.remove(Key.of(previous), previous);
+        int at = owner.indexOf(previous.runId());
+        if (at >= 0) {
+          owner.removeAt(at);
+        }
       }
     }
     byId.remove(previous.runId(), previous);
-    all.remove(Key.of(previous), previous);
   }
 
   @Override
@@ -104,42 +130,59 @@ public final class MemoryRunHistory implements RunHistory {
   @Override
   public RunPage query(RunQuery query) {
     Instant oldest = clock.instant().minus(retention.maxAge());
-    NavigableMap<Key, RunRecord> view;
-    if (query.taskId() != null) {
-      TaskRuns task = byTask.get(query.taskId());
-      if (task == null) {
-        return new RunPage(List.of(), null);
-      }
-      synchronized (task) {
-        view = new TreeMap<>(task.runs);
-      }
-    } else {
-      view = all;
-    }
+    Instant floor = query.from() != null && query.from().isAfter(oldest) ? query.from() : oldest;
+    Instant cursorStart = null;
     if (query.after() != null) {
       RunRecord cursor = byId.get(query.after());
-      Instant start = cursor != null ? cursor.startedAt() : RunOrder.cursorStart(query.after());
-      view = view.tailMap(new Key(start, query.after()), false);
-    } else if (query.to() != null) {
-      // Runs started before 'to' sort after (to, "") in newest-first order.
-      view = view.tailMap(new Key(query.to(), ""), true);
+      cursorStart = cursor != null ? cursor.startedAt() : RunOrder.cursorStart(query.after());
     }
-    List<RunRecord> runs = new ArrayList<>(Math.min(query.limit(), 64));
-    Iterator<RunRecord> it = view.values().iterator();
-    while (it.hasNext()) {
-      RunRecord record = it.next();
-      Instant floor = query.from() != null && query.from().isAfter(oldest) ? query.from() : oldest;
-      if (record.startedAt().isBefore(floor)) {
-        break; // everything after it is older still
+    // The newest limit + 1 matches, kept in a heap whose head is the oldest of them.
+    int wanted = query.limit() + 1;
+    PriorityQueue<RunRecord> best = new PriorityQueue<>(wanted + 1, OLDEST_FIRST);
+    if (query.taskId() != null) {
+      TaskRuns task = byTask.get(query.taskId());
+      if (task != null) {
+        collect(task.snapshot(), query, floor, cursorStart, best, wanted);
       }
-      if (query.matches(record)) {
-        if (runs.size() == query.limit()) {
-          return new RunPage(runs, runs.get(runs.size() - 1).runId());
-        }
-        runs.add(record);
+    } else {
+      for (TaskRuns task : byTask.values()) {
+        collect(task.snapshot(), query, floor, cursorStart, best, wanted);
       }
+    }
+    List<RunRecord> runs = new ArrayList<>(best);
+    runs.sort(RunOrder.NEWEST_FIRST);
+    if (runs.size() > query.limit()) {
+      runs = runs.subList(0, query.limit());
+      return new RunPage(runs, runs.get(runs.size() - 1).runId());
     }
     return new RunPage(runs, null);
+  }
+
+  private static void collect(
+      RunRecord[] runs,
+      RunQuery query,
+      Instant floor,
+      Instant cursorStart,
+      PriorityQueue<RunRecord> best,
+      int wanted) {
+    for (int i = runs.length - 1; i >= 0; i--) {
+      RunRecord r = runs[i];
+      if (r.startedAt().isBefore(floor)) {
+        return; // the rest is older still
+      }
+      if (best.size() == wanted && OLDEST_FIRST.compare(r, best.peek()) <= 0) {
+        return; // older than every run the page keeps, and so is the rest
+      }
+      if (cursorStart != null && !RunOrder.after(r, cursorStart, query.after())) {
+        continue;
+      }
+      if (query.matches(r)) {
+        best.add(r);
+        if (best.size() > wanted) {
+          best.poll();
+        }
+      }
+    }
   }
 
   /** How many runs are kept, across every task. */
