@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +30,8 @@ class HistoryCommandTest {
     store = "jdbc:sqlite:" + dir.resolve("tasks.db");
   }
 
+  private int second;
+
   @Test
   void showsTheRunsRecordedInTheStoreNewestFirst() throws Exception {
     assertThat(
@@ -45,9 +50,11 @@ class HistoryCommandTest {
         .isZero();
     assertThat(cli.run("add", "echo", "--every", "1h", "--id", "other", "--store", store).code())
         .isZero();
-    assertThat(cli.run("run", "greet", "--store", store).code()).isZero();
-    assertThat(cli.run("run", "other", "--store", store).code()).isZero();
-    assertThat(cli.run("run", "greet", "--store", store).code()).isZero();
+    // The test's clock is fixed: a second apart, so that the runs' order is their start's.
+    for (String task : new String[] {"greet", "other", "greet"}) {
+      cli.clock(Clock.offset(Clock.fixed(Cli.NOW, ZoneOffset.UTC), Duration.ofSeconds(++second)));
+      assertThat(cli.run("run", task, "--store", store).code()).isZero();
+    }
 
     Cli.Result table = cli.run("history", "--store", store);
     assertThat(table.code()).isZero();
