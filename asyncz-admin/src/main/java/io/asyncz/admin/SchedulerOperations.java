@@ -796,7 +796,10 @@ public final class SchedulerOperations implements Operations, AutoCloseable {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     }
 
-    /** Where run history is read; none by default (the run listing is then empty). */
+    /**
+     * Where run history is read; by default the scheduler's own ({@link Scheduler#runHistory()},
+     * empty while its run history is off).
+     */
     public Builder history(RunHistory history) {
       this.history = history;
       return this;
@@ -837,7 +840,7 @@ public final class SchedulerOperations implements Operations, AutoCloseable {
       return new SchedulerOperations(
           new Shared(
               scheduler,
-              history,
+              history != null ? history : scheduler.runHistory(),
               audit != null ? audit : AuditLog.inMemory(AuditLog.DEFAULT_CAPACITY),
               new EventBuffer(scheduler, eventCapacity),
               functionCheck),

@@ -46,6 +46,7 @@ import picocli.CommandLine.IFactory;
       InfoCommands.Instances.class,
       InfoCommands.Doctor.class,
       InfoCommands.Quarantine.class,
+      HistoryCommand.class,
       CommandLine.HelpCommand.class,
       AutoComplete.GenerateCompletion.class
     },

@@ -114,6 +114,9 @@ final class Session implements AutoCloseable {
       registry.deferUnknown();
     }
     SchedulerSettings.Builder builder = Scheduler.builder().clock(io.clock()).registry(registry);
+    // Runs are recorded (by the service, and by run --here) and read back (asyncz history, the
+    // dashboard) unless the configuration says run_history.enabled: false.
+    builder.runHistory(true);
     schedulerConfig.applyTo(builder);
     Map<String, String> displays = new LinkedHashMap<>();
     Map<String, Map<String, Object>> options = new LinkedHashMap<>();

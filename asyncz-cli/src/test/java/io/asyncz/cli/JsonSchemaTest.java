@@ -102,6 +102,10 @@ class JsonSchemaTest {
         .isEqualTo("DUE_NOW");
     valid("status", "status");
     valid("instances", "instances");
+    JsonNode history = valid("history", "history", "tick");
+    assertThat(history.get("runs").findValuesAsText("status")).containsExactly("succeeded");
+    assertThat(history.get("runs").get(0).get("source").asText()).isEqualTo("manual");
+    valid("history", "history", "--status", "failed,missed", "--since", "1h", "--limit", "5");
 
     try (Connection c = DriverManager.getConnection(store);
         Statement s = c.createStatement()) {

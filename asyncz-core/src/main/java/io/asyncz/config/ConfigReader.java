@@ -37,6 +37,9 @@ final class ConfigReader {
   static final String POLL_INTERVAL = "poll_interval";
   static final String ON_NODE_FAILURE = "on_node_failure";
   static final String TASK_DEFAULTS = "task_defaults";
+  static final String RUN_HISTORY = "run_history";
+  static final String MAX_RUNS_PER_TASK = "max_runs_per_task";
+  static final String MAX_AGE = "max_age";
   static final String GRACE = "mistrigger_grace_time";
   static final String COALESCE = "coalesce";
   static final String MAX_INSTANCES = "max_instances";
@@ -71,6 +74,9 @@ final class ConfigReader {
           TASK_DEFAULTS + "." + MAX_INSTANCES,
           TASK_DEFAULTS + "." + TIMEOUT,
           TASK_DEFAULTS + "." + RETRY + ".<option>",
+          RUN_HISTORY + "." + ENABLED,
+          RUN_HISTORY + "." + MAX_RUNS_PER_TASK,
+          RUN_HISTORY + "." + MAX_AGE,
           EXECUTORS + ".<alias>." + TYPE,
           EXECUTORS + ".<alias>." + CLASS,
           EXECUTORS + ".<alias>.<option>",
@@ -95,6 +101,9 @@ final class ConfigReader {
   Integer maxInstances;
   Duration timeout;
   private final Map<String, Object> retry = new LinkedHashMap<>();
+  Boolean runHistory;
+  Integer maxRunsPerTask;
+  Duration maxRunAge;
   private final Map<String, Map<String, Section>> sections = new LinkedHashMap<>();
 
   private ConfigReader(String prefix) {
@@ -161,6 +170,10 @@ final class ConfigReader {
       case CLUSTER -> {
         requireLength(parts, 2, full);
         readCluster(parts[1], full, value);
+      }
+      case RUN_HISTORY -> {
+        requireLength(parts, 2, full);
+        readRunHistory(parts[1], full, value);
       }
       case EXECUTORS, STORES -> readSection(parts, full, value);
       default -> throw unknownKey(full);
@@ -292,6 +305,30 @@ final class ConfigReader {
     }
   }
 
+  private void readRunHistory(String name, String full, Object value) {
+    if (value == null) {
+      if (!List.of(ENABLED, MAX_RUNS_PER_TASK, MAX_AGE).contains(name)) {
+        throw unknownKey(full);
+      }
+      return;
+    }
+    switch (name) {
+      case ENABLED -> runHistory = PluginOptions.booleanValue(full, value);
+      case MAX_RUNS_PER_TASK -> {
+        int n = PluginOptions.integerValue(full, value);
+        if (n < 1 || n > io.asyncz.history.RunRetention.MAX_RUNS_PER_TASK) {
+          throw new InvalidInputException(
+              full,
+              value,
+              "is out of range; expected 1 to " + io.asyncz.history.RunRetention.MAX_RUNS_PER_TASK);
+        }
+        maxRunsPerTask = n;
+      }
+      case MAX_AGE -> maxRunAge = positive(full, PluginOptions.secondsValue(full, value), value);
+      default -> throw unknownKey(full);
+    }
+  }
+
   private static Duration graceTime(String full, Object value) {
     if (value == null) {
       return null;
@@ -384,7 +421,10 @@ final class ConfigReader {
                 TASK_DEFAULTS + "." + GRACE,
                 TASK_DEFAULTS + "." + COALESCE,
                 TASK_DEFAULTS + "." + MAX_INSTANCES,
-                TASK_DEFAULTS + "." + TIMEOUT));
+                TASK_DEFAULTS + "." + TIMEOUT,
+                RUN_HISTORY + "." + ENABLED,
+                RUN_HISTORY + "." + MAX_RUNS_PER_TASK,
+                RUN_HISTORY + "." + MAX_AGE));
     int dot = key.indexOf('.');
     if (dot > 0) {
       String rest = key.substring(dot);

@@ -5,6 +5,7 @@ import io.asyncz.InvalidInputException;
 import io.asyncz.PluginOptions;
 import io.asyncz.executor.TaskExecutor;
 import io.asyncz.executor.TaskExecutors;
+import io.asyncz.history.RunRetention;
 import io.asyncz.scheduler.ClusterSettings;
 import io.asyncz.scheduler.ExecutorServiceScheduler;
 import io.asyncz.scheduler.Scheduler;
@@ -82,6 +83,10 @@ import java.util.concurrent.ScheduledExecutorService;
  *       runs on one of them; {@code cluster.heartbeat_interval} (seconds, default 5), {@code
  *       cluster.poll_interval} (seconds, default 1) and {@code cluster.on_node_failure} ({@code
  *       report}, the default, or {@code rerun}) tune it; see {@link ClusterSettings}.
+ *   <li>{@code run_history.enabled}: whether runs are recorded (default {@code true}); {@code
+ *       run_history.max_runs_per_task}: the newest runs kept per task (default 100); {@code
+ *       run_history.max_age}: seconds (or an ISO-8601 duration) a run is kept (default 7 days). See
+ *       {@link SchedulerSettings.Builder#runHistory(boolean)}.
  * </ul>
  *
  * <p>Unlike the seed, which ignores unknown keys, an unknown key under the prefix is an error that
@@ -112,6 +117,9 @@ public final class SchedulerConfig {
   private final Integer maxInstances;
   private final io.asyncz.task.RetryPolicy retry;
   private final Duration timeout;
+  private final Boolean runHistory;
+  private final Integer maxRunsPerTask;
+  private final Duration maxRunAge;
   private final Map<String, PluginConfig> executors;
   private final Map<String, PluginConfig> stores;
 
@@ -131,6 +139,9 @@ public final class SchedulerConfig {
     this.maxInstances = r.maxInstances;
     this.retry = r.retryPolicy();
     this.timeout = r.timeout;
+    this.runHistory = r.runHistory;
+    this.maxRunsPerTask = r.maxRunsPerTask;
+    this.maxRunAge = r.maxRunAge;
     this.executors = Collections.unmodifiableMap(r.plugins(ConfigReader.EXECUTORS));
     this.stores = Collections.unmodifiableMap(r.plugins(ConfigReader.STORES));
   }
@@ -237,6 +248,21 @@ public final class SchedulerConfig {
     return Optional.ofNullable(cluster);
   }
 
+  /** Whether run history is on ({@code run_history.enabled}), if configured. */
+  public Optional<Boolean> runHistory() {
+    return Optional.ofNullable(runHistory);
+  }
+
+  /**
+   * The run history retention: the configured {@code run_history.max_runs_per_task} and {@code
+   * run_history.max_age} over {@link RunRetention#DEFAULT}.
+   */
+  public RunRetention runRetention() {
+    return new RunRetention(
+        maxRunsPerTask != null ? maxRunsPerTask : RunRetention.DEFAULT.maxRunsPerTask(),
+        maxRunAge != null ? maxRunAge : RunRetention.DEFAULT.maxAge());
+  }
+
   /** The task defaults: the configured values over {@link TaskDefaults#DEFAULTS}. */
   public TaskDefaults taskDefaults() {
     return taskDefaults(TaskDefaults.DEFAULTS);
@@ -314,6 +340,12 @@ public final class SchedulerConfig {
     }
     if (cluster != null) {
       builder.cluster(cluster);
+    }
+    if (runHistory != null) {
+      builder.runHistory(runHistory);
+    }
+    if (maxRunsPerTask != null || maxRunAge != null) {
+      builder.runRetention(runRetention());
     }
     return builder;
   }
@@ -394,6 +426,10 @@ public final class SchedulerConfig {
     }
     if (cluster != null) {
       s.append(", cluster=").append(cluster);
+    }
+    if (runHistory != null || maxRunsPerTask != null || maxRunAge != null) {
+      s.append(", run_history=").append(runHistory == null || runHistory).append(' ');
+      s.append(runRetention());
     }
     return s.append(", executors=")
         .append(executors.values())

@@ -1,5 +1,6 @@
 package io.asyncz.history;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,6 +12,24 @@ public interface RunHistory {
 
   /** Saves a record, replacing the one saved under the same run id (a run's start by its end). */
   void save(RunRecord record);
+
+  /**
+   * Saves records in one go where the store can (one statement, one pipeline); each replaces the
+   * one saved under its run id, and a later record of the list replaces an earlier one. The default
+   * saves them one by one.
+   */
+  default void saveAll(List<RunRecord> records) {
+    for (RunRecord record : records) {
+      save(record);
+    }
+  }
+
+  /**
+   * Removes a small batch of records older than the retention's age, for a history that does not
+   * remove them as it writes; called now and then by the scheduler's history writer. The default
+   * does nothing.
+   */
+  default void pruneExpired() {}
 
   /** The record of a run, if kept. */
   Optional<RunRecord> find(String runId);

@@ -90,6 +90,10 @@ final class Lifecycle {
         }
         plugins.executors().forEach((alias, executor) -> executor.start(plugins.contexts, alias));
         plugins.slots().forEach((alias, slot) -> slot.store.start(plugins.contexts, alias));
+        RunRecorder recorder = scheduler.recorder();
+        if (recorder != null) {
+          plugins.slots().values().forEach(recorder::open);
+        }
         scheduler.setState(paused ? SchedulerState.PAUSED : SchedulerState.RUNNING);
         Instant now = scheduler.clock().instant();
         Duration delay = scheduler.startupDelay();
@@ -122,6 +126,7 @@ final class Lifecycle {
         startedAt = null;
         for (StoreSlot slot : plugins.slots().values()) {
           Plugins.closeLane(slot);
+          closeHistory(slot, Duration.ZERO);
         }
         for (TaskExecutor executor : plugins.executors().values()) {
           try {
@@ -213,6 +218,8 @@ final class Lifecycle {
           failures,
           found -> {
             runShutdownTasks(slot, wait, deadline, found);
+            // The runs have ended: their records are written before the store closes.
+            closeHistory(slot, RunRecorder.CLOSE_LIMIT);
             attempt(found, "shutting down store '" + slot.alias + "'", slot.store::shutdown);
           });
     }
@@ -229,6 +236,13 @@ final class Lifecycle {
     logger.info("Scheduler has been shut down");
     scheduler.events().dispatch(new SchedulerEvent.Lifecycle(Events.SCHEDULER_SHUTDOWN, null));
     return new ShutdownReport(true, leftBehind, failures);
+  }
+
+  private void closeHistory(StoreSlot slot, Duration limit) {
+    RunRecorder recorder = scheduler.recorder();
+    if (recorder != null) {
+      recorder.close(slot.alias, limit);
+    }
   }
 
   private static Duration atLeastASecond(Duration d) {

@@ -77,6 +77,13 @@ final class LockedStore implements TaskStore {
   }
 
   @Override
+  public java.util.Optional<io.asyncz.history.RunHistory> runHistory(
+      io.asyncz.history.RunRetention retention) {
+    // History writes are their own rows, keyed by run id: they need no file lock.
+    return delegate.runHistory(retention);
+  }
+
+  @Override
   public synchronized void start(StoreContext context, String alias) {
     if (lock == null) {
       lock = StoreFileLock.acquire(lockFile);

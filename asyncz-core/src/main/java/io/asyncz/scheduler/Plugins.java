@@ -14,6 +14,7 @@ import io.asyncz.task.TaskOperations;
 import io.asyncz.task.TaskRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Collections;
@@ -187,6 +188,9 @@ final class Plugins {
       }
       if (scheduler.state() != SchedulerState.STOPPED) {
         slot.store.start(contexts, alias);
+        if (scheduler.recorder() != null) {
+          scheduler.recorder().open(slot);
+        }
         if (scheduler.usesStoreLanes()) {
           openLane(slot);
         }
@@ -220,6 +224,9 @@ final class Plugins {
       scheduler.schedulerLock().unlock();
     }
     closeLane(slot);
+    if (scheduler.recorder() != null) {
+      scheduler.recorder().close(alias, shutdown ? RunRecorder.CLOSE_LIMIT : Duration.ZERO);
+    }
     if (shutdown) {
       slot.store.shutdown();
     }

@@ -14,6 +14,10 @@ import io.asyncz.event.SchedulerEvent;
 import io.asyncz.event.Subscription;
 import io.asyncz.executor.AsyncExecutor;
 import io.asyncz.executor.TaskExecutor;
+import io.asyncz.history.RunHistory;
+import io.asyncz.history.RunPage;
+import io.asyncz.history.RunQuery;
+import io.asyncz.history.RunRecord;
 import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
@@ -112,6 +116,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   private final RunObservers runObservers;
   private final RunDeadlines deadlines = new RunDeadlines();
   private final Retries retries;
+  private final RunRecorder recorder; // null when run history is off
 
   /** Creates a scheduler from its settings. */
   protected Scheduler(SchedulerSettings settings) {
@@ -142,6 +147,13 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     this.changes = new TaskChanges(this, logger);
     this.queries = new TaskQueries(this);
     this.quarantine = new QuarantineOps(this, logger);
+    if (settings.runHistory()) {
+      this.recorder = new RunRecorder(this, settings.runRetention(), logger);
+      runObservers.add(recorder);
+      events.add(recorder, Events.TASK_MAX_INSTANCES);
+    } else {
+      this.recorder = null;
+    }
   }
 
   /** A scheduler with default settings, running its loop on a thread of its own. */
@@ -203,6 +215,11 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
 
   Duration storeRetryInterval() {
     return storeRetryInterval;
+  }
+
+  /** The run history recorder, or {@code null} when run history is off. */
+  RunRecorder recorder() {
+    return recorder;
   }
 
   String lockPath() {
@@ -1032,6 +1049,47 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
   public void discardQuarantined(String taskId, String store) {
     quarantine.discardQuarantined(taskId, store);
   }
+
+  // ------------------------------------------------------------------ run history
+
+  /**
+   * The run history of every store, read as one: {@link RunHistory#query} merges the stores' pages
+   * newest first, {@link RunHistory#find} asks each store. A store that keeps history (a database)
+   * is read there, the others in this process's memory; a persistent store's history is read while
+   * the scheduler runs. Records are written off the runs' threads, so a run's record may show a few
+   * milliseconds after the run (see {@link #flushRunHistory}). Empty when run history is off
+   * ({@link SchedulerSettings.Builder#runHistory(boolean)}).
+   */
+  public RunHistory runHistory() {
+    return recorder == null ? NO_HISTORY : recorder.view();
+  }
+
+  /**
+   * Waits until the run records handed to the stores' history writers are written, at most {@code
+   * timeout} per store; a writer waiting to retry a failed store tries at once.
+   *
+   * @return whether every store's records are written
+   */
+  public boolean flushRunHistory(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    return recorder == null || recorder.flush(timeout);
+  }
+
+  private static final RunHistory NO_HISTORY =
+      new RunHistory() {
+        @Override
+        public void save(RunRecord record) {}
+
+        @Override
+        public Optional<RunRecord> find(String runId) {
+          return Optional.empty();
+        }
+
+        @Override
+        public RunPage query(RunQuery query) {
+          return new RunPage(List.of(), null);
+        }
+      };
 
   // ------------------------------------------------------------------ reading tasks
 

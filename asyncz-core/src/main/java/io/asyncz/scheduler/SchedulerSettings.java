@@ -3,6 +3,7 @@ package io.asyncz.scheduler;
 import io.asyncz.Identifiers;
 import io.asyncz.InvalidInputException;
 import io.asyncz.executor.TaskExecutor;
+import io.asyncz.history.RunRetention;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.TaskDefaults;
 import io.asyncz.task.TaskRegistry;
@@ -36,6 +37,8 @@ import java.util.concurrent.ScheduledExecutorService;
  *     or {@code null} for {@code asyncz.schedulers}
  * @param heartbeatStaleAfter the heartbeat age past which a scheduler instance counts as gone
  * @param cluster how the scheduler takes part in cluster mode, or {@code null} when it is off
+ * @param runHistory whether the scheduler records run history ({@link Scheduler#runHistory()})
+ * @param runRetention how many runs the history keeps per task, and for how long
  */
 public record SchedulerSettings(
     Clock clock,
@@ -50,7 +53,9 @@ public record SchedulerSettings(
     Duration startupDelay,
     String loggerName,
     Duration heartbeatStaleAfter,
-    ClusterSettings cluster) {
+    ClusterSettings cluster,
+    boolean runHistory,
+    RunRetention runRetention) {
 
   /** The seed's default store retry interval, 10 s. */
   public static final Duration DEFAULT_STORE_RETRY_INTERVAL = Duration.ofSeconds(10);
@@ -94,6 +99,7 @@ public record SchedulerSettings(
           heartbeatStaleAfter,
           "is not positive; expected a positive duration");
     }
+    Objects.requireNonNull(runRetention, "runRetention");
     executors = Collections.unmodifiableMap(new LinkedHashMap<>(executors));
     stores = Collections.unmodifiableMap(new LinkedHashMap<>(stores));
     for (String alias : executors.keySet()) {
@@ -104,7 +110,7 @@ public record SchedulerSettings(
     }
   }
 
-  /** Settings without cluster mode (the constructor before cluster mode existed). */
+  /** Settings without cluster mode and run history (the constructor before they existed). */
   public SchedulerSettings(
       Clock clock,
       ZoneId timezone,
@@ -131,7 +137,9 @@ public record SchedulerSettings(
         startupDelay,
         loggerName,
         heartbeatStaleAfter,
-        null);
+        null,
+        false,
+        RunRetention.DEFAULT);
   }
 
   /** The startup delay in effect: the one given, or the seed's default. */
@@ -165,6 +173,8 @@ public record SchedulerSettings(
     private String loggerName;
     private Duration heartbeatStaleAfter = DEFAULT_HEARTBEAT_STALE_AFTER;
     private ClusterSettings cluster;
+    private boolean runHistory;
+    private RunRetention runRetention = RunRetention.DEFAULT;
     private final Map<String, TaskExecutor> executors = new LinkedHashMap<>();
     private final Map<String, TaskStore> stores = new LinkedHashMap<>();
 
@@ -258,6 +268,25 @@ public record SchedulerSettings(
     }
 
     /**
+     * Whether the scheduler records run history (default: on): a record per run, missed run time
+     * and run refused for {@code max_instances}, kept in each task's store where it is persistent
+     * and in memory otherwise; read with {@link Scheduler#runHistory()}.
+     */
+    public Builder runHistory(boolean enabled) {
+      this.runHistory = enabled;
+      return this;
+    }
+
+    /**
+     * How many runs run history keeps per task, and for how long (default {@link
+     * RunRetention#DEFAULT}: 100 runs, 7 days).
+     */
+    public Builder runRetention(RunRetention retention) {
+      this.runRetention = Objects.requireNonNull(retention, "runRetention");
+      return this;
+    }
+
+    /**
      * Adds an executor under an alias.
      *
      * @throws InvalidInputException when the alias is given twice or breaks the rules of {@link
@@ -316,7 +345,9 @@ public record SchedulerSettings(
           startupDelay,
           loggerName,
           heartbeatStaleAfter,
-          cluster);
+          cluster,
+          runHistory,
+          runRetention);
     }
 
     /** A scheduler that runs its loop on a thread of its own. */

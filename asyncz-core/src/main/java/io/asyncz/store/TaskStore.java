@@ -2,6 +2,8 @@ package io.asyncz.store;
 
 import io.asyncz.ConflictIdException;
 import io.asyncz.TaskLookupException;
+import io.asyncz.history.RunHistory;
+import io.asyncz.history.RunRetention;
 import io.asyncz.task.Task;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +33,18 @@ public interface TaskStore {
    */
   default boolean persistent() {
     return false;
+  }
+
+  /**
+   * The run history this store keeps beside its tasks (a table, a collection, files), called once
+   * after {@link #start} when the scheduler records run history. Empty, the default, makes the
+   * scheduler keep this store's history in memory ({@link io.asyncz.history.MemoryRunHistory}). The
+   * history must enforce {@code retention} without scanning every record, and its records are plain
+   * JSON-like data, never serialized objects; the scheduler writes to it from a thread of its own,
+   * never a run's.
+   */
+  default Optional<RunHistory> runHistory(RunRetention retention) {
+    return Optional.empty();
   }
 
   /** The task with this id, if stored. */

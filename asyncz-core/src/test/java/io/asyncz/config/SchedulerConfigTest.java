@@ -276,7 +276,9 @@ class SchedulerConfigTest {
                 + " asyncz.cluster.on_node_failure, asyncz.task_defaults.mistrigger_grace_time,"
                 + " asyncz.task_defaults.coalesce,"
                 + " asyncz.task_defaults.max_instances, asyncz.task_defaults.timeout,"
-                + " asyncz.task_defaults.retry.<option>, asyncz.executors.<alias>.type,"
+                + " asyncz.task_defaults.retry.<option>, asyncz.run_history.enabled,"
+                + " asyncz.run_history.max_runs_per_task, asyncz.run_history.max_age,"
+                + " asyncz.executors.<alias>.type,"
                 + " asyncz.executors.<alias>.class, asyncz.executors.<alias>.<option>,"
                 + " asyncz.stores.<alias>.type, asyncz.stores.<alias>.class,"
                 + " asyncz.stores.<alias>.<option>]");
@@ -694,8 +696,11 @@ class SchedulerConfigTest {
             "task_defaults.retry.<option>",
             "stores.<alias>.type",
             "cluster.enabled",
-            "cluster.on_node_failure")
-        .hasSize(22);
+            "cluster.on_node_failure",
+            "run_history.enabled",
+            "run_history.max_runs_per_task",
+            "run_history.max_age")
+        .hasSize(25);
   }
 
   @Test

@@ -12,8 +12,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
- * The JDBC store's two tables: their layout, created on start where missing, the sizes of their
- * columns, and how an instant is kept in a {@code BIGINT} column (microseconds since the epoch).
+ * The JDBC store's tables (tasks, quarantine, run history): their layout, created on start where
+ * missing, the sizes of their columns, and how an instant is kept in a {@code BIGINT} column
+ * (microseconds since the epoch).
  */
 final class JdbcSchema {
   /** The length of the id columns. */
@@ -28,8 +29,9 @@ final class JdbcSchema {
   private JdbcSchema() {}
 
   /**
-   * Creates the task table, its index {@code ix_<table>_due} and the quarantine table where they
-   * are missing, with the id collation and binary type of the database behind {@code c}.
+   * Creates the task table, its index {@code ix_<table>_due}, the quarantine table and the run
+   * history table ({@link JdbcRunHistory}) where they are missing, with the id collation and binary
+   * type of the database behind {@code c}.
    */
   static void create(Connection c, String table, String quarantine) throws SQLException {
     try (Statement s = c.createStatement()) {
@@ -64,6 +66,7 @@ final class JdbcSchema {
               + ") NOT NULL, state "
               + blob
               + " NOT NULL, PRIMARY KEY (id, quarantined_at))");
+      JdbcRunHistory.create(s, table + "_runs", idType, blob);
       if (!c.getAutoCommit()) {
         c.commit();
       }

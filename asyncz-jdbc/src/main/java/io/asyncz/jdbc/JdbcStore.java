@@ -3,6 +3,8 @@ package io.asyncz.jdbc;
 import com.zaxxer.hikari.HikariDataSource;
 import io.asyncz.InvalidInputException;
 import io.asyncz.event.TaskQuarantinedEvent;
+import io.asyncz.history.RunHistory;
+import io.asyncz.history.RunRetention;
 import io.asyncz.persistence.TaskRecords;
 import io.asyncz.store.ClusteredStore;
 import io.asyncz.store.QuarantinedRecord;
@@ -42,6 +44,8 @@ import org.slf4j.LoggerFactory;
  * copied to the quarantine table {@code <table>_quarantine (id, quarantined_at, reason, detail,
  * state)} and removed from the schedule, logged, and reported by a {@link TaskQuarantinedEvent}; it
  * can then be listed, restored and discarded ({@link #quarantinedRecords()}).
+ *
+ * <p>Run history is kept beside the tasks, in {@code <table>_runs} ({@link #runHistory}).
  */
 public final class JdbcStore implements TaskStore, ClusteredStore {
   /** The default table name, as in the seed. */
@@ -63,6 +67,7 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
   private volatile StoreContext context;
   private volatile Logger logger = LoggerFactory.getLogger("asyncz.stores.default");
   private volatile String alias = "default";
+  private volatile String product = "";
 
   /**
    * A store on a data source the caller owns (the store never closes it).
@@ -245,6 +250,7 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
       dataSource = ownPool;
     }
     try (Connection c = connection()) {
+      product = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
       JdbcSchema.create(c, table, quarantineTable);
     } catch (SQLException e) {
       throw new StoreException("Cannot create the table " + table, e);
@@ -268,6 +274,15 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
       dataSource = null;
       pool.close();
     }
+  }
+
+  /**
+   * The run history, kept in the table {@code <table>_runs} created with the task table: see {@link
+   * JdbcRunHistory}.
+   */
+  @Override
+  public Optional<RunHistory> runHistory(RunRetention retention) {
+    return Optional.of(new JdbcRunHistory(this, table + "_runs", retention, product));
   }
 
   // ------------------------------------------------------------------ queries

@@ -2,9 +2,15 @@ package io.asyncz.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asyncz.history.RunHistory;
+import io.asyncz.history.RunQuery;
+import io.asyncz.history.RunRecord;
+import io.asyncz.history.RunStatus;
 import io.asyncz.persistence.TaskRecords;
 import io.asyncz.store.TaskStore;
 import io.asyncz.testkit.PersistentStoreContract;
+import io.asyncz.testkit.RunHistoryContract;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +24,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -161,6 +168,59 @@ abstract class JdbcStoreContract extends PersistentStoreContract {
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + table);
       s.execute("DROP TABLE IF EXISTS " + table + "_quarantine");
+      s.execute("DROP TABLE IF EXISTS " + table + "_runs");
+    }
+  }
+
+  /** The run history kept in {@code <table>_runs} passes the run history contract. */
+  @Nested
+  class History extends RunHistoryContract {
+    private String runsOf;
+
+    @Override
+    protected TaskStore createStore() {
+      runsOf = "history_" + TABLES.incrementAndGet();
+      return store(runsOf, TaskRecords.plain());
+    }
+
+    @Override
+    protected void cleanUp(TaskStore store) throws Exception {
+      try (Connection c = connect();
+          Statement s = c.createStatement()) {
+        s.execute("DROP TABLE IF EXISTS " + runsOf);
+        s.execute("DROP TABLE IF EXISTS " + runsOf + "_quarantine");
+        s.execute("DROP TABLE IF EXISTS " + runsOf + "_runs");
+      }
+    }
+
+    @Test
+    void aRunRowThatCannotBeReadIsSkippedAndKept() throws Exception {
+      RunHistory history = open(ROOMY, clock());
+      RunRecord good = run("a", T0, RunStatus.SUCCEEDED);
+      RunRecord bad = run("a", T0.plusSeconds(1), RunStatus.SUCCEEDED);
+      history.saveAll(List.of(good, bad));
+      try (Connection c = connect();
+          PreparedStatement ps =
+              c.prepareStatement("UPDATE " + runsOf + "_runs SET record = ? WHERE run_id = ?")) {
+        ps.setBytes(1, "{not json".getBytes(StandardCharsets.UTF_8));
+        ps.setString(2, bad.runId());
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+        if (!c.getAutoCommit()) {
+          c.commit();
+        }
+      }
+
+      assertThat(history.query(RunQuery.ALL).runs()).containsExactly(good);
+      assertThat(history.find(bad.runId())).isEmpty();
+      try (Connection c = connect();
+          PreparedStatement ps =
+              c.prepareStatement("SELECT record FROM " + runsOf + "_runs WHERE run_id = ?")) {
+        ps.setString(1, bad.runId());
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(new String(rs.getBytes(1), StandardCharsets.UTF_8)).isEqualTo("{not json");
+        }
+      }
     }
   }
 }

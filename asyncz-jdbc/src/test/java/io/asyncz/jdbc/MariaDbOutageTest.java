@@ -50,6 +50,7 @@ class MariaDbOutageTest extends StoreOutageContract {
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + TABLE);
       s.execute("DROP TABLE IF EXISTS " + TABLE + "_quarantine");
+      s.execute("DROP TABLE IF EXISTS " + TABLE + "_runs");
     }
   }
 }

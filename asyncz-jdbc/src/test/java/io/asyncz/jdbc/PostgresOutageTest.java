@@ -66,6 +66,7 @@ class PostgresOutageTest extends StoreOutageContract {
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + TABLE);
       s.execute("DROP TABLE IF EXISTS " + TABLE + "_quarantine");
+      s.execute("DROP TABLE IF EXISTS " + TABLE + "_runs");
     }
   }
 

@@ -68,6 +68,7 @@ class PostgresSchedulerOutageTest {
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + TABLE);
       s.execute("DROP TABLE IF EXISTS " + TABLE + "_quarantine");
+      s.execute("DROP TABLE IF EXISTS " + TABLE + "_runs");
     }
   }
 

@@ -158,11 +158,12 @@ class PostgresStoreContractTest extends JdbcStoreContract {
         while (rs.next()) {
           names.add(rs.getString(1));
         }
-        assertThat(names).containsExactly(longest, longest + "_quarantine");
+        assertThat(names).containsExactly(longest, longest + "_quarantine", longest + "_runs");
         assertThat(names.get(1)).hasSize(63);
       } finally {
         s.execute("DROP TABLE IF EXISTS " + longest);
         s.execute("DROP TABLE IF EXISTS " + longest + "_quarantine");
+        s.execute("DROP TABLE IF EXISTS " + longest + "_runs");
       }
     }
   }

@@ -340,6 +340,18 @@ public final class MongoStore implements TaskStore {
     quarantine.createIndex(Indexes.ascending(TASK_ID), new IndexOptions().name(TASK_ID));
   }
 
+  /**
+   * The run history, in the collection {@code <collection>_runs}: see {@link MongoRunHistory} and
+   * {@code docs/history.md}.
+   */
+  @Override
+  public Optional<io.asyncz.history.RunHistory> runHistory(
+      io.asyncz.history.RunRetention retention) {
+    return Optional.of(
+        new MongoRunHistory(
+            this, client.getDatabase(database).getCollection(collectionName + "_runs"), retention));
+  }
+
   @Override
   public void shutdown() {
     if (ownsClient) {

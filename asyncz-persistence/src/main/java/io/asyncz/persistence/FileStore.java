@@ -163,6 +163,18 @@ public final class FileStore implements TaskStore {
     }
   }
 
+  /**
+   * The run history, kept beside the tasks in the subdirectory {@code runs}: one append-only
+   * JSON-lines file per task, compacted as it grows (see {@code docs/history.md}).
+   */
+  @Override
+  public Optional<io.asyncz.history.RunHistory> runHistory(
+      io.asyncz.history.RunRetention retention) {
+    StoreContext started = context;
+    java.time.Clock clock = started != null ? started.clock() : java.time.Clock.systemUTC();
+    return Optional.of(new FileRunHistory(directory, retention, clock, logger));
+  }
+
   @Override
   public synchronized void shutdown() {
     if (!cleanupDirectory) {

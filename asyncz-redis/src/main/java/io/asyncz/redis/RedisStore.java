@@ -336,6 +336,16 @@ public final class RedisStore implements TaskStore {
     this.logger = LoggerFactory.getLogger("asyncz.stores." + alias);
   }
 
+  /**
+   * The run history, under {@code <tasks key>.runs}: see {@link RedisRunHistory} and {@code
+   * docs/history.md}.
+   */
+  @Override
+  public Optional<io.asyncz.history.RunHistory> runHistory(
+      io.asyncz.history.RunRetention retention) {
+    return Optional.of(new RedisRunHistory(this, redis, tasksKey + ".runs", retention));
+  }
+
   @Override
   public void shutdown() {
     if (ownsClient) {

@@ -191,8 +191,70 @@ public final class FaultyStore implements TaskStore {
     return delegate.persistent();
   }
 
+  private volatile boolean keepsHistory;
+  private volatile boolean historyFails;
+  private volatile java.time.Clock historyClock = java.time.Clock.systemUTC();
+
+  /**
+   * Gives the store a run history of its own when its delegate keeps none: one in memory that
+   * stands in for a database's, so that the scheduler writes it from its history writer, as it
+   * writes a persistent store's.
+   */
+  public FaultyStore keepHistory() {
+    keepsHistory = true;
+    return this;
+  }
+
+  /** Makes every write to the store's run history throw (or, with false, succeed again). */
+  public FaultyStore failHistory(boolean fail) {
+    historyFails = fail;
+    return this;
+  }
+
+  @Override
+  public Optional<io.asyncz.history.RunHistory> runHistory(
+      io.asyncz.history.RunRetention retention) {
+    Optional<io.asyncz.history.RunHistory> own = delegate.runHistory(retention);
+    if (own.isEmpty() && !keepsHistory) {
+      return own;
+    }
+    io.asyncz.history.RunHistory inner =
+        own.orElseGet(() -> new io.asyncz.history.MemoryRunHistory(retention, historyClock));
+    return Optional.of(
+        new io.asyncz.history.RunHistory() {
+          @Override
+          public void save(io.asyncz.history.RunRecord record) {
+            check();
+            inner.save(record);
+          }
+
+          @Override
+          public void saveAll(List<io.asyncz.history.RunRecord> records) {
+            check();
+            inner.saveAll(records);
+          }
+
+          private void check() {
+            if (historyFails) {
+              throw new IllegalStateException("run history write refused by FaultyStore");
+            }
+          }
+
+          @Override
+          public Optional<io.asyncz.history.RunRecord> find(String runId) {
+            return inner.find(runId);
+          }
+
+          @Override
+          public io.asyncz.history.RunPage query(io.asyncz.history.RunQuery query) {
+            return inner.query(query);
+          }
+        });
+  }
+
   @Override
   public void start(StoreContext context, String alias) {
+    historyClock = context.clock();
     run(Operation.START, () -> delegate.start(context, alias));
   }
 

@@ -38,6 +38,12 @@ public class ForwardingStore implements TaskStore {
   }
 
   @Override
+  public java.util.Optional<io.asyncz.history.RunHistory> runHistory(
+      io.asyncz.history.RunRetention retention) {
+    return delegate.runHistory(retention);
+  }
+
+  @Override
   public Optional<Task> lookupTask(String id) {
     return delegate.lookupTask(id);
   }
