@@ -135,7 +135,7 @@ final class RunRecorder implements RunObserver, EventListener {
     RunRecord start = record(run, RunStatus.RUNNING, null, null);
     RunHistory history = historyOf(start.store());
     history.save(start);
-    return outcome -> history.save(ended(start, outcome));
+    return outcome -> history.save(ended(start, outcome, logsOf(start.runId())));
   }
 
   @Override
@@ -196,7 +196,21 @@ final class RunRecorder implements RunObserver, EventListener {
         null);
   }
 
-  private static RunRecord ended(RunRecord start, RunOutcome outcome) {
+  /** The log lines captured for a run, if a capture is registered and has any. */
+  private String logsOf(String runId) {
+    io.asyncz.run.RunLogs logs = scheduler.runLogs();
+    if (logs == null) {
+      return null;
+    }
+    try {
+      return logs.take(runId).orElse(null);
+    } catch (RuntimeException e) {
+      logger.warn("Could not take the captured log of run {}", runId, e);
+      return null;
+    }
+  }
+
+  private static RunRecord ended(RunRecord start, RunOutcome outcome, String log) {
     boolean ok = outcome.succeeded();
     Throwable error = outcome.error();
     return new RunRecord(
@@ -205,7 +219,11 @@ final class RunRecorder implements RunObserver, EventListener {
         start.taskName(),
         start.store(),
         start.executor(),
-        ok ? RunStatus.SUCCEEDED : RunStatus.FAILED,
+        ok
+            ? RunStatus.SUCCEEDED
+            : outcome.status() == RunOutcome.Status.TIMED_OUT
+                ? RunStatus.TIMED_OUT
+                : RunStatus.FAILED,
         start.source(),
         start.attempt(),
         start.scheduledAt(),
@@ -216,7 +234,7 @@ final class RunRecorder implements RunObserver, EventListener {
         ok ? null : error.getClass().getName(),
         ok ? null : error.getMessage(),
         ok ? null : stackTrace(error),
-        null);
+        log);
   }
 
   /** The text of a return value, cut to the result limit; {@code null} for no value. */

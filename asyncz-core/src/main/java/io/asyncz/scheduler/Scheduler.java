@@ -714,6 +714,22 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     return runObservers.add(observer);
   }
 
+  private volatile io.asyncz.run.RunLogs runLogs;
+
+  /**
+   * Takes each run's captured log lines into its run history record when the run ends (the optional
+   * {@code asyncz-logging} module's {@code TaskLogCapture.bind} registers itself here); {@code
+   * null} stops it.
+   */
+  public void captureRunLogs(io.asyncz.run.RunLogs logs) {
+    this.runLogs = logs;
+  }
+
+  /** Where run logs are taken from, or {@code null}. */
+  io.asyncz.run.RunLogs runLogs() {
+    return runLogs;
+  }
+
   /** The run observers as one, or {@code null} while there are none. */
   io.asyncz.run.RunObserver runObserver() {
     return runObservers.current();

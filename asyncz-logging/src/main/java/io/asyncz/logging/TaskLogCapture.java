@@ -120,7 +120,13 @@ public final class TaskLogCapture {
    * @return the registration; cancel it to stop opening buffers for new runs
    */
   public Subscription bind(Scheduler scheduler) {
-    return Objects.requireNonNull(scheduler, "scheduler").observeRuns(observer());
+    Subscription observing = Objects.requireNonNull(scheduler, "scheduler").observeRuns(observer());
+    // Run history takes each run's lines into its record when the run ends.
+    scheduler.captureRunLogs(this::take);
+    return () -> {
+      observing.cancel();
+      scheduler.captureRunLogs(null);
+    };
   }
 
   /**

@@ -52,6 +52,38 @@ class TaskLogCaptureTest {
   }
 
   @Test
+  void runHistoryKeepsEachRunsCapturedLinesInItsRecord() {
+    ManualScheduler recorded =
+        ManualScheduler.with(io.asyncz.scheduler.Scheduler.builder().runHistory(true), clock);
+    try {
+      TaskLogCapture.shared().bind(recorded);
+      recorded.start();
+      recorded
+          .task(
+              () -> {
+                JOBS.info("exported {} rows", 12);
+                throw new IllegalStateException("disk full");
+              })
+          .id("export")
+          .at(T.plusSeconds(1))
+          .add();
+      recorded.advance(Duration.ofSeconds(1));
+      recorded.flushRunHistory(Duration.ofSeconds(5));
+
+      io.asyncz.history.RunRecord run =
+          recorded
+              .runHistory()
+              .query(io.asyncz.history.RunQuery.forTask("export", 10))
+              .runs()
+              .get(0);
+      assertThat(run.status()).isEqualTo(io.asyncz.history.RunStatus.FAILED);
+      assertThat(run.log()).isEqualTo("INFO app.jobs - exported 12 rows\n");
+    } finally {
+      recorded.shutdown();
+    }
+  }
+
+  @Test
   void aConfiguredAppenderCapturesEachRunsLinesForHistoryToTake() {
     TaskLogCapture capture = TaskLogCapture.shared();
     capture.bind(scheduler);
