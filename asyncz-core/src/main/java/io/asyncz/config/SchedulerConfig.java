@@ -83,7 +83,7 @@ import java.util.concurrent.ScheduledExecutorService;
  *       runs on one of them; {@code cluster.heartbeat_interval} (seconds, default 5), {@code
  *       cluster.poll_interval} (seconds, default 1) and {@code cluster.on_node_failure} ({@code
  *       report}, the default, or {@code rerun}) tune it; see {@link ClusterSettings}.
- *   <li>{@code run_history.enabled}: whether runs are recorded (default {@code true}); {@code
+ *   <li>{@code run_history.enabled}: whether runs are recorded (default {@code false}); {@code
  *       run_history.max_runs_per_task}: the newest runs kept per task (default 100); {@code
  *       run_history.max_age}: seconds (or an ISO-8601 duration) a run is kept (default 7 days). See
  *       {@link SchedulerSettings.Builder#runHistory(boolean)}.

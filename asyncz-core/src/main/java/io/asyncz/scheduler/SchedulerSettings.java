@@ -268,9 +268,10 @@ public record SchedulerSettings(
     }
 
     /**
-     * Whether the scheduler records run history (default: on): a record per run, missed run time
-     * and run refused for {@code max_instances}, kept in each task's store where it is persistent
-     * and in memory otherwise; read with {@link Scheduler#runHistory()}.
+     * Whether the scheduler records run history (default: off, for its cost per run; see
+     * docs/history.md): a record per run, missed run time and run refused for {@code
+     * max_instances}, kept in each task's store where it is persistent and in memory otherwise;
+     * read with {@link Scheduler#runHistory()}.
      */
     public Builder runHistory(boolean enabled) {
       this.runHistory = enabled;
