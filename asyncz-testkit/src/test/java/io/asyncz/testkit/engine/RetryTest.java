@@ -281,6 +281,43 @@ class RetryTest {
     assertThat(scheduler.getTask("rescheduled").orElseThrow().pendingRetry()).isEmpty();
   }
 
+  /**
+   * A store that refuses the retry's write: the failed run is reported as usual, the retry is not
+   * scheduled (no event claims one), the task keeps its schedule, and once the store takes writes
+   * again the next run's failure is retried as configured.
+   */
+  @Test
+  void aRetryTheStoreRefusesToKeepIsNotScheduledAndChangesNothingElse() {
+    io.asyncz.testkit.FaultyStore faulty =
+        io.asyncz.testkit.FaultyStore.wrap(new io.asyncz.store.MemoryStore());
+    ManualScheduler withFaults =
+        ManualScheduler.with(Scheduler.builder().store("default", faulty), clock);
+    EventLog events = new EventLog();
+    withFaults.addListener(events);
+    withFaults.start();
+    withFaults
+        .task(failing(100, new IllegalStateException("down")))
+        .id("sync")
+        .trigger(hourly())
+        .retry(RetryPolicy.fixed(3, Duration.ofSeconds(10)))
+        .add();
+
+    faulty.fail(io.asyncz.testkit.FaultyStore.Operation.UPDATE);
+    withFaults.advance(Duration.ofHours(1).plusMinutes(1));
+    assertThat(events.count(Events.TASK_ERROR)).isEqualTo(1);
+    assertThat(events.count(Events.TASK_RETRY_SCHEDULED)).isZero();
+    faulty.heal();
+    Task task = withFaults.getTask("sync").orElseThrow();
+    assertThat(task.pendingRetry()).isEmpty();
+    assertThat(task.nextRunTime()).contains(T.plusSeconds(7200));
+
+    withFaults.advance(Duration.ofHours(1));
+    // The next run time's failure, and its retries, go as configured: three retries, then done.
+    assertThat(events.count(Events.TASK_RETRY_SCHEDULED)).isEqualTo(3);
+    assertThat(events.count(Events.TASK_RETRIES_EXHAUSTED)).isEqualTo(1);
+    withFaults.shutdown(false);
+  }
+
   @Test
   void taskDefaultsAndUpdatesSetRetriesAndTimeouts() {
     ManualScheduler configured =
