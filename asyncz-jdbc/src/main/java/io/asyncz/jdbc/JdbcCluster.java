@@ -60,7 +60,7 @@ final class JdbcCluster {
   JdbcCluster(JdbcStore store, String table, TaskRecords records, JdbcQuarantine quarantine) {
     this.store = store;
     this.table = table;
-    this.runs = table + "_runs";
+    this.runs = table + "_inflight";
     this.nodes = table + "_nodes";
     this.meta = table + "_cluster";
     this.records = records;
