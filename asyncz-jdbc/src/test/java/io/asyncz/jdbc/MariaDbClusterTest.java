@@ -35,7 +35,8 @@ class MariaDbClusterTest extends ClusterContract {
   protected void clear() throws Exception {
     try (Connection c = DriverManager.getConnection(server.url());
         Statement s = c.createStatement()) {
-      for (String suffix : new String[] {"", "_quarantine", "_runs", "_inflight", "_nodes", "_cluster"}) {
+      for (String suffix :
+          new String[] {"", "_quarantine", "_runs", "_inflight", "_nodes", "_cluster"}) {
         s.execute("DROP TABLE IF EXISTS " + TABLE + suffix);
       }
     }

@@ -146,7 +146,8 @@ class PostgresClusterTest extends ClusterContract {
   protected void clear() throws Exception {
     try (Connection c = DriverManager.getConnection(server.url("postgres"));
         Statement s = c.createStatement()) {
-      for (String suffix : new String[] {"", "_quarantine", "_runs", "_inflight", "_nodes", "_cluster"}) {
+      for (String suffix :
+          new String[] {"", "_quarantine", "_runs", "_inflight", "_nodes", "_cluster"}) {
         s.execute("DROP TABLE IF EXISTS " + TABLE + suffix);
       }
     }
