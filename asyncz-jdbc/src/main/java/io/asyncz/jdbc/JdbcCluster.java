@@ -100,6 +100,13 @@ final class JdbcCluster {
       }
       for (int attempt = 1; ; attempt++) {
         try {
+          if (postgres) {
+            // Nodes joining at once create the tables one after the other: PostgreSQL's CREATE
+            // TABLE IF NOT EXISTS fails on a table another open transaction is creating.
+            try (Statement lock = c.createStatement()) {
+              lock.execute("SELECT pg_advisory_xact_lock(" + (long) meta.hashCode() + ")");
+            }
+          }
           createTables(c, idType, blob);
           break;
         } catch (SQLException race) {
