@@ -94,7 +94,17 @@ class SnippetsTest {
   @Test
   void theExecutorAliasesAreTheOnesTheConfigurationDocsList() {
     assertThat(ConfigurationSnippets.lookups())
-        .containsExactlyInAnyOrder("async", "asyncio", "debug", "inline", "pool", "threadpool");
+        // The built-in aliases, and those of asyncz-process, which this module has on its class
+        // path.
+        .containsExactlyInAnyOrder(
+            "async",
+            "asyncio",
+            "debug",
+            "inline",
+            "pool",
+            "threadpool",
+            "processpool",
+            "process_pool");
   }
 
   @Test
