@@ -35,7 +35,10 @@ class StoresChangedTest {
   @Test
   void aTaskAnotherWriterStoredRunsOnceTheSchedulerIsToldTheStoresChanged() throws Exception {
     CountDownLatch ran = new CountDownLatch(1);
+    CountDownLatch removed = new CountDownLatch(1);
     scheduler.addListener(e -> ran.countDown(), Events.TASK_EXECUTED);
+    // The run may end before the loop writes the task's removal: wait for that write's event.
+    scheduler.addListener(e -> removed.countDown(), Events.TASK_REMOVED);
     scheduler.start();
 
     Task elsewhere =
@@ -48,6 +51,7 @@ class StoresChangedTest {
     scheduler.storesChanged();
 
     assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(removed.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(scheduler.getTask("written-elsewhere")).isEmpty();
   }
 }
