@@ -222,7 +222,7 @@ class TimeoutTest {
     try {
       real.task(
               () -> {
-                Thread.sleep(60_000);
+                new CountDownLatch(1).await(); // blocks until the timeout interrupts it
                 return null;
               })
           .id("sleeper")
