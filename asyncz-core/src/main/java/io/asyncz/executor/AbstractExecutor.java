@@ -112,6 +112,10 @@ public abstract class AbstractExecutor implements TaskExecutor {
       release(task.id());
       throw e;
     }
+    RunObserver observer = ctx.runObserver();
+    if (observer != null) {
+      tellSubmitted(observer, task, run.runTimes.size());
+    }
   }
 
   @Override
@@ -508,6 +512,14 @@ public abstract class AbstractExecutor implements TaskExecutor {
       observer.missed(info, late);
     } catch (RuntimeException e) {
       logger.error("Run observer failed on a missed run of task '{}'", info.task().name(), e);
+    }
+  }
+
+  private void tellSubmitted(RunObserver observer, Task task, int runTimes) {
+    try {
+      observer.submitted(task, alias, runTimes);
+    } catch (RuntimeException e) {
+      logger.error("Run observer failed on a submission of task '{}'", task.name(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.asyncz.run;
 
+import io.asyncz.task.Task;
 import java.time.Duration;
 
 /**
@@ -30,4 +31,16 @@ public interface RunObserver {
    * @param late how late it was
    */
   default void missed(RunInfo run, Duration late) {}
+
+  /**
+   * Run times of a task were handed to an executor (what the seed reports as {@code
+   * TASK_SUBMITTED}), told on the thread that handed them over, before or while they run. A cheaper
+   * way to count submissions than a listener of that event, which is built and dispatched for each
+   * one. The default does nothing.
+   *
+   * @param task the task as submitted
+   * @param executor the alias of the executor that took the run times
+   * @param runTimes how many run times were handed over (more than one when coalescing is off)
+   */
+  default void submitted(Task task, String executor, int runTimes) {}
 }

@@ -5,6 +5,7 @@ import io.asyncz.run.RunInfo;
 import io.asyncz.run.RunObservation;
 import io.asyncz.run.RunObserver;
 import io.asyncz.run.RunOutcome;
+import io.asyncz.task.Task;
 import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -103,6 +104,17 @@ final class RunObservers {
           observer.missed(run, late);
         } catch (RuntimeException e) {
           logger.error("Run observer failed on a missed run of task '{}'", run.task().name(), e);
+        }
+      }
+    }
+
+    @Override
+    public void submitted(Task task, String executor, int runTimes) {
+      for (RunObserver observer : observers) {
+        try {
+          observer.submitted(task, executor, runTimes);
+        } catch (RuntimeException e) {
+          logger.error("Run observer failed on a submission of task '{}'", task.name(), e);
         }
       }
     }

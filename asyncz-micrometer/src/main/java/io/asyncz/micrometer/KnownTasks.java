@@ -26,7 +26,9 @@ final class KnownTasks {
   void put(String id, RunTags tags) {
     int slot = spread(id.hashCode()) & mask;
     Entry entry = slots.getPlain(slot);
-    if (entry == null || !entry.tags().equals(tags) || !entry.id().equals(id)) {
+    // Compared by identity: the binding hands the same tags for a task's every run, and a
+    // needless replacement costs only an allocation.
+    if (entry == null || entry.tags() != tags || entry.id() != id) {
       slots.setRelease(slot, new Entry(id, tags));
     }
   }

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,8 @@ final class MetricsBinding implements RunObserver, Subscription {
   private final TagLimiter ids;
   private final ConcurrentHashMap<RunTags, RunMeters> meters = new ConcurrentHashMap<>();
   private final KnownTasks known = new KnownTasks(KNOWN_TASKS);
+  // Plain reads and writes: a stale slot only costs a lookup in the map of meters.
+  private final AtomicReferenceArray<Recent> recent = new AtomicReferenceArray<>(16);
   private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Boolean> memoryStores = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Meter> registered = new ConcurrentLinkedQueue<>();
@@ -89,9 +92,15 @@ final class MetricsBinding implements RunObserver, Subscription {
   // ------------------------------------------------------------------ runs
 
   @Override
+  public void submitted(Task task, String executor, int runTimes) {
+    RunMeters m = metersOf(task, executor);
+    m.submitted.increment(runTimes);
+    known.put(task.id(), m.runTags); // for the events that name it by id only (skips, retries)
+  }
+
+  @Override
   public RunObservation started(RunInfo run) {
-    RunTags tags = tagsOf(run.task(), run.executor());
-    RunMeters m = metersOf(tags);
+    RunMeters m = metersOf(run.task(), run.executor());
     m.lateness.record(run.lateness());
     AtomicInteger running = inFlight(run.executor());
     running.incrementAndGet();
@@ -100,7 +109,7 @@ final class MetricsBinding implements RunObserver, Subscription {
 
   @Override
   public void missed(RunInfo run, Duration late) {
-    metersOf(tagsOf(run.task(), run.executor())).missed.increment();
+    metersOf(run.task(), run.executor()).missed.increment();
   }
 
   /** The end of one run: counted, timed, and taken out of the runs in flight. */
@@ -209,14 +218,11 @@ final class MetricsBinding implements RunObserver, Subscription {
 
   private RunTags tagsOf(Task task, String executor) {
     String store = task.storeAlias();
-    RunTags tags =
-        new RunTags(
-            names.admit(task.name()),
-            executor == null ? AsynczMetrics.UNKNOWN : executor,
-            store == null ? AsynczMetrics.UNKNOWN : store,
-            tagTaskId ? ids.admit(task.id()) : null);
-    known.put(task.id(), tags);
-    return tags;
+    return new RunTags(
+        names.admit(task.name()),
+        executor == null ? AsynczMetrics.UNKNOWN : executor,
+        store == null ? AsynczMetrics.UNKNOWN : store,
+        tagTaskId ? ids.admit(task.id()) : null);
   }
 
   /** Whether the store of this alias is a memory store; asked of the scheduler once per alias. */
@@ -242,6 +248,30 @@ final class MetricsBinding implements RunObserver, Subscription {
   }
 
   // ------------------------------------------------------------------ meters
+
+  /**
+   * The meters of a task's runs on an executor. Runs of one task name, executor and store share the
+   * same string instances (a name is computed once per function class, aliases once per scheduler),
+   * so a table compared by identity answers most runs without building their tags.
+   */
+  private RunMeters metersOf(Task task, String executor) {
+    String name = task.name();
+    String store = task.storeAlias();
+    if (tagTaskId) {
+      return metersOf(tagsOf(task, executor)); // a tag per task: nothing to share
+    }
+    int slot = System.identityHashCode(name) & (recent.length() - 1);
+    Recent r = recent.getPlain(slot);
+    if (r != null && r.name == name && r.executor == executor && r.store == store) {
+      return r.meters;
+    }
+    RunMeters m = metersOf(tagsOf(task, executor));
+    recent.setPlain(slot, new Recent(name, executor, store, m));
+    return m;
+  }
+
+  /** A task name, executor and store alias (the instances), and their meters. */
+  private record Recent(String name, String executor, String store, RunMeters meters) {}
 
   private RunMeters metersOf(RunTags tags) {
     RunMeters m = meters.get(tags);

@@ -18,12 +18,14 @@ final class RunMeters {
   final Timer lateness;
   final Timer succeededDuration;
   final Timer failedDuration;
+  final RunTags runTags;
   private final Tags tags;
   private final MetricsBinding binding;
   private final ConcurrentHashMap<String, Counter> others = new ConcurrentHashMap<>();
 
   /** Registers the meters through {@code binding}, which remembers them for removal. */
   RunMeters(RunTags runTags, MetricsBinding binding) {
+    this.runTags = runTags;
     this.tags = runTags.tags();
     this.binding = binding;
     submitted = binding.counter(AsynczMetrics.SUBMITTED, tags, "Runs handed to an executor");

@@ -218,8 +218,8 @@ class AsynczMetricsTest {
   }
 
   @Test
-  void aSubmissionToAnotherStoreIsTaggedByNameOnceARunOfTheTaskWasSeen() throws Exception {
-    // Not a MemoryStore: the binding does not read it to learn a task's name.
+  void aSubmissionToAnotherStoreIsTaggedByNameFromTheFirstRun() throws Exception {
+    // Not a MemoryStore: the binding never reads it; the executor tells it the submitted task.
     TaskStore db = new ForwardingStore(new MemoryStore());
     scheduler =
         ManualScheduler.with(
@@ -257,7 +257,7 @@ class AsynczMetricsTest {
     scheduler.advance(Duration.ofMinutes(1));
     release.countDown();
     assertThat(ended.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
-    scheduler.advance(Duration.ofMinutes(1)); // sync's second run: its name is known now
+    scheduler.advance(Duration.ofMinutes(1));
     assertThat(ended.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
 
     assertThat(
@@ -271,7 +271,7 @@ class AsynczMetricsTest {
                             + c.getId().getTag("store")
                             + "="
                             + (int) c.count()))
-        .containsExactlyInAnyOrder("blocker/pool/mem=1", "unknown/unknown/db=1", "sync/pool/db=1");
+        .containsExactlyInAnyOrder("blocker/pool/mem=1", "sync/pool/db=2");
   }
 
   @Test

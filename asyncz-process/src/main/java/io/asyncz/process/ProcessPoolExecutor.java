@@ -187,6 +187,14 @@ public final class ProcessPoolExecutor implements TaskExecutor {
       release(task.id());
       throw new IllegalStateException("Executor '" + alias + "' is shut down", e);
     }
+    RunObserver observer = ctx.runObserver();
+    if (observer != null) {
+      try {
+        observer.submitted(task, alias, runTimes.size());
+      } catch (RuntimeException e) {
+        logger.error("Run observer failed on a submission of task '{}'", task.name(), e);
+      }
+    }
   }
 
   @Override

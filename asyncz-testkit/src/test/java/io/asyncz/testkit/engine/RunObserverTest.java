@@ -10,6 +10,7 @@ import io.asyncz.run.RunObservation;
 import io.asyncz.run.RunObserver;
 import io.asyncz.run.RunOutcome;
 import io.asyncz.scheduler.Scheduler;
+import io.asyncz.task.Task;
 import io.asyncz.testkit.ManualScheduler;
 import io.asyncz.testkit.MutableClock;
 import io.asyncz.trigger.IntervalTrigger;
@@ -39,6 +40,7 @@ class RunObserverTest {
   private final List<String> told = new CopyOnWriteArrayList<>();
   private final List<RunInfo> started = new CopyOnWriteArrayList<>();
   private final List<RunOutcome> ended = new CopyOnWriteArrayList<>();
+  private final List<String> submissions = new CopyOnWriteArrayList<>();
 
   /** Records what it is told, and the thread-bound MDC the function will see. */
   private final RunObserver recording =
@@ -64,6 +66,11 @@ class RunObserverTest {
         @Override
         public void missed(RunInfo run, Duration late) {
           told.add("missed " + run.taskId() + " by " + late);
+        }
+
+        @Override
+        public void submitted(Task task, String executor, int runTimes) {
+          submissions.add(task.id() + " to " + executor + " x" + runTimes);
         }
       };
 
@@ -108,6 +115,25 @@ class RunObserverTest {
     // The MDC is the caller's again once the run is over.
     assertThat(MDC.get(RunInfo.MDC_RUN_ID)).isNull();
     assertThat(MDC.get(RunInfo.MDC_TASK_ID)).isNull();
+  }
+
+  @Test
+  void anObserverIsToldOfEachSubmissionWithItsExecutorAndRunTimes() {
+    scheduler.observeRuns(recording);
+    scheduler.start();
+    scheduler
+        .task(() -> null)
+        .id("backlog")
+        .trigger(everyTenSeconds())
+        .coalesce(false)
+        .mistriggerGraceTime(Duration.ofMinutes(1))
+        .add();
+
+    clock.set(T.plusSeconds(30)); // three run times due, not coalesced: one submission of three
+    scheduler.runDue();
+
+    assertThat(submissions).containsExactly("backlog to default x3");
+    assertThat(started).hasSize(3);
   }
 
   @Test
