@@ -547,12 +547,15 @@ final class ClusterCoordinator {
     Instant after = scheduler.clock().instant();
     Instant middle = before.plus(Duration.between(before, after).dividedBy(2));
     offset = Duration.between(middle, storeTime);
-    boolean rerun = settings.onNodeFailure() == ClusterSettings.NodeFailurePolicy.RERUN;
     List<InFlight> taken =
         cluster.takeOverStaleRuns(
             nodeId,
             scheduler.heartbeatStaleAfter(),
-            task -> rerun && task != null && scheduler.plugins().executor(task.executor()) != null);
+            task ->
+                task != null
+                    && task.onNodeFailure().orElse(settings.onNodeFailure())
+                        == ClusterSettings.NodeFailurePolicy.RERUN
+                    && scheduler.plugins().executor(task.executor()) != null);
     for (InFlight run : taken) {
       if (run.rerun()) {
         logger.warn(

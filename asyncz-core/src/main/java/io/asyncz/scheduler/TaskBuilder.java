@@ -43,6 +43,7 @@ public final class TaskBuilder {
   private boolean retrySet;
   private Duration timeout;
   private boolean timeoutSet;
+  private ClusterSettings.NodeFailurePolicy onNodeFailure;
   private Instant nextRunTime;
   private boolean nextRunTimeSet;
   private String store = Scheduler.DEFAULT;
@@ -156,6 +157,16 @@ public final class TaskBuilder {
     return this;
   }
 
+  /**
+   * In cluster mode, what a live node does with a run of this task that was in flight on a node
+   * that died: {@code RERUN} (at least once) or {@code REPORT} (recorded as interrupted); {@code
+   * null}, the default, follows the scheduler's {@code cluster.on_node_failure}.
+   */
+  public TaskBuilder onNodeFailure(ClusterSettings.NodeFailurePolicy policy) {
+    this.onNodeFailure = policy;
+    return this;
+  }
+
   /** The first run time, whatever the trigger says. */
   public TaskBuilder nextRunTime(Instant time) {
     this.nextRunTime = Objects.requireNonNull(time, "time");
@@ -266,7 +277,8 @@ public final class TaskBuilder {
             .coalesce(coalesce != null ? coalesce : defaults.coalesce())
             .maxInstances(maxInstances != null ? maxInstances : defaults.maxInstances())
             .retryPolicy(retrySet ? retry : defaults.retry())
-            .timeout(timeoutSet ? timeout : defaults.timeout());
+            .timeout(timeoutSet ? timeout : defaults.timeout())
+            .onNodeFailure(onNodeFailure);
     if (graceSet) {
       b.mistriggerGraceTime(grace);
     } else {

@@ -45,6 +45,8 @@ public final class TaskChange {
   private boolean retrySet;
   private Duration timeout;
   private boolean timeoutSet;
+  private ClusterSettings.NodeFailurePolicy onNodeFailure;
+  private boolean onNodeFailureSet;
   private Instant nextRunTime;
   private boolean nextRunTimeSet;
 
@@ -162,6 +164,16 @@ public final class TaskChange {
     return this;
   }
 
+  /**
+   * In cluster mode, what a live node does with the task's run in flight on a node that died;
+   * {@code null} for the scheduler's {@code cluster.on_node_failure}.
+   */
+  public TaskChange onNodeFailure(ClusterSettings.NodeFailurePolicy policy) {
+    this.onNodeFailure = policy;
+    this.onNodeFailureSet = true;
+    return this;
+  }
+
   /** How long a run may take; {@code null} for no limit. */
   public TaskChange timeout(Duration timeout) {
     if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
@@ -253,6 +265,9 @@ public final class TaskChange {
     }
     if (timeoutSet) {
       b.timeout(timeout);
+    }
+    if (onNodeFailureSet) {
+      b.onNodeFailure(onNodeFailure);
     }
     if (nextRunTimeSet) {
       b.nextRunTime(nextRunTime);

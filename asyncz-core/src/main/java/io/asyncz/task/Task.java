@@ -2,6 +2,7 @@ package io.asyncz.task;
 
 import io.asyncz.Identifiers;
 import io.asyncz.InvalidInputException;
+import io.asyncz.scheduler.ClusterSettings;
 import io.asyncz.trigger.Trigger;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -215,6 +216,14 @@ public final class Task {
   /** How long a run may take before it is interrupted, if there is a limit. */
   public Optional<Duration> timeout() {
     return Optional.ofNullable(settings.timeout);
+  }
+
+  /**
+   * In cluster mode, what a live node does with a run of this task that was in flight on a node
+   * that died; empty for the scheduler's {@code cluster.on_node_failure}.
+   */
+  public Optional<ClusterSettings.NodeFailurePolicy> onNodeFailure() {
+    return Optional.ofNullable(settings.onNodeFailure);
   }
 
   /** The retry this task waits for, if a run failed and is to be tried again. */
@@ -451,6 +460,7 @@ public final class Task {
     final TaskOperations scheduler;
     final RetryPolicy retryPolicy;
     final Duration timeout;
+    final ClusterSettings.NodeFailurePolicy onNodeFailure;
     final PendingRetry pendingRetry;
 
     private Settings(Builder b) {
@@ -466,6 +476,7 @@ public final class Task {
       this.scheduler = b.scheduler;
       this.retryPolicy = b.retryPolicy;
       this.timeout = b.timeout;
+      this.onNodeFailure = b.onNodeFailure;
       this.pendingRetry = b.pendingRetry;
     }
 
@@ -492,6 +503,7 @@ public final class Task {
           && scheduler == b.scheduler
           && Objects.equals(retryPolicy, b.retryPolicy)
           && Objects.equals(timeout, b.timeout)
+          && onNodeFailure == b.onNodeFailure
           && Objects.equals(pendingRetry, b.pendingRetry);
     }
 
@@ -509,6 +521,7 @@ public final class Task {
               && pending == s.pending
               && Objects.equals(retryPolicy, s.retryPolicy)
               && Objects.equals(timeout, s.timeout)
+              && onNodeFailure == s.onNodeFailure
               && Objects.equals(pendingRetry, s.pendingRetry));
     }
   }
@@ -533,6 +546,7 @@ public final class Task {
     private TaskOperations scheduler;
     private RetryPolicy retryPolicy = TaskDefaults.DEFAULTS.retry();
     private Duration timeout = TaskDefaults.DEFAULTS.timeout();
+    private ClusterSettings.NodeFailurePolicy onNodeFailure;
     private PendingRetry pendingRetry;
 
     private Builder(String id, long generatedId) {
@@ -560,6 +574,7 @@ public final class Task {
       this.scheduler = s.scheduler;
       this.retryPolicy = s.retryPolicy;
       this.timeout = s.timeout;
+      this.onNodeFailure = s.onNodeFailure;
       this.pendingRetry = s.pendingRetry;
     }
 
@@ -655,6 +670,15 @@ public final class Task {
     public Builder timeout(Duration timeout) {
       checkTimeout(timeout);
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * In cluster mode, what a live node does with this task's run in flight on a node that died;
+     * {@code null} for the scheduler's {@code cluster.on_node_failure} (the default).
+     */
+    public Builder onNodeFailure(ClusterSettings.NodeFailurePolicy policy) {
+      this.onNodeFailure = policy;
       return this;
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.asyncz.InvalidInputException;
 import io.asyncz.persistence.CorruptTaskRecordException.Reason;
+import io.asyncz.scheduler.ClusterSettings;
 import io.asyncz.store.StoreContext;
 import io.asyncz.task.PendingRetry;
 import io.asyncz.task.RetryPolicy;
@@ -59,13 +60,14 @@ public final class TaskStateCodec {
 
   /**
    * The newest format version this code writes and reads. Version 2 adds {@code retry}, {@code
-   * timeout} and {@code pending_retry}; a task that uses none of them is still written as version
-   * 1, so that nodes of the previous version go on reading it.
+   * timeout}, {@code pending_retry} and {@code on_node_failure}; a task that uses none of them is
+   * still written as version 1, so that nodes of the previous version go on reading it.
    */
   public static final int VERSION = 2;
 
   /** The fields version 2 adds. */
-  private static final Set<String> FIELDS_V2 = Set.of("retry", "timeout", "pending_retry");
+  private static final Set<String> FIELDS_V2 =
+      Set.of("retry", "timeout", "pending_retry", "on_node_failure");
 
   private static final Set<String> FIELDS =
       Set.of(
@@ -85,7 +87,8 @@ public final class TaskStateCodec {
           "next_run_time",
           "retry",
           "timeout",
-          "pending_retry");
+          "pending_retry",
+          "on_node_failure");
 
   private static final JsonMapper MAPPER =
       JsonMapper.builder()
@@ -126,7 +129,8 @@ public final class TaskStateCodec {
     boolean v2 =
         task.retryPolicy().isPresent()
             || task.timeout().isPresent()
-            || task.pendingRetry().isPresent();
+            || task.pendingRetry().isPresent()
+            || task.onNodeFailure().isPresent();
     doc.put("version", v2 ? 2 : 1);
     doc.put("id", id);
     // A name that is only the derived default is not stored, so that it follows the function.
@@ -160,6 +164,7 @@ public final class TaskStateCodec {
       doc.set("retry", toNode(id, "retry", task.retryPolicy().get().toMap()));
     }
     task.timeout().ifPresent(t -> doc.set("timeout", NODES.numberNode(seconds(t))));
+    task.onNodeFailure().ifPresent(p -> doc.put("on_node_failure", p.label()));
     task.pendingRetry()
         .ifPresent(
             r -> {
@@ -297,6 +302,15 @@ public final class TaskStateCodec {
           throw malformed(id, "\"timeout\" is " + timeout + "; expected positive seconds");
         }
         builder.timeout(Duration.ofNanos(timeout.decimalValue().movePointRight(9).longValue()));
+      }
+      JsonNode onNodeFailure = doc.get("on_node_failure");
+      if (onNodeFailure != null && !onNodeFailure.isNull()) {
+        if (!onNodeFailure.isTextual()) {
+          throw malformed(
+              id, "\"on_node_failure\" is " + onNodeFailure + "; expected \"report\" or \"rerun\"");
+        }
+        builder.onNodeFailure(
+            ClusterSettings.NodeFailurePolicy.parse("on_node_failure", onNodeFailure.asText()));
       }
       JsonNode pending = doc.get("pending_retry");
       if (pending != null && !pending.isNull()) {

@@ -3,6 +3,7 @@ package io.asyncz.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.asyncz.scheduler.ClusterSettings;
 import io.asyncz.scheduler.Scheduler;
 import io.asyncz.task.PendingRetry;
 import io.asyncz.task.RetryPolicy;
@@ -71,6 +72,32 @@ class RetryRecordTest {
     assertThat(decoded.timeout()).contains(Duration.ofSeconds(90));
     assertThat(decoded.pendingRetry()).isEqualTo(task.pendingRetry());
     assertThat(decoded.nextRunTime()).contains(T0.plusSeconds(2));
+  }
+
+  @Test
+  void aTasksOwnNodeFailurePolicyRoundTripsAndABadOneIsRefusedQuotingIt() {
+    Task task =
+        Task.builder("settle")
+            .function(Contexts.REPORT, "report")
+            .trigger(IntervalTrigger.every(Duration.ofMinutes(5)))
+            .onNodeFailure(ClusterSettings.NodeFailurePolicy.RERUN)
+            .build();
+
+    byte[] record = codec.encode(task);
+    assertThat(new String(record, StandardCharsets.UTF_8))
+        .contains("\"version\":2")
+        .contains("\"on_node_failure\":\"rerun\"");
+    assertThat(codec.decode(record, Contexts.context()).onNodeFailure())
+        .contains(ClusterSettings.NodeFailurePolicy.RERUN);
+
+    String bad =
+        new String(record, StandardCharsets.UTF_8)
+            .replace("\"on_node_failure\":\"rerun\"", "\"on_node_failure\":\"retry\"");
+    assertThatThrownBy(() -> codec.decode(bad.getBytes(StandardCharsets.UTF_8), Contexts.context()))
+        .isInstanceOf(CorruptTaskRecordException.class)
+        .hasMessageContaining("on_node_failure")
+        .hasMessageContaining("retry")
+        .hasMessageContaining("expected report or rerun");
   }
 
   @Test

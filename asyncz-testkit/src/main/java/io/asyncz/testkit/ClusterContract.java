@@ -368,6 +368,72 @@ public abstract class ClusterContract {
     }
   }
 
+  @Test
+  void eachTasksOwnNodeFailurePolicyDecidesWhetherItsInterruptedRunRunsAgain() throws Exception {
+    CountDownLatch started = new CountDownLatch(2);
+    CountDownLatch never = new CountDownLatch(1);
+    TaskRegistry stuck =
+        new TaskRegistry()
+            .register(
+                "hang",
+                (args, kwargs) -> {
+                  started.countDown();
+                  never.await();
+                  return null;
+                });
+    SeverableStore severable = new SeverableStore(newNodeStore());
+    // The scheduler's policy is report; one task asks for rerun.
+    ThreadScheduler dying = node(0, stuck, Clock.systemUTC(), quick(), severable);
+    dying.start();
+    dying
+        .task("hang")
+        .id("again")
+        .args("again")
+        .trigger(DateTrigger.at(WALL.instant()))
+        .noGraceLimit()
+        .onNodeFailure(ClusterSettings.NodeFailurePolicy.RERUN)
+        .add();
+    dying
+        .task("hang")
+        .id("reported")
+        .args("reported")
+        .trigger(DateTrigger.at(WALL.instant()))
+        .noGraceLimit()
+        .add();
+    assertThat(started.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    severable.severed = true;
+    List<String> reran = new CopyOnWriteArrayList<>();
+    List<String> interrupted = new CopyOnWriteArrayList<>();
+    CountDownLatch settled = new CountDownLatch(2);
+    ThreadScheduler survivor =
+        node(
+            1,
+            new TaskRegistry()
+                .register(
+                    "hang",
+                    (args, kwargs) -> {
+                      reran.add((String) args.get(0));
+                      settled.countDown();
+                      return null;
+                    }),
+            Clock.systemUTC(),
+            quick());
+    survivor.addListener(
+        e -> {
+          interrupted.add(((TaskExecutionEvent) e).taskId());
+          settled.countDown();
+        },
+        Events.TASK_INTERRUPTED);
+    survivor.start();
+    try {
+      assertThat(settled.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+      assertThat(reran).containsExactly("again");
+      assertThat(interrupted).containsExactly("reported");
+    } finally {
+      never.countDown();
+    }
+  }
+
   /** A node's store that can lose its database, as a node that is killed does. */
   private static final class SeverableStore extends ForwardingStore implements ClusteredStore {
     volatile boolean severed;
