@@ -19,9 +19,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * #find} skip runs older than the age limit.
  *
  * <p>Each task's runs are a small array in start order, so that a run's start and its end cost an
- * append and an in-place replacement, with one map of run ids beside them: recording must stay
- * cheap next to a run that does nothing. A query for one task reads that task's array; a query over
- * every task merges the tasks' newest runs, reading from each only what can still make the page.
+ * append and an in-place replacement: recording must stay cheap next to a run that does nothing.
+ * There is no index by run id (a second map of every run doubled the cost of recording a drain of
+ * one-shot tasks, most of it in the map's growth): {@link #find} and a paging cursor look a run up
+ * in its task's runs, or in every task's when the task is not known. A query for one task reads
+ * that task's array; a query over every task merges the tasks' newest runs, reading from each only
+ * what can still make the page.
  */
 public final class MemoryRunHistory implements RunHistory {
   private static final Comparator<RunRecord> OLDEST_FIRST = RunOrder.NEWEST_FIRST.reversed();
@@ -29,7 +32,6 @@ public final class MemoryRunHistory implements RunHistory {
   private final RunRetention retention;
   private final Clock clock;
   private final ConcurrentHashMap<String, TaskRuns> byTask = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, RunRecord> byId = new ConcurrentHashMap<>();
 
   /** A history that keeps what {@code retention} says, judging age on {@code clock}. */
   public MemoryRunHistory(RunRetention retention, Clock clock) {
@@ -39,7 +41,7 @@ public final class MemoryRunHistory implements RunHistory {
 
   /** One task's runs, oldest first; guarded by itself. */
   private static final class TaskRuns {
-    RunRecord[] runs = new RunRecord[4];
+    RunRecord[] runs = new RunRecord[1]; // a one-shot task's only run, then doubled as needed
     int size;
 
     /** The index of the run with this id, searched from the newest end, or -1. */
@@ -74,17 +76,21 @@ public final class MemoryRunHistory implements RunHistory {
     synchronized RunRecord[] snapshot() {
       return Arrays.copyOf(runs, size);
     }
+
+    synchronized RunRecord find(String runId) {
+      int at = indexOf(runId);
+      return at < 0 ? null : runs[at];
+    }
   }
 
   @Override
   public void save(RunRecord record) {
     Objects.requireNonNull(record, "record");
     Instant oldest = clock.instant().minus(retention.maxAge());
-    RunRecord previous = byId.get(record.runId());
-    if (previous != null && !previous.taskId().equals(record.taskId())) {
-      forget(previous); // the same run id saved under another task: it moves
+    TaskRuns task = byTask.get(record.taskId());
+    if (task == null) {
+      task = byTask.computeIfAbsent(record.taskId(), id -> new TaskRuns());
     }
-    TaskRuns task = byTask.computeIfAbsent(record.taskId(), id -> new TaskRuns());
     synchronized (task) {
       int at = task.indexOf(record.runId());
       if (at >= 0 && task.runs[at].startedAt().equals(record.startedAt())) {
@@ -95,36 +101,37 @@ public final class MemoryRunHistory implements RunHistory {
         }
         task.insert(record);
       }
-      byId.put(record.runId(), record);
       while (task.size > 0
           && (task.size > retention.maxRunsPerTask()
               || task.runs[0].startedAt().isBefore(oldest))) {
-        byId.remove(task.runs[0].runId(), task.runs[0]);
         task.removeAt(0);
       }
     }
   }
 
-  private void forget(RunRecord previous) {
-    TaskRuns owner = byTask.get(previous.taskId());
-    if (owner != null) {
-      synchronized (owner) {
-        int at = owner.indexOf(previous.runId());
-        if (at >= 0) {
-          owner.removeAt(at);
-        }
-      }
-    }
-    byId.remove(previous.runId(), previous);
-  }
-
   @Override
   public Optional<RunRecord> find(String runId) {
-    RunRecord record = byId.get(runId);
+    Objects.requireNonNull(runId, "runId");
+    RunRecord record = lookup(runId, null);
     if (record == null || record.startedAt().isBefore(clock.instant().minus(retention.maxAge()))) {
       return Optional.empty();
     }
     return Optional.of(record);
+  }
+
+  /** The run with this id: among {@code taskId}'s runs when given, else among every task's. */
+  private RunRecord lookup(String runId, String taskId) {
+    if (taskId != null) {
+      TaskRuns task = byTask.get(taskId);
+      return task == null ? null : task.find(runId);
+    }
+    for (TaskRuns task : byTask.values()) {
+      RunRecord found = task.find(runId);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
   }
 
   @Override
@@ -133,7 +140,7 @@ public final class MemoryRunHistory implements RunHistory {
     Instant floor = query.from() != null && query.from().isAfter(oldest) ? query.from() : oldest;
     Instant cursorStart = null;
     if (query.after() != null) {
-      RunRecord cursor = byId.get(query.after());
+      RunRecord cursor = lookup(query.after(), query.taskId());
       cursorStart = cursor != null ? cursor.startedAt() : RunOrder.cursorStart(query.after());
     }
     // The newest limit + 1 matches, kept in a heap whose head is the oldest of them.
@@ -185,8 +192,14 @@ public final class MemoryRunHistory implements RunHistory {
     }
   }
 
-  /** How many runs are kept, across every task. */
+  /** How many runs are kept, across every task (counted: this reads every task's runs). */
   public int size() {
-    return byId.size();
+    int size = 0;
+    for (TaskRuns task : byTask.values()) {
+      synchronized (task) {
+        size += task.size;
+      }
+    }
+    return size;
   }
 }
