@@ -33,7 +33,10 @@ import java.util.function.IntConsumer;
  *       ObservationRegistry} whose {@link DefaultMeterObservationHandler} times each observation in
  *       the same registry (what Spring Boot sets up);
  *   <li>{@code no-op run observer} and {@code no-op submission listener}: what the two seams the
- *       binding uses cost by themselves (the core's share of the overhead).
+ *       binding uses cost by themselves (the core's share of the overhead);
+ *   <li>{@code run history} and {@code metrics + run history}: the scheduler built with {@code
+ *       runHistory(true)} (memory history), alone and with the metrics binding: the issue's "both
+ *       on".
  * </ul>
  *
  * <p>It prints the medians and, per variant, the median over repetitions of its time divided by the
@@ -46,9 +49,12 @@ public final class MetricsOverhead {
   private static final String BOTH = "metrics + observation";
   private static final String NOOP_OBSERVER = "no-op run observer";
   private static final String NOOP_LISTENER = "no-op submission listener";
+  private static final String HISTORY = "run history";
+  private static final String METRICS_HISTORY = "metrics + run history";
   private static final com.sun.management.OperatingSystemMXBean CPU =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-  private static final List<String> ALL = List.of(OFF, METRICS, BOTH, NOOP_OBSERVER, NOOP_LISTENER);
+  private static final List<String> ALL =
+      List.of(OFF, METRICS, BOTH, NOOP_OBSERVER, NOOP_LISTENER, HISTORY, METRICS_HISTORY);
 
   private MetricsOverhead() {}
 
@@ -139,9 +145,11 @@ public final class MetricsOverhead {
    */
   private static double[] drain(String variant, int tasks) throws Exception {
     System.gc();
-    Scheduler scheduler = Scheduler.builder().executor("default", new PoolExecutor(2)).build();
+    boolean history = variant.equals(HISTORY) || variant.equals(METRICS_HISTORY);
+    Scheduler scheduler =
+        Scheduler.builder().executor("default", new PoolExecutor(2)).runHistory(history).build();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    if (variant.equals(METRICS) || variant.equals(BOTH)) {
+    if (variant.equals(METRICS) || variant.equals(BOTH) || variant.equals(METRICS_HISTORY)) {
       AsynczMetrics.bind(scheduler, meters);
     }
     if (variant.equals(BOTH)) {
@@ -173,7 +181,7 @@ public final class MetricsOverhead {
       }
       double s = (completion.lastNanos() - t0) / 1e9;
       double cpu = (CPU.getProcessCpuTime() - cpu0) / 1e9;
-      if (variant.equals(METRICS) || variant.equals(BOTH)) {
+      if (variant.equals(METRICS) || variant.equals(BOTH) || variant.equals(METRICS_HISTORY)) {
         check(variant, meters, tasks);
       }
       return new double[] {s, cpu};
