@@ -329,18 +329,8 @@ public abstract class ClusterContract {
       throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch never = new CountDownLatch(1);
-    TaskRegistry stuck =
-        new TaskRegistry()
-            .register(
-                "hang",
-                (args, kwargs) -> {
-                  started.countDown();
-                  never.await();
-                  return null;
-                });
     SeverableStore severable = new SeverableStore(newNodeStore());
-    ThreadScheduler dying = node(0, stuck, Clock.systemUTC(), quick(), severable);
-    dying.start();
+    ThreadScheduler dying = dyingNode(severable, started, never);
     dying.task("hang").id("hang").trigger(DateTrigger.at(WALL.instant())).noGraceLimit().add();
     assertThat(started.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
     // The node loses the store with its run in flight, as a killed process does: no heartbeat.
@@ -372,19 +362,9 @@ public abstract class ClusterContract {
   void eachTasksOwnNodeFailurePolicyDecidesWhetherItsInterruptedRunRunsAgain() throws Exception {
     CountDownLatch started = new CountDownLatch(2);
     CountDownLatch never = new CountDownLatch(1);
-    TaskRegistry stuck =
-        new TaskRegistry()
-            .register(
-                "hang",
-                (args, kwargs) -> {
-                  started.countDown();
-                  never.await();
-                  return null;
-                });
     SeverableStore severable = new SeverableStore(newNodeStore());
     // The scheduler's policy is report; one task asks for rerun.
-    ThreadScheduler dying = node(0, stuck, Clock.systemUTC(), quick(), severable);
-    dying.start();
+    ThreadScheduler dying = dyingNode(severable, started, never);
     dying
         .task("hang")
         .id("again")
@@ -432,6 +412,26 @@ public abstract class ClusterContract {
     } finally {
       never.countDown();
     }
+  }
+
+  /**
+   * Node 0, started on {@code store}, whose function {@code hang} counts {@code started} down and
+   * then blocks until {@code release} opens: its runs stay in flight until the test severs it.
+   */
+  private ThreadScheduler dyingNode(
+      SeverableStore store, CountDownLatch started, CountDownLatch release) {
+    TaskRegistry stuck =
+        new TaskRegistry()
+            .register(
+                "hang",
+                (args, kwargs) -> {
+                  started.countDown();
+                  release.await();
+                  return null;
+                });
+    ThreadScheduler dying = node(0, stuck, Clock.systemUTC(), quick(), store);
+    dying.start();
+    return dying;
   }
 
   /** A node's store that can lose its database, as a node that is killed does. */
