@@ -4,17 +4,22 @@ import io.asyncz.TaskLookupException;
 import io.asyncz.persistence.Encryption;
 import io.asyncz.scheduler.SchedulerInfo;
 import io.asyncz.scheduler.SchedulerInstanceInfo;
+import io.asyncz.store.ClusteredStore;
 import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -139,7 +144,9 @@ final class InfoCommands {
   /** {@code asyncz instances}. */
   @Command(
       name = "instances",
-      description = "List the scheduler instances this process knows of.",
+      description =
+          "List this process's scheduler and the nodes of the clustered stores, from their"
+              + " heartbeat records (without joining the cluster).",
       mixinStandardHelpOptions = true)
   static final class Instances extends TaskCommands.Base {
     @Option(names = "--json", description = "Print JSON.")
@@ -152,6 +159,14 @@ final class InfoCommands {
     @Override
     int call(Session session) {
       List<SchedulerInstanceInfo> instances = session.scheduler().instances();
+      Duration staleAfter = instances.get(0).staleAfter();
+      Map<String, List<ClusterNode>> clusters = new LinkedHashMap<>();
+      for (String alias : session.stores().keySet()) {
+        List<ClusterNode> nodes = clusterNodes(session, alias, staleAfter);
+        if (!nodes.isEmpty()) {
+          clusters.put(alias, nodes);
+        }
+      }
       if (json) {
         List<Object> list = new ArrayList<>();
         for (SchedulerInstanceInfo i : instances) {
@@ -165,7 +180,13 @@ final class InfoCommands {
           m.put("tasks", i.taskCount());
           list.add(m);
         }
-        out.json(Map.of("instances", list));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("instances", list);
+        body.put("heartbeat_stale_after", Output.seconds(staleAfter));
+        List<Object> nodes = new ArrayList<>();
+        clusters.values().forEach(c -> c.forEach(n -> nodes.add(n.json())));
+        body.put("cluster_nodes", nodes);
+        out.json(body);
         return CliException.OK;
       }
       List<List<String>> rows = new ArrayList<>();
@@ -179,7 +200,102 @@ final class InfoCommands {
                 String.valueOf(i.taskCount())));
       }
       out.table(List.of("IDENTITY", "SCOPE", "STATE", "STORES", "TASKS"), rows);
+      ZoneId zone = session.scheduler().timezone();
+      clusters.forEach(
+          (alias, nodes) -> {
+            io.out().println();
+            io.out()
+                .println(
+                    "Cluster nodes of store '"
+                        + alias
+                        + "' (stale after "
+                        + Output.duration(staleAfter)
+                        + "):");
+            List<List<String>> nodeRows = new ArrayList<>();
+            for (ClusterNode n : nodes) {
+              ClusteredStore.Member m = n.member();
+              nodeRows.add(
+                  List.of(
+                      m.id(),
+                      m.host(),
+                      String.valueOf(m.pid()),
+                      Output.time(m.startedAt(), zone),
+                      Output.time(m.lastSeen(), zone),
+                      Output.duration(n.age()),
+                      String.valueOf(m.runsInFlight()),
+                      m.version(),
+                      out.state(n.state())));
+            }
+            out.table(
+                List.of(
+                    "NODE",
+                    "HOST",
+                    "PID",
+                    "STARTED",
+                    "LAST SEEN",
+                    "HEARTBEAT AGE",
+                    "IN FLIGHT",
+                    "VERSION",
+                    "STATE"),
+                nodeRows,
+                Set.of(0, 1, 7));
+          });
       return CliException.OK;
+    }
+
+    /**
+     * The nodes of a clustered store, read from its heartbeat records: empty for a store that is
+     * not clustered or has no cluster records (never clustered), while a store that cannot be
+     * reached at all fails the command. The heartbeat age is measured on this process's clock: the
+     * store's own measure needs a node that joined.
+     */
+    private List<ClusterNode> clusterNodes(Session session, String alias, Duration staleAfter) {
+      TaskStore store = session.scheduler().lookupStore(alias);
+      if (!(store instanceof ClusteredStore clustered)) {
+        return List.of();
+      }
+      List<ClusteredStore.Member> members;
+      try {
+        members = clustered.members();
+      } catch (RuntimeException e) {
+        store.nextRunTime(); // unreachable: fails here, and the command with it
+        return List.of(); // reachable, without cluster records
+      }
+      Instant now = io.clock().instant();
+      List<ClusterNode> nodes = new ArrayList<>();
+      for (ClusteredStore.Member m : members) {
+        Duration age = Duration.between(m.lastSeen(), now);
+        nodes.add(
+            new ClusterNode(
+                alias,
+                m,
+                age.isNegative() ? Duration.ZERO : age.truncatedTo(ChronoUnit.MILLIS),
+                staleAfter));
+      }
+      return nodes;
+    }
+  }
+
+  /** A node of a clustered store as {@code asyncz instances} shows it. */
+  private record ClusterNode(
+      String store, ClusteredStore.Member member, Duration age, Duration staleAfter) {
+    String state() {
+      return age.compareTo(staleAfter) > 0 ? "stale" : "active";
+    }
+
+    Map<String, Object> json() {
+      Map<String, Object> n = new LinkedHashMap<>();
+      n.put("store", store);
+      n.put("node", member.id());
+      n.put("host", member.host());
+      n.put("pid", member.pid());
+      n.put("started_at", member.startedAt().toString());
+      n.put("last_seen", member.lastSeen().toString());
+      n.put("heartbeat_age", Output.seconds(age));
+      n.put("runs_in_flight", member.runsInFlight());
+      n.put("version", member.version());
+      n.put("state", state());
+      return n;
     }
   }
 

@@ -17,12 +17,16 @@ import java.util.Map;
 /** Tables, JSON and colours for the commands' output. */
 final class Output {
   static final String SCHEMA = "asyncz.cli/v1";
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final DateTimeFormatter TABLE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
 
   private final Io io;
+
+  /** The JSON writer, made on first use: a table needs none, and making it takes a while. */
+  private static final class Json {
+    static final ObjectMapper MAPPER =
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   Output(Io io) {
     this.io = io;
@@ -34,7 +38,7 @@ final class Output {
     doc.put("schema", SCHEMA);
     doc.putAll(body);
     try {
-      io.out().println(JSON.writeValueAsString(doc));
+      io.out().println(Json.MAPPER.writeValueAsString(doc));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot write JSON output", e);
     }
@@ -65,6 +69,18 @@ final class Output {
 
   static Object seconds(Duration d) {
     return d.getNano() == 0 ? (Object) d.getSeconds() : (Object) (d.toMillis() / 1000.0);
+  }
+
+  /** A duration for a table, to the second: {@code 12s}, {@code 5m3s}, {@code 2h0m}. */
+  static String duration(Duration d) {
+    long s = d.toSeconds();
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return s / 60 + "m" + s % 60 + "s";
+    }
+    return s / 3600 + "h" + s % 3600 / 60 + "m";
   }
 
   /** A time for a table, in the scheduler's zone, to the second; "-" for none. */

@@ -50,6 +50,23 @@ class InfoCommandsTest {
   }
 
   @Test
+  void theUsageAndHelpSpeakOfEveryCommandThoughARunBuildsOnlyItsOwn() {
+    String usage = new Cli(dir).run("--help").out();
+    assertThat(usage)
+        .contains("Commands:")
+        .contains("version", "start", "add", "list", "inspect", "preview", "timeline", "update")
+        .contains("run", "pause", "resume", "remove", "status", "instances", "doctor")
+        .contains("quarantine", "history", "help", "generate-completion");
+    assertThat(new Cli(dir).run("help", "list").out()).startsWith("Usage: asyncz list ");
+    Cli.Result typo = new Cli(dir).run("lsit");
+    assertThat(typo.code()).isEqualTo(2);
+    assertThat(typo.err()).contains("Unmatched argument at index 0: 'lsit'");
+    Cli.Result optionFirst = new Cli(dir).run("--store", "memory", "list");
+    assertThat(optionFirst.code()).as(optionFirst.err()).isZero();
+    assertThat(optionFirst.out()).isEqualTo("No tasks.\n");
+  }
+
+  @Test
   void completionScriptIsGenerated() {
     Cli.Result r = new Cli(dir).run("generate-completion");
     assertThat(r.code()).isZero();

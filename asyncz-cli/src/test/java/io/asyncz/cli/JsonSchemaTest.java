@@ -55,7 +55,7 @@ class JsonSchemaTest {
     return registry.getSchema(entry);
   }
 
-  private static List<String> errors(String kind, JsonNode document) throws Exception {
+  static List<String> errors(String kind, JsonNode document) throws Exception {
     return schemaOf(kind).validate(document).stream().map(Error::toString).toList();
   }
 
