@@ -17,6 +17,7 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -30,6 +31,12 @@ final class ScheduledTaskRegistrar
     implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware {
   /** The prefix of a bean reference. */
   static final String BEAN_PREFIX = "bean:";
+
+  /** Whether Jackson 2 is on the class path (an optional dependency). */
+  private static final boolean JACKSON2 =
+      ClassUtils.isPresent(
+          "com.fasterxml.jackson.databind.ObjectMapper",
+          ScheduledTaskRegistrar.class.getClassLoader());
 
   private final List<Runnable> pending = new ArrayList<>();
   private BeanFactory beanFactory;
@@ -59,7 +66,9 @@ final class ScheduledTaskRegistrar
           work.add(
               () ->
                   registry()
-                      .register(reference, new BeanMethodFunction(target, method, reference)));
+                      .register(
+                          reference,
+                          new BeanMethodFunction(target, method, reference, jsonArguments())));
         },
         method -> AnnotatedElementUtils.hasAnnotation(method, BeanFunction.class));
     if (hasScheduledTasks(type)) {
@@ -117,6 +126,14 @@ final class ScheduledTaskRegistrar
       }
     }
     return bean;
+  }
+
+  /**
+   * The application's JSON mapper, or null: looked up when a function is registered, once the
+   * singletons exist.
+   */
+  private JsonArguments jsonArguments() {
+    return JACKSON2 ? Jackson2Arguments.of(beanFactory) : null;
   }
 
   private Scheduler scheduler() {
