@@ -92,17 +92,13 @@ public class AsynczAutoConfiguration {
   }
 
   /**
-   * Task arguments written by the application's Jackson 2 {@code ObjectMapper}, which {@link
-   * BeanFunction} methods read theirs with, when Jackson 2 is on the class path.
+   * Task arguments written by the application's {@code ObjectMapper} (Jackson 3, else Jackson 2),
+   * which {@link BeanFunction} methods read theirs with.
    */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "com.fasterxml.jackson.databind.ObjectMapper")
-  static class JacksonConfiguration {
-    @Bean
-    @ConditionalOnMissingBean
-    TaskArguments asynczTaskArguments(BeanFactory beanFactory) {
-      return new TaskArguments(Jackson2Arguments.of(beanFactory));
-    }
+  @Bean
+  @ConditionalOnMissingBean
+  public TaskArguments asynczTaskArguments(BeanFactory beanFactory) {
+    return new TaskArguments(JsonArguments.of(beanFactory));
   }
 
   /** The {@code asyncz} actuator endpoint, when the actuator is on the class path. */

@@ -51,6 +51,6 @@ final class Jackson2Arguments implements JsonArguments {
 
   @Override
   public String describe() {
-    return "the application's ObjectMapper";
+    return "the application's Jackson 2 ObjectMapper";
   }
 }

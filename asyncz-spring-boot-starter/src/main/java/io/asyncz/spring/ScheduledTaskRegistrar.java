@@ -17,7 +17,6 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -31,12 +30,6 @@ final class ScheduledTaskRegistrar
     implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware {
   /** The prefix of a bean reference. */
   static final String BEAN_PREFIX = "bean:";
-
-  /** Whether Jackson 2 is on the class path (an optional dependency). */
-  private static final boolean JACKSON2 =
-      ClassUtils.isPresent(
-          "com.fasterxml.jackson.databind.ObjectMapper",
-          ScheduledTaskRegistrar.class.getClassLoader());
 
   private final List<Runnable> pending = new ArrayList<>();
   private BeanFactory beanFactory;
@@ -133,7 +126,7 @@ final class ScheduledTaskRegistrar
    * singletons exist.
    */
   private JsonArguments jsonArguments() {
-    return JACKSON2 ? Jackson2Arguments.of(beanFactory) : null;
+    return JsonArguments.of(beanFactory);
   }
 
   private Scheduler scheduler() {

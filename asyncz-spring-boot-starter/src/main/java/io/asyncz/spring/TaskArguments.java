@@ -18,8 +18,10 @@ import java.util.List;
  *     .add();
  * }</pre>
  *
- * <p>The starter defines this bean ({@code asynczTaskArguments}) when Jackson 2 is on the class
- * path; it uses the application's {@code ObjectMapper} bean, the only one or the primary one.
+ * <p>The starter defines this bean ({@code asynczTaskArguments}); it uses the application's Jackson
+ * 3 {@code ObjectMapper} bean (Boot 4's default) where Jackson 3 is on the class path and the
+ * application has one, else its Jackson 2 {@code ObjectMapper} bean: the only one, or the primary
+ * one.
  */
 public final class TaskArguments {
   private final JsonArguments json;
@@ -33,8 +35,8 @@ public final class TaskArguments {
    *
    * @throws InvalidInputException when the mapper cannot write a value (the message names it and
    *     gives the mapper's reason)
-   * @throws IllegalStateException when the application has no {@code ObjectMapper} bean, or several
-   *     and none primary
+   * @throws IllegalStateException when the application has no {@code ObjectMapper} bean of either
+   *     Jackson generation, or several and none primary
    */
   public List<Object> of(Object... values) {
     if (json == null) {

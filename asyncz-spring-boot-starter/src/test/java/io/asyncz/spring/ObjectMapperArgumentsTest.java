@@ -111,7 +111,7 @@ class ObjectMapperArgumentsTest {
                         "cannot be read as "
                             + Invoice.class.getName()
                             + " by the application's"
-                            + " ObjectMapper for bean:billing.charge")
+                            + " Jackson 2 ObjectMapper for bean:billing.charge")
                     .hasMessageContaining(
                         "\"twelve euros\" is not an amount such as \"EUR 12.50\""));
   }
@@ -152,27 +152,106 @@ class ObjectMapperArgumentsTest {
                   .contains(
                       "cannot be read as "
                           + Invoice.class.getName()
-                          + " by the application's ObjectMapper for bean:billing.charge")
+                          + " by the application's Jackson 2 ObjectMapper for bean:billing.charge")
                   .contains("Cannot construct instance of");
 
               assertThatThrownBy(() -> context.getBean(TaskArguments.class).of(INVOICE))
                   .isInstanceOf(InvalidInputException.class)
                   .hasMessageContaining("Invalid args[0]: " + INVOICE)
                   .hasMessageContaining(
-                      "cannot be written as JSON by the application's ObjectMapper");
+                      "cannot be written as JSON by the application's Jackson 2 ObjectMapper");
             });
+  }
+
+  @Test
+  void bootFoursDefaultJackson3MapperIsPreferredWhereTheApplicationHasOne() throws Exception {
+    DataSource db = h2("mapper_jackson3");
+    tools.jackson.databind.module.SimpleModule money3 =
+        new tools.jackson.databind.module.SimpleModule("money");
+    money3.addSerializer(
+        Money.class,
+        new tools.jackson.databind.ValueSerializer<>() {
+          @Override
+          public void serialize(
+              Money value,
+              tools.jackson.core.JsonGenerator gen,
+              tools.jackson.databind.SerializationContext ctxt) {
+            gen.writeString(value.toString());
+          }
+        });
+    money3.addDeserializer(
+        Money.class,
+        new tools.jackson.databind.ValueDeserializer<>() {
+          @Override
+          public Money deserialize(
+              tools.jackson.core.JsonParser p, tools.jackson.databind.DeserializationContext ctxt) {
+            return Money.parse(p.getValueAsString());
+          }
+        });
+    tools.jackson.databind.ObjectMapper jackson3 =
+        tools.jackson.databind.json.JsonMapper.builder()
+            .propertyNamingStrategy(tools.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+            .addModule(money3)
+            .build();
+    // Beside it a Jackson 2 mapper without the module, which must not be the one used.
+    ApplicationContextRunner app =
+        runner(db, new ObjectMapper())
+            .withBean("jsonMapper", tools.jackson.databind.ObjectMapper.class, () -> jackson3);
+    app.run(
+        context ->
+            context
+                .getBean(Scheduler.class)
+                .task("bean:billing.charge")
+                .id("invoice-9")
+                .args(context.getBean(TaskArguments.class).of(INVOICE))
+                .store("db")
+                .every(Duration.ofHours(1))
+                .add());
+    assertThat(storedState(db, "invoice-9"))
+        .contains("\"args\":[{\"customer_name\":\"ACME Corp\",\"total\":\"EUR 12.50\"}]");
+
+    app.run(
+        context -> {
+          context.getBean(Scheduler.class).runTask("invoice-9");
+          Billing billing = context.getBean(Billing.class);
+          assertThat(billing.charged.await(30, TimeUnit.SECONDS)).isTrue();
+          assertThat(billing.last).isEqualTo(INVOICE);
+          assertThatThrownBy(
+                  () ->
+                      context
+                          .getBean(Scheduler.class)
+                          .task("bean:billing.charge")
+                          .args(List.of(java.util.Map.of("total", "twelve euros")))
+                          .store("db")
+                          .every(Duration.ofHours(1))
+                          .add())
+              .hasMessageContaining(
+                  "by the application's Jackson 3 ObjectMapper for bean:billing.charge")
+              .hasMessageContaining("\"twelve euros\" is not an amount such as \"EUR 12.50\"");
+        });
   }
 
   // ------------------------------------------------------------------ the application
 
   /** A type only the application's module can write and read: no properties, no creator. */
   static final class Money {
+    private static final Pattern AMOUNT = Pattern.compile("([A-Z]{3}) (\\d+)\\.(\\d{2})");
     private final String currency;
     private final long cents;
 
     Money(String currency, long cents) {
       this.currency = currency;
       this.cents = cents;
+    }
+
+    /** Reads {@code EUR 12.50}, refusing anything else as the module's deserializers do. */
+    static Money parse(String text) {
+      Matcher m = AMOUNT.matcher(String.valueOf(text));
+      if (!m.matches()) {
+        throw new IllegalArgumentException(
+            "\"" + text + "\" is not an amount such as \"EUR 12.50\"");
+      }
+      return new Money(m.group(1), Long.parseLong(m.group(2)) * 100 + Long.parseLong(m.group(3)));
     }
 
     @Override
@@ -208,19 +287,9 @@ class ObjectMapperArgumentsTest {
     module.addDeserializer(
         Money.class,
         new JsonDeserializer<>() {
-          private final Pattern amount = Pattern.compile("([A-Z]{3}) (\\d+)\\.(\\d{2})");
-
           @Override
           public Money deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            String text = p.getValueAsString();
-            Matcher m = amount.matcher(String.valueOf(text));
-            if (!m.matches()) {
-              return (Money)
-                  ctxt.handleWeirdStringValue(
-                      Money.class, text, "\"%s\" is not an amount such as \"EUR 12.50\"", text);
-            }
-            return new Money(
-                m.group(1), Long.parseLong(m.group(2)) * 100 + Long.parseLong(m.group(3)));
+            return Money.parse(p.getValueAsString());
           }
         });
     return module;
