@@ -4,6 +4,7 @@ import io.asyncz.scheduler.Scheduler;
 import io.asyncz.scheduler.ThreadScheduler;
 import io.asyncz.task.TaskRegistry;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -88,6 +89,16 @@ public class AsynczAutoConfiguration {
   @Bean
   public static ScheduledTaskRegistrar asynczScheduledTaskRegistrar() {
     return new ScheduledTaskRegistrar();
+  }
+
+  /**
+   * Task arguments written by the application's {@code ObjectMapper} (Jackson 3, else Jackson 2),
+   * which {@link BeanFunction} methods read theirs with.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public TaskArguments asynczTaskArguments(BeanFactory beanFactory) {
+    return new TaskArguments(JsonArguments.of(beanFactory));
   }
 
   /** The {@code asyncz} actuator endpoint, when the actuator is on the class path. */

@@ -13,7 +13,9 @@ import java.lang.annotation.Target;
  * <p>Only methods that carry this annotation (and beans that implement {@link
  * io.asyncz.task.TaskFunction}, named {@code bean:<beanName>}) are reachable this way: a stored
  * record can name no other bean or method. The task's positional arguments are converted to the
- * method's parameter types with Spring's conversion service; keyword arguments are refused.
+ * method's parameter types with Spring's conversion service, or, for a parameter that is not a
+ * simple value, with the application's {@code ObjectMapper} (see {@link TaskArguments}); keyword
+ * arguments are refused.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -59,7 +59,9 @@ final class ScheduledTaskRegistrar
           work.add(
               () ->
                   registry()
-                      .register(reference, new BeanMethodFunction(target, method, reference)));
+                      .register(
+                          reference,
+                          new BeanMethodFunction(target, method, reference, jsonArguments())));
         },
         method -> AnnotatedElementUtils.hasAnnotation(method, BeanFunction.class));
     if (hasScheduledTasks(type)) {
@@ -117,6 +119,14 @@ final class ScheduledTaskRegistrar
       }
     }
     return bean;
+  }
+
+  /**
+   * The application's JSON mapper, or null: looked up when a function is registered, once the
+   * singletons exist.
+   */
+  private JsonArguments jsonArguments() {
+    return JsonArguments.of(beanFactory);
   }
 
   private Scheduler scheduler() {
