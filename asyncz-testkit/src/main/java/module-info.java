@@ -9,6 +9,8 @@ module io.asyncz.testkit {
   requires transitive org.junit.jupiter.api;
   requires transitive org.assertj.core;
   requires org.junit.jupiter.params;
+  // The chaos test's execution records are a table in the cluster's database.
+  requires java.sql;
 
   exports io.asyncz.testkit;
 
