@@ -16,7 +16,7 @@ import io.asyncz.task.TaskScheduleState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -53,7 +53,24 @@ final class TaskListing implements AutoCloseable {
   // Guarded by this.
   private long builtGeneration;
   private final Map<String, StoreRows> stores = new LinkedHashMap<>();
-  private final Map<String, Row[]> sorted = new HashMap<>();
+  private final Map<String, Sorted> sorted = new HashMap<>();
+
+  /** Every row in one listing order, kept in order as single tasks change. */
+  private record Sorted(Comparator<Row> order, ArrayList<Row> rows) {
+    void remove(Row row) {
+      for (int i = 0; i < rows.size(); i++) {
+        if (rows.get(i) == row) {
+          rows.remove(i);
+          return;
+        }
+      }
+    }
+
+    void insert(Row row) {
+      int at = Collections.binarySearch(rows, row, order);
+      rows.add(at >= 0 ? at : -at - 1, row);
+    }
+  }
 
   private static final class StoreRows {
     final boolean persistent;
@@ -68,12 +85,13 @@ final class TaskListing implements AutoCloseable {
   /**
    * A task with what a listing filters and sorts it by, lower-cased once.
    *
-   * @param search the lower-cased fields the free text is searched in
+   * @param search the lower-cased fields the free text is searched in, each followed by a NUL so
+   *     that no match spans two fields
    */
   record Row(
       Task task,
       TaskInfo info,
-      String[] search,
+      String search,
       String id,
       String name,
       String function,
@@ -90,18 +108,18 @@ final class TaskListing implements AutoCloseable {
       return new Row(
           task,
           i,
-          new String[] {
-            lower(i.id()),
-            lower(i.name()),
-            lower(i.callableName()),
-            lower(i.callableReference()),
-            lower(i.triggerAlias()),
-            lower(i.triggerName()),
-            lower(i.triggerDescription()),
-            lower(i.executor()),
-            lower(i.storeAlias()),
-            i.scheduleState().value()
-          },
+          String.join(
+              "\0",
+              lower(i.id()),
+              lower(i.name()),
+              lower(i.callableName()),
+              lower(i.callableReference()),
+              lower(i.triggerAlias()),
+              lower(i.triggerName()),
+              lower(i.triggerDescription()),
+              lower(i.executor()),
+              lower(i.storeAlias()),
+              i.scheduleState().value()),
           lower(i.id()),
           lower(i.name()),
           function,
@@ -114,7 +132,10 @@ final class TaskListing implements AutoCloseable {
     }
 
     boolean matches(String needle) {
-      for (String field : search) {
+      if (needle.indexOf('\0') < 0) {
+        return search.contains(needle); // cannot span two fields
+      }
+      for (String field : search.split("\0", -1)) {
         if (field.contains(needle)) {
           return true;
         }
@@ -161,13 +182,12 @@ final class TaskListing implements AutoCloseable {
       for (Task t : scheduler.getTasks()) {
         rows.add(Row.of(t));
       }
-      Row[] all = rows.toArray(new Row[0]);
-      Arrays.sort(all, comparator(f.sort(), f.descending()));
-      return page(all, f);
+      rows.sort(comparator(f.sort(), f.descending()));
+      return page(rows, f);
     }
     refresh();
-    Row[] all = sorted.computeIfAbsent(f.sort() + (f.descending() ? " desc" : ""), k -> sort(f));
-    return page(all, f);
+    Sorted all = sorted.computeIfAbsent(f.sort() + (f.descending() ? " desc" : ""), k -> sort(f));
+    return page(all.rows(), f);
   }
 
   private void refresh() {
@@ -197,13 +217,17 @@ final class TaskListing implements AutoCloseable {
       String id = it.next();
       // Unmarked before it is read, so that a change made during the read marks it again.
       it.remove();
-      sorted.clear();
       for (Map.Entry<String, StoreRows> s : stores.entrySet()) {
         Optional<Task> task = scheduler.getTask(id, s.getKey());
-        if (task.isPresent()) {
-          s.getValue().rows.put(id, Row.of(task.get()));
-        } else {
-          s.getValue().rows.remove(id);
+        Row fresh = task.map(Row::of).orElse(null);
+        Row old = fresh != null ? s.getValue().rows.put(id, fresh) : s.getValue().rows.remove(id);
+        for (Sorted order : sorted.values()) {
+          if (old != null) {
+            order.remove(old);
+          }
+          if (fresh != null) {
+            order.insert(fresh);
+          }
         }
       }
     }
@@ -217,28 +241,22 @@ final class TaskListing implements AutoCloseable {
     rows.readAt = now;
   }
 
-  private Row[] sort(TaskFilter f) {
-    int n = 0;
+  private Sorted sort(TaskFilter f) {
+    ArrayList<Row> all = new ArrayList<>();
     for (StoreRows s : stores.values()) {
-      n += s.rows.size();
+      all.addAll(s.rows.values());
     }
-    Row[] all = new Row[n];
-    int i = 0;
-    for (StoreRows s : stores.values()) {
-      for (Row r : s.rows.values()) {
-        all[i++] = r;
-      }
-    }
-    Arrays.sort(all, comparator(f.sort(), f.descending()));
-    return all;
+    Comparator<Row> order = comparator(f.sort(), f.descending());
+    all.sort(order);
+    return new Sorted(order, all);
   }
 
-  private static Page page(Row[] all, TaskFilter f) {
+  private static Page page(List<Row> all, TaskFilter f) {
     String text = f.q() == null ? null : f.q().strip().toLowerCase(Locale.ROOT);
     String trigger = f.trigger() == null ? null : f.trigger().strip().toLowerCase(Locale.ROOT);
     String state = f.state() == null ? null : TaskScheduleState.parse(f.state()).value();
     long from = (long) (f.page() - 1) * f.size();
-    List<Row> page = new ArrayList<>(Math.min(f.size(), all.length));
+    List<Row> page = new ArrayList<>(Math.min(f.size(), all.size()));
     int total = 0;
     for (Row r : all) {
       if ((f.store() != null && !f.store().equals(r.info().storeAlias()))
