@@ -9,10 +9,8 @@ import io.asyncz.scheduler.Scheduler;
 import io.asyncz.scheduler.SchedulerInfo;
 import io.asyncz.scheduler.TaskBuilder;
 import io.asyncz.scheduler.TaskChange;
-import io.asyncz.scheduler.TaskQuery;
 import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.task.Task;
-import io.asyncz.task.TaskInfo;
 import io.asyncz.task.TaskRunPreview;
 import io.asyncz.trigger.Trigger;
 import java.time.Duration;
@@ -49,6 +47,9 @@ public final class SchedulerOperations implements Operations, AutoCloseable {
   /** The user of actions made without {@link #as(String)}. */
   public static final String SYSTEM_USER = "system";
 
+  /** How old the listing's copy of a persistent store may be by default. */
+  public static final Duration DEFAULT_LISTING_MAX_AGE = Duration.ofSeconds(1);
+
   private static final List<String> BULK_ACTIONS = List.of("run", "pause", "resume", "remove");
 
   private final Shared shared;
@@ -59,6 +60,7 @@ public final class SchedulerOperations implements Operations, AutoCloseable {
       RunHistory history,
       AuditLog audit,
       EventBuffer events,
+      TaskListing listing,
       BiConsumer<String, Map<String, Object>> functionCheck) {}
 
   private SchedulerOperations(Shared shared, String user) {
@@ -102,6 +104,7 @@ public final class SchedulerOperations implements Operations, AutoCloseable {
   /** Stops listening to the scheduler's events and closes the audit file. */
   @Override
   public void close() {
+    shared.listing.close();
     shared.events.close();
     shared.audit.close();
   }
@@ -162,33 +165,12 @@ public final class SchedulerOperations implements Operations, AutoCloseable {
     if (f.executor() != null) {
       s().lookupExecutor(f.executor());
     }
-    String sortKey =
-        switch (f.sort()) {
-          case "state" -> "schedule_state";
-          case "function" -> "id";
-          default -> f.sort();
-        };
-    TaskQuery query =
-        TaskQuery.all()
-            .withStore(f.store())
-            .withScheduleState(f.state())
-            .withExecutor(f.executor())
-            .withTrigger(f.trigger())
-            .withText(f.q())
-            .sortedBy(sortKey, f.descending());
-    List<TaskInfo> all = new ArrayList<>(s().getTaskInfos(query));
-    if (f.sort().equals("function")) {
-      Comparator<TaskInfo> byFunction = Comparator.comparing(SchedulerOperations::function);
-      all.sort(f.descending() ? byFunction.reversed() : byFunction);
+    TaskListing.Page page = shared.listing.list(f);
+    List<TaskView> views = new ArrayList<>(page.rows().size());
+    for (TaskListing.Row row : page.rows()) {
+      views.add(view(row.task()));
     }
-    int from = (int) Math.min((long) (f.page() - 1) * f.size(), all.size());
-    int to = Math.min(from + f.size(), all.size());
-    List<TaskView> page = new ArrayList<>(to - from);
-    for (TaskInfo t : all.subList(from, to)) {
-      // The listing's snapshot lacks the trigger's options: read the page's tasks themselves.
-      page.add(s().getTask(t.id(), t.storeAlias()).map(this::view).orElseGet(() -> view(t)));
-    }
-    return new TaskPage(page, all.size(), f.page(), f.size());
+    return new TaskPage(views, page.total(), f.page(), f.size());
   }
 
   @Override
@@ -753,28 +735,6 @@ public final class SchedulerOperations implements Operations, AutoCloseable {
         t.isPaused());
   }
 
-  private static TaskView view(TaskInfo t) {
-    return new TaskView(
-        t.id(),
-        t.name(),
-        function(t),
-        new TriggerView(t.triggerAlias(), t.triggerDescription(), Map.of()),
-        t.args(),
-        t.kwargs(),
-        t.executor(),
-        t.storeAlias(),
-        t.scheduleState().value(),
-        t.nextRunTime(),
-        t.coalesce(),
-        t.maxInstances(),
-        seconds(t.mistriggerGraceTime()),
-        t.paused());
-  }
-
-  private static String function(TaskInfo t) {
-    return t.callableReference() != null ? t.callableReference() : t.callableName();
-  }
-
   private static TriggerView triggerView(Trigger trigger) {
     return new TriggerView(
         trigger.alias(), trigger.toString(), new LinkedHashMap<>(trigger.state().fields()));
@@ -790,6 +750,7 @@ public final class SchedulerOperations implements Operations, AutoCloseable {
     private RunHistory history;
     private AuditLog audit;
     private int eventCapacity = EventBuffer.DEFAULT_CAPACITY;
+    private Duration listingMaxAge = DEFAULT_LISTING_MAX_AGE;
     private BiConsumer<String, Map<String, Object>> functionCheck = (function, kwargs) -> {};
 
     private Builder(Scheduler scheduler) {
@@ -826,6 +787,23 @@ public final class SchedulerOperations implements Operations, AutoCloseable {
     }
 
     /**
+     * How old the task listing's copy of a persistent store may be before a listing reads the store
+     * again (default 1 second, on the scheduler's clock): the bound on how late a listing shows
+     * what another process wrote into a shared store. Changes made through this scheduler show at
+     * once whatever this is; {@link Duration#ZERO} reads persistent stores on every listing.
+     *
+     * @throws InvalidInputException when negative
+     */
+    public Builder listingMaxAge(Duration maxAge) {
+      if (maxAge == null || maxAge.isNegative()) {
+        throw new InvalidInputException(
+            "listingMaxAge", maxAge, "is negative or missing; expected 0 or more");
+      }
+      this.listingMaxAge = maxAge;
+      return this;
+    }
+
+    /**
      * A check of the function and keyword arguments of every task created or changed (the command
      * line's rule that built-in {@code exec} and {@code http} tasks are off unless enabled); it
      * refuses by throwing.
@@ -843,6 +821,7 @@ public final class SchedulerOperations implements Operations, AutoCloseable {
               history != null ? history : scheduler.runHistory(),
               audit != null ? audit : AuditLog.inMemory(AuditLog.DEFAULT_CAPACITY),
               new EventBuffer(scheduler, eventCapacity),
+              new TaskListing(scheduler, listingMaxAge),
               functionCheck),
           SYSTEM_USER);
     }

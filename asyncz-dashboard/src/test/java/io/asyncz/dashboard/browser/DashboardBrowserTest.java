@@ -10,10 +10,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -292,6 +294,45 @@ class DashboardBrowserTest {
     assertThat(server.stateOf("batch-04")).isEqualTo("scheduled");
     assertThat(browser.location().get("search")).isEqualTo("?view=tasks&q=batch-0&sort=id");
     assertThat(rowIds()).hasSize(9);
+  }
+
+  @Test
+  void restoresOneQuarantinedRecordDiscardsAnotherAndSeesEachEffect() {
+    server.quarantine("batch-05", "Unexpected byte 0xff at offset 12");
+    server.quarantine("batch-06", "Unknown trigger type 'lunar'");
+    browser.logIn(base, RealDashboard.OPERATOR, RealDashboard.PASSWORD);
+    browser.open(base, "view=tasks&q=batch-05");
+    assertThat(rowIds()).isEmpty();
+
+    browser.open(base, "view=quarantine");
+    assertThat(browser.find("#main table").getText())
+        .contains("batch-05")
+        .contains("batch-06")
+        .contains("unreadable");
+    assertThat(browser.seriousViolations()).as("axe-core on the quarantine page").isEmpty();
+    browser.screenshot("quarantine-two-records");
+
+    browser.find("button[aria-label='Restore batch-05']").click();
+    browser.waitFor(d -> d.findElement(By.id("toasts")).getText().contains("Restored batch-05."));
+    browser.waitFor(d -> !d.findElement(By.id("main")).getText().contains("batch-05"));
+    assertThat(browser.find("#main table").getText()).contains("batch-06");
+
+    browser.find("button[aria-label='Discard batch-06']").click();
+    Alert confirm = browser.waitFor(ExpectedConditions.alertIsPresent());
+    assertThat(confirm.getText()).contains("Discard the quarantined record batch-06");
+    confirm.accept();
+    browser.waitFor(d -> d.findElement(By.id("toasts")).getText().contains("Discarded batch-06."));
+    browser.waitFor(
+        d -> d.findElement(By.id("main")).getText().contains("No record is quarantined."));
+    assertThat(server.ops.quarantine()).isEmpty();
+    assertThat(browser.seriousViolations()).as("axe-core on the emptied page").isEmpty();
+    browser.screenshot("quarantine-emptied");
+
+    browser.open(base, "view=tasks&q=batch-0&sort=id");
+    browser.waitFor(d -> rowIds().contains("batch-05"));
+    assertThat(rowIds()).contains("batch-05").doesNotContain("batch-06");
+    assertThat(server.stateOf("batch-05")).isEqualTo("scheduled");
+    assertThat(server.scheduler.getTask("batch-06")).isEmpty();
   }
 
   @Test

@@ -100,6 +100,14 @@ final class RealDashboard implements AutoCloseable {
     return dashboard.url();
   }
 
+  /**
+   * Sets a task's record aside in the store's quarantine, as a store does with a record it cannot
+   * read; before anything is listed, as a store does it on its own (it sends no event).
+   */
+  void quarantine(String id, String detail) {
+    scheduler.lookupStore("default").quarantineTask(id, "unreadable", detail);
+  }
+
   /** The state of a task as the scheduler holds it. */
   String stateOf(String id) {
     return ops.getTask(id).state();
