@@ -188,7 +188,7 @@ class RedisClusterTest extends ClusterContract {
       assertThat(survivor.claimDue("survivor", dueBy, 100, RedisClusterTest::runOnce)).isEmpty();
       List<Claim> claimed = new ArrayList<>();
       CountDownLatch all = new CountDownLatch(1);
-      while (!all.await(50, TimeUnit.MILLISECONDS)) {
+      for (int wait = 0; wait < 200 && !all.await(50, TimeUnit.MILLISECONDS); wait++) {
         claimed.addAll(survivor.claimDue("survivor", dueBy, 100, RedisClusterTest::runOnce));
         if (claimed.size() >= 5) {
           all.countDown();
