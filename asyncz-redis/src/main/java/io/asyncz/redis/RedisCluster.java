@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -240,10 +239,9 @@ final class RedisCluster {
       List<?> done;
       try {
         done = (List<?>) eval(RedisClusterScripts.COMMIT, args);
-      } catch (JedisDataException e) {
-        throw e; // the server refused the script: nothing was written
       } catch (JedisException e) {
-        // Committed or not: the next call finds out, and resolves the runs it may have recorded.
+        // Committed, in part or not: the next call finds out from the keys, and resolves the runs
+        // it may have recorded.
         synchronized (unsettled) {
           unsettled.add(new Unsettled(nodeId, claimToken, settleArgs));
         }
