@@ -3,6 +3,7 @@ package io.asyncz.redis;
 import io.asyncz.InvalidInputException;
 import io.asyncz.persistence.CorruptTaskRecordException;
 import io.asyncz.persistence.TaskRecords;
+import io.asyncz.store.ClusteredStore;
 import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.StoreContext;
 import io.asyncz.store.TaskStore;
@@ -45,7 +46,7 @@ import redis.clients.jedis.UnifiedJedis;
  * "raw"} field instead, and still read). {@link #quarantineTask} moves a task the same way. {@link
  * #restoreQuarantined} and {@link #discardQuarantined} take entries out again.
  */
-public final class RedisStore implements TaskStore {
+public final class RedisStore implements TaskStore, ClusteredStore {
   /** The default name of the hash of task records. */
   public static final String DEFAULT_TASKS_KEY = "asyncz.tasks";
 
@@ -63,6 +64,7 @@ public final class RedisStore implements TaskStore {
   private final RedisReads reads;
   private final RedisWrites writes;
   private final RedisQuarantine quarantine;
+  private final RedisCluster cluster;
   private volatile StoreContext context;
   private volatile Timeouts timeouts;
   private volatile String alias = "default";
@@ -127,6 +129,7 @@ public final class RedisStore implements TaskStore {
             this, client, tasks, runTimes, RedisScripts.bytes(quarantineKey), records);
     this.reads = new RedisReads(this, client, tasks, runTimes, records, quarantine);
     this.writes = new RedisWrites(client, tasks, runTimes, records);
+    this.cluster = new RedisCluster(this, client, records, quarantine);
   }
 
   /** The quarantine key a store on {@code tasksKey} uses unless told otherwise. */
@@ -348,6 +351,15 @@ public final class RedisStore implements TaskStore {
 
   @Override
   public void shutdown() {
+    String node = cluster.joinedAs();
+    if (node != null) {
+      try {
+        cluster.leave(node);
+      } catch (RuntimeException e) {
+        // Its heartbeat goes stale instead: the other nodes resolve its runs a little later.
+        logger.warn("Cannot leave the cluster of {}: {}", tasksKey, e.getMessage());
+      }
+    }
     if (ownsClient) {
       redis.close();
     }
@@ -381,6 +393,7 @@ public final class RedisStore implements TaskStore {
   @Override
   public void addTask(Task task) {
     writes.addTask(task);
+    cluster.changed();
   }
 
   /**
@@ -390,16 +403,19 @@ public final class RedisStore implements TaskStore {
   @Override
   public void addTasks(List<Task> tasks) {
     writes.addTasks(tasks);
+    cluster.changed();
   }
 
   @Override
   public void updateTask(Task task) {
     writes.updateTask(task);
+    cluster.changed();
   }
 
   @Override
   public void deleteTask(String id) {
     writes.deleteTask(id);
+    cluster.changed();
   }
 
   /** Writes a loop batch with one script per 100 tasks, each atomic. */
@@ -415,6 +431,7 @@ public final class RedisStore implements TaskStore {
   @Override
   public void removeAllTasks() {
     writes.removeTasks(allTasks());
+    cluster.changed();
   }
 
   @Override
@@ -444,6 +461,66 @@ public final class RedisStore implements TaskStore {
   @Override
   public String toString() {
     return "RedisStore[" + tasksKey + ", " + runTimesKey + ", " + quarantineKey + "]";
+  }
+
+  // ------------------------------------------------------------------ cluster mode
+
+  /**
+   * Joins the cluster: writes the format of the cluster's keys ({@code <tasks key>.cluster}) where
+   * none is, refuses a newer one, and registers the node's heartbeat. See {@code docs/cluster.md}.
+   */
+  @Override
+  public void joinCluster(Node node) {
+    cluster.join(node);
+  }
+
+  @Override
+  public void leaveCluster(String nodeId) {
+    cluster.leave(nodeId);
+  }
+
+  @Override
+  public Instant heartbeat(String nodeId, int runsInFlight) {
+    return cluster.heartbeat(nodeId, runsInFlight);
+  }
+
+  /**
+   * Claims with two Lua scripts around the planner: the first leases the due tasks to this claim,
+   * the second commits each decision only while the lease is still the claim's.
+   */
+  @Override
+  public List<Claim> claimDue(String nodeId, Instant dueBy, int limit, Planner planner) {
+    return cluster.claimDue(nodeId, dueBy, limit, planner);
+  }
+
+  @Override
+  public void runsEnded(String nodeId, List<RunKey> runs) {
+    cluster.runsEnded(nodeId, runs);
+  }
+
+  @Override
+  public List<InFlight> takeOverStaleRuns(String nodeId, Duration staleAfter, RerunPolicy rerun) {
+    return cluster.takeOverStaleRuns(nodeId, staleAfter, rerun);
+  }
+
+  @Override
+  public List<Member> members() {
+    return cluster.members();
+  }
+
+  /**
+   * Listens on the channel {@code <tasks key>.changes} (Redis pub/sub, on a connection of its own,
+   * opened again when lost); each task this store adds, changes or removes in a cluster is
+   * announced on it.
+   */
+  @Override
+  public void onChange(Runnable changed) {
+    cluster.onChange(changed);
+  }
+
+  /** The cluster mode's part of this store (tests shorten its lease). */
+  RedisCluster cluster() {
+    return cluster;
   }
 
   // ------------------------------------------------------------------ what the parts share

@@ -279,12 +279,14 @@ public abstract class ClusterContract {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
     CountDownLatch refused = new CountDownLatch(3);
+    CountDownLatch started = new CountDownLatch(1);
     TaskRegistry registry =
         new TaskRegistry()
             .register(
                 "slow",
                 (args, kwargs) -> {
                   most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                  started.countDown();
                   try {
                     release.await(WAIT_SECONDS, TimeUnit.SECONDS);
                   } finally {
@@ -308,6 +310,8 @@ public abstract class ClusterContract {
         .add();
     try {
       assertThat(refused.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+      // On a loaded machine the refusals can come before the run handed out has started.
+      assertThat(started.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
       assertThat(most.get()).isEqualTo(1);
       assertThat(nodes.get(0).instances())
           .extracting(SchedulerInstanceInfo::scope)
