@@ -2,6 +2,8 @@ package io.asyncz.mongo;
 
 import static io.asyncz.mongo.MongoDocuments.BATCH;
 import static io.asyncz.mongo.MongoDocuments.ID;
+import static io.asyncz.mongo.MongoDocuments.NEXT_RUN_TIME;
+import static io.asyncz.mongo.MongoDocuments.STATE;
 import static io.asyncz.mongo.MongoDocuments.document;
 import static io.asyncz.mongo.MongoDocuments.requireId;
 
@@ -12,6 +14,7 @@ import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import com.mongodb.client.result.DeleteResult;
 import com.mongodb.client.result.UpdateResult;
@@ -74,6 +77,19 @@ final class MongoWrites {
       collection.insertOne(document);
     } catch (MongoWriteException e) {
       if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+        // A finished task cluster mode keeps for its runs in flight is no task: added again, it
+        // takes the new record and keeps those runs.
+        UpdateResult revived =
+            collection.updateOne(
+                Filters.and(Filters.eq(ID, id), Filters.eq(MongoCluster.DONE, true)),
+                Updates.combine(
+                    Updates.set(NEXT_RUN_TIME, document.get(NEXT_RUN_TIME)),
+                    Updates.set(STATE, document.get(STATE)),
+                    Updates.unset(MongoCluster.DONE),
+                    Updates.unset(MongoCluster.LEASE_FIELD)));
+        if (revived.getMatchedCount() == 1) {
+          return;
+        }
         throw new ConflictIdException(id);
       }
       throw e;
@@ -82,14 +98,24 @@ final class MongoWrites {
 
   void updateTask(Task task) {
     Document document = document(task, records.write(task));
-    UpdateResult result = collection.replaceOne(Filters.eq(ID, task.id()), document);
+    // An update of the two fields, not a replacement: the runs in flight cluster mode keeps in the
+    // document stay, and a lease taken before this change is cleared, so that its holder cannot
+    // commit a plan made from the old record.
+    UpdateResult result =
+        collection.updateOne(
+            Filters.and(Filters.eq(ID, task.id()), MongoDocuments.live()),
+            Updates.combine(
+                Updates.set(NEXT_RUN_TIME, document.get(NEXT_RUN_TIME)),
+                Updates.set(STATE, document.get(STATE)),
+                Updates.unset(MongoCluster.LEASE_FIELD)));
     if (result.getMatchedCount() == 0) {
       throw new TaskLookupException(task.id());
     }
   }
 
   void deleteTask(String id) {
-    DeleteResult result = collection.deleteOne(Filters.eq(ID, requireId(id)));
+    DeleteResult result =
+        collection.deleteOne(Filters.and(Filters.eq(ID, requireId(id)), MongoDocuments.live()));
     if (result.getDeletedCount() == 0) {
       throw new TaskLookupException(id);
     }

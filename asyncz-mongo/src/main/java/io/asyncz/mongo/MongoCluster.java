@@ -1,0 +1,424 @@
+package io.asyncz.mongo;
+
+import static io.asyncz.mongo.MongoDocuments.ID;
+import static io.asyncz.mongo.MongoDocuments.NEXT_RUN_TIME;
+import static io.asyncz.mongo.MongoDocuments.STATE;
+import static io.asyncz.mongo.MongoDocuments.score;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+import com.mongodb.client.result.UpdateResult;
+import io.asyncz.mongo.MongoQuarantine.Unreadable;
+import io.asyncz.persistence.CorruptTaskRecordException;
+import io.asyncz.persistence.TaskRecords;
+import io.asyncz.store.ClusteredStore;
+import io.asyncz.store.ClusteredStore.Claim;
+import io.asyncz.store.ClusteredStore.Decision;
+import io.asyncz.store.ClusteredStore.InFlight;
+import io.asyncz.store.ClusteredStore.Member;
+import io.asyncz.store.ClusteredStore.Node;
+import io.asyncz.store.ClusteredStore.RunKey;
+import io.asyncz.task.Task;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.Binary;
+
+/**
+ * The Mongo store's cluster mode, on single-document atomic updates only (no multi-document
+ * transaction, which a standalone server does not have): a node leases a due task document with
+ * {@code findOneAndUpdate} (due, lease free or expired, {@code version} as read; sets {@code lease
+ * {node, token, until}} and increments {@code version}), the core's planner decides, and one {@code
+ * updateOne} conditioned on the lease token and the version writes the new next run time, the
+ * record, and pushes the runs handed out into the document's own {@code runs} array ({@code {t,
+ * node, claim}}), clearing the lease. The claim and the record of its runs are one write, so they
+ * cannot diverge. A task that finishes while runs of it are in flight is kept as a {@code done}
+ * document (no next run time, invisible to reads) until its last run ends. Nodes heartbeat into
+ * {@code <collection>_nodes} with the server's {@code $currentDate}; {@code <collection>_cluster}
+ * holds the format version and the document whose {@code $currentDate} reads the server's clock.
+ */
+final class MongoCluster {
+  /** The format of the cluster's documents this version writes and reads. */
+  static final int FORMAT = 1;
+
+  /**
+   * How long a lease holds a task document: a node leases one document, plans and commits it in a
+   * few round trips, so a lease only outlives them when the node dies or stalls; a dead node's
+   * leased task is claimable again after this.
+   */
+  static final Duration LEASE = Duration.ofSeconds(10);
+
+  static final String VERSION = "version";
+  static final String LEASE_FIELD = "lease";
+  static final String RUNS = "runs";
+  static final String DONE = "done";
+  private static final String LEASE_NODE = "lease.node";
+  private static final String LEASE_TOKEN = "lease.token";
+  private static final String LEASE_UNTIL = "lease.until";
+  private static final String RUN_TIME = "t";
+  private static final String RUN_NODE = "node";
+  private static final String RUN_CLAIM = "claim";
+  private static final String LAST_SEEN = "last_seen";
+
+  private final MongoStore store;
+  private final MongoCollection<Document> tasks;
+  private final MongoCollection<Document> nodes;
+  private final MongoCollection<Document> meta;
+  private final TaskRecords records;
+  private final MongoQuarantine quarantine;
+  private volatile Node joined;
+
+  MongoCluster(
+      MongoStore store,
+      MongoCollection<Document> tasks,
+      MongoCollection<Document> nodes,
+      MongoCollection<Document> meta,
+      TaskRecords records,
+      MongoQuarantine quarantine) {
+    this.store = store;
+    this.tasks = tasks;
+    this.nodes = nodes;
+    this.meta = meta;
+    this.records = records;
+    this.quarantine = quarantine;
+  }
+
+  /** The node this store joined as, or null. */
+  String joinedAs() {
+    Node node = joined;
+    return node == null ? null : node.id();
+  }
+
+  void join(Node node) {
+    checkFormat();
+    nodes.updateOne(
+        Filters.eq(ID, node.id()),
+        Updates.combine(
+            Updates.set("host", node.host()),
+            Updates.set("pid", node.pid()),
+            Updates.set("runs_in_flight", 0),
+            Updates.set(VERSION, node.version()),
+            Updates.currentDate("started_at"),
+            Updates.currentDate(LAST_SEEN)),
+        new UpdateOptions().upsert(true));
+    joined = node;
+  }
+
+  /** Writes this version's format when none is stored; refuses a newer one. */
+  private void checkFormat() {
+    try {
+      meta.insertOne(new Document(ID, "format").append("value", FORMAT));
+    } catch (MongoWriteException e) {
+      if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+        throw e;
+      }
+    }
+    Document format = meta.find(Filters.eq(ID, "format")).first();
+    Object stored = format == null ? null : format.get("value");
+    if (stored instanceof Number n && n.intValue() > FORMAT) {
+      throw new IllegalStateException(
+          "The cluster documents of "
+              + store.database()
+              + "."
+              + store.collection()
+              + " have format "
+              + n.intValue()
+              + ", written by a newer version of Asyncz; this version reads format "
+              + FORMAT
+              + " and below. Upgrade this node to the cluster's version before it joins.");
+    }
+  }
+
+  void leave(String nodeId) {
+    nodes.deleteOne(Filters.eq(ID, nodeId));
+    joined = null;
+  }
+
+  Instant heartbeat(String nodeId, int inFlight) {
+    Document beat =
+        nodes.findOneAndUpdate(
+            Filters.eq(ID, nodeId),
+            Updates.combine(
+                Updates.set("runs_in_flight", inFlight), Updates.currentDate(LAST_SEEN)),
+            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+    if (beat == null) {
+      // Taken for dead by another node while it could not heartbeat (a long pause): back in.
+      store
+          .logger()
+          .warn(
+              "Node {} had been taken for stale in {}.{}; its runs in flight were resolved by"
+                  + " another node. It joins again",
+              nodeId,
+              store.database(),
+              nodes.getNamespace().getCollectionName());
+      Node node = joined;
+      join(
+          node != null && node.id().equals(nodeId)
+              ? node
+              : new Node(nodeId, "unknown", -1, Instant.EPOCH, "unknown"));
+      beat = nodes.find(Filters.eq(ID, nodeId)).first();
+    }
+    return beat.getDate(LAST_SEEN).toInstant();
+  }
+
+  /** The server's clock, read through a {@code $currentDate} update (the stand-in has no $$NOW). */
+  private Instant serverNow() {
+    Document clock =
+        meta.findOneAndUpdate(
+            Filters.eq(ID, "clock"),
+            Updates.currentDate("now"),
+            new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+    return clock.getDate("now").toInstant();
+  }
+
+  List<Claim> claimDue(String nodeId, Instant dueBy, int limit, ClusteredStore.Planner planner) {
+    long dueMillis = dueBy.toEpochMilli();
+    List<Claim> claims = new ArrayList<>();
+    List<Unreadable> unreadable = new ArrayList<>();
+    List<Document> candidates = new ArrayList<>();
+    tasks
+        .find(Filters.and(Filters.lte(NEXT_RUN_TIME, score(dueBy)), leaseFree(dueMillis)))
+        .sort(Sorts.ascending(NEXT_RUN_TIME, ID))
+        .projection(Projections.include(ID, VERSION))
+        .limit(limit)
+        .into(candidates);
+    try {
+      for (Document candidate : candidates) {
+        Claim claim = claimOne(nodeId, candidate, dueBy, dueMillis, planner, unreadable);
+        if (claim != null) {
+          claims.add(claim);
+        }
+      }
+    } finally {
+      quarantine.quarantine(unreadable);
+    }
+    return claims;
+  }
+
+  private static Bson leaseFree(long dueMillis) {
+    return Filters.or(Filters.exists(LEASE_FIELD, false), Filters.lt(LEASE_UNTIL, dueMillis));
+  }
+
+  /** Leases, plans and commits one task document; null when another node got it first. */
+  private Claim claimOne(
+      String nodeId,
+      Document candidate,
+      Instant dueBy,
+      long dueMillis,
+      ClusteredStore.Planner planner,
+      List<Unreadable> unreadable) {
+    Object id = candidate.get(ID);
+    if (!(id instanceof String taskId)) {
+      return null; // not a document this store wrote; the reads log it
+    }
+    Object version = candidate.get(VERSION);
+    String token = UUID.randomUUID().toString();
+    Document leased =
+        tasks.findOneAndUpdate(
+            Filters.and(
+                Filters.eq(ID, taskId),
+                version == null ? Filters.exists(VERSION, false) : Filters.eq(VERSION, version),
+                Filters.lte(NEXT_RUN_TIME, score(dueBy)),
+                leaseFree(dueMillis)),
+            Updates.combine(
+                Updates.set(
+                    LEASE_FIELD,
+                    new Document("node", nodeId)
+                        .append("token", token)
+                        .append("until", dueMillis + LEASE.toMillis())),
+                Updates.inc(VERSION, 1)),
+            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+    if (leased == null) {
+      return null; // leased or changed by another node meanwhile
+    }
+    Bson mine =
+        Filters.and(
+            Filters.eq(ID, taskId),
+            Filters.eq(LEASE_TOKEN, token),
+            Filters.eq(VERSION, leased.get(VERSION)));
+    Task task;
+    Object state = leased.get(STATE);
+    if (!(state instanceof Binary binary)) {
+      release(mine);
+      return null;
+    }
+    try {
+      task = records.read(taskId, binary.getData(), store.context());
+    } catch (CorruptTaskRecordException e) {
+      release(mine);
+      unreadable.add(new Unreadable(taskId, binary, e));
+      return null;
+    }
+    List<Document> runs = runs(leased);
+    Set<Object> claimsInFlight = new HashSet<>();
+    for (Document run : runs) {
+      claimsInFlight.add(run.get(RUN_CLAIM));
+    }
+    Decision d = planner.plan(task, claimsInFlight.size());
+    if (d.keep()) {
+      release(mine);
+      return new Claim(task, d);
+    }
+    List<Document> handedOut = new ArrayList<>(d.runTimes().size());
+    for (Instant t : d.runTimes()) {
+      handedOut.add(
+          new Document(RUN_TIME, t.toString()).append(RUN_NODE, nodeId).append(RUN_CLAIM, token));
+    }
+    List<Bson> update = new ArrayList<>();
+    update.add(Updates.unset(LEASE_FIELD));
+    update.add(Updates.inc(VERSION, 1));
+    if (!handedOut.isEmpty()) {
+      update.add(Updates.pushEach(RUNS, handedOut));
+    }
+    if (d.next() != null) {
+      update.add(
+          Updates.set(
+              NEXT_RUN_TIME, d.next().nextRunTime().map(MongoDocuments::score).orElse(null)));
+      update.add(Updates.set(STATE, new Binary(records.rewrite(d.next()))));
+    } else if (handedOut.isEmpty() && runs.isEmpty()) {
+      // Finished with nothing in flight: gone, as in the single-node path.
+      return tasks.deleteOne(mine).getDeletedCount() == 1 ? new Claim(task, d) : null;
+    } else {
+      // Finished with runs in flight: kept, invisible to reads, until its last run ends.
+      update.add(Updates.set(NEXT_RUN_TIME, null));
+      update.add(Updates.set(DONE, true));
+    }
+    UpdateResult committed = tasks.updateOne(mine, Updates.combine(update));
+    // Not committed: the lease expired and another node took it, or a user changed the task
+    // (which clears the lease); nothing was written, so nothing is handed out.
+    return committed.getMatchedCount() == 1 ? new Claim(task, d) : null;
+  }
+
+  private void release(Bson mine) {
+    tasks.updateOne(mine, Updates.unset(LEASE_FIELD));
+  }
+
+  private static List<Document> runs(Document task) {
+    List<Document> runs = task.getList(RUNS, Document.class);
+    return runs == null ? List.of() : runs;
+  }
+
+  void runsEnded(String nodeId, List<RunKey> ended) {
+    if (ended.isEmpty()) {
+      return;
+    }
+    List<WriteModel<Document>> pulls = new ArrayList<>(ended.size());
+    Set<String> ids = new LinkedHashSet<>();
+    for (RunKey key : ended) {
+      pulls.add(
+          new UpdateOneModel<>(
+              Filters.eq(ID, key.taskId()),
+              Updates.pullByFilter(
+                  new Document(
+                      RUNS,
+                      new Document(RUN_TIME, key.runTime().toString()).append(RUN_NODE, nodeId)))));
+      ids.add(key.taskId());
+    }
+    tasks.bulkWrite(pulls, new com.mongodb.client.model.BulkWriteOptions().ordered(false));
+    deleteDoneWithoutRuns(new ArrayList<>(ids));
+  }
+
+  /** Deletes the finished tasks whose last run in flight ended. */
+  private void deleteDoneWithoutRuns(List<String> ids) {
+    for (int from = 0; from < ids.size(); from += MongoDocuments.BATCH) {
+      tasks.deleteMany(
+          Filters.and(
+              Filters.in(ID, ids.subList(from, Math.min(ids.size(), from + MongoDocuments.BATCH))),
+              Filters.eq(DONE, true),
+              Filters.size(RUNS, 0)));
+    }
+  }
+
+  List<InFlight> takeOverStaleRuns(
+      String nodeId, Duration staleAfter, ClusteredStore.RerunPolicy policy) {
+    Instant freshFrom = serverNow().minus(staleAfter);
+    nodes.deleteMany(
+        Filters.and(Filters.lt(LAST_SEEN, Date.from(freshFrom)), Filters.ne(ID, nodeId)));
+    List<String> live = new ArrayList<>();
+    live.add(nodeId);
+    for (Document node : nodes.find().projection(Projections.include(ID))) {
+      live.add(String.valueOf(node.get(ID)));
+    }
+    List<InFlight> taken = new ArrayList<>();
+    List<String> touched = new ArrayList<>();
+    for (Document doc :
+        tasks.find(Filters.elemMatch(RUNS, Filters.nin(RUN_NODE, live))).into(new ArrayList<>())) {
+      if (!(doc.get(ID) instanceof String taskId)) {
+        continue;
+      }
+      Task task = null;
+      if (doc.get(STATE) instanceof Binary binary) {
+        try {
+          task = records.read(taskId, binary.getData(), store.context());
+        } catch (CorruptTaskRecordException e) {
+          task = null; // reported, not rerun; the record itself is quarantined by the next read
+        }
+      }
+      for (Document run : runs(doc)) {
+        String owner = run.getString(RUN_NODE);
+        if (live.contains(owner)) {
+          continue;
+        }
+        String t = run.getString(RUN_TIME);
+        // Only the node whose update matches takes the run: two live nodes never both do.
+        Bson held =
+            Filters.and(
+                Filters.eq(ID, taskId),
+                Filters.elemMatch(
+                    RUNS, Filters.and(Filters.eq(RUN_TIME, t), Filters.eq(RUN_NODE, owner))));
+        boolean rerun = policy.rerun(task);
+        UpdateResult result =
+            rerun
+                ? tasks.updateOne(held, Updates.set(RUNS + ".$." + RUN_NODE, nodeId))
+                : tasks.updateOne(
+                    held,
+                    Updates.pullByFilter(
+                        new Document(RUNS, new Document(RUN_TIME, t).append(RUN_NODE, owner))));
+        if (result.getModifiedCount() == 1) {
+          taken.add(new InFlight(taskId, Instant.parse(t), owner, task, rerun));
+          touched.add(taskId);
+        }
+      }
+    }
+    deleteDoneWithoutRuns(touched);
+    return taken;
+  }
+
+  List<Member> members() {
+    Instant now = serverNow();
+    List<Member> members = new ArrayList<>();
+    for (Document n : nodes.find().sort(Sorts.ascending(ID))) {
+      Instant lastSeen = n.getDate(LAST_SEEN).toInstant();
+      Duration age = Duration.between(lastSeen, now);
+      members.add(
+          new Member(
+              String.valueOf(n.get(ID)),
+              n.getString("host"),
+              ((Number) n.get("pid")).longValue(),
+              n.getDate("started_at").toInstant(),
+              lastSeen,
+              age.isNegative() ? Duration.ZERO : age,
+              ((Number) n.get("runs_in_flight")).intValue(),
+              n.getString(VERSION)));
+    }
+    return members;
+  }
+}
