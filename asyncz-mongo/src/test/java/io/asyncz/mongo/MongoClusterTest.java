@@ -4,30 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import io.asyncz.event.Events;
-import io.asyncz.event.TaskExecutionEvent;
 import io.asyncz.persistence.TaskRecords;
-import io.asyncz.scheduler.ClusterSettings;
-import io.asyncz.scheduler.Scheduler;
-import io.asyncz.scheduler.ThreadScheduler;
 import io.asyncz.store.ClusteredStore;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
-import io.asyncz.task.TaskFunction;
 import io.asyncz.task.TaskRegistry;
 import io.asyncz.testkit.ClusterContract;
 import io.asyncz.testkit.MutableClock;
 import io.asyncz.testkit.TestStoreContext;
 import io.asyncz.trigger.DateTrigger;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +32,6 @@ import org.junit.jupiter.api.Test;
 class MongoClusterTest extends ClusterContract {
   private static final String DATABASE = "cluster";
   private static final String COLLECTION = "tasks";
-  private static final Clock WALL = Clock.systemUTC();
 
   private static StandInMongo server;
   private static MongoClient client;
@@ -99,87 +90,203 @@ class MongoClusterTest extends ClusterContract {
   }
 
   /**
-   * A node leases a due task and dies before its commit: the task stays as it was, leased, and
-   * another node claims it once the lease expires, and runs it once, not before.
+   * A node leases a due task and dies before its commit: the task stays as it was, leased; another
+   * node cannot claim it while the lease holds, claims it once the lease ends, and its run time is
+   * handed out once.
    */
   @Test
-  void aTaskLeasedByANodeThatDiedIsClaimedByAnotherAfterTheLeaseAndRunOnce() throws Exception {
-    List<Instant> started = new CopyOnWriteArrayList<>();
-    CountDownLatch ran = new CountDownLatch(1);
-    TaskFunction mark =
-        (args, kwargs) -> {
-          started.add(WALL.instant());
-          ran.countDown();
-          return null;
-        };
-    TaskRegistry registry = new TaskRegistry().register("mark", mark);
-    // The dead node judged "due" 9 s in the past: its lease, 10 s from then, ends in about 1 s.
-    Instant dueBy = WALL.instant().minusSeconds(9);
+  void aTaskLeasedByANodeThatDiedIsClaimedByAnotherAfterTheLeaseAndRunOnce() {
+    Instant due = Instant.parse("2026-03-01T09:00:00Z");
+    TaskRegistry registry = new TaskRegistry().register("mark", (args, kwargs) -> null);
     MongoStore dead = (MongoStore) newNodeStore();
-    dead.start(new TestStoreContext(MutableClock.at(dueBy), registry), "default");
+    MongoStore alive = (MongoStore) newNodeStore();
+    dead.start(new TestStoreContext(MutableClock.at(due), registry), "default");
+    alive.start(new TestStoreContext(MutableClock.at(due), registry), "default");
     try {
       dead.addTask(
           Task.builder("orphan")
-              .function(mark, "mark")
-              .trigger(DateTrigger.at(dueBy))
+              .function(registry.resolve("mark"), "mark")
+              .trigger(DateTrigger.at(due))
               .mistriggerGraceTime(null)
               .storeAlias("default")
-              .nextRunTime(dueBy)
+              .nextRunTime(due)
               .build());
       assertThatThrownBy(
               () ->
                   dead.claimDue(
                       "dead#1",
-                      dueBy,
+                      due,
                       10,
                       (task, running) -> {
                         throw new IllegalStateException("the node dies before its commit");
                       }))
           .hasMessage("the node dies before its commit");
+      Document leased = tasks().find(Filters.eq("_id", "orphan")).first();
+      assertThat(leased.get("lease", Document.class).getString("node")).isEqualTo("dead#1");
+      Instant leaseEnds = due.plus(MongoCluster.LEASE);
+
+      List<Instant> handedOut = new ArrayList<>();
+      ClusteredStore.Planner runAll =
+          (task, running) -> {
+            handedOut.add(task.nextRunTime().orElseThrow());
+            return new ClusteredStore.Decision(
+                null, List.of(task.nextRunTime().orElseThrow()), false);
+          };
+      assertThat(alive.claimDue("alive#2", leaseEnds.minusMillis(1), 10, runAll)).isEmpty();
+      assertThat(alive.lookupTask("orphan")).isPresent();
+
+      assertThat(alive.claimDue("alive#2", leaseEnds.plusMillis(1), 10, runAll))
+          .extracting(c -> c.task().id())
+          .containsExactly("orphan");
+      assertThat(alive.claimDue("alive#2", leaseEnds.plusSeconds(60), 10, runAll)).isEmpty();
+      assertThat(dead.claimDue("dead#1", leaseEnds.plusSeconds(60), 10, runAll)).isEmpty();
+      assertThat(handedOut).containsExactly(due);
+      // Finished, with its run in flight: no task any more, its record kept until the run ends.
+      assertThat(alive.lookupTask("orphan")).isEmpty();
+      assertThat(tasks().find(Filters.eq("_id", "orphan")).first().getList("runs", Document.class))
+          .extracting(r -> r.getString("node"))
+          .containsExactly("alive#2");
+
+      alive.runsEnded("alive#2", List.of(new ClusteredStore.RunKey("orphan", due)));
+      assertThat(tasks().countDocuments()).isZero();
     } finally {
       dead.shutdown();
+      alive.shutdown();
     }
-    Document leased =
-        client
-            .getDatabase(DATABASE)
-            .getCollection(COLLECTION)
-            .find(Filters.eq("_id", "orphan"))
-            .first();
-    Instant leaseEnds = Instant.ofEpochMilli(leased.get("lease", Document.class).getLong("until"));
-    assertThat(leased.get("lease", Document.class).getString("node")).isEqualTo("dead#1");
+  }
 
-    List<String> removed = new CopyOnWriteArrayList<>();
-    CountDownLatch gone = new CountDownLatch(1);
-    ThreadScheduler survivor =
-        Scheduler.builder()
-            .registry(registry)
-            .identity("survivor")
-            .cluster(
-                ClusterSettings.DEFAULTS
-                    .withPollInterval(Duration.ofMillis(50))
-                    .withHeartbeatInterval(Duration.ofMillis(200)))
-            .store("default", newNodeStore())
-            .build();
-    survivor.addListener(
-        e -> {
-          removed.add(((io.asyncz.event.TaskEvent) e).taskId());
-          gone.countDown();
-        },
-        Events.TASK_REMOVED);
-    List<Instant> runs = new CopyOnWriteArrayList<>();
-    survivor.addListener(
-        e -> runs.add(((TaskExecutionEvent) e).scheduledRunTime()), Events.TASK_EXECUTED);
-    survivor.start();
+  /**
+   * A node stalls between its lease and its commit until the lease ends, and another node claims
+   * the task meanwhile: the stalled node's commit, conditioned on its lease and version, fails, so
+   * the run time goes out once.
+   */
+  @Test
+  void aNodeWhoseLeaseEndedWhileItStalledCannotCommitItsClaim() {
+    Instant due = Instant.parse("2026-03-01T09:00:00Z");
+    TaskRegistry registry = new TaskRegistry().register("mark", (args, kwargs) -> null);
+    MongoStore slow = (MongoStore) newNodeStore();
+    MongoStore fast = (MongoStore) newNodeStore();
+    slow.start(new TestStoreContext(MutableClock.at(due), registry), "default");
+    fast.start(new TestStoreContext(MutableClock.at(due), registry), "default");
     try {
-      assertThat(ran.await(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(gone.await(60, TimeUnit.SECONDS)).isTrue();
+      slow.addTask(
+          Task.builder("contested")
+              .function(registry.resolve("mark"), "mark")
+              .trigger(DateTrigger.at(due))
+              .mistriggerGraceTime(null)
+              .storeAlias("default")
+              .nextRunTime(due)
+              .build());
+      List<String> handedOut = new ArrayList<>();
+      Instant afterLease = due.plus(MongoCluster.LEASE).plusMillis(1);
+      List<ClusteredStore.Claim> fastClaims = new ArrayList<>();
+      List<ClusteredStore.Claim> slowClaims =
+          slow.claimDue(
+              "slow#1",
+              due,
+              10,
+              (task, running) -> {
+                // The stall: the other node claims the task once the lease has ended.
+                fastClaims.addAll(
+                    fast.claimDue(
+                        "fast#2",
+                        afterLease,
+                        10,
+                        (t, r) -> {
+                          handedOut.add("fast#2");
+                          return new ClusteredStore.Decision(null, List.of(due), false);
+                        }));
+                handedOut.add("slow#1");
+                return new ClusteredStore.Decision(null, List.of(due), false);
+              });
+      assertThat(fastClaims).hasSize(1);
+      assertThat(slowClaims).isEmpty();
+      assertThat(
+              tasks().find(Filters.eq("_id", "contested")).first().getList("runs", Document.class))
+          .extracting(r -> r.getString("node"))
+          .containsExactly("fast#2");
     } finally {
-      survivor.shutdown(Duration.ofSeconds(10));
+      slow.shutdown();
+      fast.shutdown();
     }
-    assertThat(removed).containsExactly("orphan");
-    assertThat(started).hasSize(1);
-    assertThat(started.get(0)).as("start of the run, lease until %s", leaseEnds).isAfter(leaseEnds);
-    assertThat(runs).containsExactly(dueBy);
-    assertThat(client.getDatabase(DATABASE).getCollection(COLLECTION).countDocuments()).isZero();
+  }
+
+  /**
+   * The runs in flight of a node that left are taken over once: {@code rerun} moves the record to
+   * the taking node, {@code report} removes it (and the finished task kept for it); of two live
+   * nodes taking over at the same time, one takes each run.
+   */
+  @Test
+  void theRunsInFlightOfANodeThatLeftAreTakenOverOnceByRerunOrReport() {
+    Instant due = Instant.parse("2026-03-01T09:00:00Z");
+    TaskRegistry registry = new TaskRegistry().register("mark", (args, kwargs) -> null);
+    MongoStore dead = (MongoStore) newNodeStore();
+    MongoStore first = (MongoStore) newNodeStore();
+    MongoStore second = (MongoStore) newNodeStore();
+    for (MongoStore store : List.of(dead, first, second)) {
+      store.start(new TestStoreContext(MutableClock.at(due), registry), "default");
+    }
+    try {
+      for (String id : List.of("again", "lost")) {
+        dead.addTask(
+            Task.builder(id)
+                .function(registry.resolve("mark"), "mark")
+                .trigger(DateTrigger.at(due))
+                .mistriggerGraceTime(null)
+                .storeAlias("default")
+                .nextRunTime(due)
+                .build());
+      }
+      dead.joinCluster(new ClusteredStore.Node("dead#1", "host", 1, due, "test"));
+      first.joinCluster(new ClusteredStore.Node("first#2", "host", 2, due, "test"));
+      second.joinCluster(new ClusteredStore.Node("second#3", "host", 3, due, "test"));
+      assertThat(
+              dead.claimDue(
+                  "dead#1",
+                  due,
+                  10,
+                  (task, running) -> new ClusteredStore.Decision(null, List.of(due), false)))
+          .hasSize(2);
+      dead.leaveCluster("dead#1"); // or killed: its heartbeat goes stale
+
+      // Both live nodes take over at once: the second does it while the first decides.
+      List<ClusteredStore.InFlight> taken = new ArrayList<>();
+      List<ClusteredStore.InFlight> takenByFirst =
+          first.takeOverStaleRuns(
+              "first#2",
+              Duration.ofHours(1),
+              task -> {
+                if (taken.isEmpty()) {
+                  taken.addAll(
+                      second.takeOverStaleRuns(
+                          "second#3", Duration.ofHours(1), t -> t.id().equals("again")));
+                }
+                return true;
+              });
+      assertThat(takenByFirst).isEmpty();
+      assertThat(taken)
+          .extracting(r -> r.taskId() + "@" + r.runTime() + " from " + r.nodeId() + " " + r.rerun())
+          .containsExactlyInAnyOrder(
+              "again@" + due + " from dead#1 true", "lost@" + due + " from dead#1 false");
+      assertThat(taken).allSatisfy(r -> assertThat(r.task()).isNotNull());
+      assertThat(tasks().find(Filters.eq("_id", "lost")).first()).isNull();
+      assertThat(tasks().find(Filters.eq("_id", "again")).first().getList("runs", Document.class))
+          .extracting(r -> r.getString("node"))
+          .containsExactly("second#3");
+      assertThat(first.members())
+          .extracting(ClusteredStore.Member::id)
+          .containsExactly("first#2", "second#3");
+
+      second.runsEnded("second#3", List.of(new ClusteredStore.RunKey("again", due)));
+      assertThat(tasks().countDocuments()).isZero();
+    } finally {
+      for (MongoStore store : List.of(dead, first, second)) {
+        store.shutdown();
+      }
+    }
+  }
+
+  private static MongoCollection<Document> tasks() {
+    return client.getDatabase(DATABASE).getCollection(COLLECTION);
   }
 }
