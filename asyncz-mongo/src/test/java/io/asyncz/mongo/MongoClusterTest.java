@@ -16,6 +16,7 @@ import io.asyncz.testkit.ClusterContract;
 import io.asyncz.testkit.MutableClock;
 import io.asyncz.testkit.TestStoreContext;
 import io.asyncz.trigger.DateTrigger;
+import io.asyncz.trigger.IntervalTrigger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -283,6 +284,64 @@ class MongoClusterTest extends ClusterContract {
       for (MongoStore store : List.of(dead, first, second)) {
         store.shutdown();
       }
+    }
+  }
+
+  /**
+   * A user's change to a task keeps the records of its runs in flight (they count for {@code
+   * max_instances} and are taken over if their node dies), and wins over a claim whose lease was
+   * taken before it: that claim commits nothing.
+   */
+  @Test
+  void aTaskChangedWhileItsRunsAreInFlightKeepsTheirRecordsAndWinsOverALeaseTakenBefore() {
+    Instant due = Instant.parse("2026-03-01T09:00:00Z");
+    TaskRegistry registry = new TaskRegistry().register("mark", (args, kwargs) -> null);
+    MongoStore store = (MongoStore) newNodeStore();
+    store.start(new TestStoreContext(MutableClock.at(due), registry), "default");
+    try {
+      Task task =
+          Task.builder("every")
+              .function(registry.resolve("mark"), "mark")
+              .trigger(IntervalTrigger.every(Duration.ofMinutes(1)))
+              .storeAlias("default")
+              .nextRunTime(due)
+              .build();
+      store.addTask(task);
+      assertThat(
+              store.claimDue(
+                  "node#1",
+                  due,
+                  10,
+                  (t, running) ->
+                      new ClusteredStore.Decision(
+                          t.advancedTo(due.plusSeconds(60)), List.of(due), false)))
+          .hasSize(1);
+
+      store.updateTask(task.withNextRunTime(due.plusSeconds(30)));
+      assertThat(tasks().find(Filters.eq("_id", "every")).first().getList("runs", Document.class))
+          .extracting(r -> r.getString("t"))
+          .containsExactly(due.toString());
+
+      List<Integer> runningSeen = new ArrayList<>();
+      List<ClusteredStore.Claim> claims =
+          store.claimDue(
+              "node#1",
+              due.plusSeconds(30),
+              10,
+              (t, running) -> {
+                runningSeen.add(running);
+                // The user pauses the task while this node holds its lease.
+                store.updateTask(task.withNextRunTime(null));
+                return new ClusteredStore.Decision(
+                    t.advancedTo(due.plusSeconds(90)), List.of(due.plusSeconds(30)), false);
+              });
+      assertThat(runningSeen).containsExactly(1);
+      assertThat(claims).isEmpty();
+      assertThat(store.lookupTask("every").orElseThrow().nextRunTime()).isEmpty();
+      assertThat(tasks().find(Filters.eq("_id", "every")).first().getList("runs", Document.class))
+          .hasSize(1);
+    } finally {
+      store.shutdown();
     }
   }
 
