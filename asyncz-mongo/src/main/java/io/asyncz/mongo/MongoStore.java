@@ -45,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * task another client added meanwhile), an update a {@code replaceOne} by id, a delete a {@code
  * deleteOne}.
  *
+ * <p>In cluster mode ({@link ClusteredStore}, see {@code docs/cluster.md}) a task document also
+ * holds a {@code version}, a {@code lease} while a node claims it, and the {@code runs} in flight
+ * of its claims; an update then sets {@code next_run_time} and {@code state} rather than replacing
+ * the document, and a task finished or deleted while runs of it are in flight is kept, marked
+ * {@code done} and invisible to reads, until they end.
+ *
  * <p>{@code next_run_time} is a double, exact to well under a microsecond for present-day times;
  * the store only uses it to pick candidates and orders and filters by the exact instant in the
  * record (ties by id), so two tasks closer together than a double can tell still come back in

@@ -16,7 +16,6 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
-import com.mongodb.client.result.DeleteResult;
 import com.mongodb.client.result.UpdateResult;
 import io.asyncz.ConflictIdException;
 import io.asyncz.TaskLookupException;
@@ -25,6 +24,7 @@ import io.asyncz.task.Task;
 import java.util.ArrayList;
 import java.util.List;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * The Mongo store's writes, each a single-document operation: adding one task or many, updating,
@@ -32,6 +32,9 @@ import org.bson.Document;
  * before anything is written.
  */
 final class MongoWrites {
+  /** Documents without runs in flight, which a delete may remove. */
+  private static final Bson NO_RUNS = Filters.exists(MongoCluster.RUNS + ".0", false);
+
   private final MongoCollection<Document> collection;
   private final TaskRecords records;
 
@@ -114,11 +117,37 @@ final class MongoWrites {
   }
 
   void deleteTask(String id) {
-    DeleteResult result =
-        collection.deleteOne(Filters.and(Filters.eq(ID, requireId(id)), MongoDocuments.live()));
-    if (result.getDeletedCount() == 0) {
-      throw new TaskLookupException(id);
+    Bson task = Filters.and(Filters.eq(ID, requireId(id)), MongoDocuments.live());
+    for (int attempt = 0; attempt < 100; attempt++) {
+      if (retire(task) > 0) {
+        return;
+      }
+      if (collection.deleteOne(Filters.and(task, NO_RUNS)).getDeletedCount() == 1) {
+        return;
+      }
+      if (collection.countDocuments(task) == 0) {
+        throw new TaskLookupException(id);
+      }
+      // A claim recorded a run between the two writes: retire it instead.
     }
+    throw new IllegalStateException("Task " + id + " kept changing while it was deleted");
+  }
+
+  /**
+   * Marks the tasks {@code filter} matches that have runs in flight (cluster mode) as done instead
+   * of deleting them: their records stay until the runs end or are taken over.
+   *
+   * @return how many were marked
+   */
+  private long retire(Bson filter) {
+    return collection
+        .updateMany(
+            Filters.and(filter, Filters.exists(MongoCluster.RUNS + ".0", true)),
+            Updates.combine(
+                Updates.set(MongoCluster.DONE, true),
+                Updates.set(NEXT_RUN_TIME, null),
+                Updates.unset(MongoCluster.LEASE_FIELD)))
+        .getModifiedCount();
   }
 
   /**
@@ -147,7 +176,9 @@ final class MongoWrites {
       for (Task task : all.subList(i, Math.min(all.size(), i + BATCH))) {
         ids.add(task.id());
       }
-      collection.deleteMany(Filters.in(ID, ids));
+      Bson tasks = Filters.and(Filters.in(ID, ids), MongoDocuments.live());
+      retire(tasks);
+      collection.deleteMany(Filters.and(tasks, NO_RUNS));
     }
   }
 }

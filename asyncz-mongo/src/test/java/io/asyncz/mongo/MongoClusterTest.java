@@ -345,6 +345,59 @@ class MongoClusterTest extends ClusterContract {
     }
   }
 
+  /**
+   * A task deleted while a run of it is in flight keeps that run's record: when the run's node
+   * dies, another node still reports it; the task itself is gone for every read.
+   */
+  @Test
+  void aTaskDeletedWhileItsRunIsInFlightStillHasThatRunResolvedWhenItsNodeDies() {
+    Instant due = Instant.parse("2026-03-01T09:00:00Z");
+    TaskRegistry registry = new TaskRegistry().register("mark", (args, kwargs) -> null);
+    MongoStore dead = (MongoStore) newNodeStore();
+    MongoStore alive = (MongoStore) newNodeStore();
+    for (MongoStore store : List.of(dead, alive)) {
+      store.start(new TestStoreContext(MutableClock.at(due), registry), "default");
+    }
+    try {
+      for (String id : List.of("deleted", "removed")) {
+        dead.addTask(
+            Task.builder(id)
+                .function(registry.resolve("mark"), "mark")
+                .trigger(IntervalTrigger.every(Duration.ofMinutes(1)))
+                .storeAlias("default")
+                .nextRunTime(due)
+                .build());
+      }
+      dead.joinCluster(new ClusteredStore.Node("dead#1", "host", 1, due, "test"));
+      alive.joinCluster(new ClusteredStore.Node("alive#2", "host", 2, due, "test"));
+      assertThat(
+              dead.claimDue(
+                  "dead#1",
+                  due,
+                  10,
+                  (t, running) ->
+                      new ClusteredStore.Decision(
+                          t.advancedTo(due.plusSeconds(60)), List.of(due), false)))
+          .hasSize(2);
+      alive.deleteTask("deleted");
+      assertThatThrownBy(() -> alive.deleteTask("deleted"))
+          .isInstanceOf(io.asyncz.TaskLookupException.class);
+      alive.removeAllTasks();
+      assertThat(alive.allTasks()).isEmpty();
+      assertThat(alive.lookupTask("deleted")).isEmpty();
+      assertThat(alive.nextRunTime()).isEmpty();
+      dead.leaveCluster("dead#1");
+
+      assertThat(alive.takeOverStaleRuns("alive#2", Duration.ofHours(1), task -> false))
+          .extracting(r -> r.taskId() + "@" + r.runTime())
+          .containsExactlyInAnyOrder("deleted@" + due, "removed@" + due);
+      assertThat(tasks().countDocuments()).isZero();
+    } finally {
+      dead.shutdown();
+      alive.shutdown();
+    }
+  }
+
   private static MongoCollection<Document> tasks() {
     return client.getDatabase(DATABASE).getCollection(COLLECTION);
   }
