@@ -7,7 +7,10 @@ import static io.asyncz.mongo.MongoDocuments.score;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
+import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
@@ -32,6 +35,7 @@ import io.asyncz.task.Task;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -77,6 +81,12 @@ final class MongoCluster {
   private static final String RUN_NODE = "node";
   private static final String RUN_CLAIM = "claim";
   private static final String LAST_SEEN = "last_seen";
+  private static final String CLAIM = "claim";
+
+  private static final Comparator<Claim> EARLIEST_FIRST =
+      Comparator.comparing(
+              (Claim c) -> c.task().nextRunTime().orElse(Instant.MAX), Comparator.naturalOrder())
+          .thenComparing(c -> c.task().id());
 
   private final MongoStore store;
   private final MongoCollection<Document> tasks;
@@ -191,129 +201,174 @@ final class MongoCluster {
 
   List<Claim> claimDue(String nodeId, Instant dueBy, int limit, ClusteredStore.Planner planner) {
     long dueMillis = dueBy.toEpochMilli();
-    List<Claim> claims = new ArrayList<>();
+    List<Object> ids = new ArrayList<>();
+    for (Document candidate :
+        tasks
+            .find(Filters.and(Filters.lte(NEXT_RUN_TIME, score(dueBy)), leaseFree(dueMillis)))
+            .sort(Sorts.ascending(NEXT_RUN_TIME, ID))
+            .projection(Projections.include(ID))
+            .limit(limit)) {
+      ids.add(candidate.get(ID));
+    }
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    // The lease: one conditional update per document (due, lease free or expired), applied to
+    // each atomically, so that of two nodes leasing at once one gets each document; the version
+    // goes up with it. One updateMany for the batch instead of a findOneAndUpdate per document:
+    // the round trips, not the server's work, are what a claim costs.
+    String token = UUID.randomUUID().toString();
+    tasks.updateMany(
+        Filters.and(
+            Filters.in(ID, ids), Filters.lte(NEXT_RUN_TIME, score(dueBy)), leaseFree(dueMillis)),
+        Updates.combine(
+            Updates.set(
+                LEASE_FIELD,
+                new Document("node", nodeId)
+                    .append("token", token)
+                    .append("until", dueMillis + LEASE.toMillis())),
+            Updates.inc(VERSION, 1)));
+    List<Document> leased = tasks.find(Filters.eq(LEASE_TOKEN, token)).into(new ArrayList<>());
     List<Unreadable> unreadable = new ArrayList<>();
-    List<Document> candidates = new ArrayList<>();
-    tasks
-        .find(Filters.and(Filters.lte(NEXT_RUN_TIME, score(dueBy)), leaseFree(dueMillis)))
-        .sort(Sorts.ascending(NEXT_RUN_TIME, ID))
-        .projection(Projections.include(ID, VERSION))
-        .limit(limit)
-        .into(candidates);
+    List<Claim> planned = new ArrayList<>();
+    List<WriteModel<Document>> commits = new ArrayList<>();
+    boolean allCommitted = true;
     try {
-      for (Document candidate : candidates) {
-        Claim claim = claimOne(nodeId, candidate, dueBy, dueMillis, planner, unreadable);
-        if (claim != null) {
-          claims.add(claim);
+      for (Document document : leased) {
+        Object id = document.get(ID);
+        if (!(id instanceof String taskId)) {
+          continue; // not a document this store wrote; never matched by a due read either
         }
+        Bson mine =
+            Filters.and(
+                Filters.eq(ID, taskId),
+                Filters.eq(LEASE_TOKEN, token),
+                Filters.eq(VERSION, document.get(VERSION)));
+        Task task = null;
+        if (document.get(STATE) instanceof Binary binary) {
+          try {
+            task = records.read(taskId, binary.getData(), store.context());
+          } catch (CorruptTaskRecordException e) {
+            unreadable.add(new Unreadable(taskId, binary, e));
+          }
+        }
+        if (task == null) {
+          commits.add(new UpdateOneModel<>(mine, Updates.unset(LEASE_FIELD)));
+          continue;
+        }
+        List<Document> runs = runs(document);
+        Set<Object> claimsInFlight = new HashSet<>();
+        for (Document run : runs) {
+          claimsInFlight.add(run.get(RUN_CLAIM));
+        }
+        Decision d = planner.plan(task, claimsInFlight.size());
+        planned.add(new Claim(task, d));
+        if (d.keep()) {
+          commits.add(new UpdateOneModel<>(mine, Updates.unset(LEASE_FIELD)));
+          continue;
+        }
+        List<Document> handedOut = new ArrayList<>(d.runTimes().size());
+        for (Instant t : d.runTimes()) {
+          handedOut.add(
+              new Document(RUN_TIME, t.toString())
+                  .append(RUN_NODE, nodeId)
+                  .append(RUN_CLAIM, token));
+        }
+        List<Bson> update = new ArrayList<>();
+        update.add(Updates.unset(LEASE_FIELD));
+        update.add(Updates.inc(VERSION, 1));
+        update.add(Updates.set(CLAIM, token));
+        if (!handedOut.isEmpty()) {
+          update.add(Updates.pushEach(RUNS, handedOut));
+        }
+        if (d.next() != null) {
+          update.add(
+              Updates.set(
+                  NEXT_RUN_TIME, d.next().nextRunTime().map(MongoDocuments::score).orElse(null)));
+          update.add(Updates.set(STATE, new Binary(records.rewrite(d.next()))));
+        } else if (handedOut.isEmpty() && runs.isEmpty()) {
+          // Finished with nothing in flight: gone, as in the single-node path.
+          commits.add(new DeleteOneModel<>(mine));
+          continue;
+        } else {
+          // Finished with runs in flight: kept, invisible to reads, until its last run ends.
+          update.add(Updates.set(NEXT_RUN_TIME, null));
+          update.add(Updates.set(DONE, true));
+        }
+        commits.add(new UpdateOneModel<>(mine, Updates.combine(update)));
+      }
+      if (!commits.isEmpty()) {
+        BulkWriteResult result = tasks.bulkWrite(commits, new BulkWriteOptions().ordered(false));
+        allCommitted = result.getMatchedCount() + result.getDeletedCount() == commits.size();
       }
     } finally {
+      // A failure leaves what was not committed leased until the lease ends, as a dead node would.
       quarantine.quarantine(unreadable);
     }
+    List<Claim> claims = allCommitted ? planned : committed(token, planned);
+    claims.sort(EARLIEST_FIRST);
     return claims;
+  }
+
+  private static List<Document> runs(Document task) {
+    List<Document> runs = task.getList(RUNS, Document.class);
+    return runs == null ? List.of() : runs;
   }
 
   private static Bson leaseFree(long dueMillis) {
     return Filters.or(Filters.exists(LEASE_FIELD, false), Filters.lt(LEASE_UNTIL, dueMillis));
   }
 
-  /** Leases, plans and commits one task document; null when another node got it first. */
-  private Claim claimOne(
-      String nodeId,
-      Document candidate,
-      Instant dueBy,
-      long dueMillis,
-      ClusteredStore.Planner planner,
-      List<Unreadable> unreadable) {
-    Object id = candidate.get(ID);
-    if (!(id instanceof String taskId)) {
-      return null; // not a document this store wrote; the reads log it
+  /**
+   * The planned claims whose commit matched, when some did not: a claim that handed out runs
+   * committed when the document holds runs of its token (only this node ends them, after this
+   * returns); one that handed out none when the document carries its token, or is gone for a task
+   * that finished. A commit matches nothing when the lease ended and another node took the task, or
+   * a user changed it (which clears the lease): then nothing was written and nothing is handed out.
+   */
+  private List<Claim> committed(String token, List<Claim> planned) {
+    List<String> ids = new ArrayList<>();
+    for (Claim claim : planned) {
+      if (!claim.decision().keep()) {
+        ids.add(claim.task().id());
+      }
     }
-    Object version = candidate.get(VERSION);
-    String token = UUID.randomUUID().toString();
-    Document leased =
-        tasks.findOneAndUpdate(
-            Filters.and(
-                Filters.eq(ID, taskId),
-                version == null ? Filters.exists(VERSION, false) : Filters.eq(VERSION, version),
-                Filters.lte(NEXT_RUN_TIME, score(dueBy)),
-                leaseFree(dueMillis)),
-            Updates.combine(
-                Updates.set(
-                    LEASE_FIELD,
-                    new Document("node", nodeId)
-                        .append("token", token)
-                        .append("until", dueMillis + LEASE.toMillis())),
-                Updates.inc(VERSION, 1)),
-            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-    if (leased == null) {
-      return null; // leased or changed by another node meanwhile
+    Set<String> withRuns = new HashSet<>();
+    Set<String> marked = new HashSet<>();
+    Set<String> present = new HashSet<>();
+    for (int from = 0; from < ids.size(); from += MongoDocuments.BATCH) {
+      for (Document d :
+          tasks
+              .find(
+                  Filters.in(
+                      ID, ids.subList(from, Math.min(ids.size(), from + MongoDocuments.BATCH))))
+              .projection(Projections.include(ID, CLAIM, RUNS))) {
+        String id = String.valueOf(d.get(ID));
+        present.add(id);
+        if (token.equals(d.get(CLAIM))) {
+          marked.add(id);
+        }
+        for (Document run : runs(d)) {
+          if (token.equals(run.get(RUN_CLAIM))) {
+            withRuns.add(id);
+          }
+        }
+      }
     }
-    Bson mine =
-        Filters.and(
-            Filters.eq(ID, taskId),
-            Filters.eq(LEASE_TOKEN, token),
-            Filters.eq(VERSION, leased.get(VERSION)));
-    Task task;
-    Object state = leased.get(STATE);
-    if (!(state instanceof Binary binary)) {
-      release(mine);
-      return null;
+    List<Claim> claims = new ArrayList<>();
+    for (Claim claim : planned) {
+      String id = claim.task().id();
+      Decision d = claim.decision();
+      boolean done =
+          d.keep()
+              || (d.runTimes().isEmpty()
+                  ? marked.contains(id) || (d.next() == null && !present.contains(id))
+                  : withRuns.contains(id));
+      if (done) {
+        claims.add(claim);
+      }
     }
-    try {
-      task = records.read(taskId, binary.getData(), store.context());
-    } catch (CorruptTaskRecordException e) {
-      release(mine);
-      unreadable.add(new Unreadable(taskId, binary, e));
-      return null;
-    }
-    List<Document> runs = runs(leased);
-    Set<Object> claimsInFlight = new HashSet<>();
-    for (Document run : runs) {
-      claimsInFlight.add(run.get(RUN_CLAIM));
-    }
-    Decision d = planner.plan(task, claimsInFlight.size());
-    if (d.keep()) {
-      release(mine);
-      return new Claim(task, d);
-    }
-    List<Document> handedOut = new ArrayList<>(d.runTimes().size());
-    for (Instant t : d.runTimes()) {
-      handedOut.add(
-          new Document(RUN_TIME, t.toString()).append(RUN_NODE, nodeId).append(RUN_CLAIM, token));
-    }
-    List<Bson> update = new ArrayList<>();
-    update.add(Updates.unset(LEASE_FIELD));
-    update.add(Updates.inc(VERSION, 1));
-    if (!handedOut.isEmpty()) {
-      update.add(Updates.pushEach(RUNS, handedOut));
-    }
-    if (d.next() != null) {
-      update.add(
-          Updates.set(
-              NEXT_RUN_TIME, d.next().nextRunTime().map(MongoDocuments::score).orElse(null)));
-      update.add(Updates.set(STATE, new Binary(records.rewrite(d.next()))));
-    } else if (handedOut.isEmpty() && runs.isEmpty()) {
-      // Finished with nothing in flight: gone, as in the single-node path.
-      return tasks.deleteOne(mine).getDeletedCount() == 1 ? new Claim(task, d) : null;
-    } else {
-      // Finished with runs in flight: kept, invisible to reads, until its last run ends.
-      update.add(Updates.set(NEXT_RUN_TIME, null));
-      update.add(Updates.set(DONE, true));
-    }
-    UpdateResult committed = tasks.updateOne(mine, Updates.combine(update));
-    // Not committed: the lease expired and another node took it, or a user changed the task
-    // (which clears the lease); nothing was written, so nothing is handed out.
-    return committed.getMatchedCount() == 1 ? new Claim(task, d) : null;
-  }
-
-  private void release(Bson mine) {
-    tasks.updateOne(mine, Updates.unset(LEASE_FIELD));
-  }
-
-  private static List<Document> runs(Document task) {
-    List<Document> runs = task.getList(RUNS, Document.class);
-    return runs == null ? List.of() : runs;
+    return claims;
   }
 
   void runsEnded(String nodeId, List<RunKey> ended) {
@@ -332,7 +387,7 @@ final class MongoCluster {
                       new Document(RUN_TIME, key.runTime().toString()).append(RUN_NODE, nodeId)))));
       ids.add(key.taskId());
     }
-    tasks.bulkWrite(pulls, new com.mongodb.client.model.BulkWriteOptions().ordered(false));
+    tasks.bulkWrite(pulls, new BulkWriteOptions().ordered(false));
     deleteDoneWithoutRuns(new ArrayList<>(ids));
   }
 
