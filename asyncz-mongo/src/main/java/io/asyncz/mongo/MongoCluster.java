@@ -48,11 +48,11 @@ import org.bson.types.Binary;
 
 /**
  * The Mongo store's cluster mode, on single-document atomic updates only (no multi-document
- * transaction, which a standalone server does not have): a node leases a due task document with
- * {@code findOneAndUpdate} (due, lease free or expired, {@code version} as read; sets {@code lease
- * {node, token, until}} and increments {@code version}), the core's planner decides, and one {@code
- * updateOne} conditioned on the lease token and the version writes the new next run time, the
- * record, and pushes the runs handed out into the document's own {@code runs} array ({@code {t,
+ * transaction, which a standalone server does not have): a node leases due task documents with an
+ * update conditioned, per document, on being due with the lease free or expired (it sets {@code
+ * lease {node, token, until}} and increments {@code version}), the core's planner decides, and one
+ * update per document conditioned on the lease token and the version writes the new next run time
+ * and record and pushes the runs handed out into the document's own {@code runs} array ({@code {t,
  * node, claim}}), clearing the lease. The claim and the record of its runs are one write, so they
  * cannot diverge. A task that finishes while runs of it are in flight is kept as a {@code done}
  * document (no next run time, invisible to reads) until its last run ends. Nodes heartbeat into
@@ -64,9 +64,9 @@ final class MongoCluster {
   static final int FORMAT = 1;
 
   /**
-   * How long a lease holds a task document: a node leases one document, plans and commits it in a
-   * few round trips, so a lease only outlives them when the node dies or stalls; a dead node's
-   * leased task is claimable again after this.
+   * How long a lease holds a task document: a node leases a batch, plans and commits it in a few
+   * round trips, so a lease only outlives them when the node dies or stalls; a dead node's leased
+   * tasks are claimable again after this.
    */
   static final Duration LEASE = Duration.ofSeconds(10);
 

@@ -502,10 +502,10 @@ public final class MongoStore implements TaskStore, ClusteredStore {
   }
 
   /**
-   * Leases each due task document with {@code findOneAndUpdate} on its {@code version}, and commits
-   * the planner's decision with one update conditioned on the lease and the version that writes the
-   * new next run time and the runs handed out into the task's own document (see {@link
-   * MongoCluster}).
+   * Leases due task documents with an update conditioned on each being due and free (which
+   * increments its {@code version}), and commits the planner's decisions with one update per
+   * document conditioned on the lease and the version that writes the new next run time and the
+   * runs handed out into the task's own document (see {@link MongoCluster}).
    */
   @Override
   public List<Claim> claimDue(String nodeId, Instant dueBy, int limit, Planner planner) {
