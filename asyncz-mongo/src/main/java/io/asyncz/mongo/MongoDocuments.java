@@ -1,10 +1,12 @@
 package io.asyncz.mongo;
 
+import com.mongodb.client.model.Filters;
 import io.asyncz.InvalidInputException;
 import io.asyncz.task.Task;
 import java.math.BigDecimal;
 import java.time.Instant;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.bson.types.Binary;
 
 /**
@@ -24,6 +26,14 @@ final class MongoDocuments {
   static final int BATCH = 100;
 
   private MongoDocuments() {}
+
+  /**
+   * The filter of task documents that are tasks: not those cluster mode keeps, finished, until
+   * their runs in flight end ({@link MongoCluster}).
+   */
+  static Bson live() {
+    return Filters.ne(MongoCluster.DONE, true);
+  }
 
   /** The document of {@code task} stored as {@code record}. */
   static Document document(Task task, byte[] record) {

@@ -48,7 +48,8 @@ final class MongoReads {
   }
 
   Optional<Task> lookupTask(String id) {
-    Document document = collection.find(Filters.eq(ID, requireId(id))).first();
+    Document document =
+        collection.find(Filters.and(Filters.eq(ID, requireId(id)), MongoDocuments.live())).first();
     if (document == null) {
       return Optional.empty();
     }
@@ -132,7 +133,7 @@ final class MongoReads {
   List<Task> allTasks() {
     List<Task> result = new ArrayList<>();
     List<Unreadable> unreadable = new ArrayList<>();
-    for (Document document : collection.find()) {
+    for (Document document : collection.find(MongoDocuments.live())) {
       Task task = decode(document, unreadable);
       if (task != null) {
         result.add(task);

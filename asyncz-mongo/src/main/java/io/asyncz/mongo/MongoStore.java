@@ -16,6 +16,7 @@ import io.asyncz.ConflictIdException;
 import io.asyncz.InvalidInputException;
 import io.asyncz.persistence.CorruptTaskRecordException;
 import io.asyncz.persistence.TaskRecords;
+import io.asyncz.store.ClusteredStore;
 import io.asyncz.store.QuarantinedRecord;
 import io.asyncz.store.StoreContext;
 import io.asyncz.store.TaskStore;
@@ -44,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * task another client added meanwhile), an update a {@code replaceOne} by id, a delete a {@code
  * deleteOne}.
  *
+ * <p>In cluster mode ({@link ClusteredStore}, see {@code docs/cluster.md}) a task document also
+ * holds a {@code version}, a {@code lease} while a node claims it, and the {@code runs} in flight
+ * of its claims; an update then sets {@code next_run_time} and {@code state} rather than replacing
+ * the document, and a task finished or deleted while runs of it are in flight is kept, marked
+ * {@code done} and invisible to reads, until they end.
+ *
  * <p>{@code next_run_time} is a double, exact to well under a microsecond for present-day times;
  * the store only uses it to pick candidates and orders and filters by the exact instant in the
  * record (ties by id), so two tasks closer together than a double can tell still come back in
@@ -60,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * string, a {@code state} that is not binary) has no task id or record to quarantine; it is logged
  * and skipped, and left where it is.
  */
-public final class MongoStore implements TaskStore {
+public final class MongoStore implements TaskStore, ClusteredStore {
   /** The default database name. */
   public static final String DEFAULT_DATABASE = "asyncz";
 
@@ -83,6 +90,7 @@ public final class MongoStore implements TaskStore {
   private final MongoReads reads;
   private final MongoWrites writes;
   private final MongoQuarantine quarantineOps;
+  private final MongoCluster cluster;
   private volatile StoreContext context;
   private volatile Timeouts timeouts;
   private volatile String alias = "default";
@@ -144,6 +152,14 @@ public final class MongoStore implements TaskStore {
     this.quarantineOps =
         new MongoQuarantine(this, this.collection, this.quarantine, records, writes);
     this.reads = new MongoReads(this, this.collection, records, quarantineOps);
+    this.cluster =
+        new MongoCluster(
+            this,
+            this.collection,
+            client.getDatabase(database).getCollection(collection + "_nodes"),
+            client.getDatabase(database).getCollection(collection + "_cluster"),
+            records,
+            quarantineOps);
   }
 
   /** The quarantine collection a store on {@code collection} uses unless told otherwise. */
@@ -354,6 +370,16 @@ public final class MongoStore implements TaskStore {
 
   @Override
   public void shutdown() {
+    String node = cluster.joinedAs();
+    if (node != null) {
+      try {
+        cluster.leave(node);
+      } catch (RuntimeException e) {
+        // Its heartbeat goes stale instead: the other nodes resolve its runs a little later.
+        logger.warn(
+            "Cannot leave the cluster of {}.{}: {}", database, collectionName, e.toString());
+      }
+    }
     if (ownsClient) {
       client.close();
     }
@@ -451,6 +477,54 @@ public final class MongoStore implements TaskStore {
   @Override
   public boolean quarantineTask(String id, String reason, String detail) {
     return quarantineOps.quarantineTask(id, reason, detail);
+  }
+
+  // ------------------------------------------------------------------ cluster mode
+
+  /**
+   * Joins the cluster: writes the format version into {@code <collection>_cluster} (refusing a
+   * newer one) and the node's heartbeat document into {@code <collection>_nodes}.
+   */
+  @Override
+  public void joinCluster(Node node) {
+    cluster.join(node);
+  }
+
+  @Override
+  public void leaveCluster(String nodeId) {
+    cluster.leave(nodeId);
+  }
+
+  /** Writes the heartbeat with the server's {@code $currentDate} and returns that time. */
+  @Override
+  public Instant heartbeat(String nodeId, int runsInFlight) {
+    return cluster.heartbeat(nodeId, runsInFlight);
+  }
+
+  /**
+   * Leases due task documents with an update conditioned on each being due and free (which
+   * increments its {@code version}), and commits the planner's decisions with one update per
+   * document conditioned on the lease and the version that writes the new next run time and the
+   * runs handed out into the task's own document (see {@link MongoCluster}).
+   */
+  @Override
+  public List<Claim> claimDue(String nodeId, Instant dueBy, int limit, Planner planner) {
+    return cluster.claimDue(nodeId, dueBy, limit, planner);
+  }
+
+  @Override
+  public void runsEnded(String nodeId, List<RunKey> runs) {
+    cluster.runsEnded(nodeId, runs);
+  }
+
+  @Override
+  public List<InFlight> takeOverStaleRuns(String nodeId, Duration staleAfter, RerunPolicy rerun) {
+    return cluster.takeOverStaleRuns(nodeId, staleAfter, rerun);
+  }
+
+  @Override
+  public List<Member> members() {
+    return cluster.members();
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.asyncz.mongo;
 
 import static io.asyncz.mongo.MongoDocuments.BATCH;
 import static io.asyncz.mongo.MongoDocuments.ID;
+import static io.asyncz.mongo.MongoDocuments.NEXT_RUN_TIME;
+import static io.asyncz.mongo.MongoDocuments.STATE;
 import static io.asyncz.mongo.MongoDocuments.document;
 import static io.asyncz.mongo.MongoDocuments.requireId;
 
@@ -12,8 +14,8 @@ import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
-import com.mongodb.client.result.DeleteResult;
 import com.mongodb.client.result.UpdateResult;
 import io.asyncz.ConflictIdException;
 import io.asyncz.TaskLookupException;
@@ -22,6 +24,7 @@ import io.asyncz.task.Task;
 import java.util.ArrayList;
 import java.util.List;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * The Mongo store's writes, each a single-document operation: adding one task or many, updating,
@@ -29,6 +32,9 @@ import org.bson.Document;
  * before anything is written.
  */
 final class MongoWrites {
+  /** Documents without runs in flight, which a delete may remove. */
+  private static final Bson NO_RUNS = Filters.exists(MongoCluster.RUNS + ".0", false);
+
   private final MongoCollection<Document> collection;
   private final TaskRecords records;
 
@@ -74,6 +80,19 @@ final class MongoWrites {
       collection.insertOne(document);
     } catch (MongoWriteException e) {
       if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+        // A finished task cluster mode keeps for its runs in flight is no task: added again, it
+        // takes the new record and keeps those runs.
+        UpdateResult revived =
+            collection.updateOne(
+                Filters.and(Filters.eq(ID, id), Filters.eq(MongoCluster.DONE, true)),
+                Updates.combine(
+                    Updates.set(NEXT_RUN_TIME, document.get(NEXT_RUN_TIME)),
+                    Updates.set(STATE, document.get(STATE)),
+                    Updates.unset(MongoCluster.DONE),
+                    Updates.unset(MongoCluster.LEASE_FIELD)));
+        if (revived.getMatchedCount() == 1) {
+          return;
+        }
         throw new ConflictIdException(id);
       }
       throw e;
@@ -82,17 +101,53 @@ final class MongoWrites {
 
   void updateTask(Task task) {
     Document document = document(task, records.write(task));
-    UpdateResult result = collection.replaceOne(Filters.eq(ID, task.id()), document);
+    // An update of the two fields, not a replacement: the runs in flight cluster mode keeps in the
+    // document stay, and a lease taken before this change is cleared, so that its holder cannot
+    // commit a plan made from the old record.
+    UpdateResult result =
+        collection.updateOne(
+            Filters.and(Filters.eq(ID, task.id()), MongoDocuments.live()),
+            Updates.combine(
+                Updates.set(NEXT_RUN_TIME, document.get(NEXT_RUN_TIME)),
+                Updates.set(STATE, document.get(STATE)),
+                Updates.unset(MongoCluster.LEASE_FIELD)));
     if (result.getMatchedCount() == 0) {
       throw new TaskLookupException(task.id());
     }
   }
 
   void deleteTask(String id) {
-    DeleteResult result = collection.deleteOne(Filters.eq(ID, requireId(id)));
-    if (result.getDeletedCount() == 0) {
-      throw new TaskLookupException(id);
+    Bson task = Filters.and(Filters.eq(ID, requireId(id)), MongoDocuments.live());
+    for (int attempt = 0; attempt < 100; attempt++) {
+      if (retire(task) > 0) {
+        return;
+      }
+      if (collection.deleteOne(Filters.and(task, NO_RUNS)).getDeletedCount() == 1) {
+        return;
+      }
+      if (collection.countDocuments(task) == 0) {
+        throw new TaskLookupException(id);
+      }
+      // A claim recorded a run between the two writes: retire it instead.
     }
+    throw new IllegalStateException("Task " + id + " kept changing while it was deleted");
+  }
+
+  /**
+   * Marks the tasks {@code filter} matches that have runs in flight (cluster mode) as done instead
+   * of deleting them: their records stay until the runs end or are taken over.
+   *
+   * @return how many were marked
+   */
+  private long retire(Bson filter) {
+    return collection
+        .updateMany(
+            Filters.and(filter, Filters.exists(MongoCluster.RUNS + ".0", true)),
+            Updates.combine(
+                Updates.set(MongoCluster.DONE, true),
+                Updates.set(NEXT_RUN_TIME, null),
+                Updates.unset(MongoCluster.LEASE_FIELD)))
+        .getModifiedCount();
   }
 
   /**
@@ -121,7 +176,9 @@ final class MongoWrites {
       for (Task task : all.subList(i, Math.min(all.size(), i + BATCH))) {
         ids.add(task.id());
       }
-      collection.deleteMany(Filters.in(ID, ids));
+      Bson tasks = Filters.and(Filters.in(ID, ids), MongoDocuments.live());
+      retire(tasks);
+      collection.deleteMany(Filters.and(tasks, NO_RUNS));
     }
   }
 }
