@@ -479,8 +479,9 @@ public final class ClusterDrainComparison {
         ms[i] = (ranAt.get() - added) / 1e6;
         System.out.printf(
             Locale.ROOT, "  hand-over %s %d: %.1f ms%n", notify ? "notify" : "poll", i, ms[i]);
-        // A random wait before the next, so that the samples fall anywhere in the poll period.
-        latch[0].await(50 + (long) (Math.random() * 300), TimeUnit.MILLISECONDS);
+        // A random wait before the next, so that the samples fall anywhere in the poll period
+        // (right after a run the running node looks at its store again, and would find it at once).
+        pause(50 + (long) (Math.random() * Math.min(poll.toMillis(), 1000)));
       }
       runner.shutdown(Duration.ofSeconds(5));
       if (notify) {
@@ -491,6 +492,11 @@ public final class ClusterDrainComparison {
       }
     }
     return ms;
+  }
+
+  /** Waits {@code millis} on a latch that nobody opens. */
+  private static void pause(long millis) throws InterruptedException {
+    new CountDownLatch(1).await(millis, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -559,7 +565,7 @@ public final class ClusterDrainComparison {
             started.await(20, TimeUnit.MILLISECONDS); // until the survivor has joined
           }
           // A random moment in the victim's heartbeat period.
-          started.await((long) (Math.random() * heartbeat.toMillis()), TimeUnit.MILLISECONDS);
+          pause((long) (Math.random() * heartbeat.toMillis()));
           killed.set(true);
           long kill = System.nanoTime();
           victimPool.close();
