@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The JDBC store's cluster mode, on PostgreSQL, MariaDB 10.6+ and MySQL 8: due rows are claimed
  * with {@code SELECT ... FOR UPDATE SKIP LOCKED}, and in the same transaction their new next run
- * times are written and a row per run handed out is inserted into {@code <table>_runs (task_id,
+ * times are written and a row per run handed out is inserted into {@code <table>_inflight (task_id,
  * run_time, node, claimed_at, state)}, the state being the task's record as claimed (what a rerun
  * runs, even after a date task's row is gone). Nodes heartbeat into {@code <table>_nodes} on the
  * database's clock; {@code <table>_cluster} holds the format version of both.
