@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The JDBC store's cluster mode, on PostgreSQL, MariaDB 10.6+ and MySQL 8: due rows are claimed
  * with {@code SELECT ... FOR UPDATE SKIP LOCKED}, and in the same transaction their new next run
- * times are written and a row per run handed out is inserted into {@code <table>_runs (task_id,
+ * times are written and a row per run handed out is inserted into {@code <table>_inflight (task_id,
  * run_time, node, claimed_at, state)}, the state being the task's record as claimed (what a rerun
  * runs, even after a date task's row is gone). Nodes heartbeat into {@code <table>_nodes} on the
  * database's clock; {@code <table>_cluster} holds the format version of both.
@@ -39,6 +39,9 @@ import java.util.concurrent.TimeUnit;
 final class JdbcCluster {
   /** The format of the cluster tables this version writes and reads. */
   static final int FORMAT = 1;
+
+  /** How many ends of runs one statement deletes: a flush of the scheduler's, at most 512. */
+  private static final int ENDED_LIST = 512;
 
   private static final String STATE =
       "CASE WHEN OCTET_LENGTH(state) > ? THEN NULL ELSE state END, OCTET_LENGTH(state)";
@@ -328,6 +331,10 @@ final class JdbcCluster {
             inFlight.add(new Object[] {task.id(), JdbcSchema.micros(t), row.state()});
           }
         }
+        if (postgres && writeClaimAtOnce(c, nodeId, claimedAt, inFlight, advanced, finished)) {
+          c.commit();
+          return claims;
+        }
         insertRuns(c, nodeId, claimedAt, inFlight);
         if (!advanced.isEmpty()) {
           try (PreparedStatement ps =
@@ -360,6 +367,86 @@ final class JdbcCluster {
         }
       }
     }
+  }
+
+  /**
+   * Writes a claim on PostgreSQL in one statement (data-modifying {@code WITH} clauses): the rows
+   * of runs in flight, the new next run times and the removal of finished tasks, one round trip
+   * where separate statements take three. The text of a full batch of one-shot tasks is always the
+   * same, so the driver prepares it once per connection.
+   *
+   * @return false, with nothing written, when the claim has too many values for one statement
+   */
+  private boolean writeClaimAtOnce(
+      Connection c,
+      String nodeId,
+      long claimedAt,
+      List<Object[]> inFlight,
+      List<Task> advanced,
+      List<String> finished)
+      throws SQLException {
+    if (inFlight.size() > 2 * JdbcWrites.IN_LIST
+        || advanced.size() > JdbcWrites.IN_LIST
+        || finished.size() > JdbcWrites.IN_LIST) {
+      return false;
+    }
+    List<String> parts = new ArrayList<>(3);
+    if (!inFlight.isEmpty()) {
+      StringBuilder sql =
+          new StringBuilder("INSERT INTO ")
+              .append(runs)
+              .append(" (task_id, run_time, node, claimed_at, state) VALUES ");
+      for (int i = 0; i < inFlight.size(); i++) {
+        sql.append(i == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)");
+      }
+      parts.add(sql.toString());
+    }
+    if (!advanced.isEmpty()) {
+      StringBuilder sql =
+          new StringBuilder("UPDATE ")
+              .append(table)
+              .append(" AS t SET next_run_time = v.n, state = v.s FROM (VALUES ");
+      for (int i = 0; i < advanced.size(); i++) {
+        sql.append(i == 0 ? "" : ", ").append("(?, CAST(? AS BIGINT), CAST(? AS BYTEA))");
+      }
+      parts.add(sql.append(") AS v (id, n, s) WHERE t.id = v.id COLLATE \"C\"").toString());
+    }
+    if (!finished.isEmpty()) {
+      StringBuilder sql = new StringBuilder("DELETE FROM ").append(table).append(" WHERE id IN (");
+      for (int i = 0; i < finished.size(); i++) {
+        sql.append(i == 0 ? "?" : ", ?");
+      }
+      parts.add(sql.append(')').toString());
+    }
+    if (parts.isEmpty()) {
+      return true;
+    }
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < parts.size() - 1; i++) {
+      sql.append(i == 0 ? "WITH w" : ", w").append(i).append(" AS (").append(parts.get(i));
+      sql.append(')');
+    }
+    sql.append(' ').append(parts.get(parts.size() - 1));
+    try (PreparedStatement ps = c.prepareStatement(sql.toString().strip())) {
+      int p = 1;
+      for (Object[] row : inFlight) {
+        ps.setString(p++, (String) row[0]);
+        ps.setLong(p++, (Long) row[1]);
+        ps.setString(p++, nodeId);
+        ps.setLong(p++, claimedAt);
+        ps.setBytes(p++, (byte[]) row[2]);
+      }
+      for (Task task : advanced) {
+        ps.setString(p++, task.id());
+        JdbcSchema.setMicros(ps, p++, task.nextRunTime().orElse(null));
+        ps.setBytes(p++, records.rewrite(task));
+      }
+      for (String id : finished) {
+        ps.setString(p++, id);
+      }
+      ps.executeUpdate();
+    }
+    return true;
   }
 
   /** Inserts the rows of runs in flight, {@value JdbcWrites#IN_LIST} to a statement. */
@@ -439,36 +526,43 @@ final class JdbcCluster {
       return;
     }
     try (Connection c = store.connection()) {
-      boolean auto = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
-        // One statement per IN_LIST ends: a JDBC batch of single deletes costs a statement each.
-        for (int from = 0; from < ended.size(); from += JdbcWrites.IN_LIST) {
-          List<RunKey> part =
-              ended.subList(from, Math.min(ended.size(), from + JdbcWrites.IN_LIST));
-          StringBuilder sql =
-              new StringBuilder("DELETE FROM ")
-                  .append(runs)
-                  .append(" WHERE node = ? AND (task_id, run_time) IN (");
+      // One statement per ENDED_LIST ends, each committing on its own: an end is deleted once,
+      // whichever statement deletes it, and a failure leaves the rest for the next flush.
+      for (int from = 0; from < ended.size(); from += ENDED_LIST) {
+        List<RunKey> part = ended.subList(from, Math.min(ended.size(), from + ENDED_LIST));
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(runs);
+        if (postgres) {
+          // A join with the values, which PostgreSQL plans as index look-ups; a list of row
+          // values becomes a chain of ORs that it plans worse.
+          sql.append(" r USING (VALUES ");
+          for (int i = 0; i < part.size(); i++) {
+            sql.append(i == 0 ? "(?, CAST(? AS BIGINT))" : ", (?, CAST(? AS BIGINT))");
+          }
+          sql.append(
+              ") AS v (id, t) WHERE r.node = ? AND r.task_id = v.id COLLATE \"C\" AND r.run_time"
+                  + " = v.t");
+        } else {
+          sql.append(" WHERE node = ? AND (task_id, run_time) IN (");
           for (int i = 0; i < part.size(); i++) {
             sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
           }
-          try (PreparedStatement ps = c.prepareStatement(sql.append(')').toString())) {
-            int p = 1;
-            ps.setString(p++, nodeId);
-            for (RunKey key : part) {
-              ps.setString(p++, key.taskId());
-              ps.setLong(p++, JdbcSchema.micros(key.runTime()));
-            }
-            ps.executeUpdate();
-          }
+          sql.append(')');
         }
-        c.commit();
-      } catch (SQLException e) {
-        JdbcConnections.rollback(c);
-        throw e;
-      } finally {
-        c.setAutoCommit(auto);
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+          int p = 1;
+          if (!postgres) {
+            ps.setString(p++, nodeId);
+          }
+          for (RunKey key : part) {
+            ps.setString(p++, key.taskId());
+            ps.setLong(p++, JdbcSchema.micros(key.runTime()));
+          }
+          if (postgres) {
+            ps.setString(p, nodeId);
+          }
+          ps.executeUpdate();
+        }
+        JdbcConnections.commit(c);
       }
     } catch (SQLException e) {
       throw new StoreException("Cannot record the end of " + ended.size() + " runs", e);

@@ -3,6 +3,7 @@ package io.asyncz.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.asyncz.InvalidInputException;
 import io.asyncz.persistence.TaskRecords;
 import io.asyncz.scheduler.ClusterSettings;
@@ -17,14 +18,21 @@ import io.asyncz.testkit.ClusterContract;
 import io.asyncz.testkit.MutableClock;
 import io.asyncz.testkit.TestStoreContext;
 import io.asyncz.trigger.DateTrigger;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,6 +147,106 @@ class PostgresClusterTest extends ClusterContract {
           .hasMessageContaining("expected a store on PostgreSQL, MariaDB 10.6+ or MySQL 8");
     } finally {
       store.shutdown();
+    }
+  }
+
+  @Test
+  void aClaimOfAFullBatchAndTheEndsOfItsRunsTakeFewRoundTrips() throws Exception {
+    HikariDataSource pool = new HikariDataSource();
+    pool.setJdbcUrl(server.url("postgres"));
+    pool.setMaximumPoolSize(2);
+    AtomicInteger statements = new AtomicInteger();
+    AtomicInteger commits = new AtomicInteger();
+    JdbcStore store =
+        new JdbcStore(counting(pool, statements, commits), TABLE, TaskRecords.plain());
+    TaskFunction noop = (args, kwargs) -> null;
+    TaskRegistry registry = new TaskRegistry().register("noop", noop);
+    store.start(new TestStoreContext(MutableClock.at(Instant.EPOCH), registry), "default");
+    try {
+      store.joinCluster(new ClusteredStore.Node("n1", "host", 1, Instant.EPOCH, "test"));
+      Instant due = Instant.parse("2026-12-07T04:00:00Z");
+      List<Task> tasks = new ArrayList<>();
+      for (int i = 0; i < 256; i++) {
+        tasks.add(
+            Task.builder("t" + i)
+                .function(noop, "noop")
+                .trigger(DateTrigger.at(due))
+                .nextRunTime(due)
+                .storeAlias("default")
+                .build());
+      }
+      store.addTasks(tasks);
+      statements.set(0);
+      commits.set(0);
+      List<ClusteredStore.Claim> claims =
+          store.claimDue(
+              "n1",
+              due,
+              256,
+              (task, running) -> new ClusteredStore.Decision(null, List.of(due), false));
+      // Read and lock, count the runs in flight, write runs and tasks in one statement, commit.
+      assertThat(claims).hasSize(256);
+      assertThat(statements.get()).isEqualTo(3);
+      assertThat(commits.get()).isEqualTo(1);
+      assertThat(store.allTasks()).isEmpty();
+      assertThat(store.members())
+          .singleElement()
+          .extracting(ClusteredStore.Member::id)
+          .isEqualTo("n1");
+
+      statements.set(0);
+      commits.set(0);
+      List<ClusteredStore.RunKey> ended = new ArrayList<>();
+      for (ClusteredStore.Claim claim : claims) {
+        ended.add(new ClusteredStore.RunKey(claim.task().id(), due));
+      }
+      store.runsEnded("n1", ended);
+      // One statement, which commits by itself.
+      assertThat(statements.get()).isEqualTo(1);
+      assertThat(commits.get()).isZero();
+      // Nothing was left in flight: no run to resolve once the node is gone.
+      store.leaveCluster("n1");
+      assertThat(store.takeOverStaleRuns("n2", Duration.ofSeconds(30), task -> true)).isEmpty();
+    } finally {
+      store.shutdown();
+      pool.close();
+    }
+  }
+
+  /** {@code target}, counting the statements made and the commits asked on its connections. */
+  private static DataSource counting(
+      DataSource target, AtomicInteger statements, AtomicInteger commits) {
+    return (DataSource)
+        Proxy.newProxyInstance(
+            DataSource.class.getClassLoader(),
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              Object result = invoke(target, method, args);
+              if (!(result instanceof Connection c)) {
+                return result;
+              }
+              return Proxy.newProxyInstance(
+                  Connection.class.getClassLoader(),
+                  new Class<?>[] {Connection.class},
+                  (p, m, a) -> {
+                    switch (m.getName()) {
+                      case "prepareStatement", "createStatement" -> statements.incrementAndGet();
+                      case "commit" -> commits.incrementAndGet();
+                      case "unwrap" -> {
+                        return c.unwrap((Class<?>) a[0]);
+                      }
+                      default -> {}
+                    }
+                    return invoke(c, m, a);
+                  });
+            });
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
     }
   }
 
