@@ -201,6 +201,71 @@ public final class ClusterDrainComparison {
     };
   }
 
+  /**
+   * Seconds for {@code nodes} Asyncz nodes in cluster mode on one embedded Redis (a fresh server)
+   * to run {@code tasks} one-shot tasks due now, as {@link #asyncz} does on PostgreSQL; run with
+   * {@code -Dredis=true}.
+   */
+  static double redis(int nodes, int threads, int tasks) throws Exception {
+    Completion completion = new Completion(tasks);
+    TaskRegistry registry =
+        new TaskRegistry()
+            .register(
+                "bench.noop",
+                (args, kwargs) -> {
+                  completion.ran();
+                  return null;
+                });
+    try (io.asyncz.redis.EmbeddedRedis server = io.asyncz.redis.EmbeddedRedis.start()) {
+      List<ThreadScheduler> all = new ArrayList<>();
+      ClusterSettings settings = ClusterSettings.DEFAULTS.withPollInterval(Duration.ofMillis(100));
+      for (int i = 0; i < nodes; i++) {
+        all.add(
+            io.asyncz.scheduler.Scheduler.builder()
+                .registry(registry)
+                .identity("bench-" + i)
+                .cluster(settings)
+                .executor("default", new PoolExecutor(threads))
+                .store(
+                    "default",
+                    io.asyncz.redis.RedisStore.connect(
+                        "127.0.0.1",
+                        server.port(),
+                        0,
+                        null,
+                        io.asyncz.redis.RedisStore.DEFAULT_TASKS_KEY,
+                        io.asyncz.redis.RedisStore.DEFAULT_RUN_TIMES_KEY,
+                        TaskRecords.plain()))
+                .build());
+      }
+      all.get(0).start(true);
+      Instant now = Instant.now();
+      all.get(0)
+          .addAll(
+              batch -> {
+                for (int i = 0; i < tasks; i++) {
+                  batch
+                      .task("bench.noop")
+                      .id("t" + i)
+                      .trigger(DateTrigger.at(now))
+                      .noGraceLimit()
+                      .add();
+                }
+              });
+      long start = System.nanoTime();
+      all.get(0).resume();
+      for (int i = 1; i < nodes; i++) {
+        all.get(i).start();
+      }
+      boolean done = completion.await(600, TimeUnit.SECONDS);
+      long end = completion.lastNanos();
+      for (ThreadScheduler s : all) {
+        s.shutdown(Duration.ofSeconds(10));
+      }
+      return done ? (end - start) / 1e9 : Double.NaN;
+    }
+  }
+
   /** The load average of the last 1, 5 and 15 minutes, or "?" where /proc has none. */
   static String load() {
     try {
