@@ -246,8 +246,8 @@ final class InfoCommands {
     /**
      * The nodes of a clustered store, read from its heartbeat records: empty for a store that is
      * not clustered or has no cluster records (never clustered), while a store that cannot be
-     * reached at all fails the command. The heartbeat age is measured on this process's clock: the
-     * store's own measure needs a node that joined.
+     * reached at all fails the command. The heartbeat age is the store's, on the database's clock,
+     * so a skewed clock on this machine does not shift it.
      */
     private List<ClusterNode> clusterNodes(Session session, String alias, Duration staleAfter) {
       TaskStore store = session.scheduler().lookupStore(alias);
@@ -261,10 +261,9 @@ final class InfoCommands {
         store.nextRunTime(); // unreachable: fails here, and the command with it
         return List.of(); // reachable, without cluster records
       }
-      Instant now = io.clock().instant();
       List<ClusterNode> nodes = new ArrayList<>();
       for (ClusteredStore.Member m : members) {
-        Duration age = Duration.between(m.lastSeen(), now);
+        Duration age = m.heartbeatAge();
         nodes.add(
             new ClusterNode(
                 alias,

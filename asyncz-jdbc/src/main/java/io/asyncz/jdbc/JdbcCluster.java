@@ -53,6 +53,10 @@ final class JdbcCluster {
   private final String meta;
   private final TaskRecords records;
   private final JdbcQuarantine quarantine;
+  private static final String POSTGRES_NOW =
+      "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT)";
+  private static final String MARIADB_NOW = "CAST(UNIX_TIMESTAMP(NOW(6)) * 1000000 AS SIGNED)";
+
   private volatile String nowSql;
   private volatile String joinedAs;
   private volatile Node joined;
@@ -75,6 +79,25 @@ final class JdbcCluster {
     return joinedAs;
   }
 
+  /**
+   * The database's clock in microseconds, as SQL: known once the node joined, else (a store that
+   * only reads the members, as {@code asyncz instances} does) worked out from the connection.
+   */
+  private String nowSql(Connection c) throws SQLException {
+    String known = nowSql;
+    if (known != null) {
+      return known;
+    }
+    String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+    if (product.contains("postgres")) {
+      return POSTGRES_NOW;
+    }
+    if (product.contains("mysql") || product.contains("mariadb")) {
+      return MARIADB_NOW;
+    }
+    return "NULL"; // no cluster tables on this database: the read fails on the table
+  }
+
   void join(Node node) {
     try (Connection c = store.connection()) {
       String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
@@ -83,13 +106,13 @@ final class JdbcCluster {
       if (product.contains("postgres")) {
         idType = "VARCHAR(" + JdbcSchema.MAX_ID_LENGTH + ") COLLATE \"C\"";
         blob = "BYTEA";
-        nowSql = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT)";
+        nowSql = POSTGRES_NOW;
         postgres = true;
       } else if (product.contains("mysql") || product.contains("mariadb")) {
         idType =
             "VARCHAR(" + JdbcSchema.MAX_ID_LENGTH + ") CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
         blob = "LONGBLOB";
-        nowSql = "CAST(UNIX_TIMESTAMP(NOW(6)) * 1000000 AS SIGNED)";
+        nowSql = MARIADB_NOW;
       } else {
         throw new InvalidInputException(
             "cluster.enabled",
@@ -656,7 +679,7 @@ final class JdbcCluster {
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT node, host, pid, started_at, last_seen, runs_in_flight, version, "
-                    + nowSql
+                    + nowSql(c)
                     + " FROM "
                     + nodes
                     + " ORDER BY node");

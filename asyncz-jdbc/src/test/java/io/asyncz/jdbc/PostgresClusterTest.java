@@ -105,6 +105,34 @@ class PostgresClusterTest extends ClusterContract {
   }
 
   @Test
+  void aStoreThatNeverJoinedReadsTheMembersHeartbeatAgesOnTheDatabasesClock() throws Exception {
+    JdbcStore member = (JdbcStore) newNodeStore();
+    JdbcStore reader = (JdbcStore) newNodeStore(); // as `asyncz instances` reads: never joins
+    TestStoreContext context =
+        new TestStoreContext(MutableClock.at(Instant.EPOCH), new TaskRegistry());
+    member.start(context, "default");
+    reader.start(context, "default");
+    try {
+      member.joinCluster(new ClusteredStore.Node("old", "host", 1, Instant.EPOCH, "test"));
+      member.heartbeat("old", 0);
+      try (Connection c = DriverManager.getConnection(server.url("postgres"));
+          Statement s = c.createStatement()) {
+        s.executeUpdate("UPDATE " + TABLE + "_nodes SET last_seen = last_seen - 3600000000");
+      }
+
+      assertThat(reader.members())
+          .singleElement()
+          .satisfies(
+              m ->
+                  assertThat(m.heartbeatAge())
+                      .isBetween(Duration.ofMinutes(59), Duration.ofMinutes(61)));
+    } finally {
+      member.shutdown();
+      reader.shutdown();
+    }
+  }
+
+  @Test
   void aNodeRefusesClusterTablesOfANewerFormatSayingSo() throws Exception {
     try (Connection c = DriverManager.getConnection(server.url("postgres"));
         Statement s = c.createStatement()) {
