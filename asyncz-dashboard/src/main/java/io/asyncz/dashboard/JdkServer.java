@@ -22,7 +22,19 @@ final class JdkServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads;
 
+  /**
+   * The JDK server's switch for {@code TCP_NODELAY} on the sockets it accepts, read once when its
+   * configuration class loads. Off by default; with Nagle's algorithm on, a response written as
+   * headers, then body, waited for the client's delayed acknowledgement of the headers: about 40 ms
+   * added to most API responses on Linux (measured: a search 46 ms over HTTP against 4 ms in the
+   * server).
+   */
+  static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
   JdkServer(DashboardHandler handler, String host, int port, int maxStreams) throws IOException {
+    if (System.getProperty(NO_DELAY) == null) {
+      System.setProperty(NO_DELAY, "true"); // unless the application chose; too late if it ran one
+    }
     server = HttpServer.create(new InetSocketAddress(host, port), 64);
     AtomicInteger n = new AtomicInteger();
     // Room for every event stream (each holds a thread) plus a few for the other requests.

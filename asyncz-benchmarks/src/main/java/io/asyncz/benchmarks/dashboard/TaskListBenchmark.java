@@ -73,7 +73,17 @@ public final class TaskListBenchmark {
     int warmup = Integer.getInteger("warmup", 300);
     int requests = Integer.getInteger("requests", 500);
     int events = Integer.getInteger("events", 100);
-    Report.progress("Dashboard task list: %,d tasks; %s", tasks, Report.load());
+    // Both dashboards run on the JDK's HTTP server, which reads this switch once, when the first
+    // server starts. Asyncz's dashboard sets it (TCP_NODELAY) unless the application chose; here
+    // JobRunr's server starts first, so it is set before both, as an application serving only
+    // Asyncz's dashboard gets it. Without it, most responses of both wait about 40 ms for a
+    // delayed acknowledgement (-Dsun.net.httpserver.nodelay=false shows that).
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+    Report.progress(
+        "Dashboard task list: %,d tasks; sun.net.httpserver.nodelay=%s; %s",
+        tasks, System.getProperty("sun.net.httpserver.nodelay"), Report.load());
     try (ThreadScheduler scheduler = Scheduler.create();
         JobRunrSide jobrunr = JobRunrSide.start(tasks)) {
       scheduler.registry().register("bench.noop", (TaskFunction) (a, k) -> null);
