@@ -33,7 +33,9 @@ class DocSnippetsTest {
           // which core's tests exercise.
           "asyncz-core/src/test/java/io/asyncz/executor/CpuExecutorFactory.java",
           // docs/scheduler.md, "Typed tasks that persist": runs against a FileStore.
-          "asyncz-persistence/src/test/java/io/asyncz/persistence/TypedTaskDocsExampleTest.java");
+          "asyncz-persistence/src/test/java/io/asyncz/persistence/TypedTaskDocsExampleTest.java",
+          // docs/spring-boot.md, "Behind Spring Security": the recipe, run in a real container.
+          "asyncz-spring-boot-starter/src/test/java/io/asyncz/spring/SpringSecurityTest.java");
 
   /** This guard's own sources, whose text is not a snippet. */
   static final List<String> GUARD =

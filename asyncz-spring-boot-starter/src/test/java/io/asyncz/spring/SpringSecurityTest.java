@@ -232,7 +232,7 @@ class SpringSecurityTest {
                       .requestMatchers("/asyncz/**", "/actuator/**")
                       .hasRole("OPS")
                       .anyRequest()
-                      .denyAll())
+                      .authenticated())
           .httpBasic(Customizer.withDefaults())
           .csrf(c -> c.ignoringRequestMatchers("/asyncz/**"));
       return http.build();
