@@ -238,31 +238,7 @@ public final class ClusterDrainComparison {
                         TaskRecords.plain()))
                 .build());
       }
-      all.get(0).start(true);
-      Instant now = Instant.now();
-      all.get(0)
-          .addAll(
-              batch -> {
-                for (int i = 0; i < tasks; i++) {
-                  batch
-                      .task("bench.noop")
-                      .id("t" + i)
-                      .trigger(DateTrigger.at(now))
-                      .noGraceLimit()
-                      .add();
-                }
-              });
-      long start = System.nanoTime();
-      all.get(0).resume();
-      for (int i = 1; i < nodes; i++) {
-        all.get(i).start();
-      }
-      boolean done = completion.await(600, TimeUnit.SECONDS);
-      long end = completion.lastNanos();
-      for (ThreadScheduler s : all) {
-        s.shutdown(Duration.ofSeconds(10));
-      }
-      return done ? (end - start) / 1e9 : Double.NaN;
+      return drain(all, tasks, completion, "Asyncz on Redis");
     }
   }
 
@@ -401,33 +377,43 @@ public final class ClusterDrainComparison {
       for (int i = 0; i < nodes; i++) {
         all.add(node(ds, registry, threads, "bench-" + i, settings));
       }
-      all.get(0).start(true);
-      Instant now = Instant.now();
-      all.get(0)
-          .addAll(
-              batch -> {
-                for (int i = 0; i < tasks; i++) {
-                  batch
-                      .task("bench.noop")
-                      .id("t" + i)
-                      .trigger(DateTrigger.at(now))
-                      .noGraceLimit()
-                      .add();
-                }
-              });
-      long start = System.nanoTime();
-      all.get(0).resume();
-      for (int i = 1; i < nodes; i++) {
-        all.get(i).start();
-      }
-      boolean done = completion.await(600, TimeUnit.SECONDS);
-      long end = completion.lastNanos();
-      for (ThreadScheduler s : all) {
-        s.shutdown(Duration.ofSeconds(10));
-      }
-      warnOnDuplicates("Asyncz", completion);
-      return done ? (end - start) / 1e9 : Double.NaN;
+      return drain(all, tasks, completion, "Asyncz");
     }
+  }
+
+  /**
+   * Seconds for the nodes {@code all} (built, not started) to run {@code tasks} one-shot tasks due
+   * now: node 0 starts paused and adds them in one batch; the clock starts when it resumes and the
+   * others start, and stops at the last run; every node is shut down after.
+   */
+  private static double drain(
+      List<ThreadScheduler> all, int tasks, Completion completion, String who) throws Exception {
+    all.get(0).start(true);
+    Instant now = Instant.now();
+    all.get(0)
+        .addAll(
+            batch -> {
+              for (int i = 0; i < tasks; i++) {
+                batch
+                    .task("bench.noop")
+                    .id("t" + i)
+                    .trigger(DateTrigger.at(now))
+                    .noGraceLimit()
+                    .add();
+              }
+            });
+    long start = System.nanoTime();
+    all.get(0).resume();
+    for (int i = 1; i < all.size(); i++) {
+      all.get(i).start();
+    }
+    boolean done = completion.await(600, TimeUnit.SECONDS);
+    long end = completion.lastNanos();
+    for (ThreadScheduler s : all) {
+      s.shutdown(Duration.ofSeconds(10));
+    }
+    warnOnDuplicates(who, completion);
+    return done ? (end - start) / 1e9 : Double.NaN;
   }
 
   private static void warnOnDuplicates(String who, Completion completion) {
