@@ -99,19 +99,10 @@ class MongoClusterTest extends ClusterContract {
   void aTaskLeasedByANodeThatDiedIsClaimedByAnotherAfterTheLeaseAndRunOnce() {
     Instant due = Instant.parse("2026-03-01T09:00:00Z");
     TaskRegistry registry = new TaskRegistry().register("mark", (args, kwargs) -> null);
-    MongoStore dead = (MongoStore) newNodeStore();
-    MongoStore alive = (MongoStore) newNodeStore();
-    dead.start(new TestStoreContext(MutableClock.at(due), registry), "default");
-    alive.start(new TestStoreContext(MutableClock.at(due), registry), "default");
+    MongoStore dead = startedStore(due, registry);
+    MongoStore alive = startedStore(due, registry);
     try {
-      dead.addTask(
-          Task.builder("orphan")
-              .function(registry.resolve("mark"), "mark")
-              .trigger(DateTrigger.at(due))
-              .mistriggerGraceTime(null)
-              .storeAlias("default")
-              .nextRunTime(due)
-              .build());
+      dead.addTask(dueOnce(registry, "orphan", due));
       assertThatThrownBy(
               () ->
                   dead.claimDue(
@@ -165,19 +156,10 @@ class MongoClusterTest extends ClusterContract {
   void aNodeWhoseLeaseEndedWhileItStalledCannotCommitItsClaim() {
     Instant due = Instant.parse("2026-03-01T09:00:00Z");
     TaskRegistry registry = new TaskRegistry().register("mark", (args, kwargs) -> null);
-    MongoStore slow = (MongoStore) newNodeStore();
-    MongoStore fast = (MongoStore) newNodeStore();
-    slow.start(new TestStoreContext(MutableClock.at(due), registry), "default");
-    fast.start(new TestStoreContext(MutableClock.at(due), registry), "default");
+    MongoStore slow = startedStore(due, registry);
+    MongoStore fast = startedStore(due, registry);
     try {
-      slow.addTask(
-          Task.builder("contested")
-              .function(registry.resolve("mark"), "mark")
-              .trigger(DateTrigger.at(due))
-              .mistriggerGraceTime(null)
-              .storeAlias("default")
-              .nextRunTime(due)
-              .build());
+      slow.addTask(dueOnce(registry, "contested", due));
       List<String> handedOut = new ArrayList<>();
       Instant afterLease = due.plus(MongoCluster.LEASE).plusMillis(1);
       List<ClusteredStore.Claim> fastClaims = new ArrayList<>();
@@ -221,22 +203,12 @@ class MongoClusterTest extends ClusterContract {
   void theRunsInFlightOfANodeThatLeftAreTakenOverOnceByRerunOrReport() {
     Instant due = Instant.parse("2026-03-01T09:00:00Z");
     TaskRegistry registry = new TaskRegistry().register("mark", (args, kwargs) -> null);
-    MongoStore dead = (MongoStore) newNodeStore();
-    MongoStore first = (MongoStore) newNodeStore();
-    MongoStore second = (MongoStore) newNodeStore();
-    for (MongoStore store : List.of(dead, first, second)) {
-      store.start(new TestStoreContext(MutableClock.at(due), registry), "default");
-    }
+    MongoStore dead = startedStore(due, registry);
+    MongoStore first = startedStore(due, registry);
+    MongoStore second = startedStore(due, registry);
     try {
       for (String id : List.of("again", "lost")) {
-        dead.addTask(
-            Task.builder(id)
-                .function(registry.resolve("mark"), "mark")
-                .trigger(DateTrigger.at(due))
-                .mistriggerGraceTime(null)
-                .storeAlias("default")
-                .nextRunTime(due)
-                .build());
+        dead.addTask(dueOnce(registry, id, due));
       }
       dead.joinCluster(new ClusteredStore.Node("dead#1", "host", 1, due, "test"));
       first.joinCluster(new ClusteredStore.Node("first#2", "host", 2, due, "test"));
@@ -353,11 +325,8 @@ class MongoClusterTest extends ClusterContract {
   void aTaskDeletedWhileItsRunIsInFlightStillHasThatRunResolvedWhenItsNodeDies() {
     Instant due = Instant.parse("2026-03-01T09:00:00Z");
     TaskRegistry registry = new TaskRegistry().register("mark", (args, kwargs) -> null);
-    MongoStore dead = (MongoStore) newNodeStore();
-    MongoStore alive = (MongoStore) newNodeStore();
-    for (MongoStore store : List.of(dead, alive)) {
-      store.start(new TestStoreContext(MutableClock.at(due), registry), "default");
-    }
+    MongoStore dead = startedStore(due, registry);
+    MongoStore alive = startedStore(due, registry);
     try {
       for (String id : List.of("deleted", "removed")) {
         dead.addTask(
@@ -400,5 +369,25 @@ class MongoClusterTest extends ClusterContract {
 
   private static MongoCollection<Document> tasks() {
     return client.getDatabase(DATABASE).getCollection(COLLECTION);
+  }
+
+  /** A node's store, started on a clock stopped at {@code now}, with {@code registry}. */
+  private MongoStore startedStore(Instant now, TaskRegistry registry) {
+    MongoStore store = (MongoStore) newNodeStore();
+    store.start(new TestStoreContext(MutableClock.at(now), registry), "default");
+    return store;
+  }
+
+  /**
+   * A one-shot task {@code id} of the function {@code mark}, due at {@code due}, no grace limit.
+   */
+  private static Task dueOnce(TaskRegistry registry, String id, Instant due) {
+    return Task.builder(id)
+        .function(registry.resolve("mark"), "mark")
+        .trigger(DateTrigger.at(due))
+        .mistriggerGraceTime(null)
+        .storeAlias("default")
+        .nextRunTime(due)
+        .build();
   }
 }
