@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.asyncz.InvalidInputException;
 import io.asyncz.persistence.TaskRecords;
-import io.asyncz.scheduler.ClusterSettings;
-import io.asyncz.scheduler.Scheduler;
-import io.asyncz.scheduler.ThreadScheduler;
 import io.asyncz.store.ClusteredStore;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
@@ -29,8 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -62,46 +57,7 @@ class PostgresClusterTest extends ClusterContract {
 
   @Test
   void aTaskAddedOnOneNodeRunsOnAnotherThroughNotifyWithoutWaitingForItsPoll() throws Exception {
-    CountDownLatch ran = new CountDownLatch(1);
-    TaskFunction mark =
-        (args, kwargs) -> {
-          ran.countDown();
-          return null;
-        };
-    TaskRegistry registry = new TaskRegistry().register("mark", mark);
-    // Polls an hour apart: only the notice can bring the task to the running node in time.
-    ThreadScheduler runner =
-        Scheduler.builder()
-            .registry(registry)
-            .identity("runner")
-            .cluster(ClusterSettings.DEFAULTS.withPollInterval(Duration.ofHours(1)))
-            .store("default", newNodeStore())
-            .build();
-    // The other node, reduced to its store: it joins the cluster and adds a task due now.
-    JdbcStore adder = (JdbcStore) newNodeStore();
-    adder.start(new TestStoreContext(MutableClock.at(Instant.EPOCH), registry), "default");
-    try {
-      runner.start();
-      adder.joinCluster(new ClusteredStore.Node("adder", "host", 1, Instant.EPOCH, "test"));
-      CountDownLatch listening = new CountDownLatch(1);
-      while (!listening.await(50, TimeUnit.MILLISECONDS)) {
-        if (runner.instances().size() == 2) {
-          listening.countDown(); // the runner joined, and listens from then on
-        }
-      }
-      Instant now = Instant.now();
-      adder.addTask(
-          Task.builder("noticed")
-              .function(mark, "mark")
-              .trigger(DateTrigger.at(now))
-              .nextRunTime(now)
-              .storeAlias("default")
-              .build());
-      assertThat(ran.await(60, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      runner.shutdown(Duration.ofSeconds(5));
-      adder.shutdown();
-    }
+    assertATaskAddedOnOneNodeRunsOnAnotherThroughTheStoresNotice();
   }
 
   @Test

@@ -104,44 +104,7 @@ class RedisClusterTest extends ClusterContract {
 
   @Test
   void aTaskAddedOnOneNodeRunsOnAnotherThroughPubSubWithoutWaitingForItsPoll() throws Exception {
-    CountDownLatch ran = new CountDownLatch(1);
-    TaskFunction mark =
-        (args, kwargs) -> {
-          ran.countDown();
-          return null;
-        };
-    TaskRegistry registry = new TaskRegistry().register("mark", mark);
-    // Polls an hour apart: only the notice can bring the task to the running node in time.
-    ThreadScheduler runner =
-        Scheduler.builder()
-            .registry(registry)
-            .identity("runner")
-            .cluster(ClusterSettings.DEFAULTS.withPollInterval(Duration.ofHours(1)))
-            .store("default", newNodeStore())
-            .build();
-    RedisStore adder = started((RedisStore) newNodeStore(), registry);
-    try {
-      runner.start();
-      adder.joinCluster(node("adder"));
-      CountDownLatch listening = new CountDownLatch(1);
-      while (!listening.await(50, TimeUnit.MILLISECONDS)) {
-        if (runner.instances().size() == 2) {
-          listening.countDown(); // the runner joined, and listens from then on
-        }
-      }
-      Instant now = Instant.now();
-      adder.addTask(
-          Task.builder("noticed")
-              .function(mark, "mark")
-              .trigger(DateTrigger.at(now))
-              .nextRunTime(now)
-              .storeAlias("default")
-              .build());
-      assertThat(ran.await(60, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      runner.shutdown(Duration.ofSeconds(5));
-      adder.shutdown();
-    }
+    assertATaskAddedOnOneNodeRunsOnAnotherThroughTheStoresNotice();
   }
 
   @Test

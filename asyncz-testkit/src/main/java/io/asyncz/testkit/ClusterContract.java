@@ -10,6 +10,8 @@ import io.asyncz.scheduler.SchedulerInstanceInfo;
 import io.asyncz.scheduler.ThreadScheduler;
 import io.asyncz.store.ClusteredStore;
 import io.asyncz.store.TaskStore;
+import io.asyncz.task.Task;
+import io.asyncz.task.TaskFunction;
 import io.asyncz.task.TaskRegistry;
 import io.asyncz.trigger.DateTrigger;
 import io.asyncz.trigger.IntervalTrigger;
@@ -436,6 +438,55 @@ public abstract class ClusterContract {
     ThreadScheduler dying = node(0, stuck, Clock.systemUTC(), quick(), store);
     dying.start();
     return dying;
+  }
+
+  /**
+   * A task added through one node's store runs on another node whose polls are an hour apart: only
+   * the store's change notice ({@link ClusteredStore#onChange}) can bring it there in time. For the
+   * stores that have one (PostgreSQL's {@code NOTIFY}, Redis pub/sub): their test calls this.
+   */
+  protected final void assertATaskAddedOnOneNodeRunsOnAnotherThroughTheStoresNotice()
+      throws Exception {
+    CountDownLatch ran = new CountDownLatch(1);
+    TaskFunction mark =
+        (args, kwargs) -> {
+          ran.countDown();
+          return null;
+        };
+    TaskRegistry registry = new TaskRegistry().register("mark", mark);
+    ThreadScheduler runner =
+        Scheduler.builder()
+            .registry(registry)
+            .identity("runner")
+            .cluster(ClusterSettings.DEFAULTS.withPollInterval(Duration.ofHours(1)))
+            .store("default", newNodeStore())
+            .build();
+    // The other node, reduced to its store: it joins the cluster and adds a task due now.
+    TaskStore adder = newNodeStore();
+    adder.start(new TestStoreContext(MutableClock.at(Instant.EPOCH), registry), "default");
+    try {
+      runner.start();
+      ((ClusteredStore) adder)
+          .joinCluster(new ClusteredStore.Node("adder", "host", 1, Instant.EPOCH, "test"));
+      CountDownLatch listening = new CountDownLatch(1);
+      while (!listening.await(50, TimeUnit.MILLISECONDS)) {
+        if (runner.instances().size() == 2) {
+          listening.countDown(); // the runner joined, and listens from then on
+        }
+      }
+      Instant now = Instant.now();
+      adder.addTask(
+          Task.builder("noticed")
+              .function(mark, "mark")
+              .trigger(DateTrigger.at(now))
+              .nextRunTime(now)
+              .storeAlias("default")
+              .build());
+      assertThat(ran.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      runner.shutdown(Duration.ofSeconds(5));
+      adder.shutdown();
+    }
   }
 
   /** A node's store that can lose its database, as a node that is killed does. */
