@@ -134,6 +134,11 @@ final class RunRecorder implements RunObserver, EventListener {
   public RunObservation started(RunInfo run) {
     RunRecord start = record(run, RunStatus.RUNNING, null, null);
     RunHistory history = historyOf(start.store());
+    if (history instanceof MemoryRunHistory memory) {
+      // The run id is new: the memory history saves it without looking it up, and its end in place.
+      long handle = memory.saveStart(start);
+      return outcome -> memory.saveEnd(handle, ended(start, outcome, logsOf(start.runId())));
+    }
     history.save(start);
     return outcome -> history.save(ended(start, outcome, logsOf(start.runId())));
   }

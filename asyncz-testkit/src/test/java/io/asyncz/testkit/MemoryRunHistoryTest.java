@@ -1,0 +1,219 @@
+package io.asyncz.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asyncz.history.MemoryRunHistory;
+import io.asyncz.history.RunOrder;
+import io.asyncz.history.RunPage;
+import io.asyncz.history.RunQuery;
+import io.asyncz.history.RunRecord;
+import io.asyncz.history.RunRetention;
+import io.asyncz.history.RunStatus;
+import io.asyncz.run.RunIds;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the memory history does beyond the {@link RunHistoryContract}: the recorder's start-and-end
+ * path, the reclaiming of removed runs (many runs of few tasks, many one-shot tasks that age out),
+ * and run ids that are not ULIDs beside ones that are.
+ */
+class MemoryRunHistoryTest {
+  private static final Instant T0 = Instant.parse("2026-03-01T08:00:00Z");
+
+  private final MutableClock clock = MutableClock.at(T0, ZoneOffset.UTC);
+
+  private static RunRecord running(String runId, String taskId, Instant start) {
+    return new RunRecord(
+        runId,
+        taskId,
+        "job",
+        "default",
+        "pool",
+        RunStatus.RUNNING,
+        "scheduled",
+        1,
+        start,
+        start,
+        null,
+        "node-1",
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  private static RunRecord ended(RunRecord start, RunStatus status, String result) {
+    return new RunRecord(
+        start.runId(),
+        start.taskId(),
+        start.taskName(),
+        start.store(),
+        start.executor(),
+        status,
+        start.source(),
+        start.attempt(),
+        start.scheduledAt(),
+        start.startedAt(),
+        start.startedAt().plusMillis(5),
+        start.node(),
+        result,
+        status == RunStatus.FAILED ? "java.lang.IllegalStateException" : null,
+        status == RunStatus.FAILED ? "boom" : null,
+        null,
+        null);
+  }
+
+  @Test
+  void aRunStartedThroughTheRecorderPathEndsInPlaceAndIsFoundById() {
+    MemoryRunHistory history = new MemoryRunHistory(RunRetention.DEFAULT, clock);
+    List<RunRecord> ends = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      Instant start = T0.plusMillis(i);
+      RunRecord begin = running(RunIds.next(start.toEpochMilli()), "task-" + (i % 7), start);
+      long handle = history.saveStart(begin);
+      RunRecord end = ended(begin, i % 10 == 0 ? RunStatus.FAILED : RunStatus.SUCCEEDED, "r" + i);
+      history.saveEnd(handle, end);
+      ends.add(end);
+    }
+
+    assertThat(history.size()).isEqualTo(7 * 100); // the default keeps 100 runs per task
+    RunRecord last = ends.get(999);
+    assertThat(history.find(last.runId())).contains(last);
+    assertThat(history.find(ends.get(0).runId())).isEmpty(); // beyond its task's newest 100
+    assertThat(history.query(RunQuery.forTask("task-3", 2)).runs())
+        .containsExactly(ends.get(997), ends.get(990));
+    RunQuery failed = new RunQuery(null, Set.of(RunStatus.FAILED), null, null, 3, null);
+    assertThat(history.query(failed).runs())
+        .containsExactly(ends.get(990), ends.get(980), ends.get(970));
+  }
+
+  @Test
+  void anEndWhoseHandleWasMovedByACompactionIsStillSaved() {
+    MemoryRunHistory history = new MemoryRunHistory(new RunRetention(1, Duration.ofDays(1)), clock);
+    RunRecord open = running(RunIds.next(T0.toEpochMilli()), "long", T0);
+    long handle = history.saveStart(open);
+    // Enough runs of another task, each replacing the one before, to compact the rows meanwhile.
+    for (int i = 1; i <= 20_000; i++) {
+      Instant start = T0.plusMillis(i);
+      history.save(
+          ended(
+              running(RunIds.next(start.toEpochMilli()), "busy", start),
+              RunStatus.SUCCEEDED,
+              null));
+    }
+    RunRecord close = ended(open, RunStatus.SUCCEEDED, "done");
+    history.saveEnd(handle, close);
+
+    assertThat(history.size()).isEqualTo(2);
+    assertThat(history.find(open.runId())).contains(close);
+    assertThat(history.query(RunQuery.forTask("long", 10)).runs()).containsExactly(close);
+  }
+
+  @Test
+  void keepsTheNewestRunsOfATaskThroughManyCompactions() {
+    MemoryRunHistory history = new MemoryRunHistory(new RunRetention(3, Duration.ofDays(1)), clock);
+    List<RunRecord> a = new ArrayList<>();
+    List<RunRecord> b = new ArrayList<>();
+    for (int i = 0; i < 50_000; i++) {
+      Instant start = T0.plusMillis(i);
+      RunRecord run =
+          ended(
+              running(RunIds.next(start.toEpochMilli()), i % 2 == 0 ? "a" : "b", start),
+              RunStatus.SUCCEEDED,
+              null);
+      history.save(run);
+      (i % 2 == 0 ? a : b).add(run);
+    }
+
+    assertThat(history.size()).isEqualTo(6);
+    assertThat(history.query(RunQuery.forTask("a", 10)).runs())
+        .containsExactly(a.get(24_999), a.get(24_998), a.get(24_997));
+    assertThat(history.query(new RunQuery(null, Set.of(), null, null, 10, null)).runs())
+        .containsExactly(
+            b.get(24_999),
+            a.get(24_999),
+            b.get(24_998),
+            a.get(24_998),
+            b.get(24_997),
+            a.get(24_997));
+  }
+
+  @Test
+  void runsOfOneShotTasksLeaveMemoryOnceTheyAreOlderThanTheMaximumAge() {
+    MemoryRunHistory history =
+        new MemoryRunHistory(new RunRetention(100, Duration.ofHours(1)), clock);
+    for (int i = 0; i < 10_000; i++) {
+      Instant start = T0.plusMillis(i);
+      history.save(
+          ended(
+              running(RunIds.next(start.toEpochMilli()), "once-" + i, start),
+              RunStatus.SUCCEEDED,
+              null));
+    }
+    assertThat(history.size()).isEqualTo(10_000);
+
+    clock.advance(Duration.ofMinutes(61));
+    Instant now = clock.instant();
+    RunRecord fresh =
+        ended(running(RunIds.next(now.toEpochMilli()), "later", now), RunStatus.SUCCEEDED, null);
+    history.save(fresh);
+
+    assertThat(history.size()).isEqualTo(1); // the old runs are gone, not only hidden
+    assertThat(history.query(RunQuery.ALL).runs()).containsExactly(fresh);
+  }
+
+  @Test
+  void runIdsThatAreNotUlidsAreKeptFoundReplacedAndOrdered() {
+    MemoryRunHistory history = new MemoryRunHistory(RunRetention.DEFAULT, clock);
+    RunRecord ulid =
+        ended(running(RunIds.next(T0.toEpochMilli()), "t", T0), RunStatus.SUCCEEDED, null);
+    RunRecord lower = running("run-b", "t", T0); // same start: ordered by id text
+    RunRecord other = running("zz-imported", "u", T0.plusSeconds(1));
+    history.saveAll(List.of(ulid, lower, other));
+    RunRecord lowerEnded = ended(lower, RunStatus.FAILED, null);
+    history.save(lowerEnded);
+
+    assertThat(history.find("run-b")).contains(lowerEnded);
+    List<RunRecord> expected = new ArrayList<>(List.of(ulid, lowerEnded, other));
+    expected.sort(RunOrder.NEWEST_FIRST);
+    assertThat(history.query(RunQuery.ALL).runs()).containsExactlyElementsOf(expected);
+    RunPage first = history.query(new RunQuery(null, Set.of(), null, null, 1, null));
+    RunPage second = history.query(new RunQuery(null, Set.of(), null, null, 1, first.next()));
+    assertThat(second.runs()).containsExactly(expected.get(1));
+  }
+
+  @Test
+  void findsRunsSavedOutOfStartOrderWhenQueryingEveryTask() {
+    MemoryRunHistory history = new MemoryRunHistory(RunRetention.DEFAULT, clock);
+    List<RunRecord> all = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      // Every tenth record is saved late, ten seconds older than its neighbours.
+      Instant start = i % 10 == 0 ? T0.plusSeconds(i - 10L) : T0.plusSeconds(i);
+      RunRecord run =
+          ended(
+              running(RunIds.next(start.toEpochMilli()), "t" + (i % 13), start),
+              RunStatus.SUCCEEDED,
+              null);
+      history.save(run);
+      all.add(run);
+    }
+    all.sort(RunOrder.NEWEST_FIRST);
+
+    List<RunRecord> paged = new ArrayList<>();
+    RunQuery query = new RunQuery(null, Set.of(), null, null, 7, null);
+    for (RunPage page = history.query(query); ; page = history.query(query.after(page.next()))) {
+      paged.addAll(page.runs());
+      if (page.next() == null) {
+        break;
+      }
+    }
+    assertThat(paged).containsExactlyElementsOf(all);
+  }
+}
