@@ -97,21 +97,23 @@ class MemoryRunHistoryTest {
   @Test
   void anEndWhoseHandleWasMovedByACompactionIsStillSaved() {
     MemoryRunHistory history = new MemoryRunHistory(new RunRetention(1, Duration.ofDays(1)), clock);
-    RunRecord open = running(RunIds.next(T0.toEpochMilli()), "long", T0);
+    Instant later = T0.plusSeconds(3600);
+    RunRecord open = running(RunIds.next(later.toEpochMilli()), "long", later);
     long handle = history.saveStart(open);
-    // Enough runs of another task, each replacing the one before, to compact the rows meanwhile.
+    // Older runs of the same task, each dropped at once (one run kept per task): enough removed
+    // rows to compact the task's stripe, which moves the open run's row meanwhile.
     for (int i = 1; i <= 20_000; i++) {
       Instant start = T0.plusMillis(i);
       history.save(
           ended(
-              running(RunIds.next(start.toEpochMilli()), "busy", start),
+              running(RunIds.next(start.toEpochMilli()), "long", start),
               RunStatus.SUCCEEDED,
               null));
     }
     RunRecord close = ended(open, RunStatus.SUCCEEDED, "done");
     history.saveEnd(handle, close);
 
-    assertThat(history.size()).isEqualTo(2);
+    assertThat(history.size()).isEqualTo(1);
     assertThat(history.find(open.runId())).contains(close);
     assertThat(history.query(RunQuery.forTask("long", 10)).runs()).containsExactly(close);
   }

@@ -41,7 +41,8 @@ import java.util.function.IntConsumer;
  *
  * <p>It prints the medians and, per variant, the median over repetitions of its time divided by the
  * {@code off} time of the same repetition. Settings are system properties: {@code tasks} (100,000),
- * {@code reps} (9), {@code warmup.tasks} (50,000).
+ * {@code reps} (9), {@code warmup.tasks} (50,000), {@code work.micros} (0: what each task does, in
+ * microseconds of busy CPU, to see the overhead next to tasks that do something).
  */
 public final class MetricsOverhead {
   private static final String OFF = "off";
@@ -53,6 +54,7 @@ public final class MetricsOverhead {
   private static final String METRICS_HISTORY = "metrics + run history";
   private static final com.sun.management.OperatingSystemMXBean CPU =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private static final long WORK_NANOS = Long.getLong("work.micros", 0) * 1000;
   private static final List<String> ALL =
       List.of(OFF, METRICS, BOTH, NOOP_OBSERVER, NOOP_LISTENER, HISTORY, METRICS_HISTORY);
 
@@ -64,7 +66,9 @@ public final class MetricsOverhead {
     int reps = Integer.getInteger("reps", 9);
     int warmup = Integer.getInteger("warmup.tasks", 50_000);
     List<String> variants = variants(System.getProperty("variants"));
-    Report.progress("metrics overhead: %,d tasks, %d repetitions; %s", tasks, reps, Report.load());
+    Report.progress(
+        "metrics overhead: %,d tasks of %d µs of work, %d repetitions; %s",
+        tasks, WORK_NANOS / 1000, reps, Report.load());
     for (String variant : variants) {
       drain(variant, warmup);
     }
@@ -109,7 +113,12 @@ public final class MetricsOverhead {
       table.put(variant, row);
     }
     System.out.println();
-    System.out.printf(Locale.ROOT, "Drain of %,d tasks due now, %d repetitions%n%n", tasks, reps);
+    System.out.printf(
+        Locale.ROOT,
+        "Drain of %,d tasks due now, each %d µs of work, %d repetitions%n%n",
+        tasks,
+        WORK_NANOS / 1000,
+        reps);
     Report.table("variant", table);
     for (String variant : variants) {
       if (variant.equals(OFF)) {
@@ -167,7 +176,13 @@ public final class MetricsOverhead {
     }
     scheduler.start();
     Completion completion = new Completion(tasks);
-    IntConsumer work = index -> completion.ran();
+    IntConsumer work =
+        WORK_NANOS == 0
+            ? index -> completion.ran()
+            : index -> {
+              busy(WORK_NANOS);
+              completion.ran();
+            };
     try {
       long cpu0 = CPU.getProcessCpuTime();
       long t0 = System.nanoTime();
@@ -187,6 +202,14 @@ public final class MetricsOverhead {
       return new double[] {s, cpu};
     } finally {
       scheduler.shutdown(false);
+    }
+  }
+
+  /** Spins for {@code nanos}: a task that keeps a CPU busy, as a small computation would. */
+  private static void busy(long nanos) {
+    long end = System.nanoTime() + nanos;
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
     }
   }
 
