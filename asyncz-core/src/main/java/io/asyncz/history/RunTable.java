@@ -219,6 +219,12 @@ final class RunTable {
       oddRowById.put(record.runId(), row);
       oddIdByRow.put(row, record.runId());
     }
+    noteStart(row);
+    return row;
+  }
+
+  /** Keeps {@link #disorderNanos} true of a row placed after every row before it. */
+  private void noteStart(int row) {
     long start = nanos(startSecond[row], startNano[row]);
     if (start < latestStartNanos) {
       long gap = latestStartNanos - start; // negative when it overflows
@@ -226,7 +232,6 @@ final class RunTable {
     } else {
       latestStartNanos = start;
     }
-    return row;
   }
 
   /** Writes the fields a record may change into its row (not its run id or task). */
@@ -406,7 +411,11 @@ final class RunTable {
     rows = to;
     head = 0;
     removedSinceCompaction = 0;
+    // The disorder of the rows left, which may be less than that of the rows removed.
+    latestStartNanos = Long.MIN_VALUE;
+    disorderNanos = 0;
     for (int row = 0; row < rows; row++) {
+      noteStart(row);
       prev[row] = prev[row] == NONE ? NONE : moved[prev[row]];
       next[row] = next[row] == NONE ? NONE : moved[next[row]];
     }
