@@ -291,25 +291,13 @@ final class RunTable {
       newer = older;
       older = prev[older];
     }
-    prev[row] = older;
-    next[row] = newer;
-    if (older == NONE) {
-      taskOldest[slot] = row;
-    } else {
-      next[older] = row;
-    }
-    if (newer == NONE) {
-      taskNewest[slot] = row;
-    } else {
-      prev[newer] = row;
-    }
+    join(slot, older, row);
+    join(slot, row, newer);
     taskRuns[slot]++;
   }
 
-  private void remove(int row) {
-    int slot = task[row];
-    int older = prev[row];
-    int newer = next[row];
+  /** Makes two runs of a task neighbours, older first; {@link #NONE} for an end of its list. */
+  private void join(int slot, int older, int newer) {
     if (older == NONE) {
       taskOldest[slot] = newer;
     } else {
@@ -320,6 +308,11 @@ final class RunTable {
     } else {
       prev[newer] = older;
     }
+  }
+
+  private void remove(int row) {
+    int slot = task[row];
+    join(slot, prev[row], next[row]);
     if (--taskRuns[slot] == 0) {
       forgetTask(slot);
     }
