@@ -79,6 +79,8 @@ final class MongoCluster {
   private static final String LEASE_UNTIL = "lease.until";
   private static final String RUN_TIME = "t";
   private static final String RUN_NODE = "node";
+  // The task's record as the run was claimed, which a rerun runs (the task may change meanwhile).
+  private static final String RUN_STATE = "s";
   private static final String RUN_CLAIM = "claim";
   private static final String LAST_SEEN = "last_seen";
   private static final String CLAIM = "claim";
@@ -245,11 +247,12 @@ final class MongoCluster {
                 Filters.eq(LEASE_TOKEN, token),
                 Filters.eq(VERSION, document.get(VERSION)));
         Task task = null;
-        if (document.get(STATE) instanceof Binary binary) {
+        Binary claimed = document.get(STATE) instanceof Binary binary ? binary : null;
+        if (claimed != null) {
           try {
-            task = records.read(taskId, binary.getData(), store.context());
+            task = records.read(taskId, claimed.getData(), store.context());
           } catch (CorruptTaskRecordException e) {
-            unreadable.add(new Unreadable(taskId, binary, e));
+            unreadable.add(new Unreadable(taskId, claimed, e));
           }
         }
         if (task == null) {
@@ -272,7 +275,8 @@ final class MongoCluster {
           handedOut.add(
               new Document(RUN_TIME, t.toString())
                   .append(RUN_NODE, nodeId)
-                  .append(RUN_CLAIM, token));
+                  .append(RUN_CLAIM, token)
+                  .append(RUN_STATE, claimed));
         }
         List<Bson> update = new ArrayList<>();
         update.add(Updates.unset(LEASE_FIELD));
@@ -419,19 +423,14 @@ final class MongoCluster {
       if (!(doc.get(ID) instanceof String taskId)) {
         continue;
       }
-      Task task = null;
-      if (doc.get(STATE) instanceof Binary binary) {
-        try {
-          task = records.read(taskId, binary.getData(), store.context());
-        } catch (CorruptTaskRecordException e) {
-          task = null; // reported, not rerun; the record itself is quarantined by the next read
-        }
-      }
       for (Document run : runs(doc)) {
         String owner = run.getString(RUN_NODE);
         if (live.contains(owner)) {
           continue;
         }
+        // The record as the run was claimed; a run claimed before runs kept it has the current one.
+        Task task =
+            claimedTask(taskId, run.get(RUN_STATE) instanceof Binary own ? own : doc.get(STATE));
         String t = run.getString(RUN_TIME);
         // Only the node whose update matches takes the run: two live nodes never both do.
         Bson held =
@@ -455,6 +454,18 @@ final class MongoCluster {
     }
     deleteDoneWithoutRuns(touched);
     return taken;
+  }
+
+  /** The task a record holds, or {@code null} (reported, not rerun) when it cannot be read. */
+  private Task claimedTask(String taskId, Object state) {
+    if (!(state instanceof Binary binary)) {
+      return null;
+    }
+    try {
+      return records.read(taskId, binary.getData(), store.context());
+    } catch (CorruptTaskRecordException e) {
+      return null; // a corrupt task record is quarantined by the next read of it
+    }
   }
 
   List<Member> members() {

@@ -420,6 +420,52 @@ public abstract class ClusterContract {
     }
   }
 
+  @Test
+  void aRerunRunsTheTaskAsItWasClaimedNotAsItWasChangedSince() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
+    SeverableStore severable = new SeverableStore(newNodeStore());
+    ThreadScheduler dying = dyingNode(severable, started, never);
+    dying
+        .task("hang")
+        .id("changed")
+        .args("as claimed")
+        .trigger(
+            IntervalTrigger.builder()
+                .interval(Duration.ofHours(1))
+                .startAt(WALL.instant().plusMillis(300)) // first run then, the next in an hour
+                .build())
+        .noGraceLimit()
+        .onNodeFailure(ClusterSettings.NodeFailurePolicy.RERUN)
+        .add();
+    assertThat(started.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    // Changed while its run is in flight: the run was claimed with the old arguments.
+    dying.updateTask("changed", change -> change.args("changed since"));
+    severable.severed = true;
+    List<String> reran = new CopyOnWriteArrayList<>();
+    CountDownLatch rerun = new CountDownLatch(1);
+    ThreadScheduler survivor =
+        node(
+            1,
+            new TaskRegistry()
+                .register(
+                    "hang",
+                    (args, kwargs) -> {
+                      reran.add((String) args.get(0));
+                      rerun.countDown();
+                      return null;
+                    }),
+            Clock.systemUTC(),
+            quick());
+    survivor.start();
+    try {
+      assertThat(rerun.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+      assertThat(reran).containsExactly("as claimed");
+    } finally {
+      never.countDown();
+    }
+  }
+
   /**
    * Node 0, started on {@code store}, whose function {@code hang} counts {@code started} down and
    * then blocks until {@code release} opens: its runs stay in flight until the test severs it.
