@@ -114,7 +114,20 @@ final class RunTable {
    * Saves a record, replacing the one saved under its run id; drops runs older than {@code oldest}.
    */
   synchronized void save(RunRecord record, Instant oldest) {
-    saveLocked(record, oldest);
+    int existing = rowOf(record.runId());
+    Instant start = record.startedAt();
+    if (existing != NONE
+        && startSecond[existing] == start.getEpochSecond()
+        && startNano[existing] == start.getNano()) {
+      write(existing, record); // a run's end replaces its start, in place
+    } else {
+      if (existing != NONE) {
+        remove(existing);
+      }
+      insert(record, oldest);
+    }
+    pruneHead(oldest);
+    compactIfWorthIt();
   }
 
   /** Drops runs older than {@code oldest} from the oldest end. */
@@ -155,23 +168,6 @@ final class RunTable {
       return true;
     }
     return false;
-  }
-
-  private void saveLocked(RunRecord record, Instant oldest) {
-    int existing = rowOf(record.runId());
-    Instant start = record.startedAt();
-    if (existing != NONE
-        && startSecond[existing] == start.getEpochSecond()
-        && startNano[existing] == start.getNano()) {
-      write(existing, record); // a run's end replaces its start, in place
-    } else {
-      if (existing != NONE) {
-        remove(existing);
-      }
-      insert(record, oldest);
-    }
-    pruneHead(oldest);
-    compactIfWorthIt();
   }
 
   /**
