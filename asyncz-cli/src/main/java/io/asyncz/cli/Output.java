@@ -13,12 +13,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Tables, JSON and colours for the commands' output. */
 final class Output {
   static final String SCHEMA = "asyncz.cli/v1";
   private static final DateTimeFormatter TABLE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
+
+  private static final Pattern COLOUR_CODE = Pattern.compile("\u001b\\[[0-9;]*m");
 
   private final Io io;
 
@@ -185,7 +188,8 @@ final class Output {
 
   /** The text without colour codes. */
   static String visible(String text) {
-    return text.replaceAll("\u001b\\[[0-9;]*m", "");
+    // Called for every cell, twice: most have no escape and need no regular expression at all.
+    return text.indexOf('\u001b') < 0 ? text : COLOUR_CODE.matcher(text).replaceAll("");
   }
 
   /** Prints "key: value" lines with the keys aligned. */

@@ -2,7 +2,14 @@ package io.asyncz.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,5 +98,47 @@ class OutputTest {
     Cli.Result bad = cli.run("timeline", "--store", "file:t", "--per-task", "51");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--per-task: 51 is out of range; expected 1 to 50");
+  }
+
+  @Test
+  void onATerminalColouredCellsAreAlignedByTheirVisibleText() {
+    StringWriter text = new StringWriter();
+    Io terminal =
+        new Io(
+            new PrintWriter(text),
+            new PrintWriter(new StringWriter()),
+            new BufferedReader(new StringReader("")),
+            Map.of("COLUMNS", "120"),
+            true,
+            Clock.systemUTC(),
+            dir);
+    Output output = new Output(terminal);
+    output.table(
+        List.of("ID", "STATE", "STORE"),
+        List.of(
+            List.of("report", output.state("scheduled"), "default"),
+            List.of("once", output.state("paused"), "default")));
+    String esc = "\u001b[";
+    assertThat(text.toString())
+        .isEqualTo(
+            String.join(
+                "\n",
+                esc
+                    + "1mID"
+                    + esc
+                    + "0m      "
+                    + esc
+                    + "1mSTATE"
+                    + esc
+                    + "0m      "
+                    + esc
+                    + "1mSTORE"
+                    + esc
+                    + "0m",
+                "report  " + esc + "32mscheduled" + esc + "0m  default",
+                "once    " + esc + "33mpaused" + esc + "0m     default",
+                ""));
+    assertThat(Output.visible(esc + "32mscheduled" + esc + "0m")).isEqualTo("scheduled");
+    assertThat(Output.visible("plain")).isEqualTo("plain");
   }
 }

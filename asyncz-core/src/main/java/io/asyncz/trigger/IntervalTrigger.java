@@ -12,7 +12,6 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -398,16 +397,30 @@ public final class IntervalTrigger implements Trigger {
     if (days != 0) {
       sb.append(days).append(Math.abs(days) == 1 ? " day, " : " days, ");
     }
-    sb.append(rest / 3600)
-        .append(String.format(Locale.ROOT, ":%02d:%02d", rest / 60 % 60, rest % 60));
+    // Zero-padded by hand rather than with String.format: a listing prints this for every
+    // interval task, and the formatter is costly in a short-lived process (docs/cli.md).
+    sb.append(rest / 3600).append(':');
+    padded(sb, rest / 60 % 60, 2).append(':');
+    padded(sb, rest % 60, 2);
     int nanos = d.getNano();
     if (nanos != 0) {
-      sb.append(
-          nanos % 1000 == 0
-              ? String.format(Locale.ROOT, ".%06d", nanos / 1000)
-              : String.format(Locale.ROOT, ".%09d", nanos));
+      sb.append('.');
+      if (nanos % 1000 == 0) {
+        padded(sb, nanos / 1000, 6);
+      } else {
+        padded(sb, nanos, 9);
+      }
     }
     return sb.toString();
+  }
+
+  /** Appends {@code value}, not negative, with leading zeros up to {@code digits} digits. */
+  private static StringBuilder padded(StringBuilder sb, long value, int digits) {
+    String text = Long.toString(value);
+    for (int i = text.length(); i < digits; i++) {
+      sb.append('0');
+    }
+    return sb.append(text);
   }
 
   /** Builds an {@link IntervalTrigger}; the parts of the interval add up. */
