@@ -7,6 +7,7 @@ import io.asyncz.task.TaskInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -88,7 +89,33 @@ final class Output {
 
   /** A time for a table, in the scheduler's zone, to the second; "-" for none. */
   static String time(Instant t, ZoneId zone) {
-    return t == null ? "-" : TABLE_TIME.format(t.truncatedTo(ChronoUnit.SECONDS).atZone(zone));
+    if (t == null) {
+      return "-";
+    }
+    ZonedDateTime at = t.truncatedTo(ChronoUnit.SECONDS).atZone(zone);
+    int offset = at.getOffset().getTotalSeconds();
+    if (at.getYear() < 1 || at.getYear() > 9999 || offset % 60 != 0) {
+      return TABLE_TIME.format(at);
+    }
+    // TABLE_TIME's text, written by hand: a listing prints one per task, and the formatter costs
+    // several times more in a short-lived process (docs/cli.md, "Measured").
+    StringBuilder sb = new StringBuilder(26);
+    padded(sb, at.getYear(), 4).append('-');
+    padded(sb, at.getMonthValue(), 2).append('-');
+    padded(sb, at.getDayOfMonth(), 2).append(' ');
+    padded(sb, at.getHour(), 2).append(':');
+    padded(sb, at.getMinute(), 2).append(':');
+    padded(sb, at.getSecond(), 2).append(' ').append(offset < 0 ? '-' : '+');
+    padded(sb, Math.abs(offset) / 3600, 2).append(':');
+    return padded(sb, Math.abs(offset) / 60 % 60, 2).toString();
+  }
+
+  private static StringBuilder padded(StringBuilder sb, int value, int digits) {
+    String text = Integer.toString(value);
+    for (int i = text.length(); i < digits; i++) {
+      sb.append('0');
+    }
+    return sb.append(text);
   }
 
   /** A task state in colour on a terminal. */

@@ -8,11 +8,17 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The tables, exactly as printed. */
 class OutputTest {
@@ -140,5 +146,26 @@ class OutputTest {
                 ""));
     assertThat(Output.visible(esc + "32mscheduled" + esc + "0m")).isEqualTo("scheduled");
     assertThat(Output.visible("plain")).isEqualTo("plain");
+  }
+
+  @ParameterizedTest(name = "{0} in {1}")
+  @CsvSource({
+    "2030-01-15T10:10:00.999Z, UTC",
+    "2030-07-01T00:00:00Z, Europe/Amsterdam",
+    "2030-01-01T00:00:00Z, America/St_Johns",
+    "2030-01-01T00:00:00Z, Asia/Kathmandu",
+    "1930-01-01T00:00:00Z, Europe/Amsterdam",
+    "0001-01-01T00:00:00Z, UTC",
+    "9999-12-31T23:59:59Z, UTC",
+    "+10000-01-01T00:00:00Z, UTC",
+    "-0001-01-01T00:00:00Z, UTC"
+  })
+  void tableTimesReadAsThePatternWritesThem(String instant, String zone) {
+    Instant t = Instant.parse(instant);
+    ZoneId z = ZoneId.of(zone);
+    assertThat(Output.time(t, z))
+        .isEqualTo(
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx")
+                .format(t.truncatedTo(ChronoUnit.SECONDS).atZone(z)));
   }
 }
