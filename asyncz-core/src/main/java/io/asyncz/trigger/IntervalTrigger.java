@@ -132,12 +132,11 @@ public final class IntervalTrigger implements Trigger {
   static IntervalTrigger fromOptions(Map<String, ?> values) {
     Options o = Options.of(ALIAS, values, OPTIONS);
     Builder b = builder();
-    b.add("weeks", o.wholeNumber("weeks", maxOf(WEEK), partLimit("weeks", WEEK)), WEEK);
-    b.add("days", o.wholeNumber("days", maxOf(DAY), partLimit("days", DAY)), DAY);
-    b.add("hours", o.wholeNumber("hours", maxOf(HOUR), partLimit("hours", HOUR)), HOUR);
-    b.add("minutes", o.wholeNumber("minutes", maxOf(MINUTE), partLimit("minutes", MINUTE)), MINUTE);
-    Duration seconds =
-        o.seconds("seconds", MAX_INTERVAL, "is too large; " + partLimit("seconds", 1));
+    b.add("weeks", o.wholeNumber("weeks", maxOf(WEEK), WEEKS_LIMIT), WEEK);
+    b.add("days", o.wholeNumber("days", maxOf(DAY), DAYS_LIMIT), DAY);
+    b.add("hours", o.wholeNumber("hours", maxOf(HOUR), HOURS_LIMIT), HOUR);
+    b.add("minutes", o.wholeNumber("minutes", maxOf(MINUTE), MINUTES_LIMIT), MINUTE);
+    Duration seconds = o.seconds("seconds", MAX_INTERVAL, SECONDS_TOO_LARGE);
     if (seconds != null) {
       b.interval(seconds);
     }
@@ -152,6 +151,13 @@ public final class IntervalTrigger implements Trigger {
   private static final long DAY = 86_400L;
   private static final long HOUR = 3_600L;
   private static final long MINUTE = 60L;
+
+  // The messages of fromOptions, made once: a store rebuilds a trigger for every record it reads.
+  private static final String WEEKS_LIMIT = partLimit("weeks", WEEK);
+  private static final String DAYS_LIMIT = partLimit("days", DAY);
+  private static final String HOURS_LIMIT = partLimit("hours", HOUR);
+  private static final String MINUTES_LIMIT = partLimit("minutes", MINUTE);
+  private static final String SECONDS_TOO_LARGE = "is too large; " + partLimit("seconds", 1);
 
   /** The largest number of a unit an interval holds. */
   private static long maxOf(long unitSeconds) {
