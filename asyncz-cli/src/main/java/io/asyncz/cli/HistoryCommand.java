@@ -1,6 +1,9 @@
 package io.asyncz.cli;
 
 import io.asyncz.InvalidInputException;
+import io.asyncz.admin.Operations;
+import io.asyncz.admin.RunList;
+import io.asyncz.admin.RunView;
 import io.asyncz.history.RunPage;
 import io.asyncz.history.RunQuery;
 import io.asyncz.history.RunRecord;
@@ -8,6 +11,7 @@ import io.asyncz.history.RunStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -22,7 +26,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code asyncz history [TASK] [--status s,s] [--since DURATION|INSTANT] [--limit N] [--after
  * CURSOR] [--json]}: the runs of the selected stores, newest first, read from {@code
- * Scheduler.runHistory()} (direct mode).
+ * Scheduler.runHistory()} (direct mode), or with {@code --url} from a running service's API.
  */
 @Command(
     name = "history",
@@ -67,6 +71,49 @@ final class HistoryCommand extends TaskCommands.Base {
 
   @Override
   int call(Session session) {
+    RunPage page = session.scheduler().runHistory().query(query());
+    List<RunRecord> runs = new ArrayList<>();
+    for (RunRecord r : page.runs()) {
+      if (session.target() == null || session.target().equals(r.store())) {
+        runs.add(r);
+      }
+    }
+    return print(runs, page.next(), zone(session));
+  }
+
+  /**
+   * {@code --url}: the same runs, read through a running service's API; times in UTC, as the other
+   * commands print them with {@code --url}.
+   */
+  int call(Operations operations) {
+    RunList page = operations.runs(query());
+    List<RunRecord> runs = new ArrayList<>();
+    for (RunView r : page.runs()) {
+      runs.add(
+          new RunRecord(
+              r.runId(),
+              r.taskId(),
+              r.taskName(),
+              r.store(),
+              r.executor(),
+              RunStatus.parse(r.status()),
+              r.source(),
+              r.attempt(),
+              r.scheduledAt(),
+              r.startedAt(),
+              r.endedAt(),
+              r.node(),
+              r.result(),
+              r.errorType(),
+              r.errorMessage(),
+              r.stackTrace(),
+              r.log()));
+    }
+    return print(runs, page.next(), ZoneOffset.UTC);
+  }
+
+  /** The query the options describe, each checked. */
+  private RunQuery query() {
     Set<RunStatus> wanted = EnumSet.noneOf(RunStatus.class);
     for (String s : statuses) {
       try {
@@ -80,17 +127,10 @@ final class HistoryCommand extends TaskCommands.Base {
       throw new InvalidInputException("--limit", limit, "a number from 1 to " + RunQuery.MAX_LIMIT);
     }
     Instant from = since == null ? null : since(since, io.clock().instant());
-    RunPage page =
-        session
-            .scheduler()
-            .runHistory()
-            .query(new RunQuery(task, wanted, from, null, limit, after));
-    List<RunRecord> runs = new ArrayList<>();
-    for (RunRecord r : page.runs()) {
-      if (session.target() == null || session.target().equals(r.store())) {
-        runs.add(r);
-      }
-    }
+    return new RunQuery(task, wanted, from, null, limit, after);
+  }
+
+  private int print(List<RunRecord> runs, String next, ZoneId zone) {
     if (json) {
       List<Map<String, Object>> items = new ArrayList<>();
       for (RunRecord r : runs) {
@@ -98,7 +138,7 @@ final class HistoryCommand extends TaskCommands.Base {
       }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("runs", items);
-      body.put("next", page.next());
+      body.put("next", next);
       out.json(body);
       return CliException.OK;
     }
@@ -106,7 +146,6 @@ final class HistoryCommand extends TaskCommands.Base {
       io.out().println("No runs recorded" + (task == null ? "." : " for task " + task + "."));
       return CliException.OK;
     }
-    ZoneId zone = zone(session);
     List<List<String>> rows = new ArrayList<>();
     for (RunRecord r : runs) {
       rows.add(
@@ -120,8 +159,8 @@ final class HistoryCommand extends TaskCommands.Base {
               outcome(r)));
     }
     out.table(List.of("STARTED", "TASK", "STATUS", "SOURCE", "DURATION", "LATE", "RESULT"), rows);
-    if (page.next() != null) {
-      io.out().println("More: --after " + page.next());
+    if (next != null) {
+      io.out().println("More: --after " + next);
     }
     return CliException.OK;
   }

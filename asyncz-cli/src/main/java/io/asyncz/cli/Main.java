@@ -96,7 +96,8 @@ public final class Main implements Runnable {
 
   /**
    * Sets slf4j-simple's level and format before the first logger exists: {@code --log-level}, else
-   * info for the service and warn for the other commands, which print their own results.
+   * info for the service and warn for the other commands, which print their own results; the
+   * service's lines start with the time, the other commands' do not.
    */
   static void configureLogging(String[] args) {
     List<String> list = Arrays.asList(args);
@@ -117,8 +118,15 @@ public final class Main implements Runnable {
       level = list.contains("start") ? "info" : "warn";
     }
     setDefault("org.slf4j.simpleLogger.defaultLogLevel", level.toLowerCase(java.util.Locale.ROOT));
-    setDefault("org.slf4j.simpleLogger.showDateTime", "true");
-    setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    if (list.contains("start")) {
+      setDefault("org.slf4j.simpleLogger.showDateTime", "true");
+      setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    } else {
+      // A command's warnings come as it runs, and a time on them says nothing: without one,
+      // slf4j-simple makes no SimpleDateFormat, whose calendar and locale data took a tenth of a
+      // short command's start-up (docs/cli.md, "Measured").
+      setDefault("org.slf4j.simpleLogger.showDateTime", "false");
+    }
     setDefault("org.slf4j.simpleLogger.showThreadName", "false");
     setDefault("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
   }

@@ -7,18 +7,22 @@ import io.asyncz.task.TaskInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Tables, JSON and colours for the commands' output. */
 final class Output {
   static final String SCHEMA = "asyncz.cli/v1";
   private static final DateTimeFormatter TABLE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
+
+  private static final Pattern COLOUR_CODE = Pattern.compile("\u001b\\[[0-9;]*m");
 
   private final Io io;
 
@@ -85,7 +89,33 @@ final class Output {
 
   /** A time for a table, in the scheduler's zone, to the second; "-" for none. */
   static String time(Instant t, ZoneId zone) {
-    return t == null ? "-" : TABLE_TIME.format(t.truncatedTo(ChronoUnit.SECONDS).atZone(zone));
+    if (t == null) {
+      return "-";
+    }
+    ZonedDateTime at = t.truncatedTo(ChronoUnit.SECONDS).atZone(zone);
+    int offset = at.getOffset().getTotalSeconds();
+    if (at.getYear() < 1 || at.getYear() > 9999 || offset % 60 != 0) {
+      return TABLE_TIME.format(at);
+    }
+    // TABLE_TIME's text, written by hand: a listing prints one per task, and the formatter costs
+    // several times more in a short-lived process (docs/cli.md, "Measured").
+    StringBuilder sb = new StringBuilder(26);
+    padded(sb, at.getYear(), 4).append('-');
+    padded(sb, at.getMonthValue(), 2).append('-');
+    padded(sb, at.getDayOfMonth(), 2).append(' ');
+    padded(sb, at.getHour(), 2).append(':');
+    padded(sb, at.getMinute(), 2).append(':');
+    padded(sb, at.getSecond(), 2).append(' ').append(offset < 0 ? '-' : '+');
+    padded(sb, Math.abs(offset) / 3600, 2).append(':');
+    return padded(sb, Math.abs(offset) / 60 % 60, 2).toString();
+  }
+
+  private static StringBuilder padded(StringBuilder sb, int value, int digits) {
+    String text = Integer.toString(value);
+    for (int i = text.length(); i < digits; i++) {
+      sb.append('0');
+    }
+    return sb.append(text);
   }
 
   /** A task state in colour on a terminal. */
@@ -185,7 +215,8 @@ final class Output {
 
   /** The text without colour codes. */
   static String visible(String text) {
-    return text.replaceAll("\u001b\\[[0-9;]*m", "");
+    // Called for every cell, twice: most have no escape and need no regular expression at all.
+    return text.indexOf('\u001b') < 0 ? text : COLOUR_CODE.matcher(text).replaceAll("");
   }
 
   /** Prints "key: value" lines with the keys aligned. */

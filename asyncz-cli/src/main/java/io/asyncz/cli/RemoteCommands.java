@@ -138,10 +138,13 @@ final class RemoteCommands {
       }
       return code;
     }
+    if (command instanceof HistoryCommand c) {
+      return c.call(ops);
+    }
     throw new CliException(
         CliException.USAGE,
-        "--url works with list, inspect, add, update, run, pause, resume and remove; run this"
-            + " command on the service's stores instead");
+        "--url works with list, inspect, add, update, run, pause, resume, remove and history; run"
+            + " this command on the service's stores instead");
   }
 
   private static int list(TaskCommands.ListTasks c, Operations ops, Output out) {

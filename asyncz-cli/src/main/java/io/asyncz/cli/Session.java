@@ -140,7 +140,9 @@ final class Session implements AutoCloseable {
             "reuses the alias '" + spec.alias() + "'; expected distinct aliases");
       }
       prepare(spec);
-      builder.store(spec.alias(), TaskStores.create(spec.type(), spec.options()));
+      builder.store(
+          spec.alias(),
+          TaskStores.create(spec.type(), service ? spec.options() : oneCommand(spec)));
       displays.put(spec.alias(), spec.display());
       options.put(spec.alias(), spec.options());
       types.put(spec.alias(), spec.type());
@@ -157,6 +159,25 @@ final class Session implements AutoCloseable {
     Map<String, Object> copy = new LinkedHashMap<>(options);
     copy.computeIfPresent("password", (k, v) -> "***");
     return copy;
+  }
+
+  /**
+   * A store's options for one command: a JDBC store opens a connection for each of the command's
+   * few operations instead of starting a connection pool (its threads and first connections cost
+   * more than the command's own work: docs/cli.md, "Measured"). A database in memory keeps its
+   * pool, whose connection holds the database between operations.
+   */
+  static Map<String, Object> oneCommand(StoreSpec spec) {
+    if (!spec.type().equals("jdbc") || !(spec.options().get("url") instanceof String url)) {
+      return spec.options();
+    }
+    String lower = url.toLowerCase(java.util.Locale.ROOT);
+    if (lower.contains(":memory:") || lower.contains("mode=memory") || lower.contains(":mem:")) {
+      return spec.options();
+    }
+    Map<String, Object> options = new LinkedHashMap<>(spec.options());
+    options.put("pooled", false);
+    return options;
   }
 
   /** Creates what a store needs on first use: the embedded SQLite file's directory. */

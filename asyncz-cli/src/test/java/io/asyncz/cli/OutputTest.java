@@ -2,10 +2,23 @@ package io.asyncz.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The tables, exactly as printed. */
 class OutputTest {
@@ -91,5 +104,68 @@ class OutputTest {
     Cli.Result bad = cli.run("timeline", "--store", "file:t", "--per-task", "51");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--per-task: 51 is out of range; expected 1 to 50");
+  }
+
+  @Test
+  void onATerminalColouredCellsAreAlignedByTheirVisibleText() {
+    StringWriter text = new StringWriter();
+    Io terminal =
+        new Io(
+            new PrintWriter(text),
+            new PrintWriter(new StringWriter()),
+            new BufferedReader(new StringReader("")),
+            Map.of("COLUMNS", "120"),
+            true,
+            Clock.systemUTC(),
+            dir);
+    Output output = new Output(terminal);
+    output.table(
+        List.of("ID", "STATE", "STORE"),
+        List.of(
+            List.of("report", output.state("scheduled"), "default"),
+            List.of("once", output.state("paused"), "default")));
+    String esc = "\u001b[";
+    assertThat(text.toString())
+        .isEqualTo(
+            String.join(
+                "\n",
+                esc
+                    + "1mID"
+                    + esc
+                    + "0m      "
+                    + esc
+                    + "1mSTATE"
+                    + esc
+                    + "0m      "
+                    + esc
+                    + "1mSTORE"
+                    + esc
+                    + "0m",
+                "report  " + esc + "32mscheduled" + esc + "0m  default",
+                "once    " + esc + "33mpaused" + esc + "0m     default",
+                ""));
+    assertThat(Output.visible(esc + "32mscheduled" + esc + "0m")).isEqualTo("scheduled");
+    assertThat(Output.visible("plain")).isEqualTo("plain");
+  }
+
+  @ParameterizedTest(name = "{0} in {1}")
+  @CsvSource({
+    "2030-01-15T10:10:00.999Z, UTC",
+    "2030-07-01T00:00:00Z, Europe/Amsterdam",
+    "2030-01-01T00:00:00Z, America/St_Johns",
+    "2030-01-01T00:00:00Z, Asia/Kathmandu",
+    "1930-01-01T00:00:00Z, Europe/Amsterdam",
+    "0001-01-01T00:00:00Z, UTC",
+    "9999-12-31T23:59:59Z, UTC",
+    "+10000-01-01T00:00:00Z, UTC",
+    "-0001-01-01T00:00:00Z, UTC"
+  })
+  void tableTimesReadAsThePatternWritesThem(String instant, String zone) {
+    Instant t = Instant.parse(instant);
+    ZoneId z = ZoneId.of(zone);
+    assertThat(Output.time(t, z))
+        .isEqualTo(
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx")
+                .format(t.truncatedTo(ChronoUnit.SECONDS).atZone(z)));
   }
 }

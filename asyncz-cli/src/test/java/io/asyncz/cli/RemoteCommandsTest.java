@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asyncz.admin.SchedulerOperations;
 import io.asyncz.dashboard.Dashboard;
 import io.asyncz.dashboard.DashboardOptions;
+import io.asyncz.history.RunRecord;
+import io.asyncz.history.RunStatus;
 import io.asyncz.scheduler.Scheduler;
 import io.asyncz.task.TaskFunction;
 import java.io.BufferedReader;
@@ -12,6 +14,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -96,6 +99,70 @@ class RemoteCommandsTest {
         assertThat(wrongToken.code()).isEqualTo(1);
         assertThat(wrongToken.err()).contains("401", "Not logged in");
         assertThat(new Cli(dir).run("list", "--url", url).code()).isEqualTo(2);
+      }
+    }
+  }
+
+  private static RunRecord run(
+      String runId, String task, RunStatus status, int startSecond, String result) {
+    Instant scheduled = Instant.parse("2030-01-15T10:00:00Z").plusSeconds(startSecond);
+    return new RunRecord(
+        runId,
+        task,
+        task,
+        "default",
+        "default",
+        status,
+        "scheduled",
+        1,
+        scheduled,
+        scheduled.plusMillis(250),
+        scheduled.plusMillis(1_500),
+        "node-1",
+        status == RunStatus.SUCCEEDED ? result : null,
+        status == RunStatus.FAILED ? "IllegalStateException" : null,
+        status == RunStatus.FAILED ? result : null,
+        null,
+        null);
+  }
+
+  @Test
+  void historyReadsTheServiceRunsThroughTheApi() throws Exception {
+    try (Scheduler scheduler = Scheduler.builder().runHistory(true).build()) {
+      scheduler.start(true);
+      scheduler.runHistory().save(run("r1", "ping", RunStatus.SUCCEEDED, 1, "pong"));
+      scheduler.runHistory().save(run("r2", "backup", RunStatus.FAILED, 2, "disk full"));
+      scheduler.runHistory().save(run("r3", "ping", RunStatus.SUCCEEDED, 3, "pong again"));
+      try (SchedulerOperations ops = SchedulerOperations.builder(scheduler).build();
+          Dashboard dashboard =
+              Dashboard.serve(ops, DashboardOptions.builder().port(0).token(TOKEN).build())) {
+        String url = dashboard.url().toString();
+
+        Cli.Result table = cli(url, "history");
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out())
+            .isEqualTo(
+                String.join(
+                    "\n",
+                    "STARTED                  TASK    STATUS     SOURCE     DURATION  LATE    RESULT",
+                    "2030-01-15T10:00:03.250  ping    succeeded  scheduled  1.250s    0.250s  pong again",
+                    "2030-01-15T10:00:02.250  backup  failed     scheduled  1.250s    0.250s "
+                        + " IllegalStateException: disk full",
+                    "2030-01-15T10:00:01.250  ping    succeeded  scheduled  1.250s    0.250s  pong",
+                    ""));
+
+        Cli.Result ping = cli(url, "history", "ping", "--limit", "1", "--json");
+        assertThat(ping.code()).as(ping.err()).isZero();
+        assertThat(ping.out())
+            .contains("\"run_id\" : \"r3\"", "\"duration\" : 1.25", "\"result\" : \"pong again\"")
+            .doesNotContain("\"r1\"", "\"r2\"")
+            .containsPattern("\"next\" : \"[^\"]+\"");
+
+        Cli.Result failed = cli(url, "history", "--status", "failed");
+        assertThat(failed.out()).contains("backup").doesNotContain("ping");
+        Cli.Result bad = cli(url, "history", "--status", "done");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("\"done\"");
       }
     }
   }

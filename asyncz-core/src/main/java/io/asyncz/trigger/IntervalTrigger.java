@@ -12,7 +12,6 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -133,12 +132,11 @@ public final class IntervalTrigger implements Trigger {
   static IntervalTrigger fromOptions(Map<String, ?> values) {
     Options o = Options.of(ALIAS, values, OPTIONS);
     Builder b = builder();
-    b.add("weeks", o.wholeNumber("weeks", maxOf(WEEK), partLimit("weeks", WEEK)), WEEK);
-    b.add("days", o.wholeNumber("days", maxOf(DAY), partLimit("days", DAY)), DAY);
-    b.add("hours", o.wholeNumber("hours", maxOf(HOUR), partLimit("hours", HOUR)), HOUR);
-    b.add("minutes", o.wholeNumber("minutes", maxOf(MINUTE), partLimit("minutes", MINUTE)), MINUTE);
-    Duration seconds =
-        o.seconds("seconds", MAX_INTERVAL, "is too large; " + partLimit("seconds", 1));
+    b.add("weeks", o.wholeNumber("weeks", maxOf(WEEK), WEEKS_LIMIT), WEEK);
+    b.add("days", o.wholeNumber("days", maxOf(DAY), DAYS_LIMIT), DAY);
+    b.add("hours", o.wholeNumber("hours", maxOf(HOUR), HOURS_LIMIT), HOUR);
+    b.add("minutes", o.wholeNumber("minutes", maxOf(MINUTE), MINUTES_LIMIT), MINUTE);
+    Duration seconds = o.seconds("seconds", MAX_INTERVAL, SECONDS_TOO_LARGE);
     if (seconds != null) {
       b.interval(seconds);
     }
@@ -153,6 +151,13 @@ public final class IntervalTrigger implements Trigger {
   private static final long DAY = 86_400L;
   private static final long HOUR = 3_600L;
   private static final long MINUTE = 60L;
+
+  // The messages of fromOptions, made once: a store rebuilds a trigger for every record it reads.
+  private static final String WEEKS_LIMIT = partLimit("weeks", WEEK);
+  private static final String DAYS_LIMIT = partLimit("days", DAY);
+  private static final String HOURS_LIMIT = partLimit("hours", HOUR);
+  private static final String MINUTES_LIMIT = partLimit("minutes", MINUTE);
+  private static final String SECONDS_TOO_LARGE = "is too large; " + partLimit("seconds", 1);
 
   /** The largest number of a unit an interval holds. */
   private static long maxOf(long unitSeconds) {
@@ -398,16 +403,30 @@ public final class IntervalTrigger implements Trigger {
     if (days != 0) {
       sb.append(days).append(Math.abs(days) == 1 ? " day, " : " days, ");
     }
-    sb.append(rest / 3600)
-        .append(String.format(Locale.ROOT, ":%02d:%02d", rest / 60 % 60, rest % 60));
+    // Zero-padded by hand rather than with String.format: a listing prints this for every
+    // interval task, and the formatter is costly in a short-lived process (docs/cli.md).
+    sb.append(rest / 3600).append(':');
+    padded(sb, rest / 60 % 60, 2).append(':');
+    padded(sb, rest % 60, 2);
     int nanos = d.getNano();
     if (nanos != 0) {
-      sb.append(
-          nanos % 1000 == 0
-              ? String.format(Locale.ROOT, ".%06d", nanos / 1000)
-              : String.format(Locale.ROOT, ".%09d", nanos));
+      sb.append('.');
+      if (nanos % 1000 == 0) {
+        padded(sb, nanos / 1000, 6);
+      } else {
+        padded(sb, nanos, 9);
+      }
     }
     return sb.toString();
+  }
+
+  /** Appends {@code value}, not negative, with leading zeros up to {@code digits} digits. */
+  private static StringBuilder padded(StringBuilder sb, long value, int digits) {
+    String text = Long.toString(value);
+    for (int i = text.length(); i < digits; i++) {
+      sb.append('0');
+    }
+    return sb.append(text);
   }
 
   /** Builds an {@link IntervalTrigger}; the parts of the interval add up. */

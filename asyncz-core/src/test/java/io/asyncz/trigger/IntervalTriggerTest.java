@@ -68,6 +68,21 @@ class IntervalTriggerTest {
     assertThat(t).hasToString("interval[0:00:01.500000]");
   }
 
+  @ParameterizedTest(name = "{0} prints as {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "PT1H2M3.000000005S|1:02:03.000000005",
+        "PT0.000001S|0:00:00.000001",
+        "PT10H0.25S|10:00:00.250000",
+        "P100DT23H59M59S|100 days, 23:59:59"
+      })
+  void printsEveryPartZeroPadded(String interval, String text) {
+    IntervalTrigger t =
+        IntervalTrigger.builder().interval(Duration.parse(interval)).startAt(NOW).build();
+    assertThat(t).hasToString("interval[" + text + "]");
+  }
+
   @Test
   void firstRunIsTheStartWhenTheStartIsAhead() {
     IntervalTrigger t = IntervalTrigger.builder().hours(1).startAt("2026-02-01 06:00:00").build();

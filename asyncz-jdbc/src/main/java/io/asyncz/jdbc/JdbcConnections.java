@@ -12,7 +12,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 
 /**
  * How the JDBC store gets its connections and bounds its waits on the database: the HikariCP pool
@@ -125,27 +127,57 @@ final class JdbcConnections {
   static void configure(HikariConfig config, String url, JdbcStore.Timeouts timeouts) {
     config.setConnectionTimeout(timeouts.connect().toMillis());
     config.setValidationTimeout(timeouts.validation().toMillis());
+    driverProperties(url, timeouts)
+        .forEach((name, value) -> config.addDataSourceProperty((String) name, value));
+  }
+
+  /**
+   * The driver's connect and socket timeouts for {@code url}, for PostgreSQL, MariaDB and MySQL; a
+   * property the URL sets itself is left to the URL.
+   */
+  static Properties driverProperties(String url, JdbcStore.Timeouts timeouts) {
+    Properties properties = new Properties();
     Duration socket = timeouts.statement().plus(SOCKET_MARGIN);
     String lower = url.toLowerCase(Locale.ROOT);
     if (lower.startsWith("jdbc:postgresql:")) {
       // pgjdbc counts in seconds: connectTimeout for the TCP connect, loginTimeout for the whole
       // login, socketTimeout for every read, cancelSignalTimeout for the connection that carries a
       // statement timeout's cancel request.
-      property(config, url, "connectTimeout", seconds(timeouts.connect()));
-      property(config, url, "loginTimeout", seconds(timeouts.connect()));
-      property(config, url, "cancelSignalTimeout", seconds(timeouts.connect()));
-      property(config, url, "socketTimeout", seconds(socket));
+      property(properties, url, "connectTimeout", seconds(timeouts.connect()));
+      property(properties, url, "loginTimeout", seconds(timeouts.connect()));
+      property(properties, url, "cancelSignalTimeout", seconds(timeouts.connect()));
+      property(properties, url, "socketTimeout", seconds(socket));
     } else if (lower.startsWith("jdbc:mariadb:") || lower.startsWith("jdbc:mysql:")) {
       // MariaDB Connector/J and MySQL Connector/J count in milliseconds.
-      property(config, url, "connectTimeout", timeouts.connect().toMillis());
-      property(config, url, "socketTimeout", socket.toMillis());
+      property(properties, url, "connectTimeout", timeouts.connect().toMillis());
+      property(properties, url, "socketTimeout", socket.toMillis());
+    }
+    return properties;
+  }
+
+  private static void property(Properties properties, String url, String name, long value) {
+    if (!setsProperty(url, name)) {
+      properties.setProperty(name, Long.toString(value));
     }
   }
 
-  private static void property(HikariConfig config, String url, String name, long value) {
-    if (!setsProperty(url, name)) {
-      config.addDataSourceProperty(name, Long.toString(value));
+  /**
+   * Connections opened from the driver one at a time, without a pool, with the user, password and
+   * driver timeouts a pool would give them (see {@link JdbcStore#pooled()}).
+   *
+   * @param username the user, or null when the URL or driver needs none
+   * @param password the password, or null
+   */
+  static DataSource unpooled(
+      String url, String username, String password, JdbcStore.Timeouts timeouts) {
+    Properties properties = driverProperties(url, timeouts);
+    if (username != null) {
+      properties.setProperty("user", username);
     }
+    if (password != null) {
+      properties.setProperty("password", password);
+    }
+    return new DriverConnections(url, properties, seconds(timeouts.connect()));
   }
 
   /**

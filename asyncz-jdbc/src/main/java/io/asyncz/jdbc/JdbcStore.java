@@ -55,6 +55,7 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
   private final String username;
   private final String password;
   private final Timeouts timeouts;
+  private final boolean pooled;
   private final int statementSeconds;
   private final String table;
   private final String quarantineTable;
@@ -96,6 +97,7 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
     this.username = null;
     this.password = null;
     this.timeouts = null;
+    this.pooled = false;
     this.statementSeconds =
         JdbcConnections.seconds(
             JdbcConnections.checkTimeout("statement_timeout", statementTimeout, Duration.ZERO));
@@ -139,6 +141,31 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
       String table,
       TaskRecords records,
       Timeouts timeouts) {
+    this(url, username, password, table, records, timeouts, true);
+  }
+
+  /**
+   * A store on a JDBC URL with the given timeouts that opens, on {@link #start}, a HikariCP pool
+   * when {@code pooled}, or else opens a connection from the driver for each operation and closes
+   * it after: for a store that serves one short command, where starting a pool (its threads, its
+   * first connections) costs more than the few connections the command opens. Both give every
+   * connection the same driver timeouts.
+   *
+   * @param username the user, or null when the URL or driver needs none
+   * @param password the password, or null
+   * @param table the table name, a plain SQL identifier
+   * @param records how records are written: plain JSON or encrypted
+   * @param timeouts how long to wait for a connection, a validation and a statement
+   * @param pooled whether connections come from a pool
+   */
+  public JdbcStore(
+      String url,
+      String username,
+      String password,
+      String table,
+      TaskRecords records,
+      Timeouts timeouts,
+      boolean pooled) {
     if (url == null || !url.startsWith("jdbc:")) {
       throw new InvalidInputException(
           "url", url, "is not a JDBC URL; expected something like jdbc:postgresql://host/db");
@@ -147,6 +174,7 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
     this.username = username;
     this.password = password;
     this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+    this.pooled = pooled;
     this.statementSeconds = JdbcConnections.seconds(timeouts.statement());
     this.table = checkTable(table);
     this.quarantineTable = table + "_quarantine";
@@ -165,6 +193,11 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
   /** The timeouts of the pool this store builds from its URL; empty for a caller's data source. */
   public Optional<Timeouts> timeouts() {
     return Optional.ofNullable(timeouts);
+  }
+
+  /** Whether the store on a JDBC URL takes its connections from a pool; false for a caller's. */
+  public boolean pooled() {
+    return pooled;
   }
 
   /** How long one statement may run before the store asks the database to cancel it. */
@@ -245,7 +278,9 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
     this.context = Objects.requireNonNull(context, "context");
     this.logger = LoggerFactory.getLogger("asyncz.stores." + alias);
     this.alias = alias;
-    if (url != null && ownPool == null) {
+    if (url != null && !pooled) {
+      dataSource = JdbcConnections.unpooled(url, username, password, timeouts);
+    } else if (url != null && ownPool == null) {
       ownPool = JdbcConnections.openPool(url, username, password, alias, timeouts, () -> ownPool);
       dataSource = ownPool;
     }
@@ -273,6 +308,8 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
       ownPool = null;
       dataSource = null;
       pool.close();
+    } else if (url != null) {
+      dataSource = null;
     }
   }
 

@@ -15,9 +15,11 @@ import java.util.Set;
  * username}, {@code password}, {@code table} (default {@value JdbcStore#DEFAULT_TABLE}), {@code
  * max_record_size} (bytes, default 1 MiB; see {@link TaskRecords}), and the timeouts {@code
  * connect_timeout} (5 s), {@code validation_timeout} (2 s, or half the connect timeout when that is
- * shorter) and {@code statement_timeout} (10 s), each in seconds or as an ISO-8601 duration. The
- * {@code sqlalchemy} alias also takes the seed's {@code SQLAlchemyStore} names: {@code database}
- * for {@code url} and {@code tablename} for {@code table}. Records are encrypted when {@code
+ * shorter) and {@code statement_timeout} (10 s), each in seconds or as an ISO-8601 duration, and
+ * {@code pooled} (default true; false opens a connection for each operation instead of a HikariCP
+ * pool, for a store that serves one short command: see {@link JdbcStore#pooled()}). The {@code
+ * sqlalchemy} alias also takes the seed's {@code SQLAlchemyStore} names: {@code database} for
+ * {@code url} and {@code tablename} for {@code table}. Records are encrypted when {@code
  * ASYNCZ_STORE_ENCRYPTION_KEY} is set.
  */
 public final class JdbcStoreFactory implements StoreFactory {
@@ -30,7 +32,8 @@ public final class JdbcStoreFactory implements StoreFactory {
           TaskRecords.MAX_RECORD_SIZE_OPTION,
           "connect_timeout",
           "validation_timeout",
-          "statement_timeout");
+          "statement_timeout",
+          "pooled");
 
   // The seed's names, and its pickle_protocol, which is refused with a message of its own rather
   // than as an unknown option.
@@ -91,7 +94,8 @@ public final class JdbcStoreFactory implements StoreFactory {
         credential(options, "password", urlOption, target.password()),
         table,
         TaskRecords.fromOptions(options),
-        timeouts(options));
+        timeouts(options),
+        options.bool("pooled", true));
   }
 
   /** Which of two names of one option is given; refuses both. */

@@ -16,6 +16,11 @@ class SqliteStoreContractTest extends JdbcStoreContract {
 
   @Override
   protected JdbcStore store(String table, TaskRecords records) {
+    return new JdbcStore(url(), null, null, table, records);
+  }
+
+  /** The URL of the test's SQLite file, created on first use. */
+  protected final String url() {
     try {
       if (file == null) {
         file = Files.createTempFile("asyncz-sqlite", ".db");
@@ -23,7 +28,7 @@ class SqliteStoreContractTest extends JdbcStoreContract {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new JdbcStore("jdbc:sqlite:" + file, null, null, table, records);
+    return "jdbc:sqlite:" + file;
   }
 
   @Override

@@ -24,6 +24,9 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Month;
+import java.time.Year;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
@@ -427,12 +430,75 @@ public final class TaskStateCodec {
     }
     try {
       if (node.isTextual()) {
-        return Instant.parse(node.asText());
+        return parseInstant(node.asText());
       }
     } catch (DateTimeParseException e) {
       // reported below
     }
     throw malformed(id, "\"" + field + "\" is " + node + "; expected an ISO instant or null");
+  }
+
+  /**
+   * {@link Instant#parse}, done by hand for the form {@link Instant#toString} writes (years 0000 to
+   * 9999, UTC, up to nine fraction digits), which is what records hold; any other text goes to
+   * {@link Instant#parse}. A listing reads one per task, and the general parser costs several times
+   * more in a short-lived process (docs/cli.md, "Measured").
+   *
+   * @throws DateTimeParseException as {@link Instant#parse} does
+   */
+  static Instant parseInstant(String text) {
+    int n = text.length();
+    if (n < 20
+        || n > 30
+        || text.charAt(4) != '-'
+        || text.charAt(7) != '-'
+        || text.charAt(10) != 'T'
+        || text.charAt(13) != ':'
+        || text.charAt(16) != ':'
+        || text.charAt(n - 1) != 'Z'
+        || (n > 20 && (n == 21 || text.charAt(19) != '.'))) {
+      return Instant.parse(text);
+    }
+    int year = digits(text, 0, 4);
+    int month = digits(text, 5, 2);
+    int day = digits(text, 8, 2);
+    int hour = digits(text, 11, 2);
+    int minute = digits(text, 14, 2);
+    int second = digits(text, 17, 2);
+    int fraction = n > 20 ? digits(text, 20, n - 21) : 0;
+    if (year < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > Month.of(month).length(Year.isLeap(year))
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59
+        || fraction < 0) {
+      return Instant.parse(text); // refuses it, or reads a form this does not (a leap second)
+    }
+    for (int i = n - 21; i < 9; i++) {
+      fraction *= 10;
+    }
+    long epochDay = LocalDate.of(year, month, day).toEpochDay();
+    return Instant.ofEpochSecond(
+        epochDay * 86_400L + hour * 3_600L + minute * 60L + second, n > 20 ? fraction : 0);
+  }
+
+  /** The number {@code count} ASCII digits at {@code from} spell, or -1 when one is no digit. */
+  private static int digits(String text, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private static BigDecimal seconds(Duration d) {

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TaskStateCodecTest {
   private static final Instant NOW = Instant.parse("2026-01-15T10:17:23Z");
@@ -246,5 +248,46 @@ class TaskStateCodecTest {
 
   private Task decode(String doc) {
     return codec.decode(doc.getBytes(StandardCharsets.UTF_8), Contexts.context());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "2026-03-01T12:00:00Z",
+        "2026-03-01T12:00:00.1Z",
+        "2026-03-01T12:00:00.123Z",
+        "2026-03-01T12:00:00.123456Z",
+        "2026-03-01T12:00:00.123456789Z",
+        "2026-03-01T12:00:00.00001Z",
+        "2024-02-29T23:59:59.999999999Z",
+        "0000-01-01T00:00:00Z",
+        "1969-12-31T23:59:59.5Z",
+        "9999-12-31T23:59:59Z",
+        "+10000-01-01T00:00:00Z",
+        "2026-03-01t12:00:00z",
+        "2026-03-01T12:00:00+01:00",
+        "2016-12-31T23:59:60Z",
+        "2026-03-01T12:00Z",
+        "2025-02-29T00:00:00Z",
+        "2026-04-31T00:00:00Z",
+        "2026-13-01T00:00:00Z",
+        "2026-03-01T24:00:00Z",
+        "2026-03-01T12:60:00Z",
+        "2026-03-01T12:00:00.Z",
+        "2026-03-01T12:00:00.1234567890Z",
+        "2026-03-01T12:00:0xZ",
+        "2026-03-01 12:00:00Z",
+        "-001-03-01T12:00:00Z"
+      })
+  void instantsAreReadExactlyAsInstantParseReadsThem(String text) {
+    Instant expected;
+    try {
+      expected = Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      assertThatThrownBy(() -> TaskStateCodec.parseInstant(text))
+          .isInstanceOf(DateTimeParseException.class);
+      return;
+    }
+    assertThat(TaskStateCodec.parseInstant(text)).isEqualTo(expected);
   }
 }
