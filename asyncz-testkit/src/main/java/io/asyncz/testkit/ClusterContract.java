@@ -331,6 +331,36 @@ public abstract class ClusterContract {
   }
 
   @Test
+  void aStoreThatNeverJoinedListsTheMembers() throws Exception {
+    TaskStore member = newNodeStore();
+    TaskStore reader = newNodeStore(); // as `asyncz instances` reads: it never joins
+    TestStoreContext context =
+        new TestStoreContext(MutableClock.at(WALL.instant()), new TaskRegistry());
+    member.start(context, "default");
+    reader.start(context, "default");
+    try {
+      Instant started = WALL.instant().truncatedTo(ChronoUnit.MILLIS);
+      ((ClusteredStore) member)
+          .joinCluster(new ClusteredStore.Node("node-a", "host-a", 4242, started, "1.2.3"));
+      ((ClusteredStore) member).heartbeat("node-a", 3);
+
+      assertThat(((ClusteredStore) reader).members())
+          .singleElement()
+          .satisfies(
+              m -> {
+                assertThat(m.id()).isEqualTo("node-a");
+                assertThat(m.host()).isEqualTo("host-a");
+                assertThat(m.pid()).isEqualTo(4242);
+                assertThat(m.runsInFlight()).isEqualTo(3);
+                assertThat(m.heartbeatAge()).isLessThan(Duration.ofMinutes(1));
+              });
+    } finally {
+      member.shutdown();
+      reader.shutdown();
+    }
+  }
+
+  @Test
   void theRunsInFlightOfANodeThatStoppedHeartbeatingAreReportedInterruptedByAnother()
       throws Exception {
     CountDownLatch started = new CountDownLatch(1);
