@@ -9,7 +9,8 @@ import java.util.Comparator;
  * position a paging cursor stands for: what every {@link RunHistory} implementation shares.
  */
 public final class RunOrder {
-  private static final String DIGITS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  /** The digits of a run id (Crockford base 32), in the order of their values. */
+  static final String DIGITS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
   /** Newest first: by start, then by run id, both descending. */
   public static final Comparator<RunRecord> NEWEST_FIRST =

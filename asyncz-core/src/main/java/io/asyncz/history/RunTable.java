@@ -26,7 +26,7 @@ final class RunTable {
   private static final int NONE = -1;
   private static final byte DEAD = -1;
   private static final RunStatus[] STATUSES = RunStatus.values();
-  private static final String DIGITS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  private static final String DIGITS = RunOrder.DIGITS;
   private static final long NO_END = Long.MIN_VALUE;
   private static final int MIN_COMPACTION = 4096;
 

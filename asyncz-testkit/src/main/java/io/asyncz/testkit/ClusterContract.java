@@ -421,19 +421,7 @@ public abstract class ClusterContract {
     List<String> reran = new CopyOnWriteArrayList<>();
     List<String> interrupted = new CopyOnWriteArrayList<>();
     CountDownLatch settled = new CountDownLatch(2);
-    ThreadScheduler survivor =
-        node(
-            1,
-            new TaskRegistry()
-                .register(
-                    "hang",
-                    (args, kwargs) -> {
-                      reran.add((String) args.get(0));
-                      settled.countDown();
-                      return null;
-                    }),
-            Clock.systemUTC(),
-            quick());
+    ThreadScheduler survivor = survivorNode(reran, settled);
     survivor.addListener(
         e -> {
           interrupted.add(((TaskExecutionEvent) e).taskId());
@@ -474,19 +462,7 @@ public abstract class ClusterContract {
     severable.severed = true;
     List<String> reran = new CopyOnWriteArrayList<>();
     CountDownLatch rerun = new CountDownLatch(1);
-    ThreadScheduler survivor =
-        node(
-            1,
-            new TaskRegistry()
-                .register(
-                    "hang",
-                    (args, kwargs) -> {
-                      reran.add((String) args.get(0));
-                      rerun.countDown();
-                      return null;
-                    }),
-            Clock.systemUTC(),
-            quick());
+    ThreadScheduler survivor = survivorNode(reran, rerun);
     survivor.start();
     try {
       assertThat(rerun.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -494,6 +470,23 @@ public abstract class ClusterContract {
     } finally {
       never.countDown();
     }
+  }
+
+  /**
+   * Node 1, not started, whose function {@code hang} adds its first argument to {@code ran} and
+   * counts {@code done} down: the node that takes over the runs of a dying node.
+   */
+  private ThreadScheduler survivorNode(List<String> ran, CountDownLatch done) {
+    TaskRegistry registry =
+        new TaskRegistry()
+            .register(
+                "hang",
+                (args, kwargs) -> {
+                  ran.add((String) args.get(0));
+                  done.countDown();
+                  return null;
+                });
+    return node(1, registry, Clock.systemUTC(), quick());
   }
 
   /**
@@ -550,7 +543,7 @@ public abstract class ClusterContract {
           listening.countDown(); // the runner joined, and listens from then on
         }
       }
-      Instant now = Instant.now();
+      Instant now = WALL.instant();
       adder.addTask(
           Task.builder("noticed")
               .function(mark, "mark")
