@@ -29,6 +29,7 @@ final class RunTable {
   private static final String DIGITS = RunOrder.DIGITS;
   private static final long NO_END = Long.MIN_VALUE;
   private static final int MIN_COMPACTION = 4096;
+  private static final int LINK_BATCH = 4096;
 
   private final int maxRunsPerTask;
 
@@ -84,6 +85,14 @@ final class RunTable {
   private int[] taskSlots = new int[16]; // task slot + 1, or 0 for empty
   private int taskCount;
 
+  // ---- rows that saveStart appended and that are not in their task's list yet: their task ids, at
+  // row - linkedRows. They are linked in a batch (see linkPending) before anything reads the lists.
+  private final String[] unlinked = new String[LINK_BATCH];
+  private final int[] unlinkedHash = new int[LINK_BATCH];
+  private int touched; // what linkPending's first pass read, kept so that the reads are not dropped
+  private int linkedRows; // rows before it are in their task's list (or dead)
+  private Instant oldestSeen = Instant.MIN; // the latest age limit a caller gave
+
   // ---- the strings runs share, each combination once
   private final Map<Context, Integer> contextCodes = new HashMap<>();
   private final List<Context> contexts = new ArrayList<>();
@@ -114,6 +123,7 @@ final class RunTable {
    * Saves a record, replacing the one saved under its run id; drops runs older than {@code oldest}.
    */
   synchronized void save(RunRecord record, Instant oldest) {
+    linkPending(oldest);
     int existing = rowOf(record.runId());
     Instant start = record.startedAt();
     if (existing != NONE
@@ -132,6 +142,7 @@ final class RunTable {
 
   /** Drops runs older than {@code oldest} from the oldest end. */
   synchronized void prune(Instant oldest) {
+    linkPending(oldest);
     pruneHead(oldest);
     compactIfWorthIt();
   }
@@ -142,9 +153,18 @@ final class RunTable {
    * record was too old to keep.
    */
   synchronized long saveStart(RunRecord start, Instant oldest) {
+    oldestSeen = oldest;
+    if (start.startedAt().isBefore(oldest)) {
+      return NONE; // already too old to keep
+    }
+    if (rows - linkedRows == LINK_BATCH) {
+      linkPending(oldest);
+    }
     parsedValid = parseRunId(start.runId());
-    int row = insert(start, oldest);
-    long handle = row == NONE ? NONE : ((long) (generation & 0xFFFFFF) << 32) | row;
+    int row = append(start, NONE, parsedValid, parsedHi, parsedLo);
+    unlinked[row - linkedRows] = start.taskId();
+    unlinkedHash[row - linkedRows] = hashOfTask(start.taskId());
+    long handle = ((long) (generation & 0xFFFFFF) << 32) | row;
     pruneHead(oldest);
     compactIfWorthIt();
     return handle;
@@ -181,15 +201,63 @@ final class RunTable {
     long lo = parsedLo;
     int slot = taskSlot(record.taskId());
     int row = append(record, slot, ulid, hi, lo);
+    linkedRows = rows; // every row before it was linked by the caller
     link(row, slot);
+    return retain(slot, row, oldest) ? row : NONE;
+  }
+
+  /**
+   * Applies a task's retention after {@code row} joined its runs: removes its oldest runs while it
+   * has more than the limit or they started before {@code oldest}; false when that removed {@code
+   * row} itself.
+   */
+  private boolean retain(int slot, int row, Instant oldest) {
     while (taskRuns[slot] > maxRunsPerTask || isBefore(taskOldest[slot], oldest)) {
       int victim = taskOldest[slot];
       remove(victim);
       if (victim == row) {
-        return NONE; // the record itself is already too old to keep
+        return false;
       }
     }
-    return row;
+    return true;
+  }
+
+  /**
+   * Puts the rows {@link #saveStart} appended into their tasks' lists and applies the tasks'
+   * retention. Finding a task by id is a cache miss for a task new to the table (every run of a
+   * drain of one-shot tasks); done here, in a batch, the misses of consecutive rows overlap, where
+   * one per saved start would stall the executor thread that records it.
+   */
+  private void linkPending(Instant oldest) {
+    oldestSeen = oldest;
+    int base = linkedRows;
+    int count = rows - base;
+    if (count == 0) {
+      return;
+    }
+    // First touch each row's place in the index and its task id's characters (a string another
+    // thread made): independent reads that the processor overlaps, where the second pass, which
+    // depends on each, would wait for them one by one.
+    int[] index = taskSlots;
+    int mask = index.length - 1;
+    int sum = 0;
+    for (int i = 0; i < count; i++) {
+      sum += index[unlinkedHash[i] & mask] + unlinked[i].length();
+    }
+    touched = sum;
+    for (int i = 0; i < count; i++) {
+      int row = base + i;
+      String taskId = unlinked[i];
+      unlinked[i] = null;
+      linkedRows = row + 1;
+      if (status[row] == DEAD) {
+        continue;
+      }
+      int slot = taskSlot(taskId, unlinkedHash[i]);
+      task[row] = slot;
+      link(row, slot);
+      retain(slot, row, oldest);
+    }
   }
 
   private int append(RunRecord record, int slot, boolean ulid, long hi, long lo) {
@@ -306,6 +374,7 @@ final class RunTable {
     }
   }
 
+  /** Removes a linked row (one before {@link #linkedRows}). */
   private void remove(int row) {
     int slot = task[row];
     join(slot, prev[row], next[row]);
@@ -327,6 +396,9 @@ final class RunTable {
   /** Removes the oldest rows while they are dead or older than {@code oldest}. */
   private void pruneHead(Instant oldest) {
     while (head < rows && (status[head] == DEAD || isBefore(head, oldest))) {
+      if (status[head] != DEAD && head >= linkedRows) {
+        linkPending(oldest); // which may remove it
+      }
       if (status[head] != DEAD) {
         remove(head);
       }
@@ -369,6 +441,7 @@ final class RunTable {
    * the indexes), the task ids and the shared strings: afterwards nothing removed takes room.
    */
   private void compact() {
+    linkPending(oldestSeen);
     int[] moved = new int[rows];
     int to = 0;
     for (int from = 0; from < rows; from++) {
@@ -423,6 +496,7 @@ final class RunTable {
     runSlots = new int[tableSize(rows - oddIdByRow.size())];
     runCount = 0;
     indexedRows = 0; // rebuilt at the next lookup
+    linkedRows = rows;
     generation++;
     compactTasks(moved);
     compactContexts();
@@ -616,7 +690,10 @@ final class RunTable {
 
   /** The slot of a task id, made when the task has no runs yet. */
   private int taskSlot(String taskId) {
-    int hash = hashOfTask(taskId);
+    return taskSlot(taskId, hashOfTask(taskId));
+  }
+
+  private int taskSlot(String taskId, int hash) {
     int found = findTask(taskId, hash);
     if (found != NONE) {
       return found;
@@ -721,6 +798,7 @@ final class RunTable {
 
   /** The run with this id, unless it started before {@code oldest}; or {@code null}. */
   synchronized RunRecord find(String runId, Instant oldest) {
+    linkPending(oldest);
     int row = rowOf(runId);
     return row == NONE || isBefore(row, oldest) ? null : record(row);
   }
@@ -730,6 +808,7 @@ final class RunTable {
    * taskId}).
    */
   synchronized Instant startOf(String runId, String taskId) {
+    linkPending(oldestSeen);
     int row = rowOf(runId);
     if (row == NONE || (taskId != null && !sameTaskId(task[row], taskId))) {
       return null;
@@ -743,6 +822,7 @@ final class RunTable {
    */
   synchronized List<RunRecord> newest(
       RunQuery query, Instant floor, Instant cursorStart, int wanted) {
+    linkPending(oldestSeen);
     Cursor cursor = null;
     if (cursorStart != null) {
       int row = rowOf(query.after());
@@ -896,6 +976,7 @@ final class RunTable {
 
   /** How many runs the table holds. */
   synchronized int size() {
+    linkPending(oldestSeen);
     return live;
   }
 }

@@ -21,12 +21,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +53,7 @@ final class MetricsBinding implements RunObserver, Subscription {
   private final KnownTasks known = new KnownTasks(KNOWN_TASKS);
   // Plain reads and writes: a stale slot only costs a lookup in the map of meters.
   private final AtomicReferenceArray<Recent> recent = new AtomicReferenceArray<>(16);
-  private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> inFlight = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Boolean> memoryStores = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Meter> registered = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
@@ -101,9 +103,9 @@ final class MetricsBinding implements RunObserver, Subscription {
   @Override
   public RunObservation started(RunInfo run) {
     RunMeters m = metersOf(run.task(), run.executor());
-    m.lateness.record(run.lateness());
-    AtomicInteger running = inFlight(run.executor());
-    running.incrementAndGet();
+    m.lateness.record(nanosBetween(run.scheduledRunTime(), run.startedAt()), TimeUnit.NANOSECONDS);
+    LongAdder running = inFlight(run.executor());
+    running.increment();
     return new RunEnd(m, run, running);
   }
 
@@ -116,9 +118,9 @@ final class MetricsBinding implements RunObserver, Subscription {
   private static final class RunEnd implements RunObservation {
     private final RunMeters meters;
     private final RunInfo run;
-    private final AtomicInteger running;
+    private final LongAdder running;
 
-    RunEnd(RunMeters meters, RunInfo run, AtomicInteger running) {
+    RunEnd(RunMeters meters, RunInfo run, LongAdder running) {
       this.meters = meters;
       this.run = run;
       this.running = running;
@@ -126,17 +128,14 @@ final class MetricsBinding implements RunObserver, Subscription {
 
     @Override
     public void finished(RunOutcome outcome) {
-      running.decrementAndGet();
-      Duration took = Duration.between(run.startedAt(), outcome.endedAt());
-      if (took.isNegative()) {
-        took = Duration.ZERO;
-      }
+      running.decrement();
+      long took = nanosBetween(run.startedAt(), outcome.endedAt());
       if (outcome.succeeded()) {
         meters.executed.increment();
-        meters.succeededDuration.record(took);
+        meters.succeededDuration.record(took, TimeUnit.NANOSECONDS);
       } else {
         meters.failed.increment();
-        meters.failedDuration.record(took);
+        meters.failedDuration.record(took, TimeUnit.NANOSECONDS);
       }
     }
   }
@@ -278,17 +277,33 @@ final class MetricsBinding implements RunObserver, Subscription {
     return m != null ? m : meters.computeIfAbsent(tags, t -> new RunMeters(t, this));
   }
 
-  private AtomicInteger inFlight(String executor) {
-    AtomicInteger running = inFlight.get(executor);
+  /**
+   * The nanoseconds from one instant to a later one, 0 when it is not later, held at the largest
+   * long; no {@link Duration} is made, as each run would make two.
+   */
+  static long nanosBetween(Instant from, Instant to) {
+    long seconds = to.getEpochSecond() - from.getEpochSecond();
+    if (seconds < 0) {
+      return 0;
+    }
+    if (seconds >= Long.MAX_VALUE / 1_000_000_000L - 1) {
+      return Long.MAX_VALUE;
+    }
+    long nanos = seconds * 1_000_000_000L + (to.getNano() - from.getNano());
+    return Math.max(0, nanos);
+  }
+
+  private LongAdder inFlight(String executor) {
+    LongAdder running = inFlight.get(executor);
     if (running != null) {
       return running;
     }
     return inFlight.computeIfAbsent(
         executor,
         e -> {
-          AtomicInteger n = new AtomicInteger();
+          LongAdder n = new LongAdder();
           remember(
-              Gauge.builder(AsynczMetrics.IN_FLIGHT, n, AtomicInteger::get)
+              Gauge.builder(AsynczMetrics.IN_FLIGHT, n, LongAdder::sum)
                   .tag("executor", e)
                   .description("Runs started and not yet ended")
                   .strongReference(true)

@@ -218,4 +218,57 @@ class MemoryRunHistoryTest {
     }
     assertThat(paged).containsExactlyElementsOf(all);
   }
+
+  @Test
+  void startsSavedFasterThanTheyAreFiledUnderTheirTasksAreReadAsIfFiledAtOnce() {
+    // The recorder path files a start under its task later, in a batch: whatever a reader asks
+    // meanwhile, and whenever ends arrive, the answers are those of a history that filed each
+    // start at once, retention included.
+    MemoryRunHistory history =
+        new MemoryRunHistory(new RunRetention(3, Duration.ofHours(1)), clock);
+    List<RunRecord> repeated = new ArrayList<>();
+    List<Long> handles = new ArrayList<>();
+    List<RunRecord> starts = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      Instant start = T0.plusMillis(i);
+      String task = i % 100 == 0 ? "every-100th" : "once-" + i;
+      RunRecord begin = running(RunIds.next(start.toEpochMilli()), task, start);
+      starts.add(begin);
+      handles.add(history.saveStart(begin));
+      if (i % 100 == 0) {
+        repeated.add(begin);
+      }
+      if (i == 2_500) {
+        // A read in the middle of a batch sees the starts so far, the repeated task's newest 3.
+        assertThat(history.query(RunQuery.forTask("every-100th", 10)).runs())
+            .containsExactly(repeated.get(25), repeated.get(24), repeated.get(23));
+        assertThat(history.find(begin.runId())).contains(begin);
+      }
+    }
+    // Ends arrive after their starts were filed (and some of their runs dropped by retention).
+    List<RunRecord> ends = new ArrayList<>();
+    for (int i = 0; i < starts.size(); i++) {
+      RunRecord end = ended(starts.get(i), RunStatus.SUCCEEDED, "r" + i);
+      history.saveEnd(handles.get(i), end);
+      ends.add(end);
+    }
+
+    assertThat(history.size()).isEqualTo(19_800 + 3);
+    assertThat(history.query(RunQuery.forTask("every-100th", 10)).runs())
+        .containsExactly(ends.get(19_900), ends.get(19_800), ends.get(19_700));
+    assertThat(history.find(ends.get(19_999).runId())).contains(ends.get(19_999));
+    assertThat(history.find(ends.get(0).runId())).isEmpty(); // dropped for its task's newest 3
+    assertThat(history.query(RunQuery.forTask("once-4097", 1)).runs())
+        .containsExactly(ends.get(4_097));
+    assertThat(history.query(new RunQuery(null, Set.of(), null, null, 2, null)).runs())
+        .containsExactly(ends.get(19_999), ends.get(19_998));
+
+    // Starts not yet filed age out like the others.
+    clock.advance(Duration.ofMinutes(120));
+    Instant now = clock.instant();
+    RunRecord late = running(RunIds.next(now.toEpochMilli()), "later", now);
+    history.saveStart(late);
+    assertThat(history.size()).isEqualTo(1);
+    assertThat(history.query(RunQuery.ALL).runs()).containsExactly(late);
+  }
 }
