@@ -30,6 +30,7 @@ final class RunTable {
   private static final long NO_END = Long.MIN_VALUE;
   private static final int MIN_COMPACTION = 4096;
   private static final int LINK_BATCH = 4096;
+  private static final int TOUCH_AHEAD = 256;
 
   private final int maxRunsPerTask;
 
@@ -87,8 +88,14 @@ final class RunTable {
 
   // ---- rows that saveStart appended and that are not in their task's list yet: their task ids, at
   // row - linkedRows. They are linked in a batch (see linkPending) before anything reads the lists.
-  private final String[] unlinked = new String[LINK_BATCH];
+  // Their task ids are copied when saved, while the string is in the saving thread's cache; by the
+  // time the batch is linked, thousands of runs later, it would not be.
   private final int[] unlinkedHash = new int[LINK_BATCH];
+  private final int[] unlinkedStart = new int[LINK_BATCH];
+  private final int[] unlinkedLength = new int[LINK_BATCH];
+  private char[] unlinkedChars = new char[LINK_BATCH * 16];
+  private int unlinkedCharsUsed;
+  private char[] scratch = new char[64]; // a task id being looked up
   private int touched; // what linkPending's first pass read, kept so that the reads are not dropped
   private int linkedRows; // rows before it are in their task's list (or dead)
   private Instant oldestSeen = Instant.MIN; // the latest age limit a caller gave
@@ -162,8 +169,19 @@ final class RunTable {
     }
     parsedValid = parseRunId(start.runId());
     int row = append(start, NONE, parsedValid, parsedHi, parsedLo);
-    unlinked[row - linkedRows] = start.taskId();
-    unlinkedHash[row - linkedRows] = hashOfTask(start.taskId());
+    String taskId = start.taskId();
+    int pending = row - linkedRows;
+    int length = taskId.length();
+    if (unlinkedCharsUsed + length > unlinkedChars.length) {
+      unlinkedChars =
+          Arrays.copyOf(
+              unlinkedChars, Math.max(unlinkedChars.length * 2, unlinkedCharsUsed + length));
+    }
+    taskId.getChars(0, length, unlinkedChars, unlinkedCharsUsed);
+    unlinkedHash[pending] = hashOfTask(taskId);
+    unlinkedStart[pending] = unlinkedCharsUsed;
+    unlinkedLength[pending] = length;
+    unlinkedCharsUsed += length;
     long handle = ((long) (generation & 0xFFFFFF) << 32) | row;
     pruneHead(oldest);
     compactIfWorthIt();
@@ -235,29 +253,21 @@ final class RunTable {
     if (count == 0) {
       return;
     }
-    // First touch each row's place in the index and its task id's characters (a string another
-    // thread made): independent reads that the processor overlaps, where the second pass, which
-    // depends on each, would wait for them one by one.
-    int[] index = taskSlots;
-    int mask = index.length - 1;
-    int sum = 0;
     for (int i = 0; i < count; i++) {
-      sum += index[unlinkedHash[i] & mask] + unlinked[i].length();
-    }
-    touched = sum;
-    for (int i = 0; i < count; i++) {
+      if (i % TOUCH_AHEAD == 0) {
+        touch(i, Math.min(count, i + TOUCH_AHEAD));
+      }
       int row = base + i;
-      String taskId = unlinked[i];
-      unlinked[i] = null;
       linkedRows = row + 1;
       if (status[row] == DEAD) {
         continue;
       }
-      int slot = taskSlot(taskId, unlinkedHash[i]);
+      int slot = taskSlot(unlinkedChars, unlinkedStart[i], unlinkedLength[i], unlinkedHash[i]);
       task[row] = slot;
       link(row, slot);
       retain(slot, row, oldest);
     }
+    unlinkedCharsUsed = 0;
   }
 
   private int append(RunRecord record, int slot, boolean ulid, long hi, long lo) {
@@ -372,6 +382,21 @@ final class RunTable {
     } else {
       prev[newer] = older;
     }
+  }
+
+  /**
+   * Reads the index slots of the unlinked rows {@code from} to {@code to}: independent reads that
+   * the processor overlaps, where linking, which depends on each, would wait for them one by one. A
+   * few hundred at a time, so that they are still in the cache when the rows are linked.
+   */
+  private void touch(int from, int to) {
+    int[] index = taskSlots;
+    int mask = index.length - 1;
+    int sum = 0;
+    for (int i = from; i < to; i++) {
+      sum += index[unlinkedHash[i] & mask];
+    }
+    touched = sum;
   }
 
   /** Removes a linked row (one before {@link #linkedRows}). */
@@ -690,11 +715,23 @@ final class RunTable {
 
   /** The slot of a task id, made when the task has no runs yet. */
   private int taskSlot(String taskId) {
-    return taskSlot(taskId, hashOfTask(taskId));
+    int length = toScratch(taskId); // first: it may replace the scratch array
+    return taskSlot(scratch, 0, length, hashOfTask(taskId));
   }
 
-  private int taskSlot(String taskId, int hash) {
-    int found = findTask(taskId, hash);
+  /** Copies a task id into {@link #scratch}; returns its length. */
+  private int toScratch(String taskId) {
+    int length = taskId.length();
+    if (length > scratch.length) {
+      scratch = new char[Math.max(length, scratch.length * 2)];
+    }
+    taskId.getChars(0, length, scratch, 0);
+    return length;
+  }
+
+  /** The slot of the task id in {@code chars[start, start + length)}, made if new. */
+  private int taskSlot(char[] chars, int start, int length, int hash) {
+    int found = findTask(chars, start, length, hash);
     if (found != NONE) {
       return found;
     }
@@ -714,11 +751,10 @@ final class RunTable {
       }
       slot = tasks++;
     }
-    int length = taskId.length();
     if (taskIdsUsed + length > taskIds.length) {
       taskIds = Arrays.copyOf(taskIds, Math.max(taskIds.length * 2, taskIdsUsed + length));
     }
-    taskId.getChars(0, length, taskIds, taskIdsUsed);
+    System.arraycopy(chars, start, taskIds, taskIdsUsed, length);
     taskHash[slot] = hash;
     taskIdStart[slot] = taskIdsUsed;
     taskIdLength[slot] = length;
@@ -727,11 +763,12 @@ final class RunTable {
     taskOldest[slot] = NONE;
     taskRuns[slot] = 0;
     if ((taskCount + 1) * 2 > taskSlots.length) {
-      int[] old = taskSlots;
-      taskSlots = new int[old.length * 2];
-      for (int entry : old) {
-        if (entry != 0) {
-          place(taskSlots, taskHash[entry - 1], entry - 1);
+      // Placed in slot order, which reads the hashes in order (in the old table's order each read
+      // would be a cache miss); the slot just taken is placed below.
+      taskSlots = new int[taskSlots.length * 2];
+      for (int other = 0; other < tasks; other++) {
+        if (other != slot && taskRuns[other] > 0) {
+          place(taskSlots, taskHash[other], other);
         }
       }
     }
@@ -742,6 +779,11 @@ final class RunTable {
 
   /** The slot of a task id, or {@link #NONE} when the history holds no run of it. */
   private int findTask(String taskId, int hash) {
+    int length = toScratch(taskId);
+    return findTask(scratch, 0, length, hash);
+  }
+
+  private int findTask(char[] chars, int start, int length, int hash) {
     int mask = taskSlots.length - 1;
     for (int i = hash & mask; ; i = (i + 1) & mask) {
       int entry = taskSlots[i];
@@ -749,7 +791,15 @@ final class RunTable {
         return NONE;
       }
       int slot = entry - 1;
-      if (taskHash[slot] == hash && sameTaskId(slot, taskId)) {
+      if (taskHash[slot] == hash
+          && taskIdLength[slot] == length
+          && Arrays.equals(
+              taskIds,
+              taskIdStart[slot],
+              taskIdStart[slot] + length,
+              chars,
+              start,
+              start + length)) {
         return slot;
       }
     }

@@ -231,7 +231,11 @@ class MemoryRunHistoryTest {
     List<RunRecord> starts = new ArrayList<>();
     for (int i = 0; i < 20_000; i++) {
       Instant start = T0.plusMillis(i);
-      String task = i % 100 == 0 ? "every-100th" : "once-" + i;
+      // Some ids are long, more characters than a batch holds on average.
+      String task =
+          i % 100 == 0
+              ? "every-100th"
+              : i % 1000 == 7 ? "long-" + "x".repeat(300) + i : "once-" + i;
       RunRecord begin = running(RunIds.next(start.toEpochMilli()), task, start);
       starts.add(begin);
       handles.add(history.saveStart(begin));
@@ -260,6 +264,8 @@ class MemoryRunHistoryTest {
     assertThat(history.find(ends.get(0).runId())).isEmpty(); // dropped for its task's newest 3
     assertThat(history.query(RunQuery.forTask("once-4097", 1)).runs())
         .containsExactly(ends.get(4_097));
+    assertThat(history.query(RunQuery.forTask("long-" + "x".repeat(300) + 15_007, 1)).runs())
+        .containsExactly(ends.get(15_007));
     assertThat(history.query(new RunQuery(null, Set.of(), null, null, 2, null)).runs())
         .containsExactly(ends.get(19_999), ends.get(19_998));
 

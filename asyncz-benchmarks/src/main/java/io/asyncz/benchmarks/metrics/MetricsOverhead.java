@@ -3,7 +3,9 @@ package io.asyncz.benchmarks.metrics;
 import io.asyncz.benchmarks.Report;
 import io.asyncz.benchmarks.scheduler.Completion;
 import io.asyncz.event.Events;
+import io.asyncz.executor.InlineExecutor;
 import io.asyncz.executor.PoolExecutor;
+import io.asyncz.executor.TaskExecutor;
 import io.asyncz.micrometer.AsynczMetrics;
 import io.asyncz.micrometer.AsynczObservations;
 import io.asyncz.run.RunObservation;
@@ -42,7 +44,11 @@ import java.util.function.IntConsumer;
  * <p>It prints the medians and, per variant, the median over repetitions of its time divided by the
  * {@code off} time of the same repetition. Settings are system properties: {@code tasks} (100,000),
  * {@code reps} (9), {@code warmup.tasks} (50,000), {@code work.micros} (0: what each task does, in
- * microseconds of busy CPU, to see the overhead next to tasks that do something).
+ * microseconds of busy CPU, to see the overhead next to tasks that do something), {@code executor}
+ * ({@code pool}, the pool of two threads; or {@code inline}, which runs each task on the thread
+ * that adds it: one thread does everything, so the overhead is the recording's cost per run alone,
+ * without the pool's hand-offs and without the threshold where the two workers fall behind the
+ * adding thread).
  */
 public final class MetricsOverhead {
   private static final String OFF = "off";
@@ -55,6 +61,7 @@ public final class MetricsOverhead {
   private static final com.sun.management.OperatingSystemMXBean CPU =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private static final long WORK_NANOS = Long.getLong("work.micros", 0) * 1000;
+  private static final String EXECUTOR = System.getProperty("executor", "pool");
   private static final List<String> ALL =
       List.of(OFF, METRICS, BOTH, NOOP_OBSERVER, NOOP_LISTENER, HISTORY, METRICS_HISTORY);
 
@@ -67,8 +74,8 @@ public final class MetricsOverhead {
     int warmup = Integer.getInteger("warmup.tasks", 50_000);
     List<String> variants = variants(System.getProperty("variants"));
     Report.progress(
-        "metrics overhead: %,d tasks of %d µs of work, %d repetitions; %s",
-        tasks, WORK_NANOS / 1000, reps, Report.load());
+        "metrics overhead: %,d tasks of %d µs of work, %s executor, %d repetitions; %s",
+        tasks, WORK_NANOS / 1000, EXECUTOR, reps, Report.load());
     for (String variant : variants) {
       drain(variant, warmup);
     }
@@ -115,9 +122,10 @@ public final class MetricsOverhead {
     System.out.println();
     System.out.printf(
         Locale.ROOT,
-        "Drain of %,d tasks due now, each %d µs of work, %d repetitions%n%n",
+        "Drain of %,d tasks due now, each %d µs of work, %s executor, %d repetitions%n%n",
         tasks,
         WORK_NANOS / 1000,
+        EXECUTOR,
         reps);
     Report.table("variant", table);
     for (String variant : variants) {
@@ -156,7 +164,7 @@ public final class MetricsOverhead {
     System.gc();
     boolean history = variant.equals(HISTORY) || variant.equals(METRICS_HISTORY);
     Scheduler scheduler =
-        Scheduler.builder().executor("default", new PoolExecutor(2)).runHistory(history).build();
+        Scheduler.builder().executor("default", executor()).runHistory(history).build();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     if (variant.equals(METRICS) || variant.equals(BOTH) || variant.equals(METRICS_HISTORY)) {
       AsynczMetrics.bind(scheduler, meters);
@@ -203,6 +211,16 @@ public final class MetricsOverhead {
     } finally {
       scheduler.shutdown(false);
     }
+  }
+
+  private static TaskExecutor executor() {
+    return switch (EXECUTOR) {
+      case "pool" -> new PoolExecutor(2);
+      case "inline" -> new InlineExecutor();
+      default ->
+          throw new IllegalArgumentException(
+              "executor must be pool or inline, got '" + EXECUTOR + "'");
+    };
   }
 
   /** Spins for {@code nanos}: a task that keeps a CPU busy, as a small computation would. */
