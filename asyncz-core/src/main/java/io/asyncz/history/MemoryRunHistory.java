@@ -10,9 +10,11 @@ import java.util.Optional;
 /**
  * Run history in this JVM's memory, for a store whose history is not persistent: per task the
  * newest {@link RunRetention#maxRunsPerTask()} runs, none older than {@link RunRetention#maxAge()}.
- * Both limits are enforced on each write: the written task's runs beyond its limit go at once, and
- * runs past the age limit go from the oldest end, so that a one-shot task's run does not outlive
- * its age; queries and {@link #find} skip runs older than the age limit.
+ * Both limits are enforced as runs are written: a task's runs beyond its limit go when the new ones
+ * are filed under the task (at once for {@link #save}; for {@link #saveStart}, within a batch of a
+ * few thousand starts, and always before anything is read), and runs past the age limit go from the
+ * oldest end, so that a one-shot task's run does not outlive its age; queries and {@link #find}
+ * skip runs older than the age limit.
  *
  * <p>Recording must stay cheap next to a run that does nothing. The runs are kept in columns of
  * primitives rather than as objects (see {@code RunTable}), and in stripes chosen by the task id's

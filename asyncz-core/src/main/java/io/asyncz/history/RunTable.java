@@ -18,7 +18,8 @@ import java.util.PriorityQueue;
  * shared array, and the strings that many runs share (task name, store, executor, node, source)
  * once each; a {@link RunRecord} is built only when a run is read. Two tables of {@code int}s find
  * a run by its id and a task by its id; each task's runs are a list linked through the rows in
- * start order. Rows of removed runs are reclaimed by copying the live rows once as many have been
+ * start order (a start saved by {@link #saveStart} joins its task's list in a batch, see {@code
+ * linkPending}). Rows of removed runs are reclaimed by copying the live rows once as many have been
  * removed as are live, so that the work per run stays constant. Every method holds the table's
  * lock.
  */
