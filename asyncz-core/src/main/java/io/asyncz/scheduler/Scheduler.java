@@ -144,7 +144,7 @@ public abstract class Scheduler implements TaskOperations, AutoCloseable {
     this.plugins = new Plugins(this, settings);
     this.loop = new TaskLoop(this, logger);
     this.lifecycle = new Lifecycle(this, logger);
-    this.changes = new TaskChanges(this, logger);
+    this.changes = new TaskChanges(this, settings.argumentWriter(), logger);
     this.queries = new TaskQueries(this);
     this.quarantine = new QuarantineOps(this, logger);
     if (settings.runHistory()) {

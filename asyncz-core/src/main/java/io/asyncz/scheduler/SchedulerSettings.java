@@ -5,6 +5,7 @@ import io.asyncz.InvalidInputException;
 import io.asyncz.executor.TaskExecutor;
 import io.asyncz.history.RunRetention;
 import io.asyncz.store.TaskStore;
+import io.asyncz.task.ArgumentWriter;
 import io.asyncz.task.TaskDefaults;
 import io.asyncz.task.TaskRegistry;
 import io.asyncz.time.Zones;
@@ -39,6 +40,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param cluster how the scheduler takes part in cluster mode, or {@code null} when it is off
  * @param runHistory whether the scheduler records run history ({@link Scheduler#runHistory()})
  * @param runRetention how many runs the history keeps per task, and for how long
+ * @param argumentWriter what turns a task argument that is not a JSON value into one for a
+ *     persistent store, or {@code null} for none (such an argument is refused)
  */
 public record SchedulerSettings(
     Clock clock,
@@ -55,7 +58,8 @@ public record SchedulerSettings(
     Duration heartbeatStaleAfter,
     ClusterSettings cluster,
     boolean runHistory,
-    RunRetention runRetention) {
+    RunRetention runRetention,
+    ArgumentWriter argumentWriter) {
 
   /** The seed's default store retry interval, 10 s. */
   public static final Duration DEFAULT_STORE_RETRY_INTERVAL = Duration.ofSeconds(10);
@@ -142,6 +146,42 @@ public record SchedulerSettings(
         RunRetention.DEFAULT);
   }
 
+  /** Settings without an argument writer (the constructor before it existed). */
+  public SchedulerSettings(
+      Clock clock,
+      ZoneId timezone,
+      TaskDefaults taskDefaults,
+      TaskRegistry registry,
+      Duration storeRetryInterval,
+      Map<String, TaskExecutor> executors,
+      Map<String, TaskStore> stores,
+      String lockPath,
+      String identity,
+      Duration startupDelay,
+      String loggerName,
+      Duration heartbeatStaleAfter,
+      ClusterSettings cluster,
+      boolean runHistory,
+      RunRetention runRetention) {
+    this(
+        clock,
+        timezone,
+        taskDefaults,
+        registry,
+        storeRetryInterval,
+        executors,
+        stores,
+        lockPath,
+        identity,
+        startupDelay,
+        loggerName,
+        heartbeatStaleAfter,
+        cluster,
+        runHistory,
+        runRetention,
+        null);
+  }
+
   /** The startup delay in effect: the one given, or the seed's default. */
   public Duration effectiveStartupDelay() {
     if (startupDelay != null) {
@@ -175,6 +215,7 @@ public record SchedulerSettings(
     private ClusterSettings cluster;
     private boolean runHistory;
     private RunRetention runRetention = RunRetention.DEFAULT;
+    private ArgumentWriter argumentWriter;
     private final Map<String, TaskExecutor> executors = new LinkedHashMap<>();
     private final Map<String, TaskStore> stores = new LinkedHashMap<>();
 
@@ -288,6 +329,17 @@ public record SchedulerSettings(
     }
 
     /**
+     * What turns a task argument that is not a JSON value (a record, a bean) into one when the task
+     * is added to or changed in a persistent store (default: none, and such an argument is
+     * refused); a store that keeps tasks in memory keeps the object itself. See {@link
+     * ArgumentWriter}.
+     */
+    public Builder argumentWriter(ArgumentWriter writer) {
+      this.argumentWriter = Objects.requireNonNull(writer, "argumentWriter");
+      return this;
+    }
+
+    /**
      * Adds an executor under an alias.
      *
      * @throws InvalidInputException when the alias is given twice or breaks the rules of {@link
@@ -348,7 +400,8 @@ public record SchedulerSettings(
           heartbeatStaleAfter,
           cluster,
           runHistory,
-          runRetention);
+          runRetention,
+          argumentWriter);
     }
 
     /** A scheduler that runs its loop on a thread of its own. */

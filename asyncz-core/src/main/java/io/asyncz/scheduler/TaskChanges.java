@@ -12,6 +12,7 @@ import io.asyncz.event.TaskEvent;
 import io.asyncz.event.TaskSubmissionEvent;
 import io.asyncz.executor.TaskExecutor;
 import io.asyncz.store.MemoryStore;
+import io.asyncz.task.ArgumentWriter;
 import io.asyncz.task.RetryPolicy;
 import io.asyncz.task.Task;
 import io.asyncz.task.TaskFunction;
@@ -58,10 +59,12 @@ final class TaskChanges {
           "next_run_time");
 
   private final Scheduler scheduler;
+  private final ArgumentWriter argumentWriter; // null: arguments that are not JSON are refused
   private final Logger logger;
 
-  TaskChanges(Scheduler scheduler, Logger logger) {
+  TaskChanges(Scheduler scheduler, ArgumentWriter argumentWriter, Logger logger) {
     this.scheduler = scheduler;
+    this.argumentWriter = argumentWriter;
     this.logger = logger;
   }
 
@@ -87,7 +90,8 @@ final class TaskChanges {
     // batch of tasks with generated ids never writes its ids out.
     Set<String> ids = new HashSet<>();
     String inJvmStore = null; // the last store found to keep task objects: nothing to check
-    for (TaskBatch.Entry e : entries) {
+    for (int i = 0; i < entries.size(); i++) {
+      TaskBatch.Entry e = entries.get(i);
       Task task = e.task();
       if (!task.hasGeneratedId() && !ids.add(task.id())) {
         throw new ConflictIdException(task.id());
@@ -97,7 +101,10 @@ final class TaskChanges {
         if (slot != null && !slot.userStore().persistent()) {
           inJvmStore = task.storeAlias();
         } else {
-          checkPersistable(task);
+          Task persistable = checkPersistable(task);
+          if (persistable != task) {
+            entries.set(i, new TaskBatch.Entry(persistable, e.startTask()));
+          }
         }
       }
     }
@@ -264,8 +271,7 @@ final class TaskChanges {
       builder.nextRunTime(trigger.nextFireTime(scheduler.timezone(), null, now).orElse(null));
       computed = true;
     }
-    Task built = builder.scheduler(scheduler).pending(stopped).build();
-    checkPersistable(built);
+    Task built = checkPersistable(builder.scheduler(scheduler).pending(stopped).build());
     boolean startTask = !nextRunTimeGiven || built.nextRunTime().isPresent();
     scheduler.schedulerLock().lock();
     try {
@@ -298,6 +304,10 @@ final class TaskChanges {
   Task commit(Task task, boolean replaceExisting, boolean startTask, Instant notBefore) {
     // A typo in the executor alias would otherwise quarantine the task at its first run.
     plugins().lookupExecutor(task.executor());
+    if (argumentWriter != null) {
+      // A task added before start to a store added after it was not written then (see add).
+      task = checkPersistable(task);
+    }
     Task added = task;
     Instant now = scheduler.clock().instant();
     if (task.nextRunTime().isEmpty() && startTask) {
@@ -398,14 +408,17 @@ final class TaskChanges {
   /**
    * Refuses a task that its store could not keep (a lambda, or an argument that is not a JSON
    * value, for a store that keeps tasks outside the JVM), when the task is added or changed rather
-   * than when the store first writes it. A store not added yet is not checked; it refuses such a
-   * task when the task is committed to it at start.
+   * than when the store first writes it; with an {@link ArgumentWriter}, returns the task with its
+   * arguments that are not JSON values written by it first. A store not added yet is not checked;
+   * it refuses such a task when the task is committed to it at start (after the writer, if any, has
+   * written its arguments).
    */
-  private void checkPersistable(Task task) {
+  private Task checkPersistable(Task task) {
     StoreSlot slot = plugins().slot(task.storeAlias());
-    if (slot != null) {
-      TaskFunctions.checkPersistable(task, slot.alias, slot.userStore());
+    if (slot == null) {
+      return task;
     }
+    return TaskFunctions.checkPersistable(task, slot.alias, slot.userStore(), argumentWriter);
   }
 
   // ------------------------------------------------------------------ updating
@@ -520,8 +533,7 @@ final class TaskChanges {
           return update(taskId, store, change); // started meanwhile
         }
         String target = change.store() != null ? change.store() : again.task().storeAlias();
-        updated = change.applyTo(again.task(), scheduler.registry(), target);
-        checkPersistable(updated);
+        updated = checkPersistable(change.applyTo(again.task(), scheduler.registry(), target));
         scheduler.pending().replace(updated, change.nextRunTimeSet());
         alias = null;
       } finally {
@@ -534,8 +546,7 @@ final class TaskChanges {
         from.lock.lock();
         try {
           Task current = from.store.lookupTask(taskId).orElseThrow(() -> notFound(taskId));
-          updated = change.applyTo(current, scheduler.registry(), from.alias);
-          checkPersistable(updated);
+          updated = checkPersistable(change.applyTo(current, scheduler.registry(), from.alias));
           if (change.executorSet()) {
             plugins().lookupExecutor(updated.executor());
           }
@@ -572,8 +583,7 @@ final class TaskChanges {
     second.lock.lock();
     try {
       Task current = from.store.lookupTask(taskId).orElseThrow(() -> notFound(taskId));
-      Task updated = change.applyTo(current, scheduler.registry(), to.alias);
-      checkPersistable(updated);
+      Task updated = checkPersistable(change.applyTo(current, scheduler.registry(), to.alias));
       plugins().lookupExecutor(updated.executor());
       to.store.addTask(updated);
       try {

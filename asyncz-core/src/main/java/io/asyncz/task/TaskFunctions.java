@@ -58,10 +58,31 @@ public final class TaskFunctions {
    *     reference or an argument that is not a JSON value
    */
   public static void checkPersistable(Task task, String storeAlias, TaskStore store) {
+    checkPersistable(task, storeAlias, store, null);
+  }
+
+  /**
+   * Checks that a task can be kept by {@code store}, as {@link #checkPersistable(Task, String,
+   * TaskStore)} does, after writing each argument that is not a JSON value through {@code writer}:
+   * returns the task with the written arguments in place of the objects (the task itself when none
+   * needed writing, or when the store keeps tasks in memory, where nothing is written).
+   *
+   * @param task the task to be stored
+   * @param storeAlias the alias of the store, for the message
+   * @param store the store, as the user gave it
+   * @param writer the scheduler's argument writer, or {@code null} for none
+   * @return the task to store
+   * @throws InvalidInputException when the store is persistent and the task has no textual
+   *     reference, an argument that the writer refuses or writes as something that is not a JSON
+   *     value (naming the argument, its type and the writer's reason), or, with no writer, an
+   *     argument that is not a JSON value
+   */
+  public static Task checkPersistable(
+      Task task, String storeAlias, TaskStore store, ArgumentWriter writer) {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(store, "store");
     if (!store.persistent()) {
-      return;
+      return task;
     }
     if (task.reference().isEmpty()) {
       TaskFunction function = task.function();
@@ -75,24 +96,103 @@ public final class TaskFunctions {
               + " (scheduler.task(\"name\"))");
     }
     List<Object> args = task.args();
+    List<Object> writtenArgs = null; // a copy once an argument was written
     for (int i = 0; i < args.size(); i++) {
-      checkJson(task, storeAlias, "args[" + i + "]", args.get(i), 0);
+      Object arg = args.get(i);
+      Object stored = toJson(task, storeAlias, writer, "args[" + i + "]", arg);
+      if (stored != arg && writtenArgs == null) {
+        writtenArgs = new ArrayList<>(args);
+      }
+      if (writtenArgs != null) {
+        writtenArgs.set(i, stored);
+      }
     }
-    for (Map.Entry<String, Object> e : task.kwargs().entrySet()) {
-      checkJson(task, storeAlias, "kwargs[" + quoted(e.getKey()) + "]", e.getValue(), 0);
+    Map<String, Object> kwargs = task.kwargs();
+    Map<String, Object> writtenKwargs = null;
+    for (Map.Entry<String, Object> e : kwargs.entrySet()) {
+      Object arg = e.getValue();
+      Object stored = toJson(task, storeAlias, writer, "kwargs[" + quoted(e.getKey()) + "]", arg);
+      if (stored != arg) {
+        if (writtenKwargs == null) {
+          writtenKwargs = new LinkedHashMap<>(kwargs);
+        }
+        writtenKwargs.put(e.getKey(), stored);
+      }
     }
+    if (writtenArgs == null && writtenKwargs == null) {
+      return task;
+    }
+    // Built again, so that the function checks the written values against its signature now.
+    Task.Builder written = task.toBuilder();
+    if (writtenArgs != null) {
+      written.args(writtenArgs);
+    }
+    if (writtenKwargs != null) {
+      written.kwargs(writtenKwargs);
+    }
+    return written.build();
   }
 
-  /** What the task state codec writes: the JSON values and the java.time values as ISO text. */
-  private static void checkJson(
-      Task task, String storeAlias, String path, Object value, int depth) {
+  /**
+   * One argument as the store keeps it: the argument itself when it is a JSON value, else what the
+   * writer makes of it, refused when there is no writer or the writer cannot help.
+   */
+  private static Object toJson(
+      Task task, String storeAlias, ArgumentWriter writer, String path, Object value) {
+    NotJson problem = findNotJson(path, value, 0);
+    if (problem == null) {
+      return value;
+    }
+    if (writer == null || !problem.writable()) {
+      throw notJson(task, storeAlias, problem);
+    }
+    Object written;
+    try {
+      written = writer.write(value);
+    } catch (IllegalArgumentException | InvalidInputException e) {
+      throw new InvalidInputException(
+          "argument " + path + " of task '" + task.id() + "'",
+          describe(value),
+          "cannot be written as JSON by "
+              + writer.describe()
+              + ": "
+              + (e.getMessage() != null ? e.getMessage() : e.getClass().getName())
+              + "; store '"
+              + storeAlias
+              + "' keeps tasks outside this JVM as JSON");
+    }
+    NotJson left = findNotJson(path, written, 0);
+    if (left != null) {
+      throw new InvalidInputException(
+          "argument " + path + " of task '" + task.id() + "'",
+          describe(value),
+          "was written by "
+              + writer.describe()
+              + " as "
+              + describe(written)
+              + ", which store '"
+              + storeAlias
+              + "' cannot keep: "
+              + left.path()
+              + " "
+              + left.why()
+              + "; the writer must give strings, numbers, booleans, null, lists, maps with string"
+              + " keys or java.time values");
+    }
+    return written;
+  }
+
+  /**
+   * Where a value is not what the task state codec writes (the JSON values and the java.time values
+   * as ISO text), and why; {@code writable} when an argument writer may make it one (an object of
+   * another type, a map with other keys), not when no JSON form exists (a NaN, too deep a nesting).
+   */
+  private record NotJson(String path, Object value, String why, boolean writable) {}
+
+  private static NotJson findNotJson(String path, Object value, int depth) {
     if (depth > MAX_DEPTH) {
-      throw notJson(
-          task,
-          storeAlias,
-          path,
-          value,
-          "nests lists or maps more than " + MAX_DEPTH + " levels deep");
+      return new NotJson(
+          path, value, "nests lists or maps more than " + MAX_DEPTH + " levels deep", false);
     }
     if (value == null
         || value instanceof String
@@ -105,49 +205,46 @@ public final class TaskFunctions {
         || value instanceof BigDecimal
         || value instanceof TemporalAccessor
         || value instanceof Duration) {
-      return;
+      return null;
     }
     if (value instanceof Double || value instanceof Float) {
       if (!Double.isFinite(((Number) value).doubleValue())) {
-        throw notJson(
-            task,
-            storeAlias,
-            path,
-            value,
-            "is not a finite number; JSON has no NaN or" + " infinity");
+        return new NotJson(
+            path, value, "is not a finite number; JSON has no NaN or infinity", false);
       }
-      return;
+      return null;
     }
     if (value instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> e : map.entrySet()) {
         if (!(e.getKey() instanceof String key)) {
-          throw notJson(
-              task,
-              storeAlias,
-              path,
-              map,
-              "has a key that is not a string: " + describe(e.getKey()));
+          return new NotJson(
+              path, map, "has a key that is not a string: " + describe(e.getKey()), true);
         }
-        checkJson(task, storeAlias, path + "[" + quoted(key) + "]", e.getValue(), depth + 1);
+        NotJson inner = findNotJson(path + "[" + quoted(key) + "]", e.getValue(), depth + 1);
+        if (inner != null) {
+          return inner;
+        }
       }
-      return;
+      return null;
     }
     if (value instanceof Iterable<?> list) {
       int i = 0;
       for (Object item : list) {
-        checkJson(task, storeAlias, path + "[" + i++ + "]", item, depth + 1);
+        NotJson inner = findNotJson(path + "[" + i++ + "]", item, depth + 1);
+        if (inner != null) {
+          return inner;
+        }
       }
-      return;
+      return null;
     }
-    throw notJson(task, storeAlias, path, value, "is not a JSON value");
+    return new NotJson(path, value, "is not a JSON value", true);
   }
 
-  private static InvalidInputException notJson(
-      Task task, String storeAlias, String path, Object value, String why) {
+  private static InvalidInputException notJson(Task task, String storeAlias, NotJson problem) {
     return new InvalidInputException(
-        "argument " + path + " of task '" + task.id() + "'",
-        describe(value),
-        why
+        "argument " + problem.path() + " of task '" + task.id() + "'",
+        describe(problem.value()),
+        problem.why()
             + ", which store '"
             + storeAlias
             + "' cannot keep: it keeps tasks outside this JVM as JSON; expected strings, numbers,"

@@ -67,15 +67,19 @@ public class AsynczAutoConfiguration {
 
   /**
    * The scheduler, built from the properties; a bad key or value fails start-up with the key
-   * quoted. The lifecycle, not the bean's destruction, shuts it down.
+   * quoted. Its argument writer is the application's {@code ObjectMapper} (Jackson 3, else Jackson
+   * 2, as for {@link TaskArguments}), so that an object given as a task's argument is stored as the
+   * JSON that mapper writes. The lifecycle, not the bean's destruction, shuts it down.
    */
   @Bean(destroyMethod = "")
   @ConditionalOnMissingBean(Scheduler.class)
   public ThreadScheduler asyncz(
       AsynczProperties properties,
       TaskRegistry asynczTaskRegistry,
-      ObjectProvider<DataSource> dataSource) {
-    return AsynczSchedulerFactory.create(properties, asynczTaskRegistry, dataSource::getIfUnique);
+      ObjectProvider<DataSource> dataSource,
+      BeanFactory beanFactory) {
+    return AsynczSchedulerFactory.create(
+        properties, asynczTaskRegistry, dataSource::getIfUnique, JsonArguments.of(beanFactory));
   }
 
   /** Starts and stops the scheduler with the context. */

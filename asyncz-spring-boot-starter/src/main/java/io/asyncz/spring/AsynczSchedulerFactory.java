@@ -10,14 +10,28 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.springframework.util.ClassUtils;
 
-/** Builds the scheduler bean from the properties, the registry and the application's beans. */
+/**
+ * Builds the scheduler bean from the properties, the registry and the application's beans: its
+ * {@code DataSource} for the stores that ask for it, and its JSON mapper as the scheduler's
+ * argument writer.
+ */
 final class AsynczSchedulerFactory {
   private AsynczSchedulerFactory() {}
 
+  /**
+   * The scheduler; {@code json} is the application's JSON mapper, or null for none (an object given
+   * as a persistent task's argument is then refused, as the core refuses it).
+   */
   static ThreadScheduler create(
-      AsynczProperties properties, TaskRegistry registry, Supplier<DataSource> dataSource) {
+      AsynczProperties properties,
+      TaskRegistry registry,
+      Supplier<DataSource> dataSource,
+      JsonArguments json) {
     SchedulerSettings.Builder builder =
         SchedulerConfig.from(properties.schedulerKeys()).builder().registry(registry);
+    if (json != null) {
+      builder.argumentWriter(json);
+    }
     for (Map.Entry<String, Map<String, Object>> store :
         properties.applicationDataSourceStores().entrySet()) {
       String key =

@@ -1,5 +1,6 @@
 package io.asyncz.spring;
 
+import io.asyncz.task.ArgumentWriter;
 import java.lang.reflect.Type;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.util.ClassUtils;
@@ -8,9 +9,10 @@ import org.springframework.util.ClassUtils;
  * The application's JSON mapper as a task's arguments see it: reads a stored JSON value (text,
  * number, boolean, list, map) as a parameter's type, and writes a value as such a JSON value. An
  * interface of its own, so that the starter loads a Jackson generation's types only where that
- * generation is present.
+ * generation is present. It is the scheduler's {@link ArgumentWriter} too, so that an object given
+ * as a task's argument is stored as the JSON this mapper writes, as {@link TaskArguments#of} does.
  */
-interface JsonArguments {
+interface JsonArguments extends ArgumentWriter {
 
   /**
    * {@code json} as a value of {@code type}.
@@ -24,9 +26,11 @@ interface JsonArguments {
    *
    * @throws IllegalArgumentException saying why the mapper cannot
    */
+  @Override
   Object write(Object value);
 
   /** What the mapper is, for messages. */
+  @Override
   String describe();
 
   /**

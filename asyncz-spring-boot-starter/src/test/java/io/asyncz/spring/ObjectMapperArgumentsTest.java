@@ -92,6 +92,97 @@ class ObjectMapperArgumentsTest {
   }
 
   @Test
+  void theObjectItselfIsWrittenByTheApplicationsMapperForTheStoreAndReadBackAfterARestart()
+      throws Exception {
+    DataSource db = h2("mapper_object_itself");
+    runner(db, applicationMapper())
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              context
+                  .getBean(Scheduler.class)
+                  .task("bean:billing.charge")
+                  .id("invoice-10")
+                  .args(INVOICE)
+                  .store("db")
+                  .every(Duration.ofHours(1))
+                  .add();
+              context
+                  .getBean(Scheduler.class)
+                  .task("bean:billing.charge")
+                  .id("invoice-11")
+                  .args(context.getBean(TaskArguments.class).of(INVOICE))
+                  .store("db")
+                  .every(Duration.ofHours(1))
+                  .add();
+            });
+    // The same JSON as TaskArguments.of writes: the application's names, its module's form.
+    assertThat(storedState(db, "invoice-10"))
+        .contains("\"args\":[{\"customer_name\":\"ACME Corp\",\"total\":\"EUR 12.50\"}]");
+    assertThat(argsOf(storedState(db, "invoice-10")))
+        .isEqualTo(argsOf(storedState(db, "invoice-11")));
+
+    runner(db, applicationMapper())
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              context.getBean(Scheduler.class).runTask("invoice-10");
+              Billing billing = context.getBean(Billing.class);
+              assertThat(billing.charged.await(30, TimeUnit.SECONDS)).isTrue();
+              assertThat(billing.last).isEqualTo(INVOICE);
+            });
+  }
+
+  @Test
+  void anObjectTheMapperCannotWriteIsRefusedWhenAddedWithTheMappersReason() {
+    // Without the application's module, Money has nothing Jackson can write.
+    ObjectMapper withoutModule =
+        JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+    runner(h2("mapper_cannot_write"), withoutModule)
+        .run(
+            context -> {
+              Scheduler scheduler = context.getBean(Scheduler.class);
+              assertThatThrownBy(
+                      () ->
+                          scheduler
+                              .task("bean:billing.charge")
+                              .id("invoice-12")
+                              .args(INVOICE)
+                              .store("db")
+                              .every(Duration.ofHours(1))
+                              .add())
+                  .isInstanceOf(InvalidInputException.class)
+                  .hasMessageContaining(
+                      "Invalid argument args[0] of task 'invoice-12': \""
+                          + INVOICE
+                          + " ("
+                          + Invoice.class.getName()
+                          + ")\" cannot be written as JSON by the application's Jackson 2"
+                          + " ObjectMapper: ")
+                  .hasMessageContaining("No serializer found for class " + Money.class.getName())
+                  .hasMessageEndingWith("; store 'db' keeps tasks outside this JVM as JSON");
+              assertThat(scheduler.getTasks()).isEmpty();
+            });
+  }
+
+  @Test
+  void theMemoryStoreKeepsTheObjectItself() {
+    runner(h2("mapper_memory"), applicationMapper())
+        .run(
+            context -> {
+              Scheduler scheduler = context.getBean(Scheduler.class);
+              scheduler
+                  .task("bean:billing.charge")
+                  .id("invoice-13")
+                  .args(INVOICE)
+                  .every(Duration.ofHours(1))
+                  .add();
+              assertThat(scheduler.getTask("invoice-13").orElseThrow().args().get(0))
+                  .isSameAs(INVOICE);
+            });
+  }
+
+  @Test
   void aValueTheMapperCannotReadIsRefusedWhenAddedNamingTheArgumentAndTheMappersReason() {
     runner(h2("mapper_refused"), applicationMapper())
         .run(
@@ -198,16 +289,28 @@ class ObjectMapperArgumentsTest {
         runner(db, new ObjectMapper())
             .withBean("jsonMapper", tools.jackson.databind.ObjectMapper.class, () -> jackson3);
     app.run(
-        context ->
-            context
-                .getBean(Scheduler.class)
-                .task("bean:billing.charge")
-                .id("invoice-9")
-                .args(context.getBean(TaskArguments.class).of(INVOICE))
-                .store("db")
-                .every(Duration.ofHours(1))
-                .add());
+        context -> {
+          context
+              .getBean(Scheduler.class)
+              .task("bean:billing.charge")
+              .id("invoice-9")
+              .args(context.getBean(TaskArguments.class).of(INVOICE))
+              .store("db")
+              .every(Duration.ofHours(1))
+              .add();
+          // The object itself is written by the same mapper (the Jackson 2 one cannot write Money).
+          context
+              .getBean(Scheduler.class)
+              .task("bean:billing.charge")
+              .id("invoice-14")
+              .args(INVOICE)
+              .store("db")
+              .every(Duration.ofHours(1))
+              .add();
+        });
     assertThat(storedState(db, "invoice-9"))
+        .contains("\"args\":[{\"customer_name\":\"ACME Corp\",\"total\":\"EUR 12.50\"}]");
+    assertThat(storedState(db, "invoice-14"))
         .contains("\"args\":[{\"customer_name\":\"ACME Corp\",\"total\":\"EUR 12.50\"}]");
 
     app.run(
@@ -319,6 +422,13 @@ class ObjectMapperArgumentsTest {
   /** The stored record of a task, as text (the store keeps it unencrypted in this test). */
   private static String storedState(DataSource db, String id) throws Exception {
     return new String(storedBytes(db, id), StandardCharsets.UTF_8);
+  }
+
+  /** The {@code "args":[...]} part of a stored record. */
+  private static String argsOf(String state) {
+    Matcher m = Pattern.compile("\"args\":\\[.*?\\]").matcher(state);
+    assertThat(m.find()).as("args in " + state).isTrue();
+    return m.group();
   }
 
   private static byte[] storedBytes(DataSource db, String id) throws Exception {
