@@ -26,9 +26,10 @@ import io.asyncz.InvalidInputException;
  * argument itself would be) and must be safe for concurrent use; it may refuse a value by throwing
  * {@link IllegalArgumentException} (or {@link InvalidInputException}) with a message that says why.
  * The task is then refused with an {@link InvalidInputException} that names the argument, the
- * value's type and that reason. The function reads back what was written: the task's function must
- * accept the JSON value in place of the object (a {@link TaskDefinition} reads a record back, a
- * Spring {@code @BeanFunction} method reads with the application's mapper).
+ * value's type and that reason (any other exception the writer throws refuses the task the same
+ * way, named by its type and kept as the cause). The function reads back what was written: the
+ * task's function must accept the JSON value in place of the object (a {@link TaskDefinition} reads
+ * a record back, a Spring {@code @BeanFunction} method reads with the application's mapper).
  */
 @FunctionalInterface
 public interface ArgumentWriter {

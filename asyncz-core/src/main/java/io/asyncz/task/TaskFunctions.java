@@ -149,17 +149,26 @@ public final class TaskFunctions {
     Object written;
     try {
       written = writer.write(value);
-    } catch (IllegalArgumentException | InvalidInputException e) {
-      throw new InvalidInputException(
-          "argument " + path + " of task '" + task.id() + "'",
-          describe(value),
-          "cannot be written as JSON by "
-              + writer.describe()
-              + ": "
-              + (e.getMessage() != null ? e.getMessage() : e.getClass().getName())
-              + "; store '"
-              + storeAlias
-              + "' keeps tasks outside this JVM as JSON");
+    } catch (RuntimeException e) {
+      // A refusal (IllegalArgumentException) gives its reason; any other failure of the writer is
+      // named by its type too, and kept as the cause.
+      String reason =
+          e instanceof IllegalArgumentException
+              ? (e.getMessage() != null ? e.getMessage() : e.getClass().getName())
+              : e.toString();
+      InvalidInputException refused =
+          new InvalidInputException(
+              "argument " + path + " of task '" + task.id() + "'",
+              describe(value),
+              "cannot be written as JSON by "
+                  + writer.describe()
+                  + ": "
+                  + reason
+                  + "; store '"
+                  + storeAlias
+                  + "' keeps tasks outside this JVM as JSON");
+      refused.initCause(e);
+      throw refused;
     }
     NotJson left = findNotJson(path, written, 0);
     if (left != null) {

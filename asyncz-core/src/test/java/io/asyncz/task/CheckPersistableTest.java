@@ -236,6 +236,27 @@ class CheckPersistableTest {
   }
 
   @Test
+  void aWriterThatFailsOtherwiseRefusesTheTaskTheSameWayKeepingTheFailureAsCause() {
+    IllegalStateException broken = new IllegalStateException("mapper not configured");
+    ArgumentWriter failing =
+        value -> {
+          throw broken;
+        };
+
+    assertThatThrownBy(
+            () ->
+                TaskFunctions.checkPersistable(
+                    referenced(List.of(INVOICE), Map.of()), "db", PERSISTENT, failing))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining(
+            "Invalid argument args[0] of task 'x': \"Invoice[number=2026-007, amount=12.50]"
+                + " (io.asyncz.task.CheckPersistableTest$Invoice)\" cannot be written as JSON by"
+                + " the scheduler's argument writer: java.lang.IllegalStateException: mapper not"
+                + " configured;")
+        .hasCause(broken);
+  }
+
+  @Test
   void aWriterThatGivesBackSomethingThatIsNotJsonIsRefused() {
     ArgumentWriter lazy = value -> new ArrayList<>(List.of(value));
 
