@@ -4,6 +4,7 @@ import io.asyncz.InvalidInputException;
 import io.asyncz.TaskTimeoutException;
 import io.asyncz.executor.AbstractExecutor;
 import io.asyncz.executor.ExecutorContext;
+import io.asyncz.run.RunInfo;
 import io.asyncz.task.Task;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.MDC;
 
 /**
  * Runs tasks in worker JVMs (alias {@code processpool}; the seed's ProcessPoolExecutor): for work
@@ -262,7 +264,7 @@ public final class ProcessPoolExecutor extends AbstractExecutor {
         if (stopReason != null) {
           throw new IOException("the executor is stopping");
         }
-        answer = worker.run(reference, args, kwargs);
+        answer = worker.run(reference, args, kwargs, task.id(), MDC.get(RunInfo.MDC_RUN_ID));
       } catch (IOException | RuntimeException e) {
         throw ended(task, worker);
       }

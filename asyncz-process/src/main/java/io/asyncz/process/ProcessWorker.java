@@ -1,5 +1,6 @@
 package io.asyncz.process;
 
+import io.asyncz.run.RunInfo;
 import io.asyncz.task.TaskFunction;
 import io.asyncz.task.TaskRegistry;
 import java.io.BufferedInputStream;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.MDC;
 
 /**
  * The main class of a process-pool worker JVM, started by {@link ProcessPoolExecutor}; not for
@@ -114,7 +116,7 @@ public final class ProcessWorker {
           return 0;
         }
         if (type.equals("run")) {
-          Frames.write(output, run(registry, frame));
+          Frames.write(output, run(registry, frame, err));
         } else {
           err.println("asyncz worker: ignored a frame of unknown type " + type);
         }
@@ -149,8 +151,33 @@ public final class ProcessWorker {
     return value instanceof List<?> l ? l : List.of();
   }
 
-  private static Map<String, Object> run(TaskRegistry registry, Map<String, Object> frame) {
+  /**
+   * Runs one run frame. Its output on standard error is marked off for the parent's relay, and the
+   * run's task and run ids are in this worker's MDC too, for its own log layout.
+   */
+  private static Map<String, Object> run(
+      TaskRegistry registry, Map<String, Object> frame, PrintStream err) {
     Object id = frame.get("id");
+    err.println(Worker.RUN_MARK + "start " + id);
+    boolean labelled = frame.get("task") instanceof String && frame.get("run") instanceof String;
+    if (labelled) {
+      MDC.put(RunInfo.MDC_TASK_ID, (String) frame.get("task"));
+      MDC.put(RunInfo.MDC_RUN_ID, (String) frame.get("run"));
+    }
+    try {
+      return call(registry, frame, id);
+    } finally {
+      if (labelled) {
+        MDC.remove(RunInfo.MDC_TASK_ID);
+        MDC.remove(RunInfo.MDC_RUN_ID);
+      }
+      // Before the answer: the parent has relayed the run's lines once it has passed this one.
+      err.println(Worker.RUN_MARK + "end " + id);
+    }
+  }
+
+  private static Map<String, Object> call(
+      TaskRegistry registry, Map<String, Object> frame, Object id) {
     Object value;
     try {
       TaskFunction function = registry.resolve((String) frame.get("reference"));

@@ -2,11 +2,13 @@ package io.asyncz.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.asyncz.event.Events;
 import io.asyncz.event.SchedulerEvent;
 import io.asyncz.event.TaskExecutionEvent;
 import io.asyncz.run.RunInfo;
 import io.asyncz.run.RunObservation;
+import io.asyncz.run.RunOutcome;
 import io.asyncz.scheduler.Scheduler;
 import io.asyncz.testkit.ManualScheduler;
 import io.asyncz.testkit.MutableClock;
@@ -122,5 +124,36 @@ class SameAsCoreExecutorsTest {
     // The run that delivers the event is not one to wait for (it would wait for itself forever).
     assertThat(stopped.get(30, TimeUnit.SECONDS)).isTrue();
     assertThat(next().returnValue()).isEqualTo("last");
+  }
+
+  @Test
+  void aWorkersLogLinesCarryTheRunsIdsAndAreRelayedBeforeTheRunEnds() throws Exception {
+    List<String> runIds = new CopyOnWriteArrayList<>();
+    List<Boolean> relayedByTheEnd = new CopyOnWriteArrayList<>();
+    try (LogCapture logs = new LogCapture("asyncz.executors.default")) {
+      scheduler.observeRuns(
+          run -> {
+            runIds.add(run.runId());
+            return (RunOutcome outcome) ->
+                relayedByTheEnd.add(
+                    logs.logged(e -> e.getFormattedMessage().contains("logged marker-ids")));
+          });
+      scheduler.start();
+      scheduler.task(JOBS + "log").args("marker-ids").id("logs").trigger(DateTrigger.at(T)).add();
+      scheduler.runDue();
+      assertThat(next().succeeded()).isTrue();
+
+      // As a function's own lines in the core's executors: the run's task and run ids in the MDC,
+      // and logged before the run's end is told (when run-log capture takes a run's lines).
+      ILoggingEvent printed =
+          logs.await(e -> e.getFormattedMessage().contains("printed marker-ids"));
+      assertThat(printed.getMDCPropertyMap()).containsEntry(RunInfo.MDC_RUN_ID, runIds.get(0));
+      ILoggingEvent line = logs.await(e -> e.getFormattedMessage().contains("logged marker-ids"));
+      assertThat(line.getMDCPropertyMap())
+          .containsEntry(RunInfo.MDC_TASK_ID, "logs")
+          .containsEntry(RunInfo.MDC_RUN_ID, runIds.get(0))
+          .containsKey(Worker.MDC_WORKER);
+      assertThat(relayedByTheEnd).containsExactly(true);
+    }
   }
 }
