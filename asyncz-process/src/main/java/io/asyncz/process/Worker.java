@@ -320,9 +320,9 @@ final class Worker {
   }
 
   /**
-   * Sends one run and waits for its result or error frame, and for the relay of what the run wrote
-   * on standard error, whose lines carry {@code taskId} and {@code runId} (the run's MDC ids; none
-   * when {@code runId} is null).
+   * Sends one run and waits for its result or error frame, and, when the run wrote on standard
+   * error, for the relay of those lines, which carry {@code taskId} and {@code runId} (the run's
+   * MDC ids; none when {@code runId} is null).
    */
   Map<String, Object> run(String reference, Object args, Object kwargs, String taskId, String runId)
       throws IOException {
@@ -342,7 +342,9 @@ final class Worker {
     if (!Long.valueOf(frameId).equals(((Number) answer.getOrDefault("id", -1)).longValue())) {
       throw new IOException("the worker answered run " + answer.get("id") + ", not run " + frameId);
     }
-    awaitRelayed(frameId);
+    if (Boolean.TRUE.equals(answer.get("printed"))) {
+      awaitRelayed(frameId);
+    }
     return answer;
   }
 
