@@ -156,4 +156,30 @@ class SameAsCoreExecutorsTest {
       assertThat(relayedByTheEnd).containsExactly(true);
     }
   }
+
+  @Test
+  void aRunsLastLineWithoutANewlineIsRelayedAsItsOwnAndTheMarkersNever() throws Exception {
+    List<String> runIds = new CopyOnWriteArrayList<>();
+    scheduler.observeRuns(
+        run -> {
+          runIds.add(run.runId());
+          return RunObservation.NONE;
+        });
+    try (LogCapture logs = new LogCapture("asyncz.executors.default")) {
+      scheduler.start();
+      scheduler
+          .task(JOBS + "printUnterminated")
+          .args("marker-partial")
+          .id("partial")
+          .trigger(DateTrigger.at(T))
+          .add();
+      scheduler.runDue();
+      assertThat(next().succeeded()).isTrue();
+
+      ILoggingEvent line = logs.await(e -> e.getFormattedMessage().contains("marker-partial"));
+      assertThat(line.getFormattedMessage()).matches("worker \\d+: unterminated marker-partial");
+      assertThat(line.getMDCPropertyMap()).containsEntry(RunInfo.MDC_RUN_ID, runIds.get(0));
+      assertThat(logs.logged(e -> e.getFormattedMessage().contains("asyncz-run"))).isFalse();
+    }
+  }
 }
