@@ -437,7 +437,10 @@ public abstract class AbstractExecutor implements TaskExecutor {
     }
   }
 
-  /** How many runs timed out and still hold their thread, ignoring the interrupt. */
+  /**
+   * How many runs timed out and have not returned yet: a function that ignores the interrupt, or a
+   * run whose executor is still stopping it; each keeps its thread and its instance slot.
+   */
   public int abandonedRuns() {
     return abandoned.get();
   }
