@@ -45,11 +45,17 @@ import org.slf4j.MDC;
  * when each run starts and how it ends.
  *
  * <p>Subclasses decide where a submission runs by implementing {@link #dispatch(Runnable)}, and how
- * to stop by overriding {@link #stopAccepting()} and {@link #abandonRuns()}.
+ * to stop by overriding {@link #stopAccepting()} and {@link #abandonRuns()}. An executor that runs
+ * the function somewhere else than on the run's thread (another JVM) overrides {@link #invoke} and
+ * {@link #stopTimedOut}, and keeps everything else: instance slots, grace times, events, observers,
+ * retries, timeouts and the MDC are this class's, the same for every executor.
  */
 public abstract class AbstractExecutor implements TaskExecutor {
   /** The executor whose run this thread is running, so that a run may shut its executor down. */
   private static final ThreadLocal<AbstractExecutor> RUNNING_ON = new ThreadLocal<>();
+
+  /** The run whose {@link #invoke} this thread is in, for {@link #startTimeLimit}. */
+  private static final ThreadLocal<Call> CALLING = new ThreadLocal<>();
 
   private final ConcurrentHashMap<String, Integer> instances = new ConcurrentHashMap<>();
   private final ReentrantLock idleLock = new ReentrantLock();
@@ -125,6 +131,77 @@ public abstract class AbstractExecutor implements TaskExecutor {
 
   /** Runs {@code work} where this executor runs tasks: a pool, a new thread, or inline. */
   protected abstract void dispatch(Runnable work);
+
+  /**
+   * Runs the function of one run of {@code task} and returns what it returned: a value, or a {@link
+   * CompletionStage} for a run that goes on asynchronously; what it throws fails the run. Called on
+   * the run's thread with the run's MDC set, between the run observers' {@code started} and {@code
+   * finished}. It must call {@link #startTimeLimit} when the function begins, or the run has no
+   * time limit. The default calls the function on this thread, its time limit being the task's
+   * {@code timeout}.
+   *
+   * @throws Exception what the function threw, or why it could not be run
+   */
+  protected Object invoke(Task task) throws Exception {
+    startTimeLimit(task.timeout().orElse(null));
+    return task.function().invoke(task.args(), task.kwargs());
+  }
+
+  /**
+   * Starts the time limit of the run whose {@link #invoke} calls this, from now on the scheduler's
+   * clock: once it is up, the run is stopped ({@link #stopTimedOut}, or its stage cancelled) and
+   * reported as {@code TASK_TIMED_OUT} at once. An executor whose runs first wait for something the
+   * limit should not count (a worker JVM to start) calls it once that is done.
+   *
+   * @param limit the time limit, or {@code null} for none
+   * @throws IllegalStateException when not called from this executor's {@link #invoke}, or called
+   *     twice in one run
+   */
+  protected final void startTimeLimit(Duration limit) {
+    Call call = CALLING.get();
+    if (call == null || call.executor != this || call.limitStarted) {
+      throw new IllegalStateException(
+          "startTimeLimit() is called once per run, from the executor's own invoke()");
+    }
+    call.limitStarted = true;
+    if (limit != null) {
+      call.watch =
+          new Watch(
+              call.task,
+              call.runTime,
+              call.attempt,
+              limit,
+              call.observation,
+              context.clock().instant());
+    }
+  }
+
+  /**
+   * Stops a synchronous run whose time limit is up, and gives the error it is reported with. Called
+   * once, on the scheduler's loop, while the run still holds {@code runner}: it is in {@link
+   * #invoke}, or has just returned and is not yet accounted for, so that what this does reaches
+   * that run and no other work. The run keeps its instance slot, counted as {@linkplain
+   * #abandonedRuns abandoned}, until it returns. The default interrupts {@code runner}.
+   *
+   * @param task the task of the run
+   * @param limit the time limit that is up
+   * @param runner the thread in {@link #invoke}
+   * @return the run's error in its {@code TASK_TIMED_OUT} event and its outcome
+   */
+  protected TaskTimeoutException stopTimedOut(Task task, Duration limit, Thread runner) {
+    runner.interrupt();
+    return new TaskTimeoutException(task.id(), limit);
+  }
+
+  /**
+   * The stack trace of a failed run's error, as its {@code TASK_ERROR} or {@code TASK_TIMED_OUT}
+   * event carries it ({@code traceback}). The default prints the error's stack trace.
+   */
+  protected String traceback(Throwable error) {
+    StringWriter text = new StringWriter();
+    error.printStackTrace(new PrintWriter(text));
+    return text.toString();
+  }
 
   /**
    * Stops taking new work; work already dispatched goes on. The default does nothing, for an
@@ -278,14 +355,16 @@ public abstract class AbstractExecutor implements TaskExecutor {
           observer == null
               ? RunObservation.NONE
               : tellStarted(observer, info(run, runId, runTime, now));
-      Duration timeout = task.timeout().orElse(null);
-      Watch watch =
-          timeout == null ? null : new Watch(task, runTime, run.attempt, timeout, observation, now);
+      Call call = new Call(task, runTime, run.attempt, observation);
+      Call outerCall = CALLING.get();
+      CALLING.set(call);
       Object result;
       try {
-        result = task.function().invoke(task.args(), task.kwargs());
+        result = invoke(task);
       } catch (Throwable e) {
+        restoreCall(outerCall);
         restoreMdc(outerTask, outerRun);
+        Watch watch = call.watch;
         if (watch != null && !watch.finish()) {
           continue; // timed out: reported when it did
         }
@@ -294,7 +373,9 @@ public abstract class AbstractExecutor implements TaskExecutor {
         retry(task, runTime, run.attempt, e, events);
         continue;
       }
+      restoreCall(outerCall);
       restoreMdc(outerTask, outerRun);
+      Watch watch = call.watch;
       if (result instanceof CompletionStage<?> stage) {
         int next = i + 1;
         if (watch != null && !watch.detach(stage)) {
@@ -356,7 +437,10 @@ public abstract class AbstractExecutor implements TaskExecutor {
     }
   }
 
-  /** How many runs timed out and still hold their thread, ignoring the interrupt. */
+  /**
+   * How many runs timed out and have not returned yet: a function that ignores the interrupt, or a
+   * run whose executor is still stopping it; each keeps its thread and its instance slot.
+   */
   public int abandonedRuns() {
     return abandoned.get();
   }
@@ -444,6 +528,7 @@ public abstract class AbstractExecutor implements TaskExecutor {
 
     void expire() {
       CompletionStage<?> pending;
+      TaskTimeoutException error = null;
       synchronized (this) {
         if (state != RUNNING) {
           return;
@@ -452,10 +537,12 @@ public abstract class AbstractExecutor implements TaskExecutor {
         pending = stage;
         if (pending == null) {
           abandoned.incrementAndGet();
-          thread.interrupt(); // under the lock: the run still holds the thread
+          error = stop(); // under the lock: the run still holds the thread
         }
       }
-      TaskTimeoutException error = new TaskTimeoutException(task.id(), timeout);
+      if (error == null) {
+        error = new TaskTimeoutException(task.id(), timeout);
+      }
       logger.warn("Run of task '{}' timed out after {}; stopping it", task.name(), timeout);
       if (pending != null) {
         pending.toCompletableFuture().cancel(true);
@@ -467,6 +554,42 @@ public abstract class AbstractExecutor implements TaskExecutor {
       for (SchedulerEvent event : reported) {
         context.dispatch(event);
       }
+    }
+
+    /** Stops the synchronous run; a failing executor hook must not keep it from being reported. */
+    private TaskTimeoutException stop() {
+      try {
+        return stopTimedOut(task, timeout, thread);
+      } catch (RuntimeException e) {
+        logger.error("Could not stop the timed-out run of task '{}'", task.name(), e);
+        return null;
+      }
+    }
+  }
+
+  /** One call of {@link #invoke}: what {@link #startTimeLimit} needs, and the watch it started. */
+  private final class Call {
+    final AbstractExecutor executor = AbstractExecutor.this;
+    final Task task;
+    final Instant runTime;
+    final int attempt;
+    final RunObservation observation;
+    boolean limitStarted; // only ever touched on the calling thread
+    Watch watch;
+
+    Call(Task task, Instant runTime, int attempt, RunObservation observation) {
+      this.task = task;
+      this.runTime = runTime;
+      this.attempt = attempt;
+      this.observation = observation;
+    }
+  }
+
+  private static void restoreCall(Call outer) {
+    if (outer == null) {
+      CALLING.remove();
+    } else {
+      CALLING.set(outer);
     }
   }
 
@@ -597,16 +720,16 @@ public abstract class AbstractExecutor implements TaskExecutor {
     }
   }
 
-  private static TaskExecutionEvent event(
+  private TaskExecutionEvent event(
       int code, Task task, Instant runTime, Object value, Throwable error) {
-    String traceback = null;
-    if (error != null) {
-      StringWriter text = new StringWriter();
-      error.printStackTrace(new PrintWriter(text));
-      traceback = text.toString();
-    }
     return new TaskExecutionEvent(
-        code, task.id(), task.storeAlias(), runTime, value, error, traceback);
+        code,
+        task.id(),
+        task.storeAlias(),
+        runTime,
+        value,
+        error,
+        error == null ? null : traceback(error));
   }
 
   private void track(String taskId) {

@@ -1,27 +1,14 @@
 package io.asyncz.process;
 
 import io.asyncz.InvalidInputException;
-import io.asyncz.MaxInstancesException;
 import io.asyncz.TaskTimeoutException;
-import io.asyncz.event.Events;
-import io.asyncz.event.SchedulerEvent;
-import io.asyncz.event.TaskExecutionEvent;
-import io.asyncz.event.TaskSubmissionEvent;
+import io.asyncz.executor.AbstractExecutor;
 import io.asyncz.executor.ExecutorContext;
-import io.asyncz.executor.TaskExecutor;
-import io.asyncz.run.RunIds;
 import io.asyncz.run.RunInfo;
-import io.asyncz.run.RunObservation;
-import io.asyncz.run.RunObserver;
-import io.asyncz.run.RunOutcome;
 import io.asyncz.task.Task;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,14 +21,10 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -54,12 +37,14 @@ import org.slf4j.MDC;
  * run's return value, an exception as a {@link RemoteTaskException} in {@code TASK_ERROR}.
  *
  * <p>A worker that dies during a run ({@code System.exit}, a signal, out of memory) fails that run
- * with a {@link WorkerDiedException}, and a run longer than {@code task_timeout} ends its worker
- * and fails with a {@link TaskTimedOutException}; a new worker takes the next run. Instances are
- * counted by the scheduler across its executors, as for every executor, so {@code max_instances}
- * holds across workers.
+ * with a {@link WorkerDiedException}, and a run longer than its time limit (the task's {@code
+ * timeout}, else the pool's {@code task_timeout}, counted from when its worker has it) ends its
+ * worker and is reported as timed out with a {@link TaskTimedOutException}; a new worker takes the
+ * next run. Everything else is the core's run loop ({@link AbstractExecutor}), as for every
+ * executor: {@code max_instances} counted by the scheduler across its executors, grace times,
+ * events, run observers, retries and the MDC.
  */
-public final class ProcessPoolExecutor implements TaskExecutor {
+public final class ProcessPoolExecutor extends AbstractExecutor {
   /** The seed's default number of workers. */
   public static final int DEFAULT_MAX_WORKERS = 10;
 
@@ -78,20 +63,18 @@ public final class ProcessPoolExecutor implements TaskExecutor {
    */
   private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
 
-  /** How long before a run time a waiting thread stops sleeping and spins. */
-  private static final long SPIN_NANOS = 50_000;
-
   private final ProcessPoolSettings settings;
-  private final ConcurrentHashMap<String, Integer> instances = new ConcurrentHashMap<>();
   private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
   private final Set<Worker> busy = ConcurrentHashMap.newKeySet();
+
+  /** The worker each run thread has a run in, for the timeout to end. */
+  private final ConcurrentHashMap<Thread, Worker> runningIn = new ConcurrentHashMap<>();
+
   private final AtomicInteger workerIds = new AtomicInteger();
-  private volatile ExecutorContext context;
-  private volatile String alias = "processpool";
-  private volatile Logger logger = LoggerFactory.getLogger("asyncz.executors.processpool");
   private volatile ThreadPoolExecutor slots;
   private volatile ScheduledExecutorService timer;
   private volatile String stopReason;
+  private volatile Duration shutdownTimeout;
 
   private ProcessPoolExecutor(ProcessPoolSettings settings) {
     this.settings = settings;
@@ -123,9 +106,7 @@ public final class ProcessPoolExecutor implements TaskExecutor {
 
   @Override
   public synchronized void start(ExecutorContext context, String alias) {
-    this.context = Objects.requireNonNull(context, "context");
-    this.alias = Objects.requireNonNull(alias, "alias");
-    this.logger = LoggerFactory.getLogger("asyncz.executors." + alias);
+    super.start(context, alias);
     if (slots == null || slots.isShutdown()) {
       stopReason = null;
       AtomicInteger count = new AtomicInteger();
@@ -155,51 +136,34 @@ public final class ProcessPoolExecutor implements TaskExecutor {
     return false;
   }
 
+  /** A run takes one of the {@code max_workers} slots, each of which holds at most one worker. */
   @Override
-  public void submit(Task task, List<Instant> runTimes) {
-    submit(task, runTimes, TaskSubmissionEvent.Source.SCHEDULED, 1);
-  }
-
-  @Override
-  public void submit(Task task, List<Instant> runTimes, TaskSubmissionEvent.Source source) {
-    submit(task, runTimes, source, 1);
-  }
-
-  @Override
-  public void submitRetry(Task task, Instant runTime, int attempt) {
-    submit(task, List.of(runTime), TaskSubmissionEvent.Source.SCHEDULED, attempt);
-  }
-
-  private void submit(
-      Task task, List<Instant> runTimes, TaskSubmissionEvent.Source source, int attempt) {
-    ExecutorContext ctx = context;
+  protected void dispatch(Runnable work) {
     ThreadPoolExecutor pool = slots;
-    if (ctx == null || pool == null) {
-      throw new IllegalStateException("Executor '" + alias + "' has not been started");
+    if (pool == null) {
+      throw new IllegalStateException("Executor '" + alias() + "' has not been started");
     }
-    if (!ctx.tryAcquireInstance(task.id(), task.maxInstances())) {
-      throw new MaxInstancesException(task.id(), task.maxInstances());
-    }
-    instances.merge(task.id(), 1, Integer::sum);
     try {
-      pool.execute(new Job(task, List.copyOf(runTimes), source, attempt));
+      pool.execute(work);
     } catch (RejectedExecutionException e) {
-      release(task.id());
-      throw new IllegalStateException("Executor '" + alias + "' is shut down", e);
-    }
-    RunObserver observer = ctx.runObserver();
-    if (observer != null) {
-      try {
-        observer.submitted(task, alias, runTimes.size());
-      } catch (RuntimeException e) {
-        logger.error("Run observer failed on a submission of task '{}'", task.name(), e);
-      }
+      throw new IllegalStateException("Executor '" + alias() + "' is shut down", e);
     }
   }
 
+  /** Queued runs still run (the seed's default). */
   @Override
-  public int runningInstances(String taskId) {
-    return instances.getOrDefault(taskId, 0);
+  protected void stopAccepting() {
+    ThreadPoolExecutor pool = slots;
+    if (pool != null) {
+      pool.shutdown();
+    }
+  }
+
+  /** The runs in progress fail as their workers are ended; the queued ones are dropped. */
+  @Override
+  protected void abandonRuns() {
+    abandon(
+        "the executor's shutdown stopped waiting for the run (timeout " + shutdownTimeout + ")");
   }
 
   /**
@@ -212,54 +176,19 @@ public final class ProcessPoolExecutor implements TaskExecutor {
     if (wait) {
       shutdown((Duration) null);
     } else {
-      ThreadPoolExecutor pool = slots;
-      if (pool != null) {
-        pool.shutdown();
-      }
+      stopAccepting();
       abandon("the executor was shut down without waiting (shutdown(wait=false))");
     }
   }
 
   @Override
   public Map<String, Integer> shutdown(Duration timeout) {
-    ThreadPoolExecutor pool = slots;
-    if (pool == null) {
-      return Map.of();
-    }
-    pool.shutdown();
-    boolean finished;
-    boolean interrupted = false;
-    try {
-      finished =
-          timeout == null
-              ? pool.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS)
-              : pool.awaitTermination(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      interrupted = true;
-      finished = false;
-    } catch (ArithmeticException e) {
-      finished = awaitForever(pool);
-    }
-    Map<String, Integer> leftBehind = Map.of();
-    if (!finished) {
-      leftBehind = Map.copyOf(instances);
-      abandon("the executor's shutdown stopped waiting for the run (timeout " + timeout + ")");
-    } else {
+    shutdownTimeout = timeout;
+    Map<String, Integer> leftBehind = super.shutdown(timeout);
+    if (stopReason == null) {
       stopIdleWorkers();
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
     return leftBehind;
-  }
-
-  private static boolean awaitForever(ThreadPoolExecutor pool) {
-    try {
-      return pool.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   /** Drops the queued runs and ends every worker; the runs in progress fail saying {@code why}. */
@@ -268,9 +197,7 @@ public final class ProcessPoolExecutor implements TaskExecutor {
     ThreadPoolExecutor pool = slots;
     if (pool != null) {
       for (Runnable neverStarted : pool.shutdownNow()) {
-        if (neverStarted instanceof Job job) {
-          release(job.task.id());
-        }
+        dropped(neverStarted);
       }
     }
     for (Worker w : busy) {
@@ -298,162 +225,22 @@ public final class ProcessPoolExecutor implements TaskExecutor {
     }
   }
 
-  /** The submitted run times of one task, run in order on one slot. */
-  private final class Job implements Runnable {
-    final Task task;
-    final List<Instant> runTimes;
-    final TaskSubmissionEvent.Source source;
-    final int attempt;
-
-    Job(Task task, List<Instant> runTimes, TaskSubmissionEvent.Source source, int attempt) {
-      this.task = task;
-      this.runTimes = runTimes;
-      this.source = source;
-      this.attempt = attempt;
-    }
-
-    @Override
-    public void run() {
-      List<SchedulerEvent> events = new ArrayList<>(runTimes.size());
-      try {
-        for (int i = 0; i < runTimes.size(); i++) {
-          runOnce(this, runTimes.get(i), i == 0, events);
-        }
-      } finally {
-        // The instance is given back before the events go out (a listener may run the task
-        // again), as the core's executors do.
-        release(task.id());
-        for (SchedulerEvent event : events) {
-          context.dispatch(event);
-        }
-      }
-    }
-  }
-
-  private void runOnce(Job job, Instant runTime, boolean first, List<SchedulerEvent> events) {
-    ExecutorContext ctx = context;
-    Task task = job.task;
-    if (first && runTime.isAfter(ctx.clock().instant())) {
-      // Handed over before its time: wait here, as the core's executors do.
-      if (!awaitRunTime(ctx.clock(), runTime) || !ctx.stillWanted(task.id(), runTime)) {
-        return;
-      }
-    }
-    Instant now = ctx.clock().instant();
-    RunObserver observer = ctx.runObserver();
-    String runId = RunIds.next(now.toEpochMilli());
-    // A retry starts late on purpose: the grace time is the first attempt's.
-    Duration grace = job.attempt == 1 ? task.mistriggerGraceTime().orElse(null) : null;
-    if (grace != null) {
-      Duration late = Duration.between(runTime, now);
-      if (late.compareTo(grace) > 0) {
-        logger.warn("Run time of task '{}' was missed by {}", task.name(), late);
-        if (observer != null) {
-          try {
-            observer.missed(info(job, runId, runTime, now), late);
-          } catch (RuntimeException e) {
-            logger.error("Run observer failed on a missed run of task '{}'", task.name(), e);
-          }
-        }
-        record(events, Events.TASK_MISSED, task, runTime, null, null, null);
-        return;
-      }
-    }
-    if (logger.isInfoEnabled()) {
-      logger.info("Running task '{}' (scheduled at {})", task.name(), runTime);
-    }
-    RunObservation observation = RunObservation.NONE;
-    if (observer != null) {
-      try {
-        RunObservation started = observer.started(info(job, runId, runTime, now));
-        observation = started == null ? RunObservation.NONE : started;
-      } catch (RuntimeException e) {
-        logger.error("Run observer failed at the start of task '{}'", task.name(), e);
-      }
-    }
-    Outcome outcome;
-    String outerRun = MDC.get(RunInfo.MDC_RUN_ID);
-    MDC.put(RunInfo.MDC_TASK_ID, task.id());
-    MDC.put(RunInfo.MDC_RUN_ID, runId);
-    try {
-      outcome = runRemotely(task);
-    } finally {
-      if (outerRun == null) {
-        MDC.remove(RunInfo.MDC_TASK_ID);
-        MDC.remove(RunInfo.MDC_RUN_ID);
-      }
-    }
-    Instant end = ctx.clock().instant();
-    Throwable error = outcome.error();
-    RunOutcome ended =
-        error == null
-            ? RunOutcome.succeeded(outcome.value(), end)
-            : error instanceof TaskTimeoutException
-                ? RunOutcome.timedOut(error, end)
-                : RunOutcome.failed(error, end);
-    try {
-      observation.finished(ended);
-    } catch (RuntimeException e) {
-      logger.error("Run observer failed at the end of task '{}'", task.name(), e);
-    }
-    if (error == null) {
-      if (logger.isInfoEnabled()) {
-        logger.info("Task '{}' executed successfully", task.name());
-      }
-      record(events, Events.TASK_EXECUTED, task, runTime, outcome.value(), null, null);
-    } else if (error instanceof TaskTimeoutException) {
-      logger.warn("{}", error.getMessage());
-      record(events, Events.TASK_TIMED_OUT, task, runTime, null, error, trace(error));
-    } else {
-      logger.error("Task '{}' raised an exception", task.name(), error);
-      String traceback =
-          error instanceof RemoteTaskException remote ? remote.remoteStackTrace() : trace(error);
-      record(events, Events.TASK_ERROR, task, runTime, null, error, traceback);
-    }
-    if (task.retryPolicy().isPresent()) {
-      try {
-        SchedulerEvent retry = ctx.runEnded(task, runTime, job.attempt, error);
-        if (retry != null && ctx.listening(retry.code())) {
-          events.add(retry);
-        }
-      } catch (RuntimeException e) {
-        logger.error("Could not schedule the retry of task '{}'", task.name(), e);
-      }
-    }
-  }
-
-  private RunInfo info(Job job, String runId, Instant runTime, Instant startedAt) {
-    return new RunInfo(
-        runId,
-        job.task,
-        alias,
-        runTime,
-        startedAt,
-        job.source,
-        job.attempt,
-        context.schedulerIdentity());
-  }
-
-  /** How a run ended: its return value, or what failed it. */
-  private record Outcome(Object value, Throwable error) {
-    static Outcome failure(Throwable error) {
-      return new Outcome(null, error);
-    }
-  }
-
-  /** Runs the task in a worker. */
-  private Outcome runRemotely(Task task) {
+  /**
+   * Runs the task in a worker: an idle one, or a new one. Its time limit starts once the worker has
+   * it, so that a worker's start does not count against the task.
+   */
+  @Override
+  protected Object invoke(Task task) throws Exception {
     String reference = task.reference().orElse(null);
     if (reference == null) {
-      return Outcome.failure(
-          new InvalidInputException(
-              "task '" + task.id() + "'",
-              task.name(),
-              "has no function reference (a lambda or function object); executor '"
-                  + alias
-                  + "' runs tasks in other JVMs and sends only references: register the function"
-                  + " by name in a WorkerRegistrar, use an allowed com.example.Jobs::method, or a"
-                  + " TaskDefinition"));
+      throw new InvalidInputException(
+          "task '" + task.id() + "'",
+          task.name(),
+          "has no function reference (a lambda or function object); executor '"
+              + alias()
+              + "' runs tasks in other JVMs and sends only references: register the function"
+              + " by name in a WorkerRegistrar, use an allowed com.example.Jobs::method, or a"
+              + " TaskDefinition");
     }
     Object args;
     Object kwargs;
@@ -461,64 +248,85 @@ public final class ProcessPoolExecutor implements TaskExecutor {
       args = Frames.toJson(task.args(), "args");
       kwargs = Frames.toJson(task.kwargs(), "kwargs");
     } catch (IllegalArgumentException e) {
-      return Outcome.failure(
-          new InvalidInputException(
-              "arguments of task '" + task.id() + "'",
-              e.getMessage(),
-              "cannot be sent to a worker of executor '" + alias + "', which takes JSON only"));
+      throw new InvalidInputException(
+          "arguments of task '" + task.id() + "'",
+          e.getMessage(),
+          "cannot be sent to a worker of executor '" + alias() + "', which takes JSON only");
     }
-    Worker worker;
-    try {
-      worker = takeWorker();
-    } catch (WorkerStartException e) {
-      return Outcome.failure(e);
-    }
+    Worker worker = takeWorker();
+    Thread runner = Thread.currentThread();
     busy.add(worker);
-    AtomicInteger state = new AtomicInteger(); // 0 running, 1 answered, 2 timed out
-    Duration timeout = task.timeout().orElse(settings.taskTimeout());
-    ScheduledFuture<?> deadline = null;
-    if (timeout != null) {
-      deadline =
-          Worker.schedule(
-              timer,
-              () -> {
-                if (state.compareAndSet(0, 2)) {
-                  worker.kill();
-                }
-              },
-              timeout);
-    }
+    runningIn.put(runner, worker);
     try {
+      startTimeLimit(task.timeout().orElse(settings.taskTimeout()));
       Map<String, Object> answer;
       try {
         if (stopReason != null) {
           throw new IOException("the executor is stopping");
         }
-        answer = worker.run(reference, args, kwargs);
+        answer = worker.run(reference, args, kwargs, task.id(), MDC.get(RunInfo.MDC_RUN_ID));
       } catch (IOException | RuntimeException e) {
-        return Outcome.failure(
-            ended(task, worker, timeout, state.get() == 2 || !state.compareAndSet(0, 1)));
-      }
-      if (!state.compareAndSet(0, 1)) {
-        // The answer and the deadline crossed: the worker is being ended, so the run counts as
-        // timed out, as the worker is.
-        return Outcome.failure(ended(task, worker, timeout, true));
+        throw ended(task, worker);
       }
       if ("result".equals(answer.get("type"))) {
-        return new Outcome(answer.get("value"), null);
+        return answer.get("value");
       }
-      return Outcome.failure(remote(answer, worker.id));
+      throw remote(answer, worker.id);
     } finally {
-      if (deadline != null) {
-        deadline.cancel(false);
-      }
+      runningIn.remove(runner, worker);
       busy.remove(worker);
       giveBack(worker);
     }
   }
 
-  /** Why a worker stopped answering: the deadline, a shutdown, or its own death. */
-  private RuntimeException ended(Task task, Worker worker, Duration timeout, boolean timedOut) {
+  /**
+   * Ends the worker of a run past its time limit, and waits until it is gone, so that the run's
+   * report is true when it goes out (a killed JVM is gone within milliseconds).
+   */
+  @Override
+  protected TaskTimeoutException stopTimedOut(Task task, Duration limit, Thread runner) {
+    Worker[] ended = new Worker[1];
+    // Atomic with the run's own removal: a worker given back for another run is never ended.
+    runningIn.computeIfPresent(
+        runner,
+        (thread, worker) -> {
+          worker.kill();
+          ended[0] = worker;
+          return worker;
+        });
+    Worker worker = ended[0];
+    if (worker == null) {
+      // The worker answered as the time ran out; the run is done with it.
+      return new TaskTimeoutException(task.id(), limit);
+    }
+    worker.exitCode(EXIT_WAIT);
+    return new TaskTimedOutException(
+        "Task '"
+            + task.name()
+            + "' ran longer than its timeout "
+            + limit
+            + "; process-pool worker "
+            + worker.id
+            + " (pid "
+            + worker.pid()
+            + ") was ended",
+        task.id(),
+        limit,
+        worker.id);
+  }
+
+  /** A remote error's trace is the one the worker printed, causes included. */
+  @Override
+  protected String traceback(Throwable error) {
+    return error instanceof RemoteTaskException remote
+        ? remote.remoteStackTrace()
+        : super.traceback(error);
+  }
+
+  /**
+   * Why a worker stopped answering: a shutdown, its own death, or its time limit (reported then).
+   */
+  private WorkerDiedException ended(Task task, Worker worker) {
     // The exit code first, and only then a kill if the worker is still there: an exiting JVM
     // closes its standard output before it is gone, and a kill in that window would replace its
     // exit code (System.exit's, or 3 for out of memory) with SIGKILL's.
@@ -526,21 +334,6 @@ public final class ProcessPoolExecutor implements TaskExecutor {
     if (code == null) {
       worker.kill();
       code = worker.exitCode(EXIT_WAIT);
-    }
-    if (timedOut) {
-      return new TaskTimedOutException(
-          "Task '"
-              + task.name()
-              + "' ran longer than its timeout "
-              + timeout
-              + "; process-pool worker "
-              + worker.id
-              + " (pid "
-              + worker.pid()
-              + ") was ended",
-          task.id(),
-          timeout,
-          worker.id);
     }
     String how = code == null ? "it did not exit" : Worker.describeExit(code);
     String reason = stopReason;
@@ -600,8 +393,8 @@ public final class ProcessPoolExecutor implements TaskExecutor {
       }
     }
     int id = workerIds.incrementAndGet();
-    logger.debug("Starting process-pool worker {}", id);
-    return Worker.start(id, settings, Worker.newToken(), logger, timer);
+    logger().debug("Starting process-pool worker {}", id);
+    return Worker.start(id, settings, Worker.newToken(), logger(), timer);
   }
 
   /** Keeps a live worker warm for the next run, unless it has done its share or a stop began. */
@@ -615,49 +408,6 @@ public final class ProcessPoolExecutor implements TaskExecutor {
       return;
     }
     idle.push(worker);
-  }
-
-  private boolean awaitRunTime(Clock clock, Instant runTime) {
-    while (true) {
-      if (Thread.currentThread().isInterrupted()) {
-        return false;
-      }
-      long nanos = Duration.between(clock.instant(), runTime).toNanos();
-      if (nanos <= 0) {
-        return true;
-      }
-      if (nanos > SPIN_NANOS) {
-        LockSupport.parkNanos(nanos - SPIN_NANOS);
-      } else {
-        Thread.onSpinWait();
-      }
-    }
-  }
-
-  private void record(
-      List<SchedulerEvent> events,
-      int code,
-      Task task,
-      Instant runTime,
-      Object value,
-      Throwable error,
-      String traceback) {
-    if (context.listening(code)) {
-      events.add(
-          new TaskExecutionEvent(
-              code, task.id(), task.storeAlias(), runTime, value, error, traceback));
-    }
-  }
-
-  private static String trace(Throwable error) {
-    StringWriter text = new StringWriter();
-    error.printStackTrace(new PrintWriter(text));
-    return text.toString();
-  }
-
-  private void release(String taskId) {
-    instances.computeIfPresent(taskId, (id, running) -> running > 1 ? running - 1 : null);
-    context.releaseInstance(taskId);
   }
 
   @Override

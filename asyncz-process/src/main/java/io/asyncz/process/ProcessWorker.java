@@ -1,5 +1,6 @@
 package io.asyncz.process;
 
+import io.asyncz.run.RunInfo;
 import io.asyncz.task.TaskFunction;
 import io.asyncz.task.TaskRegistry;
 import java.io.BufferedInputStream;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.MDC;
 
 /**
  * The main class of a process-pool worker JVM, started by {@link ProcessPoolExecutor}; not for
@@ -48,7 +50,9 @@ public final class ProcessWorker {
     OutputStream frames = new FileOutputStream(FileDescriptor.out);
     // Before anything else can print: a stray println on standard output would corrupt the frame
     // stream, so standard output becomes standard error, which the parent relays as log lines.
-    System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+    RunOutput output = new RunOutput(new FileOutputStream(FileDescriptor.err));
+    System.setOut(new PrintStream(output, true));
+    System.setErr(new PrintStream(output, true));
     // A worker outlives a parent that died without stopping it only until it notices: a hung task
     // would otherwise keep an orphan JVM alive.
     ProcessHandle.current()
@@ -61,7 +65,8 @@ public final class ProcessWorker {
             frames,
             System.getenv(Frames.TOKEN_VARIABLE),
             ProcessHandle.current().pid(),
-            System.err);
+            System.err,
+            output);
     // Exits even when a task left non-daemon threads behind.
     System.exit(code);
   }
@@ -72,6 +77,20 @@ public final class ProcessWorker {
    * @return the exit code: 0 when told to stop, else why the worker gave up
    */
   static int serve(InputStream in, OutputStream out, String token, long pid, PrintStream err) {
+    return serve(in, out, token, pid, err, null);
+  }
+
+  /**
+   * Speaks the protocol, marking off each run's output on {@code runOutput} for the parent's relay
+   * (none when null).
+   */
+  static int serve(
+      InputStream in,
+      OutputStream out,
+      String token,
+      long pid,
+      PrintStream err,
+      RunOutput runOutput) {
     DataInputStream input = new DataInputStream(new BufferedInputStream(in));
     DataOutputStream output = new DataOutputStream(new BufferedOutputStream(out));
     if (token == null || token.isEmpty()) {
@@ -114,7 +133,7 @@ public final class ProcessWorker {
           return 0;
         }
         if (type.equals("run")) {
-          Frames.write(output, run(registry, frame));
+          Frames.write(output, run(registry, frame, runOutput));
         } else {
           err.println("asyncz worker: ignored a frame of unknown type " + type);
         }
@@ -149,8 +168,106 @@ public final class ProcessWorker {
     return value instanceof List<?> l ? l : List.of();
   }
 
-  private static Map<String, Object> run(TaskRegistry registry, Map<String, Object> frame) {
+  /**
+   * Runs one run frame. What the run writes on standard error is marked off for the parent's relay
+   * (the answer says whether it wrote anything, for the parent to wait for the relay only then),
+   * and the run's task and run ids are in this worker's MDC too, for its own log layout.
+   */
+  private static Map<String, Object> run(
+      TaskRegistry registry, Map<String, Object> frame, RunOutput output) {
     Object id = frame.get("id");
+    boolean labelled = frame.get("task") instanceof String && frame.get("run") instanceof String;
+    if (labelled) {
+      MDC.put(RunInfo.MDC_TASK_ID, (String) frame.get("task"));
+      MDC.put(RunInfo.MDC_RUN_ID, (String) frame.get("run"));
+    }
+    if (output != null) {
+      output.begin(id);
+    }
+    Map<String, Object> answer;
+    try {
+      answer = call(registry, frame, id);
+    } finally {
+      if (labelled) {
+        MDC.remove(RunInfo.MDC_TASK_ID);
+        MDC.remove(RunInfo.MDC_RUN_ID);
+      }
+    }
+    // Before the answer: the parent has relayed the run's lines once it has passed the end marker.
+    if (output != null && output.end()) {
+      answer.put("printed", true);
+    }
+    return answer;
+  }
+
+  /**
+   * The worker's standard error, which {@code System.out} and {@code System.err} both write to:
+   * while a run goes on, its first byte is preceded by a {@link Worker#RUN_MARK} start line, and
+   * its end is marked by an end line when it wrote anything, so that a run that prints nothing
+   * costs no marker and no wait.
+   */
+  static final class RunOutput extends OutputStream {
+    private final OutputStream err;
+    private Object run; // guarded by this: the run going on, if any
+    private boolean started; // guarded by this: its start marker went out
+
+    RunOutput(OutputStream err) {
+      this.err = err;
+    }
+
+    synchronized void begin(Object runId) {
+      run = runId;
+      started = false;
+    }
+
+    /** Marks the run's end, if it wrote anything; says whether it did. */
+    synchronized boolean end() {
+      boolean wrote = started;
+      if (wrote) {
+        mark("end " + run);
+      }
+      run = null;
+      started = false;
+      return wrote;
+    }
+
+    @Override
+    public synchronized void write(int b) throws IOException {
+      startIfNeeded();
+      err.write(b);
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) throws IOException {
+      startIfNeeded();
+      err.write(b, off, len);
+    }
+
+    @Override
+    public synchronized void flush() throws IOException {
+      err.flush();
+    }
+
+    private void startIfNeeded() {
+      if (run != null && !started) {
+        started = true;
+        mark("start " + run);
+      }
+    }
+
+    private void mark(String what) {
+      try {
+        // The output before it may not have ended its line: the relay finds a marker mid-line too.
+        err.write((Worker.RUN_MARK + what + "\n").getBytes(StandardCharsets.UTF_8));
+        err.flush();
+      } catch (IOException e) {
+        // Standard error is gone, and the relay with it: nothing waits for the marker.
+      }
+    }
+  }
+
+  private static Map<String, Object> call(
+      TaskRegistry registry, Map<String, Object> frame, Object id) {
     Object value;
     try {
       TaskFunction function = registry.resolve((String) frame.get("reference"));

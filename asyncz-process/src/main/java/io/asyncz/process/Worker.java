@@ -1,5 +1,6 @@
 package io.asyncz.process;
 
+import io.asyncz.run.RunInfo;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -33,6 +34,19 @@ final class Worker {
   /** The MDC key under which relayed worker log lines carry the worker id. */
   static final String MDC_WORKER = "asyncz.worker";
 
+  /**
+   * What starts the marker a worker writes on its standard error as a run's output starts ({@code
+   * start <id>}) and ends ({@code end <id>}): the relay gives the lines between them the run's task
+   * and run ids. Not a log line; a NUL, so that no task prints it by chance.
+   */
+  static final String RUN_MARK = "\0asyncz-run ";
+
+  /**
+   * How long a run's answer waits for its output to be relayed (its end marker went out before the
+   * answer, so only a relay far behind, or a dead worker, takes longer).
+   */
+  private static final Duration RELAY_WAIT = Duration.ofSeconds(5);
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A level word near the start of a relayed line, as the common log layouts print it. */
@@ -45,6 +59,16 @@ final class Worker {
   private final AtomicBoolean ending = new AtomicBoolean();
   private int runs;
   private long nextRunId;
+
+  /** The run being sent or run: its frame id and the ids its relayed lines carry. */
+  private volatile RunLabel sending;
+
+  private final Object relayed = new Object();
+  private long lastEnded; // guarded by relayed: the frame id of the last run whose end was relayed
+  private boolean relayClosed; // guarded by relayed
+
+  /** The ids that the relayed lines of one run carry in the MDC. */
+  private record RunLabel(long frameId, String taskId, String runId) {}
 
   private Worker(int id, Process process) {
     this.id = id;
@@ -190,7 +214,10 @@ final class Worker {
     }
   }
 
-  /** Relays each line the worker writes to standard error into the parent's logger. */
+  /**
+   * Relays each line the worker writes to standard error into the parent's logger, a run's lines
+   * with its ids (between the worker's {@link #RUN_MARK} markers, which are not relayed).
+   */
   private void relayLogs(Logger logger) {
     Thread relay =
         new Thread(
@@ -199,11 +226,26 @@ final class Worker {
                   new BufferedReader(
                       new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
                 String line;
+                RunLabel active = null;
                 while ((line = lines.readLine()) != null) {
-                  relay(logger, line);
+                  int mark = line.indexOf(RUN_MARK);
+                  if (mark < 0) {
+                    relay(logger, line, active);
+                    continue;
+                  }
+                  if (mark > 0) {
+                    // A print without a newline ran into the marker: it is the run's own output.
+                    relay(logger, line.substring(0, mark), active);
+                  }
+                  active = marked(line.substring(mark + RUN_MARK.length()), active);
                 }
               } catch (IOException e) {
                 // The worker is gone; its last lines went out before the stream broke.
+              } finally {
+                synchronized (relayed) {
+                  relayClosed = true;
+                  relayed.notifyAll();
+                }
               }
             },
             "asyncz-worker-" + id + "-log");
@@ -211,16 +253,63 @@ final class Worker {
     relay.start();
   }
 
-  private void relay(Logger logger, String line) {
+  /**
+   * The run whose lines follow a marker: the one being sent after its start, none after its end.
+   */
+  private RunLabel marked(String marker, RunLabel active) {
+    String[] parts = marker.split(" ", 2);
+    long frameId;
+    try {
+      frameId = Long.parseLong(parts.length == 2 ? parts[1] : "");
+    } catch (NumberFormatException e) {
+      return active; // not one of the worker's markers
+    }
+    if (parts[0].equals("start")) {
+      RunLabel run = sending;
+      return run != null && run.frameId == frameId ? run : null;
+    }
+    synchronized (relayed) {
+      lastEnded = Math.max(lastEnded, frameId);
+      relayed.notifyAll();
+    }
+    return null;
+  }
+
+  private void relay(Logger logger, String line, RunLabel run) {
     Level level = levelOf(line);
     if (!logger.isEnabledForLevel(level)) {
       return;
     }
     MDC.put(MDC_WORKER, Integer.toString(id));
+    if (run != null && run.runId != null) {
+      MDC.put(RunInfo.MDC_TASK_ID, run.taskId);
+      MDC.put(RunInfo.MDC_RUN_ID, run.runId);
+    }
     try {
       logger.atLevel(level).log("worker {}: {}", id, line);
     } finally {
       MDC.remove(MDC_WORKER);
+      MDC.remove(RunInfo.MDC_TASK_ID);
+      MDC.remove(RunInfo.MDC_RUN_ID);
+    }
+  }
+
+  /** Waits, a while at most, until the relay has passed the end of run {@code frameId}'s output. */
+  private void awaitRelayed(long frameId) {
+    long deadline = System.nanoTime() + RELAY_WAIT.toNanos();
+    synchronized (relayed) {
+      while (lastEnded < frameId && !relayClosed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(relayed, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 
@@ -230,20 +319,31 @@ final class Worker {
     return m.find() ? Level.valueOf(m.group(1)) : Level.INFO;
   }
 
-  /** Sends one run and waits for its result or error frame. */
-  Map<String, Object> run(String reference, Object args, Object kwargs) throws IOException {
-    long runId = ++nextRunId;
+  /**
+   * Sends one run and waits for its result or error frame, and, when the run wrote on standard
+   * error, for the relay of those lines, which carry {@code taskId} and {@code runId} (the run's
+   * MDC ids; none when {@code runId} is null).
+   */
+  Map<String, Object> run(String reference, Object args, Object kwargs, String taskId, String runId)
+      throws IOException {
+    long frameId = ++nextRunId;
     runs++;
+    sending = new RunLabel(frameId, taskId, runId);
     Map<String, Object> frame = new LinkedHashMap<>();
     frame.put("type", "run");
-    frame.put("id", runId);
+    frame.put("id", frameId);
     frame.put("reference", reference);
     frame.put("args", args);
     frame.put("kwargs", kwargs);
+    frame.put("task", taskId);
+    frame.put("run", runId);
     Frames.write(out, frame);
     Map<String, Object> answer = Frames.read(in);
-    if (!Long.valueOf(runId).equals(((Number) answer.getOrDefault("id", -1)).longValue())) {
-      throw new IOException("the worker answered run " + answer.get("id") + ", not run " + runId);
+    if (!Long.valueOf(frameId).equals(((Number) answer.getOrDefault("id", -1)).longValue())) {
+      throw new IOException("the worker answered run " + answer.get("id") + ", not run " + frameId);
+    }
+    if (Boolean.TRUE.equals(answer.get("printed"))) {
+      awaitRelayed(frameId);
     }
     return answer;
   }

@@ -3,7 +3,9 @@ package io.asyncz.process;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -12,6 +14,7 @@ import org.slf4j.LoggerFactory;
 /** A logback appender that keeps what one logger logs, for assertions. */
 final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final BlockingQueue<ILoggingEvent> events = new LinkedBlockingQueue<>();
+  private final List<ILoggingEvent> all = new CopyOnWriteArrayList<>();
   private final Logger logger;
 
   LogCapture(String loggerName) {
@@ -25,6 +28,12 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
   protected void append(ILoggingEvent event) {
     event.prepareForDeferredProcessing();
     events.add(event);
+    all.add(event);
+  }
+
+  /** Whether a matching event was logged already, without waiting. */
+  boolean logged(Predicate<ILoggingEvent> matching) {
+    return all.stream().anyMatch(matching);
   }
 
   /** Waits for an event that matches, skipping others; fails when none comes within a minute. */
