@@ -181,7 +181,8 @@ public abstract class AbstractExecutor implements TaskExecutor {
    * once, on the scheduler's loop, while the run still holds {@code runner}: it is in {@link
    * #invoke}, or has just returned and is not yet accounted for, so that what this does reaches
    * that run and no other work. The run keeps its instance slot, counted as {@linkplain
-   * #abandonedRuns abandoned}, until it returns. The default interrupts {@code runner}.
+   * #abandonedRuns abandoned}, until it returns. It must not block (it holds up every task's next
+   * run): start the stop and return. The default interrupts {@code runner}.
    *
    * @param task the task of the run
    * @param limit the time limit that is up

@@ -280,8 +280,9 @@ public final class ProcessPoolExecutor extends AbstractExecutor {
   }
 
   /**
-   * Ends the worker of a run past its time limit, and waits until it is gone, so that the run's
-   * report is true when it goes out (a killed JVM is gone within milliseconds).
+   * Ends the worker of a run past its time limit: kills it, without waiting for its exit, since
+   * this runs on the scheduler's loop, which must not stop for a process (a killed JVM is gone
+   * within milliseconds; the run's thread sees its pipe close and gives the worker up).
    */
   @Override
   protected TaskTimeoutException stopTimedOut(Task task, Duration limit, Thread runner) {
@@ -299,7 +300,6 @@ public final class ProcessPoolExecutor extends AbstractExecutor {
       // The worker answered as the time ran out; the run is done with it.
       return new TaskTimeoutException(task.id(), limit);
     }
-    worker.exitCode(EXIT_WAIT);
     return new TaskTimedOutException(
         "Task '"
             + task.name()

@@ -8,6 +8,7 @@ import io.asyncz.task.Task;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -43,7 +44,7 @@ class WorkerLifecycleTest {
           .hasMessageContaining("ran longer than its timeout PT1S")
           .hasMessageContaining(") was ended");
       long pid = pidIn(event.exception().getMessage());
-      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      awaitEnded(pid); // killed, not waited for on the loop that reports the timeout
 
       pool.submit(task(JOBS + "pid", List.of()), List.of(Instant.now()));
       TaskExecutionEvent next = context.next();
@@ -67,7 +68,7 @@ class WorkerLifecycleTest {
       assertThat(event.code()).isEqualTo(io.asyncz.event.Events.TASK_TIMED_OUT);
       assertThat(event.exception()).hasMessageContaining("ran longer than its timeout PT0.8S");
       long pid = pidIn(event.exception().getMessage());
-      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      awaitEnded(pid); // killed, not waited for on the loop that reports the timeout
     } finally {
       pool.shutdown(true);
     }
@@ -176,6 +177,14 @@ class WorkerLifecycleTest {
           .hasMessageContaining("shut down without waiting");
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
       assertThat(context.running(held.id())).isZero();
+    }
+  }
+
+  /** Waits (10 s at most) until the process {@code pid} has ended; fails if it has not. */
+  private static void awaitEnded(long pid) throws Exception {
+    Optional<ProcessHandle> process = ProcessHandle.of(pid);
+    if (process.isPresent()) {
+      process.get().onExit().get(10, TimeUnit.SECONDS);
     }
   }
 }
