@@ -43,6 +43,7 @@ class ArgumentWriterFileStoreTest {
   record Invoice(String number, long cents) {}
 
   private static final Invoice INVOICE = new Invoice("2026-007", 1250);
+  private static final String STORED_ARGS = "\"args\":[{\"number\":\"2026-007\",\"cents\":1250}]";
   private static final Invoice CREDIT_NOTE = new Invoice("2026-008", -300);
 
   /** Writes an invoice as a JSON object of its components, and refuses anything else. */
@@ -113,15 +114,9 @@ class ArgumentWriterFileStoreTest {
     ManualScheduler scheduler = withWriter();
     scheduler.start();
 
-    scheduler
-        .task("billing.charge")
-        .id("invoice-7")
-        .args(INVOICE)
-        .trigger(IN_A_MINUTE)
-        .store("db")
-        .add();
+    addInvoice(scheduler, "db");
 
-    assertThat(stored("invoice-7")).contains("\"args\":[{\"number\":\"2026-007\",\"cents\":1250}]");
+    assertThat(stored("invoice-7")).contains(STORED_ARGS);
     scheduler.advance(Duration.ofMinutes(1));
     assertThat(charged).containsExactly(INVOICE);
   }
@@ -129,18 +124,12 @@ class ArgumentWriterFileStoreTest {
   @Test
   void aTaskAddedBeforeStartIsWrittenWhenAddedAndStoredAtStart() throws Exception {
     ManualScheduler scheduler = withWriter();
-    scheduler
-        .task("billing.charge")
-        .id("invoice-7")
-        .args(INVOICE)
-        .trigger(IN_A_MINUTE)
-        .store("db")
-        .add();
+    addInvoice(scheduler, "db");
 
     assertThat(scheduler.getTask("invoice-7").orElseThrow().args())
         .containsExactly(Map.of("number", "2026-007", "cents", 1250L));
     scheduler.start();
-    assertThat(stored("invoice-7")).contains("\"args\":[{\"number\":\"2026-007\",\"cents\":1250}]");
+    assertThat(stored("invoice-7")).contains(STORED_ARGS);
     scheduler.advance(Duration.ofMinutes(1));
     assertThat(charged).containsExactly(INVOICE);
   }
@@ -148,20 +137,14 @@ class ArgumentWriterFileStoreTest {
   @Test
   void aTaskAddedBeforeItsStoreIsWrittenWhenCommittedAtStart() throws Exception {
     ManualScheduler scheduler = withWriter();
-    scheduler
-        .task("billing.charge")
-        .id("invoice-7")
-        .args(INVOICE)
-        .trigger(IN_A_MINUTE)
-        .store("late")
-        .add();
+    addInvoice(scheduler, "late");
     Path late = Files.createDirectory(directory.resolve("late"));
     scheduler.addStore("late", new FileStore(late));
 
     scheduler.start();
 
     assertThat(Files.readString(late.resolve("invoice-7.task"), StandardCharsets.UTF_8))
-        .contains("\"args\":[{\"number\":\"2026-007\",\"cents\":1250}]");
+        .contains(STORED_ARGS);
     scheduler.advance(Duration.ofMinutes(1));
     assertThat(charged).containsExactly(INVOICE);
   }
@@ -180,7 +163,7 @@ class ArgumentWriterFileStoreTest {
                 .trigger(IN_A_MINUTE)
                 .store("db")
                 .add());
-    assertThat(stored("invoice-7")).contains("\"args\":[{\"number\":\"2026-007\",\"cents\":1250}]");
+    assertThat(stored("invoice-7")).contains(STORED_ARGS);
 
     scheduler.updateTask("invoice-7", change -> change.args(CREDIT_NOTE));
     assertThat(stored("invoice-7")).contains("\"args\":[{\"number\":\"2026-008\",\"cents\":-300}]");
@@ -192,18 +175,12 @@ class ArgumentWriterFileStoreTest {
   void theMemoryStoreKeepsTheObjectAndAMoveToTheFileStoreWritesIt() throws Exception {
     ManualScheduler scheduler = withWriter();
     scheduler.start();
-    scheduler
-        .task("billing.charge")
-        .id("invoice-7")
-        .args(INVOICE)
-        .trigger(IN_A_MINUTE)
-        .store("mem")
-        .add();
+    addInvoice(scheduler, "mem");
 
     assertThat(scheduler.getTask("invoice-7").orElseThrow().args().get(0)).isSameAs(INVOICE);
 
     scheduler.updateTask("invoice-7", change -> change.store("db"));
-    assertThat(stored("invoice-7")).contains("\"args\":[{\"number\":\"2026-007\",\"cents\":1250}]");
+    assertThat(stored("invoice-7")).contains(STORED_ARGS);
     assertThat(scheduler.getTasks("mem")).isEmpty();
     scheduler.advance(Duration.ofMinutes(1));
     assertThat(charged).containsExactly(INVOICE);
@@ -239,15 +216,7 @@ class ArgumentWriterFileStoreTest {
     ManualScheduler scheduler = scheduler(Scheduler.builder());
     scheduler.start();
 
-    assertThatThrownBy(
-            () ->
-                scheduler
-                    .task("billing.charge")
-                    .id("invoice-7")
-                    .args(INVOICE)
-                    .trigger(IN_A_MINUTE)
-                    .store("db")
-                    .add())
+    assertThatThrownBy(() -> addInvoice(scheduler, "db"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessage(
             "Invalid argument args[0] of task 'invoice-7': \""
@@ -258,5 +227,16 @@ class ArgumentWriterFileStoreTest {
                 + " this JVM as JSON; expected strings, numbers, booleans, null, lists, maps with"
                 + " string keys or java.time values (or a record given to a TaskDefinition, which"
                 + " is stored as JSON)");
+  }
+
+  /** Adds the invoice task, due in a minute, to {@code store}. */
+  private static void addInvoice(ManualScheduler scheduler, String store) {
+    scheduler
+        .task("billing.charge")
+        .id("invoice-7")
+        .args(INVOICE)
+        .trigger(IN_A_MINUTE)
+        .store(store)
+        .add();
   }
 }
