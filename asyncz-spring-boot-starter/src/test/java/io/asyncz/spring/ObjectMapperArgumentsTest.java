@@ -80,15 +80,7 @@ class ObjectMapperArgumentsTest {
     assertThat(storedState(db, "invoice-7"))
         .contains("\"args\":[{\"customer_name\":\"ACME Corp\",\"total\":\"EUR 12.50\"}]");
 
-    runner(db, applicationMapper())
-        .run(
-            context -> {
-              assertThat(context).hasNotFailed();
-              context.getBean(Scheduler.class).runTask("invoice-7");
-              Billing billing = context.getBean(Billing.class);
-              assertThat(billing.charged.await(30, TimeUnit.SECONDS)).isTrue();
-              assertThat(billing.last).isEqualTo(INVOICE);
-            });
+    chargesTheInvoiceAfterARestart(db, "invoice-7");
   }
 
   @Test
@@ -122,15 +114,7 @@ class ObjectMapperArgumentsTest {
     assertThat(argsOf(storedState(db, "invoice-10")))
         .isEqualTo(argsOf(storedState(db, "invoice-11")));
 
-    runner(db, applicationMapper())
-        .run(
-            context -> {
-              assertThat(context).hasNotFailed();
-              context.getBean(Scheduler.class).runTask("invoice-10");
-              Billing billing = context.getBean(Billing.class);
-              assertThat(billing.charged.await(30, TimeUnit.SECONDS)).isTrue();
-              assertThat(billing.last).isEqualTo(INVOICE);
-            });
+    chargesTheInvoiceAfterARestart(db, "invoice-10");
   }
 
   @Test
@@ -438,5 +422,18 @@ class ObjectMapperArgumentsTest {
       assertThat(r.next()).as("a row for " + id).isTrue();
       return r.getBytes(1);
     }
+  }
+
+  /** A new context on {@code db} runs the stored task, which charges the original invoice. */
+  private static void chargesTheInvoiceAfterARestart(DataSource db, String taskId) {
+    runner(db, applicationMapper())
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              context.getBean(Scheduler.class).runTask(taskId);
+              Billing billing = context.getBean(Billing.class);
+              assertThat(billing.charged.await(30, TimeUnit.SECONDS)).isTrue();
+              assertThat(billing.last).isEqualTo(INVOICE);
+            });
   }
 }
