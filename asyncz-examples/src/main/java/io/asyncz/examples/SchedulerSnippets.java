@@ -1,5 +1,6 @@
 package io.asyncz.examples;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asyncz.event.TaskExecutionEvent;
 import io.asyncz.persistence.FileStore;
 import io.asyncz.scheduler.Scheduler;
@@ -95,6 +96,19 @@ public final class SchedulerSnippets {
             if (e.failed()) alerts.send(e);
           });
     } // shutdown(): waits for the runs in progress
+  }
+
+  /**
+   * docs/scheduler.md, "Typed tasks that persist": an argument writer (here a Jackson mapper)
+   * writes an object argument for a persistent store.
+   */
+  static void argumentWriter(ObjectMapper mapper, Path dir, Object invoice) {
+    Scheduler scheduler =
+        Scheduler.builder()
+            .argumentWriter(value -> mapper.convertValue(value, Object.class))
+            .store("db", new FileStore(dir))
+            .build();
+    scheduler.task("billing.charge").args(invoice).store("db").add();
   }
 
   /** docs/scheduler.md, "Tasks": the task operations, on a scheduler with a store {@code "db"}. */
