@@ -263,7 +263,8 @@ final class TaskLoop {
 
   /**
    * Handles a task found due outside the loop (added already due): as one batch of one, on the
-   * caller's thread. Events go to {@code events}.
+   * caller's thread, if the store still holds it as the caller stored it. Events go to {@code
+   * events}.
    */
   void processOne(StoreSlot slot, Task task, Instant now, List<SchedulerEvent> events) {
     if (slot.cluster != null) {
@@ -275,8 +276,21 @@ final class TaskLoop {
       if (slot.retryAt != null || slot.held.containsKey(task.id())) {
         return; // the loop gets to it once the store works again
       }
+      // The task was stored, and the lock let go, before this: the loop thread may have run it
+      // meanwhile (and removed or advanced it), or someone changed it. Only the stored task as the
+      // caller stored it is still due here; anything else is the loop's, and running the caller's
+      // copy would run it twice.
+      Task current;
+      try {
+        current = slot.store.lookupTask(task.id()).orElse(null);
+      } catch (RuntimeException e) {
+        return; // stored: the loop's next round processes it, or reports the store
+      }
+      if (current == null || !Objects.equals(current.nextRunTime(), task.nextRunTime())) {
+        return;
+      }
       Batch batch = new Batch(slot, now, events);
-      batch.process(task);
+      batch.process(current);
       batch.write();
     } finally {
       slot.lock.unlock();
