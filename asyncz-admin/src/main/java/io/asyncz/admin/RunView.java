@@ -69,4 +69,31 @@ public record RunView(
         r.log(),
         r.duration().map(java.time.Duration::toMillis).orElse(null));
   }
+
+  /**
+   * The record this view shows (its duration is derived from the times again), for a client that
+   * reads runs through the API and prints them as the scheduler's own history would.
+   *
+   * @throws io.asyncz.InvalidInputException when the status is not a run status's label
+   */
+  public RunRecord toRecord() {
+    return new RunRecord(
+        runId,
+        taskId,
+        taskName,
+        store,
+        executor,
+        io.asyncz.history.RunStatus.parse(status),
+        source,
+        attempt,
+        scheduledAt,
+        startedAt,
+        endedAt,
+        node,
+        result,
+        errorType,
+        errorMessage,
+        stackTrace,
+        log);
+  }
 }

@@ -397,6 +397,8 @@ class SchedulerOperationsTest {
       assertThat(list.runs()).hasSize(1);
       assertThat(list.runs().get(0).durationMs()).isEqualTo(1500L);
       assertThat(list.runs().get(0).status()).isEqualTo("succeeded");
+      // A client of the API (asyncz history --url) gets the record back from the view.
+      assertThat(list.runs().get(0).toRecord()).isEqualTo(record);
       assertThat(withHistory.runs(RunQuery.forTask("b", 10)).runs()).isEmpty();
       assertThat(withHistory.findRun(record.runId())).isPresent();
     }

@@ -89,25 +89,7 @@ final class HistoryCommand extends TaskCommands.Base {
     RunList page = operations.runs(query());
     List<RunRecord> runs = new ArrayList<>();
     for (RunView r : page.runs()) {
-      runs.add(
-          new RunRecord(
-              r.runId(),
-              r.taskId(),
-              r.taskName(),
-              r.store(),
-              r.executor(),
-              RunStatus.parse(r.status()),
-              r.source(),
-              r.attempt(),
-              r.scheduledAt(),
-              r.startedAt(),
-              r.endedAt(),
-              r.node(),
-              r.result(),
-              r.errorType(),
-              r.errorMessage(),
-              r.stackTrace(),
-              r.log()));
+      runs.add(r.toRecord());
     }
     return print(runs, page.next(), ZoneOffset.UTC);
   }
