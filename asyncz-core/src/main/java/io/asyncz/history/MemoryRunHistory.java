@@ -47,8 +47,12 @@ public final class MemoryRunHistory implements RunHistory {
   }
 
   private int stripeOf(String taskId) {
+    return stripeOfHash(RunTable.hashOfTask(taskId));
+  }
+
+  private int stripeOfHash(int taskHash) {
     // The top bits of another mix: a stripe's tables index by the low bits of hashOfTask.
-    return (RunTable.hashOfTask(taskId) * 0x85EBCA6B) >>> stripeShift;
+    return (taskHash * 0x85EBCA6B) >>> stripeShift;
   }
 
   /** The oldest start kept now; sweeps every stripe of older runs once a second. */
@@ -88,8 +92,9 @@ public final class MemoryRunHistory implements RunHistory {
    */
   public long saveStart(RunRecord start) {
     Objects.requireNonNull(start, "start");
-    int stripe = stripeOf(start.taskId());
-    long handle = stripes[stripe].saveStart(start, oldest());
+    int taskHash = RunTable.hashOfTask(start.taskId());
+    int stripe = stripeOfHash(taskHash);
+    long handle = stripes[stripe].saveStart(start, taskHash, oldest());
     return handle < 0 ? handle : ((long) stripe << STRIPE_BITS) | handle;
   }
 

@@ -160,7 +160,7 @@ final class RunTable {
    * the handle {@link #saveEnd} takes (the table's generation and the run's row), or -1 when the
    * record was too old to keep.
    */
-  synchronized long saveStart(RunRecord start, Instant oldest) {
+  synchronized long saveStart(RunRecord start, int taskHash, Instant oldest) {
     oldestSeen = oldest;
     if (start.startedAt().isBefore(oldest)) {
       return NONE; // already too old to keep
@@ -179,7 +179,7 @@ final class RunTable {
               unlinkedChars, Math.max(unlinkedChars.length * 2, unlinkedCharsUsed + length));
     }
     taskId.getChars(0, length, unlinkedChars, unlinkedCharsUsed);
-    unlinkedHash[pending] = hashOfTask(taskId);
+    unlinkedHash[pending] = taskHash;
     unlinkedStart[pending] = unlinkedCharsUsed;
     unlinkedLength[pending] = length;
     unlinkedCharsUsed += length;
@@ -806,20 +806,6 @@ final class RunTable {
     }
   }
 
-  private boolean sameTaskId(int slot, String taskId) {
-    int length = taskIdLength[slot];
-    if (length != taskId.length()) {
-      return false;
-    }
-    int start = taskIdStart[slot];
-    for (int i = 0; i < length; i++) {
-      if (taskIds[start + i] != taskId.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private String taskId(int slot) {
     return new String(taskIds, taskIdStart[slot], taskIdLength[slot]);
   }
@@ -861,7 +847,7 @@ final class RunTable {
   synchronized Instant startOf(String runId, String taskId) {
     linkPending(oldestSeen);
     int row = rowOf(runId);
-    if (row == NONE || (taskId != null && !sameTaskId(task[row], taskId))) {
+    if (row == NONE || (taskId != null && findTask(taskId, hashOfTask(taskId)) != task[row])) {
       return null;
     }
     return Instant.ofEpochSecond(startSecond[row], startNano[row]);

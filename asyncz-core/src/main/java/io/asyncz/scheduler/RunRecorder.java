@@ -21,7 +21,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -168,7 +167,7 @@ final class RunRecorder implements RunObserver, EventListener {
                 refused.source().value(),
                 1,
                 runTime,
-                now.truncatedTo(ChronoUnit.MILLIS),
+                toMillis(now),
                 null,
                 node,
                 null,

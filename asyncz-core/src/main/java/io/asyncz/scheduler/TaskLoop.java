@@ -286,7 +286,7 @@ final class TaskLoop {
       } catch (RuntimeException e) {
         return; // stored: the loop's next round processes it, or reports the store
       }
-      if (current == null || !Objects.equals(current.nextRunTime(), task.nextRunTime())) {
+      if (!stillAsRead(current, task)) {
         return;
       }
       Batch batch = new Batch(slot, now, events);
@@ -765,6 +765,15 @@ final class TaskLoop {
   }
 
   /**
+   * Whether the stored task ({@code current}, null when gone) is still the one that was read: still
+   * there, with the same next run time. Otherwise the loop (or another caller) has run and advanced
+   * it since, or someone changed it, and what was read is out of date.
+   */
+  private static boolean stillAsRead(Task current, Task read) {
+    return current != null && Objects.equals(current.nextRunTime(), read.nextRunTime());
+  }
+
+  /**
    * Applies what the loop decided for a task, unless the store's copy changed since it was read (a
    * change made meanwhile, by an API call or a run, wins): its new schedule, or its removal. A
    * write that goes through is noted, as evidence that the store takes writes.
@@ -773,7 +782,7 @@ final class TaskLoop {
       StoreSlot slot, Task read, Task after, List<SchedulerEvent> events) {
     TaskStore store = slot.store;
     Task current = store.lookupTask(read.id()).orElse(null);
-    if (current == null || !Objects.equals(current.nextRunTime(), read.nextRunTime())) {
+    if (!stillAsRead(current, read)) {
       return;
     }
     // Through advanceTasks, as the batches are: a store writes the loop's advances even for a
