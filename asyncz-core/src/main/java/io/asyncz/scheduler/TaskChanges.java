@@ -381,7 +381,13 @@ final class TaskChanges {
       List<SchedulerEvent> due = new ArrayList<>(1);
       scheduler.taskLoop().processOne(slot, added, now, due);
       events().dispatchAll(due);
-      next = slot.store.lookupTask(added.id()).flatMap(Task::nextRunTime).orElse(null);
+      try {
+        next = slot.store.lookupTask(added.id()).flatMap(Task::nextRunTime).orElse(null);
+      } catch (RuntimeException e) {
+        // The task is stored, and it may not have run here (processOne could not read it back):
+        // the loop looks at once, and reports the store if it still fails. add() did add it.
+        next = now;
+      }
     }
     if (startTask) {
       scheduler.wakeupIfEarlier(next);

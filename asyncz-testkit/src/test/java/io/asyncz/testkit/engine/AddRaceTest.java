@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asyncz.event.Events;
 import io.asyncz.event.TaskEvent;
 import io.asyncz.executor.InlineExecutor;
+import io.asyncz.executor.PoolExecutor;
 import io.asyncz.scheduler.Scheduler;
+import io.asyncz.scheduler.SchedulerState;
+import io.asyncz.store.MemoryStore;
+import io.asyncz.testkit.FaultyStore;
 import io.asyncz.trigger.DateTrigger;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +36,9 @@ class AddRaceTest {
 
   @AfterEach
   void stop() {
-    scheduler.shutdown(true);
+    if (scheduler.state() != SchedulerState.STOPPED) {
+      scheduler.shutdown(true);
+    }
   }
 
   /**
@@ -84,5 +90,40 @@ class AddRaceTest {
     assertThat(loopWasFirst).as("the loop ran the task while addAll() was held").isTrue();
     assertThat(ran).hasValue(1);
     assertThat(scheduler.getTask("once")).isEmpty();
+  }
+
+  @Test
+  void aDueTaskWhoseStoreFailsToReadItBackIsAddedAndRunsOnceFromTheLoop() throws Exception {
+    // add() stores the task, then cannot read it back to run it: the store refuses lookups. The
+    // task is added all the same (add() does not throw for a task it stored), and the loop, woken
+    // at once, runs it once.
+    FaultyStore store = FaultyStore.wrap(new MemoryStore());
+    Scheduler failing =
+        Scheduler.builder()
+            .executor("default", new PoolExecutor(1))
+            .store("default", store)
+            .build();
+    CountDownLatch ranOnce = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    failing.start();
+    try {
+      store.fail(FaultyStore.Operation.LOOKUP);
+
+      failing
+          .task(
+              () -> {
+                runs.incrementAndGet();
+                ranOnce.countDown();
+              })
+          .id("stored")
+          .add();
+
+      assertThat(ranOnce.await(10, TimeUnit.SECONDS)).as("the loop ran it").isTrue();
+      store.heal();
+    } finally {
+      failing.shutdown(true);
+    }
+    assertThat(runs).hasValue(1);
+    assertThat(store.delegate().lookupTask("stored")).isEmpty();
   }
 }
