@@ -100,6 +100,18 @@ final class StartCommand implements Callable<Integer> {
                 : String.valueOf(
                     Objects.requireNonNullElse(config.service("poll_interval"), "1s")));
     Scheduler scheduler = session.scheduler();
+    // The address is taken before the configuration's tasks are added or anything runs: a service
+    // that cannot serve its dashboard (another one has the port) stops without touching the store.
+    SchedulerOperations operations = null;
+    Dashboard served = null;
+    if (dashboard != null) {
+      operations =
+          SchedulerOperations.builder(scheduler)
+              .functionCheck((function, kwargs) -> session.permissions().check(function, kwargs))
+              .audit(auditLog(config))
+              .build();
+      served = serveDashboard(session, operations, config);
+    }
     addConfigTasks(session, config);
     ConfigWatch configWatch = null;
     if (watch) {
@@ -136,15 +148,7 @@ final class StartCommand implements Callable<Integer> {
     ChangeWatch changes = new ChangeWatch(scheduler);
     changes.check(false);
     scheduler.resume();
-    SchedulerOperations operations = null;
-    Dashboard served = null;
-    if (dashboard != null) {
-      operations =
-          SchedulerOperations.builder(scheduler)
-              .functionCheck((function, kwargs) -> session.permissions().check(function, kwargs))
-              .audit(auditLog(config))
-              .build();
-      served = Dashboard.serve(operations, dashboardOptions(config));
+    if (served != null) {
       io.out().println("Dashboard: " + served.url());
       served.generatedToken().ifPresent(t -> io.out().println("Dashboard token: " + t));
       io.out().flush();
@@ -230,6 +234,31 @@ final class StartCommand implements Callable<Integer> {
       }
     }
     return CliException.OK;
+  }
+
+  /** Serves the dashboard, or closes the session and says why it cannot. */
+  private Dashboard serveDashboard(
+      Session session, SchedulerOperations operations, CliConfig config) {
+    try {
+      return Dashboard.serve(operations, dashboardOptions(config));
+    } catch (java.io.UncheckedIOException e) {
+      operations.close();
+      session.close();
+      String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+      throw new CliException(
+          CliException.FAILURE,
+          "cannot serve the dashboard on "
+              + dashboard
+              + " ("
+              + reason
+              + "); is another asyncz service running there? Stop it, or choose another"
+              + " address with --dashboard HOST:PORT (port 0 picks a free one). Nothing was"
+              + " started.");
+    } catch (RuntimeException e) {
+      operations.close();
+      session.close();
+      throw e;
+    }
   }
 
   private AuditLog auditLog(CliConfig config) {

@@ -108,6 +108,32 @@ class ServiceProcessTest {
     }
   }
 
+  /** The README's first command: the sample configuration, the default store, the dashboard. */
+  @Test
+  void theReadmesFirstCommandFiresTheSampleTasksAndServesTheDashboard() throws Exception {
+    Path sample = Path.of("..", "examples", "asyncz.yaml").toAbsolutePath().normalize();
+    assertThat(sample).exists();
+    start("--config", sample.toString(), "--dashboard", "127.0.0.1:0");
+    String url = await("Dashboard: http://").substring("Dashboard: ".length()).strip();
+    String token = await("Dashboard token: ").substring("Dashboard token: ".length()).strip();
+    assertThat(token).hasSizeGreaterThanOrEqualTo(20);
+    await("Service started with 3 tasks");
+    assertThat(await("Task 'heartbeat' ran")).contains("heartbeat: the service is alive");
+    assertThat(dir.resolve(".asyncz").resolve("asyncz.db")).exists(); // the embedded default store
+
+    java.net.http.HttpResponse<String> page =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).containsIgnoringCase("asyncz");
+
+    service.toHandle().destroy();
+    await("Stopped cleanly");
+    assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+  }
+
   @Test
   void seesChangesFromAnotherProcessAndStopsOnSigterm() throws Exception {
     start("--store", "jdbc:sqlite:tasks.db", "--poll", "200ms");
