@@ -10,9 +10,12 @@ import io.asyncz.micrometer.AsynczMetrics;
 import io.asyncz.micrometer.AsynczObservations;
 import io.asyncz.run.RunObservation;
 import io.asyncz.scheduler.Scheduler;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +51,8 @@ import java.util.function.IntConsumer;
  * ({@code pool}, the pool of two threads; or {@code inline}, which runs each task on the thread
  * that adds it: one thread does everything, so the overhead is the recording's cost per run alone,
  * without the pool's hand-offs and without the threshold where the two workers fall behind the
- * adding thread).
+ * adding thread), {@code registry} ({@code simple}, a {@link SimpleMeterRegistry}; or {@code
+ * prometheus}, the {@link PrometheusMeterRegistry} that a service scraped by Prometheus runs).
  */
 public final class MetricsOverhead {
   private static final String OFF = "off";
@@ -62,6 +66,7 @@ public final class MetricsOverhead {
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private static final long WORK_NANOS = Long.getLong("work.micros", 0) * 1000;
   private static final String EXECUTOR = System.getProperty("executor", "pool");
+  private static final String REGISTRY = System.getProperty("registry", "simple");
   private static final List<String> ALL =
       List.of(OFF, METRICS, BOTH, NOOP_OBSERVER, NOOP_LISTENER, HISTORY, METRICS_HISTORY);
 
@@ -74,8 +79,9 @@ public final class MetricsOverhead {
     int warmup = Integer.getInteger("warmup.tasks", 50_000);
     List<String> variants = variants(System.getProperty("variants"));
     Report.progress(
-        "metrics overhead: %,d tasks of %d µs of work, %s executor, %d repetitions; %s",
-        tasks, WORK_NANOS / 1000, EXECUTOR, reps, Report.load());
+        "metrics overhead: %,d tasks of %d µs of work, %s executor, %s registry, %d repetitions;"
+            + " %s",
+        tasks, WORK_NANOS / 1000, EXECUTOR, REGISTRY, reps, Report.load());
     for (String variant : variants) {
       drain(variant, warmup);
     }
@@ -122,10 +128,12 @@ public final class MetricsOverhead {
     System.out.println();
     System.out.printf(
         Locale.ROOT,
-        "Drain of %,d tasks due now, each %d µs of work, %s executor, %d repetitions%n%n",
+        "Drain of %,d tasks due now, each %d µs of work, %s executor, %s registry, %d"
+            + " repetitions%n%n",
         tasks,
         WORK_NANOS / 1000,
         EXECUTOR,
+        REGISTRY,
         reps);
     Report.table("variant", table);
     for (String variant : variants) {
@@ -165,7 +173,7 @@ public final class MetricsOverhead {
     boolean history = variant.equals(HISTORY) || variant.equals(METRICS_HISTORY);
     Scheduler scheduler =
         Scheduler.builder().executor("default", executor()).runHistory(history).build();
-    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    MeterRegistry meters = registry();
     if (variant.equals(METRICS) || variant.equals(BOTH) || variant.equals(METRICS_HISTORY)) {
       AsynczMetrics.bind(scheduler, meters);
     }
@@ -213,6 +221,17 @@ public final class MetricsOverhead {
     }
   }
 
+  /** The registry the metrics go to: {@code simple} (the default) or {@code prometheus}. */
+  static MeterRegistry registry() {
+    return switch (REGISTRY) {
+      case "simple" -> new SimpleMeterRegistry();
+      case "prometheus" -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      default ->
+          throw new IllegalArgumentException(
+              "registry must be simple or prometheus, got '" + REGISTRY + "'");
+    };
+  }
+
   private static TaskExecutor executor() {
     return switch (EXECUTOR) {
       case "pool" -> new PoolExecutor(2);
@@ -232,7 +251,7 @@ public final class MetricsOverhead {
   }
 
   /** The metrics saw every run: a drain that recorded nothing would measure nothing. */
-  private static void check(String variant, SimpleMeterRegistry meters, int tasks) {
+  private static void check(String variant, MeterRegistry meters, int tasks) {
     double started =
         meters.get(AsynczMetrics.LATENESS).timers().stream().mapToLong(t -> t.count()).sum();
     if (started != tasks) {

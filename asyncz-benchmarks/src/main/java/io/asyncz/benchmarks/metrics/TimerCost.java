@@ -2,8 +2,8 @@ package io.asyncz.benchmarks.metrics;
 
 import io.asyncz.benchmarks.Report;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * without a histogram, a timer with a percentile histogram (the binding's lateness and duration
  * timers, two per run), and a counter, each recorded {@code records} times in a row on one thread
  * with everything in the cache, the best case. Settings are system properties: {@code records}
- * (5,000,000), {@code rounds} (7; the first is a warm-up).
+ * (5,000,000), {@code rounds} (7; the first is a warm-up), {@code registry} ({@code simple} or
+ * {@code prometheus}, as for {@link MetricsOverhead}).
  */
 public final class TimerCost {
   private TimerCost() {}
@@ -23,14 +24,16 @@ public final class TimerCost {
   public static void main(String[] args) {
     int records = Integer.getInteger("records", 5_000_000);
     int rounds = Integer.getInteger("rounds", 7);
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    MeterRegistry registry = MetricsOverhead.registry();
     Timer plain = Timer.builder("plain").register(registry);
     Timer histogram = Timer.builder("histogram").publishPercentileHistogram().register(registry);
     Counter counter = Counter.builder("counter").register(registry);
     List<Double> plainNs = new ArrayList<>();
     List<Double> histogramNs = new ArrayList<>();
     List<Double> counterNs = new ArrayList<>();
-    Report.progress("timer cost: %,d records, %d rounds; %s", records, rounds, Report.load());
+    Report.progress(
+        "timer cost: %,d records, %d rounds, %s; %s",
+        records, rounds, registry.getClass().getSimpleName(), Report.load());
     for (int round = 0; round < rounds; round++) {
       long t0 = System.nanoTime();
       for (int i = 0; i < records; i++) {
