@@ -65,9 +65,24 @@ public abstract class AbstractExecutor implements TaskExecutor {
   private volatile ExecutorContext context;
   private volatile String alias = "default";
   private volatile Logger logger = LoggerFactory.getLogger("asyncz.executors.default");
+  // An executor that keeps the default invoke() has its time limit started here, without the
+  // per-run Call and thread-local that startTimeLimit needs (a cost on every run of the engine).
+  private final boolean ownInvoke = overridesInvoke(getClass());
 
   /** Creates the executor; it works once {@link #start} has been called. */
   protected AbstractExecutor() {}
+
+  private static boolean overridesInvoke(Class<?> type) {
+    for (Class<?> c = type; c != AbstractExecutor.class; c = c.getSuperclass()) {
+      try {
+        c.getDeclaredMethod("invoke", Task.class);
+        return true;
+      } catch (NoSuchMethodException notHere) {
+        // look further up
+      }
+    }
+    return false;
+  }
 
   @Override
   public void start(ExecutorContext context, String alias) {
@@ -174,6 +189,14 @@ public abstract class AbstractExecutor implements TaskExecutor {
               call.observation,
               context.clock().instant());
     }
+  }
+
+  /** What the default {@link #invoke} starts: the task's {@code timeout}, if it has one. */
+  private Watch startWatch(Task task, Instant runTime, int attempt, RunObservation observation) {
+    Duration limit = task.timeout().orElse(null);
+    return limit == null
+        ? null
+        : new Watch(task, runTime, attempt, limit, observation, context.clock().instant());
   }
 
   /**
@@ -356,16 +379,25 @@ public abstract class AbstractExecutor implements TaskExecutor {
           observer == null
               ? RunObservation.NONE
               : tellStarted(observer, info(run, runId, runTime, now));
-      Call call = new Call(task, runTime, run.attempt, observation);
-      Call outerCall = CALLING.get();
-      CALLING.set(call);
+      Call call = null;
+      Call outerCall = null;
+      Watch ownWatch = null;
+      if (ownInvoke) {
+        call = new Call(task, runTime, run.attempt, observation);
+        outerCall = CALLING.get();
+        CALLING.set(call);
+      } else {
+        ownWatch = startWatch(task, runTime, run.attempt, observation);
+      }
       Object result;
       try {
-        result = invoke(task);
+        result = call == null ? task.function().invoke(task.args(), task.kwargs()) : invoke(task);
       } catch (Throwable e) {
-        restoreCall(outerCall);
+        if (call != null) {
+          restoreCall(outerCall);
+        }
         restoreMdc(outerTask, outerRun);
-        Watch watch = call.watch;
+        Watch watch = call == null ? ownWatch : call.watch;
         if (watch != null && !watch.finish()) {
           continue; // timed out: reported when it did
         }
@@ -374,9 +406,11 @@ public abstract class AbstractExecutor implements TaskExecutor {
         retry(task, runTime, run.attempt, e, events);
         continue;
       }
-      restoreCall(outerCall);
+      if (call != null) {
+        restoreCall(outerCall);
+      }
       restoreMdc(outerTask, outerRun);
-      Watch watch = call.watch;
+      Watch watch = call == null ? ownWatch : call.watch;
       if (result instanceof CompletionStage<?> stage) {
         int next = i + 1;
         if (watch != null && !watch.detach(stage)) {
