@@ -9,6 +9,8 @@ import io.asyncz.InvalidInputException;
 import io.asyncz.TaskLookupException;
 import io.asyncz.event.SchedulerEvent;
 import io.asyncz.event.TaskQuarantinedEvent;
+import io.asyncz.executor.InlineExecutor;
+import io.asyncz.executor.PoolExecutor;
 import io.asyncz.scheduler.Scheduler;
 import io.asyncz.store.MemoryStore;
 import io.asyncz.store.QuarantinedRecord;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The contract of a store that keeps tasks outside the JVM, on top of {@link StoreContract}: tasks
@@ -343,6 +347,107 @@ public abstract class PersistentStoreContract extends StoreContract {
           .contains(T0.plusSeconds(16));
     } finally {
       scheduler.shutdown(false);
+    }
+  }
+
+  /**
+   * One-shot tasks added to this store from three threads while a scheduler on it runs them: each
+   * runs exactly once, none lost and none twice, whether added one at a time or in a batch, due
+   * now, due a moment ago or due a few milliseconds later. On a persistent store every add is
+   * stored first, and the adding thread and the loop thread race for the due ones.
+   */
+  @ParameterizedTest(name = "{0} executor")
+  @ValueSource(strings = {"pool", "inline"})
+  void oneShotTasksAddedFromSeveralThreadsToARunningSchedulerRunExactlyOnce(String executor)
+      throws Exception {
+    int threads = 3;
+    int perThread = 120;
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    CountDownLatch allRan = new CountDownLatch(threads * perThread);
+    TaskRegistry counting =
+        registry()
+            .register(
+                "contract.count",
+                (args, kwargs) -> {
+                  String key = (String) args.get(0);
+                  if (runs.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet() == 1) {
+                    allRan.countDown();
+                  }
+                  return null;
+                });
+    Scheduler scheduler =
+        Scheduler.builder()
+            .registry(counting)
+            .executor(
+                "default", executor.equals("pool") ? new PoolExecutor(4) : new InlineExecutor())
+            .store(ALIAS, reopen(null))
+            .build();
+    scheduler.start();
+    ExecutorService adders = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> added = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String prefix = "t" + t + "-";
+        added.add(adders.submit(() -> addOneShotTasks(scheduler, prefix, perThread)));
+      }
+      for (Future<?> f : added) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+      assertThat(allRan.await(120, TimeUnit.SECONDS))
+          .as("every task ran; %d had not", allRan.getCount())
+          .isTrue();
+    } finally {
+      adders.shutdownNow();
+      scheduler.shutdown(true);
+    }
+    assertThat(runs).hasSize(threads * perThread);
+    assertThat(runs.entrySet())
+        .filteredOn(e -> e.getValue().get() != 1)
+        .as("tasks that did not run exactly once")
+        .isEmpty();
+    assertThat(store().allTasks()).as("one-shot tasks left in the store").isEmpty();
+  }
+
+  /** {@code count} tasks of {@code contract.count}, each with its own key, added four ways. */
+  private static void addOneShotTasks(Scheduler scheduler, String prefix, int count) {
+    int batch = 10;
+    for (int i = 0; i < count; i += batch) {
+      int first = i;
+      Instant now = scheduler.clock().instant();
+      switch (i / batch % 4) {
+        case 0 -> {
+          for (int n = 0; n < batch; n++) {
+            scheduler.task("contract.count").args(prefix + (first + n)).store(ALIAS).add();
+          }
+        }
+        case 1 ->
+            scheduler.addAll(
+                b -> {
+                  for (int n = 0; n < batch; n++) {
+                    b.task("contract.count").args(prefix + (first + n)).store(ALIAS).add();
+                  }
+                });
+        case 2 -> {
+          for (int n = 0; n < batch; n++) {
+            scheduler
+                .task("contract.count")
+                .args(prefix + (first + n))
+                .trigger(DateTrigger.at(now.plusMillis(n % 5)))
+                .store(ALIAS)
+                .add();
+          }
+        }
+        default -> {
+          for (int n = 0; n < batch; n++) {
+            scheduler
+                .task("contract.count")
+                .args(prefix + (first + n))
+                .trigger(DateTrigger.at(now.minusMillis(1)))
+                .store(ALIAS)
+                .add();
+          }
+        }
+      }
     }
   }
 
