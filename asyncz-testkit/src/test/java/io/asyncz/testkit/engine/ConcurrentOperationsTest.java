@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Eight threads add, update, pause, resume, run and delete tasks while interval tasks fire on a
  * thread scheduler with a pool executor. Each thread owns its tasks, so the final state is known;
- * it also touches its neighbour's tasks, which may be gone (the only exception allowed).
+ * it also touches its neighbour's tasks, which may be gone (the only exception allowed). No
+ * scheduled run time of a task is handed to the executor twice.
  */
 @Timeout(120)
 class ConcurrentOperationsTest {
@@ -53,6 +54,11 @@ class ConcurrentOperationsTest {
   private final AtomicLong sequence = new AtomicLong();
 
   private final Map<String, List<Long>> submitted = new ConcurrentHashMap<>();
+
+  /** Every scheduled run handed over, as "id at run time": none may be handed over twice. */
+  private final Set<String> runTimesHandedOver = ConcurrentHashMap.newKeySet();
+
+  private final Queue<String> handedOverTwice = new ConcurrentLinkedQueue<>();
 
   /** Hands runs to a pool executor, recording when (in {@link #sequence}) each was handed over. */
   private final class RecordingExecutor implements TaskExecutor {
@@ -74,6 +80,11 @@ class ConcurrentOperationsTest {
       submitted
           .computeIfAbsent(task.id(), id -> new CopyOnWriteArrayList<>())
           .add(sequence.incrementAndGet());
+      for (Instant runTime : runTimes) {
+        if (!runTimesHandedOver.add(task.id() + " at " + runTime)) {
+          handedOverTwice.add(task.id() + " at " + runTime);
+        }
+      }
     }
 
     @Override
@@ -171,6 +182,8 @@ class ConcurrentOperationsTest {
     }
 
     assertThat(unexpected).isEmpty();
+    assertThat(handedOverTwice).as("scheduled runs handed over twice").isEmpty();
+    assertThat(runTimesHandedOver).isNotEmpty();
     for (Map.Entry<String, Long> deletion : deletedAt.entrySet()) {
       assertThat(submitted.getOrDefault(deletion.getKey(), List.of()))
           .as(
