@@ -157,6 +157,28 @@ public class AsynczAutoConfiguration {
     }
   }
 
+  /**
+   * A Micrometer {@code Observation} around each run, in the application's {@code
+   * ObservationRegistry} (which Spring Boot's tracing bridges turn into spans), when {@code
+   * asyncz-micrometer} is on the class path, unless {@code asyncz.spring.observations=false}.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {
+        "io.asyncz.micrometer.AsynczObservations",
+        "io.micrometer.observation.ObservationRegistry"
+      })
+  static class ObservationConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    AsynczObservationsBinder asynczObservations(
+        Scheduler scheduler,
+        ObjectProvider<io.micrometer.observation.ObservationRegistry> registry,
+        AsynczProperties properties) {
+      return new AsynczObservationsBinder(scheduler, registry, properties.observations());
+    }
+  }
+
   /** The health indicator on Boot 3.5 ({@code org.springframework.boot.actuate.health}). */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")

@@ -46,6 +46,7 @@ public final class AsynczProperties {
   static final String ALLOWED_PACKAGES = "allowed_packages";
   static final String DASHBOARD_PATH = "dashboard_path";
   static final String DASHBOARD_TOKEN = "dashboard_token";
+  static final String OBSERVATIONS = "observations";
   static final Set<String> SPRING_KEYS =
       Set.of(
           ENABLED,
@@ -53,7 +54,8 @@ public final class AsynczProperties {
           SHUTDOWN_TIMEOUT,
           ALLOWED_PACKAGES,
           DASHBOARD_PATH,
-          DASHBOARD_TOKEN);
+          DASHBOARD_TOKEN,
+          OBSERVATIONS);
   private static final Pattern STORE_KEY = Pattern.compile("stores\\.([^.]+)\\.(.+)");
   private static final Pattern LIST_ITEM = Pattern.compile("(.+)\\[(\\d+)]");
 
@@ -64,6 +66,7 @@ public final class AsynczProperties {
   private final List<String> allowedPackages;
   private final String dashboardPath;
   private final String dashboardToken;
+  private final boolean observations;
 
   private AsynczProperties(
       Map<String, Object> schedulerKeys,
@@ -72,7 +75,8 @@ public final class AsynczProperties {
       Duration shutdownTimeout,
       List<String> allowedPackages,
       String dashboardPath,
-      String dashboardToken) {
+      String dashboardToken,
+      boolean observations) {
     this.schedulerKeys = schedulerKeys;
     this.applicationDataSourceStores = applicationDataSourceStores;
     this.autoStartup = autoStartup;
@@ -80,6 +84,7 @@ public final class AsynczProperties {
     this.allowedPackages = allowedPackages;
     this.dashboardPath = dashboardPath;
     this.dashboardToken = dashboardToken;
+    this.observations = observations;
   }
 
   /**
@@ -208,7 +213,8 @@ public final class AsynczProperties {
         timeout,
         List.copyOf(allowed),
         dashboardPath,
-        options.string(DASHBOARD_TOKEN, null));
+        options.string(DASHBOARD_TOKEN, null),
+        options.bool(OBSERVATIONS, true));
   }
 
   /** The keys that {@link SchedulerConfig} reads, with their prefix. */
@@ -261,6 +267,14 @@ public final class AsynczProperties {
    */
   public java.util.Optional<String> dashboardToken() {
     return java.util.Optional.ofNullable(dashboardToken);
+  }
+
+  /**
+   * Whether each run is wrapped in a Micrometer {@code Observation} when the context has an {@code
+   * ObservationRegistry} ({@code observations}, true unless set to false).
+   */
+  public boolean observations() {
+    return observations;
   }
 
   /** The packages whose public static methods stored tasks may name ({@code allowed_packages}). */
