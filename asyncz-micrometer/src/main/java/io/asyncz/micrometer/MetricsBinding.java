@@ -1,5 +1,6 @@
 package io.asyncz.micrometer;
 
+import io.asyncz.event.Events;
 import io.asyncz.event.SchedulerEvent;
 import io.asyncz.event.Subscription;
 import io.asyncz.event.TaskEvent;
@@ -14,6 +15,7 @@ import io.asyncz.scheduler.Scheduler;
 import io.asyncz.store.MemoryStore;
 import io.asyncz.store.TaskStore;
 import io.asyncz.task.Task;
+import io.asyncz.trigger.DateTrigger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -47,6 +49,7 @@ final class MetricsBinding implements RunObserver, Subscription {
   private final MeterRegistry registry;
   private final boolean tagTaskId;
   private final Map<Integer, String> eventCounters;
+  private final boolean countsOtherEvents; // events beyond skips, retries and timeouts
   private final TagLimiter names;
   private final TagLimiter ids;
   private final ConcurrentHashMap<RunTags, RunMeters> meters = new ConcurrentHashMap<>();
@@ -65,6 +68,13 @@ final class MetricsBinding implements RunObserver, Subscription {
     this.registry = registry;
     this.tagTaskId = o.tagsTaskId();
     this.eventCounters = o.eventCounters();
+    this.countsOtherEvents =
+        eventCounters.keySet().stream()
+            .anyMatch(
+                code ->
+                    code != Events.TASK_MAX_INSTANCES
+                        && code != Events.TASK_RETRY_SCHEDULED
+                        && code != Events.TASK_TIMED_OUT);
     this.names = new TagLimiter("task", o.maxTaskTagCount(), LOGGER);
     this.ids = new TagLimiter("task_id", o.maxTaskTagCount(), LOGGER);
     TaskCounts counts = new TaskCounts(scheduler, o.taskCountCacheTime(), LOGGER);
@@ -97,7 +107,24 @@ final class MetricsBinding implements RunObserver, Subscription {
   public void submitted(Task task, String executor, int runTimes) {
     RunMeters m = metersOf(task, executor);
     m.submitted.increment(runTimes);
-    known.put(task.id(), m.runTags); // for the events that name it by id only (skips, retries)
+    if (mayOutliveItsStoreEntry(task)) {
+      known.put(task.id(), m.runTags); // for the events that name it by id only (skips, retries)
+    }
+  }
+
+  /**
+   * Whether an event may name this task by id only once its store no longer holds it. A memory
+   * store is read at no cost when such an event comes, and holds a task until its schedule is done
+   * (and its retries); a date task in it leaves it when its run is handed over, after which only a
+   * timeout can name it. Remembering every task would cost a drain of one-shot tasks about 0.2 µs a
+   * run: each is a new entry, a young object stored into the long-lived table, which the collector
+   * then tracks; a recurring task finds its own entry and writes nothing.
+   */
+  private boolean mayOutliveItsStoreEntry(Task task) {
+    return countsOtherEvents
+        || !(task.trigger() instanceof DateTrigger)
+        || task.timeout().isPresent()
+        || !inMemory(task.storeAlias());
   }
 
   @Override

@@ -390,6 +390,45 @@ class AsynczMetricsTest {
   }
 
   @Test
+  void aOneShotTaskThatTimedOutIsCountedUnderItsNameThoughItsStoreNoLongerHasIt() throws Exception {
+    scheduler =
+        ManualScheduler.with(Scheduler.builder().executor("pool", new PoolExecutor(1)), clock);
+    AsynczMetrics.bind(scheduler, registry);
+    scheduler.start();
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch timedOut = new CountDownLatch(1);
+    scheduler.addListener(e -> timedOut.countDown(), io.asyncz.event.Events.TASK_TIMED_OUT);
+    scheduler
+        .task(
+            () -> {
+              running.countDown();
+              new CountDownLatch(1).await(); // until interrupted by the timeout
+              return null;
+            })
+        .name("hung")
+        .executor("pool")
+        .at(T.plusSeconds(1))
+        .timeout(Duration.ofSeconds(5))
+        .add();
+
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(scheduler.getTasks())
+        .as("the one-shot task left its store when handed over")
+        .isEmpty();
+    scheduler.advance(Duration.ofSeconds(5));
+    assertThat(timedOut.await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(
+            registry
+                .get(AsynczMetrics.TIMED_OUT)
+                .tags("task", "hung", "executor", "pool", "store", "default")
+                .counter()
+                .count())
+        .isEqualTo(1);
+  }
+
+  @Test
   void badOptionsAreRefusedWithTheValue() {
     assertThatThrownBy(() -> AsynczMetrics.options().maxTaskTags(0))
         .isInstanceOf(InvalidInputException.class)
