@@ -33,6 +33,12 @@ public final class MemoryRunHistory implements RunHistory {
   // A write prunes its own stripe; every stripe is pruned at most once a second, by the first write
   // of that second (benignly racy: two writers may both prune).
   private volatile long nextSweepSecond = Long.MIN_VALUE;
+  // The age limit of the starts of one millisecond, worked out at the first of them: the starts of
+  // a
+  // busy drain share it instead of each reading the clock and making two instants.
+  private volatile Floor floor;
+
+  private record Floor(long startMilli, Instant oldest) {}
 
   /** A history that keeps what {@code retention} says, judging age on {@code clock}. */
   public MemoryRunHistory(RunRetention retention, Clock clock) {
@@ -67,6 +73,18 @@ public final class MemoryRunHistory implements RunHistory {
     return oldest;
   }
 
+  /** {@link #oldest()} as at the first start of this start's millisecond. */
+  private Instant oldestForStart(Instant startedAt) {
+    long milli = startedAt.getEpochSecond() * 1000 + startedAt.getNano() / 1_000_000;
+    Floor f = floor;
+    if (f != null && f.startMilli == milli) {
+      return f.oldest;
+    }
+    Instant oldest = oldest();
+    floor = new Floor(milli, oldest);
+    return oldest;
+  }
+
   // ------------------------------------------------------------------ writing
 
   @Override
@@ -94,7 +112,7 @@ public final class MemoryRunHistory implements RunHistory {
     Objects.requireNonNull(start, "start");
     int taskHash = RunTable.hashOfTask(start.taskId());
     int stripe = stripeOfHash(taskHash);
-    long handle = stripes[stripe].saveStart(start, taskHash, oldest());
+    long handle = stripes[stripe].saveStart(start, taskHash, oldestForStart(start.startedAt()));
     return handle < 0 ? handle : ((long) stripe << STRIPE_BITS) | handle;
   }
 
