@@ -33,9 +33,8 @@ public final class MemoryRunHistory implements RunHistory {
   // A write prunes its own stripe; every stripe is pruned at most once a second, by the first write
   // of that second (benignly racy: two writers may both prune).
   private volatile long nextSweepSecond = Long.MIN_VALUE;
-  // The age limit of the starts of one millisecond, worked out at the first of them: the starts of
-  // a
-  // busy drain share it instead of each reading the clock and making two instants.
+  // The age limit of the starts of one millisecond, worked out at the first of them: the starts
+  // of a busy drain share it instead of each reading the clock and making two instants.
   private volatile Floor floor;
 
   private record Floor(long startMilli, Instant oldest) {}

@@ -141,9 +141,8 @@ final class RunRecorder implements RunObserver, EventListener {
     return new RunEnd(history, start);
   }
 
-  // A class rather than a capturing lambda for each: in a profile of a drain of empty tasks, the
-  // lambda made on every run was made through a method handle
-  // (DirectMethodHandle.allocateInstance).
+  // Classes rather than capturing lambdas: in a profile of a drain of empty tasks, the lambda
+  // made on every run was made through a method handle (DirectMethodHandle.allocateInstance).
 
   /** The end of a run whose start a memory history saved: written over the start, in place. */
   private final class MemoryRunEnd implements RunObservation {

@@ -114,11 +114,12 @@ final class MetricsBinding implements RunObserver, Subscription {
 
   /**
    * Whether an event may name this task by id only once its store no longer holds it. A memory
-   * store is read at no cost when such an event comes, and holds a task until its schedule is done
-   * (and its retries); a date task in it leaves it when its run is handed over, after which only a
-   * timeout can name it. Remembering every task would cost a drain of one-shot tasks about 0.2 µs a
-   * run: each is a new entry, a young object stored into the long-lived table, which the collector
-   * then tracks; a recurring task finds its own entry and writes nothing.
+   * store is read at no cost when such an event comes, and holds a task until its schedule is done;
+   * a date task leaves it when its run is handed over (and is stored again with a retry, before the
+   * retry's event), after which only a timeout can name it. Remembering every task would cost a
+   * drain of one-shot tasks about 0.2 µs a run: each is a new entry, a young object stored into the
+   * long-lived table, which the collector then tracks; a recurring task finds its own entry and
+   * writes nothing.
    */
   private boolean mayOutliveItsStoreEntry(Task task) {
     return countsOtherEvents
