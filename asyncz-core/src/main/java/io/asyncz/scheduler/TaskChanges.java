@@ -303,11 +303,24 @@ final class TaskChanges {
    * notBefore}, the seed's startup delay), the event sent, and a task due already handed over.
    */
   Task commit(Task task, boolean replaceExisting, boolean startTask, Instant notBefore) {
+    return commit(task, replaceExisting, startTask, notBefore, argumentWriter);
+  }
+
+  /**
+   * Stores a task as {@link #commit(Task, boolean, boolean, Instant)} does, writing its arguments
+   * with {@code writer} (at start, the one {@link #writePendingAhead()} gave).
+   */
+  Task commit(
+      Task task,
+      boolean replaceExisting,
+      boolean startTask,
+      Instant notBefore,
+      ArgumentWriter writer) {
     // A typo in the executor alias would otherwise quarantine the task at its first run.
     plugins().lookupExecutor(task.executor());
     if (argumentWriter != null) {
       // A task added before start to a store added after it was not written then (see add).
-      task = checkPersistable(task);
+      task = checkPersistable(task, writer);
     }
     Task added = task;
     Instant now = scheduler.clock().instant();
@@ -459,8 +472,40 @@ final class TaskChanges {
   }
 
   /**
-   * The scheduler's argument writer with what it wrote for one change remembered by the identity of
-   * each value: one thread's, for one change, so not shared.
+   * Writes the arguments of the tasks pending start that their commit will write (those bound for a
+   * persistent store added after them), before {@code start()} takes the scheduler's lock, so that
+   * a slow writer holds up only the start; returns the writer for those commits, which gives the
+   * written forms (or refusals) back at once. Nothing is thrown here: a commit throws what it threw
+   * before.
+   */
+  ArgumentWriter writePendingAhead() {
+    if (argumentWriter == null) {
+      return null;
+    }
+    List<Task> pending;
+    scheduler.schedulerLock().lock();
+    try {
+      if (scheduler.state() != SchedulerState.STOPPED) {
+        return argumentWriter;
+      }
+      pending = scheduler.pending().tasks(null);
+    } finally {
+      scheduler.schedulerLock().unlock();
+    }
+    WrittenAhead writer = new WrittenAhead(argumentWriter);
+    for (Task task : pending) {
+      try {
+        checkPersistable(task, writer);
+      } catch (RuntimeException thrownAgainAtCommit) {
+        // The commit's own check throws it, under start()'s lock, as before.
+      }
+    }
+    return writer;
+  }
+
+  /**
+   * The scheduler's argument writer with what it wrote for one change (or one start) remembered by
+   * the identity of each value: one thread's, so not shared.
    */
   private static final class WrittenAhead implements ArgumentWriter {
     private final ArgumentWriter writer;

@@ -35,9 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A slow argument writer (a big object graph, a mapper with a slow serializer) holds up nobody but
- * the caller whose change it writes: an update of a task in a file store, a move into it and an
- * update before start write their new arguments before any store or scheduler lock is taken, so
- * that other threads add tasks to those stores (which takes the store's lock) meanwhile.
+ * the caller whose change it writes: an update of a task in a file store, a move into it, an update
+ * before start and a start that commits a task to a store added after it write the arguments before
+ * any store or scheduler lock is taken, so that other threads add tasks to those stores (which
+ * takes the store's lock) or read the tasks pending start meanwhile.
  */
 class ArgumentWriterOutsideLockTest {
   private static final Instant T0 = Instant.parse("2026-01-15T10:00:00Z");
@@ -183,6 +184,30 @@ class ArgumentWriterOutsideLockTest {
     scheduler.start();
     assertThat(stored("invoice-7")).contains(CREDIT_NOTE_ARGS);
     assertThat(stored("other")).contains("\"id\":\"other\"");
+  }
+
+  @Test
+  void anotherThreadReadsThePendingTasksWhileTheWriterWritesATaskCommittedAtStart()
+      throws Exception {
+    scheduler();
+    scheduler
+        .task("billing.charge")
+        .id("invoice-7")
+        .args(new Invoice("2026-008", -300))
+        .trigger(IN_A_MINUTE)
+        .store("late")
+        .add(); // not written yet: its store is not there
+    Path late = Files.createDirectory(directory.resolve("late"));
+    scheduler.addStore("late", new FileStore(late));
+
+    CompletableFuture<?> start = whileWriting(scheduler::start);
+
+    assertThat(elsewhere(() -> scheduler.getTasks())).extracting(Task::id).contains("invoice-7");
+
+    release.countDown();
+    start.get();
+    assertThat(Files.readString(late.resolve("invoice-7.task"), StandardCharsets.UTF_8))
+        .contains(CREDIT_NOTE_ARGS);
   }
 
   @Test
