@@ -8,6 +8,7 @@ import io.asyncz.event.Events;
 import io.asyncz.event.SchedulerEvent;
 import io.asyncz.executor.TaskExecutor;
 import io.asyncz.store.MemoryStore;
+import io.asyncz.task.ArgumentWriter;
 import io.asyncz.task.Task;
 import io.asyncz.trigger.ShutdownTrigger;
 import java.time.Duration;
@@ -65,6 +66,8 @@ final class Lifecycle {
 
   boolean start(boolean paused) {
     Plugins plugins = scheduler.plugins();
+    // Before the lock: a slow argument writer holds up only this start, not the callers meanwhile.
+    ArgumentWriter written = scheduler.changes().writePendingAhead();
     scheduler.schedulerLock().lock();
     try {
       if (++refCount > 1) {
@@ -103,7 +106,9 @@ final class Lifecycle {
           PendingTasks.Pending p = pending.first();
           Task task = p.task().toBuilder().pending(false).build();
           try {
-            scheduler.changes().commit(task, p.replaceExisting(), p.startTask(), notBefore);
+            scheduler
+                .changes()
+                .commit(task, p.replaceExisting(), p.startTask(), notBefore, written);
           } catch (ConflictIdException taken) {
             // The seed's start() ignores it too: that is how several processes register one set.
             logger.info(

@@ -25,6 +25,7 @@ import io.asyncz.trigger.Triggers;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -302,11 +303,24 @@ final class TaskChanges {
    * notBefore}, the seed's startup delay), the event sent, and a task due already handed over.
    */
   Task commit(Task task, boolean replaceExisting, boolean startTask, Instant notBefore) {
+    return commit(task, replaceExisting, startTask, notBefore, argumentWriter);
+  }
+
+  /**
+   * Stores a task as {@link #commit(Task, boolean, boolean, Instant)} does, writing its arguments
+   * with {@code writer} (at start, the one {@link #writePendingAhead()} gave).
+   */
+  Task commit(
+      Task task,
+      boolean replaceExisting,
+      boolean startTask,
+      Instant notBefore,
+      ArgumentWriter writer) {
     // A typo in the executor alias would otherwise quarantine the task at its first run.
     plugins().lookupExecutor(task.executor());
     if (argumentWriter != null) {
       // A task added before start to a store added after it was not written then (see add).
-      task = checkPersistable(task);
+      task = checkPersistable(task, writer);
     }
     Task added = task;
     Instant now = scheduler.clock().instant();
@@ -420,11 +434,111 @@ final class TaskChanges {
    * written its arguments).
    */
   private Task checkPersistable(Task task) {
+    return checkPersistable(task, argumentWriter);
+  }
+
+  private Task checkPersistable(Task task, ArgumentWriter writer) {
     StoreSlot slot = plugins().slot(task.storeAlias());
     if (slot == null) {
       return task;
     }
-    return TaskFunctions.checkPersistable(task, slot.alias, slot.userStore(), argumentWriter);
+    return TaskFunctions.checkPersistable(task, slot.alias, slot.userStore(), writer);
+  }
+
+  /**
+   * Writes the arguments that {@code change} gives {@code current} (as it was read before any lock)
+   * through the argument writer now, before the update takes a store's or the scheduler's lock, so
+   * that a slow writer holds up only this caller; returns the writer for the check under the lock,
+   * which gives those arguments' written forms (or the writer's refusals) back at once and asks the
+   * scheduler's writer only for an argument it has not seen (the task changed meanwhile). Nothing
+   * is thrown here: the check under the lock throws what it threw before, in the same order.
+   */
+  private ArgumentWriter writeAhead(Task current, TaskChange change, String targetAlias) {
+    StoreSlot slot = argumentWriter == null ? null : plugins().slot(targetAlias);
+    if (slot == null || !slot.userStore().persistent()) {
+      return argumentWriter;
+    }
+    WrittenAhead writer = new WrittenAhead(argumentWriter);
+    try {
+      TaskFunctions.checkPersistable(
+          change.applyTo(current, scheduler.registry(), targetAlias),
+          slot.alias,
+          slot.userStore(),
+          writer);
+    } catch (RuntimeException thrownAgainUnderTheLock) {
+      // The same check under the lock throws it, if the task is still as it was read.
+    }
+    return writer;
+  }
+
+  /**
+   * Writes the arguments of the tasks pending start that their commit will write (those bound for a
+   * persistent store added after them), before {@code start()} takes the scheduler's lock, so that
+   * a slow writer holds up only the start; returns the writer for those commits, which gives the
+   * written forms (or refusals) back at once. Nothing is thrown here: a commit throws what it threw
+   * before.
+   */
+  ArgumentWriter writePendingAhead() {
+    if (argumentWriter == null) {
+      return null;
+    }
+    List<Task> pending;
+    scheduler.schedulerLock().lock();
+    try {
+      if (scheduler.state() != SchedulerState.STOPPED) {
+        return argumentWriter;
+      }
+      pending = scheduler.pending().tasks(null);
+    } finally {
+      scheduler.schedulerLock().unlock();
+    }
+    WrittenAhead writer = new WrittenAhead(argumentWriter);
+    for (Task task : pending) {
+      try {
+        checkPersistable(task, writer);
+      } catch (RuntimeException thrownAgainAtCommit) {
+        // The commit's own check throws it, under start()'s lock, as before.
+      }
+    }
+    return writer;
+  }
+
+  /**
+   * The scheduler's argument writer with what it wrote for one change (or one start) remembered by
+   * the identity of each value: one thread's, so not shared.
+   */
+  private static final class WrittenAhead implements ArgumentWriter {
+    private final ArgumentWriter writer;
+    private final Map<Object, Object> written = new IdentityHashMap<>();
+
+    WrittenAhead(ArgumentWriter writer) {
+      this.writer = writer;
+    }
+
+    @Override
+    public Object write(Object value) {
+      Object result = written.get(value);
+      if (result == null && !written.containsKey(value)) { // a writer may write null
+        try {
+          result = writer.write(value);
+        } catch (RuntimeException refused) {
+          result = new Refused(refused);
+        }
+        written.put(value, result);
+      }
+      if (result instanceof Refused refused) {
+        throw refused.exception();
+      }
+      return result;
+    }
+
+    @Override
+    public String describe() {
+      return writer.describe();
+    }
+
+    /** The writer's refusal of a value, thrown again each time the value is written. */
+    private record Refused(RuntimeException exception) {}
   }
 
   // ------------------------------------------------------------------ updating
@@ -532,6 +646,8 @@ final class TaskChanges {
     String alias;
     TaskQueries.Located located = scheduler.queries().locate(taskId, store);
     if (located.store() == null) {
+      String pendingTarget = change.store() != null ? change.store() : located.task().storeAlias();
+      ArgumentWriter writer = writeAhead(located.task(), change, pendingTarget);
       scheduler.schedulerLock().lock();
       try {
         TaskQueries.Located again = scheduler.queries().locate(taskId, store);
@@ -539,7 +655,8 @@ final class TaskChanges {
           return update(taskId, store, change); // started meanwhile
         }
         String target = change.store() != null ? change.store() : again.task().storeAlias();
-        updated = checkPersistable(change.applyTo(again.task(), scheduler.registry(), target));
+        updated =
+            checkPersistable(change.applyTo(again.task(), scheduler.registry(), target), writer);
         scheduler.pending().replace(updated, change.nextRunTimeSet());
         alias = null;
       } finally {
@@ -548,11 +665,13 @@ final class TaskChanges {
     } else {
       StoreSlot from = plugins().slotFor(located.store());
       StoreSlot to = change.store() == null ? from : plugins().slotFor(change.store());
+      ArgumentWriter writer = writeAhead(located.task(), change, to.alias);
       if (to == from) {
         from.lock.lock();
         try {
           Task current = from.store.lookupTask(taskId).orElseThrow(() -> notFound(taskId));
-          updated = checkPersistable(change.applyTo(current, scheduler.registry(), from.alias));
+          updated =
+              checkPersistable(change.applyTo(current, scheduler.registry(), from.alias), writer);
           if (change.executorSet()) {
             plugins().lookupExecutor(updated.executor());
           }
@@ -567,7 +686,7 @@ final class TaskChanges {
           from.lock.unlock();
         }
       } else {
-        updated = move(taskId, from, to, change);
+        updated = move(taskId, from, to, change, writer);
       }
       from.changed();
       to.changed();
@@ -581,7 +700,8 @@ final class TaskChanges {
   }
 
   /** Moves a task to another store: added there first, then deleted here, or not moved at all. */
-  private Task move(String taskId, StoreSlot from, StoreSlot to, TaskChange change) {
+  private Task move(
+      String taskId, StoreSlot from, StoreSlot to, TaskChange change, ArgumentWriter writer) {
     // Take the two stores' locks in one order, so that two opposite moves never deadlock.
     StoreSlot first = from.alias.compareTo(to.alias) < 0 ? from : to;
     StoreSlot second = first == from ? to : from;
@@ -589,7 +709,8 @@ final class TaskChanges {
     second.lock.lock();
     try {
       Task current = from.store.lookupTask(taskId).orElseThrow(() -> notFound(taskId));
-      Task updated = checkPersistable(change.applyTo(current, scheduler.registry(), to.alias));
+      Task updated =
+          checkPersistable(change.applyTo(current, scheduler.registry(), to.alias), writer);
       plugins().lookupExecutor(updated.executor());
       to.store.addTask(updated);
       try {

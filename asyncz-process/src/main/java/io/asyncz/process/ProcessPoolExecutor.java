@@ -34,7 +34,9 @@ import org.slf4j.MDC;
  * for the next runs. A run is sent by reference only (a name registered in the worker's {@link
  * io.asyncz.task.TaskRegistry} through a {@link WorkerRegistrar}, or an allowed {@code
  * com.example.Jobs::method}) with its arguments as JSON; the JSON return value comes back as the
- * run's return value, an exception as a {@link RemoteTaskException} in {@code TASK_ERROR}.
+ * run's return value, an exception as a {@link RemoteTaskException} in {@code TASK_ERROR}. An
+ * {@link Error} the task throws is reported the same way, and its worker is stopped after the run,
+ * since an Error may leave a JVM unfit for more runs.
  *
  * <p>A worker that dies during a run ({@code System.exit}, a signal, out of memory) fails that run
  * with a {@link WorkerDiedException}, and a run longer than its time limit (the task's {@code
@@ -257,6 +259,7 @@ public final class ProcessPoolExecutor extends AbstractExecutor {
     Thread runner = Thread.currentThread();
     busy.add(worker);
     runningIn.put(runner, worker);
+    boolean retire = false;
     try {
       startTimeLimit(task.timeout().orElse(settings.taskTimeout()));
       Map<String, Object> answer;
@@ -271,11 +274,26 @@ public final class ProcessPoolExecutor extends AbstractExecutor {
       if ("result".equals(answer.get("type"))) {
         return answer.get("value");
       }
-      throw remote(answer, worker.id);
+      RemoteTaskException error = remote(answer, worker.id);
+      retire = Boolean.TRUE.equals(answer.get(ProcessWorker.RETIRE));
+      if (retire) {
+        logger()
+            .info(
+                "Process-pool worker {} (pid {}) is replaced: task '{}' threw {} in it",
+                worker.id,
+                worker.pid(),
+                task.name(),
+                error.remoteType());
+      }
+      throw error;
     } finally {
       runningIn.remove(runner, worker);
       busy.remove(worker);
-      giveBack(worker);
+      if (retire) {
+        worker.stop(timer);
+      } else {
+        giveBack(worker);
+      }
     }
   }
 

@@ -43,6 +43,12 @@ public final class ProcessWorker {
   /** Exit code when the parent JVM ended first. */
   static final int EXIT_ORPHANED = 4;
 
+  /**
+   * The key of an error frame that asks the parent to replace this worker after the run: set when
+   * the task threw an {@link Error}.
+   */
+  static final String RETIRE = "retire";
+
   private ProcessWorker() {}
 
   /** Runs the worker until the parent says stop or closes the worker's standard input. */
@@ -313,6 +319,11 @@ public final class ProcessWorker {
     frame.put("message", e.getMessage());
     frame.put("trace", trace.toString());
     frame.put("frames", frames);
+    if (e instanceof Error) {
+      // An Error may leave this JVM unfit for more runs (a class whose initializer failed stays
+      // unusable here, a stack overflow may have cut a static state short): the parent replaces it.
+      frame.put(RETIRE, true);
+    }
     return frame;
   }
 }

@@ -1,6 +1,8 @@
 package io.asyncz.process;
 
 import io.asyncz.AsynczException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /**
  * What a task threw in a worker JVM: the remote exception's class name, message and stack trace,
@@ -55,5 +57,28 @@ public final class RemoteTaskException extends AsynczException {
   /** The id of the worker the task ran in. */
   public int workerId() {
     return workerId;
+  }
+
+  /**
+   * Prints this exception's line, then the trace the worker printed, causes included, so that
+   * whatever keeps a printed trace (run history, a log that prints traces) keeps the remote causes.
+   */
+  @Override
+  public void printStackTrace(PrintWriter s) {
+    if (remoteStackTrace.isEmpty()) {
+      super.printStackTrace(s);
+      return;
+    }
+    s.println(this);
+    s.print(remoteStackTrace);
+    s.flush();
+  }
+
+  /** Prints as {@link #printStackTrace(PrintWriter)} does. */
+  @Override
+  public void printStackTrace(PrintStream s) {
+    PrintWriter w = new PrintWriter(s);
+    printStackTrace(w);
+    w.flush();
   }
 }

@@ -8,6 +8,9 @@ import io.asyncz.config.SchedulerConfig;
 import io.asyncz.event.Events;
 import io.asyncz.event.TaskExecutionEvent;
 import io.asyncz.executor.TaskExecutors;
+import io.asyncz.history.RunQuery;
+import io.asyncz.history.RunRecord;
+import io.asyncz.history.RunStatus;
 import io.asyncz.process.fixtures.FixtureRegistrar;
 import io.asyncz.scheduler.Scheduler;
 import java.time.Duration;
@@ -158,6 +161,50 @@ class SchedulerWithProcessPoolTest {
               Events.TASK_ERROR,
               Events.TASK_RETRIES_EXHAUSTED);
       assertThat(attempts).containsExactly(1, 2);
+    } finally {
+      scheduler.shutdown(true);
+    }
+  }
+
+  @Test
+  void anErrorInAWorkerIsATaskErrorEventAndAFailedRunInTheHistoryWithTheRemoteTrace()
+      throws Exception {
+    Scheduler scheduler =
+        Scheduler.builder()
+            .runHistory(true)
+            .executor(
+                "default",
+                ProcessPoolExecutor.builder()
+                    .maxWorkers(1)
+                    .allowPackage("io.asyncz.process.fixtures")
+                    .jvmOptions(List.of("-Xmx64m", "-XX:TieredStopAtLevel=1"))
+                    .build())
+            .build();
+    scheduler.registry().allowPackage("io.asyncz.process.fixtures");
+    BlockingQueue<TaskExecutionEvent> events = new LinkedBlockingQueue<>();
+    scheduler.addListener(event -> events.add((TaskExecutionEvent) event), Events.TASK_ERROR);
+    scheduler.start();
+    try {
+      scheduler.task("io.asyncz.process.fixtures.Jobs::configureFailing").id("configure").add();
+      TaskExecutionEvent event = events.poll(60, TimeUnit.SECONDS);
+      assertThat(event).isNotNull();
+      assertThat(event.exception())
+          .hasMessageStartingWith("java.lang.ExceptionInInitializerError (raised in process-pool");
+      assertThat(event.traceback())
+          .startsWith("java.lang.ExceptionInInitializerError")
+          .contains("Caused by: java.lang.IllegalStateException: the configuration is not there");
+
+      assertThat(scheduler.flushRunHistory(Duration.ofSeconds(30))).isTrue();
+      List<RunRecord> runs = scheduler.runHistory().query(RunQuery.forTask("configure", 10)).runs();
+      assertThat(runs).hasSize(1);
+      RunRecord run = runs.get(0);
+      assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+      assertThat(run.errorType()).isEqualTo(RemoteTaskException.class.getName());
+      assertThat(run.errorMessage()).startsWith("java.lang.ExceptionInInitializerError (raised");
+      assertThat(run.stackTrace())
+          .contains("java.lang.ExceptionInInitializerError")
+          .contains("at io.asyncz.process.fixtures.Jobs.configureFailing(Jobs.java:")
+          .contains("Caused by: java.lang.IllegalStateException: the configuration is not there");
     } finally {
       scheduler.shutdown(true);
     }
