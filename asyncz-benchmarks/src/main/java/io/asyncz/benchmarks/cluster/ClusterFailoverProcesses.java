@@ -83,6 +83,8 @@ public final class ClusterFailoverProcesses {
    * One fail-over.
    *
    * @param resolvedMillis from the kill to the survivor's last resolution of a victim's run
+   * @param staleMillis from the kill to the moment the victim's last heartbeat became older than
+   *     {@code heartbeat_stale_after} (on the database's clock): the earliest a take-over may start
    * @param sessionsGoneMillis from the kill to the victim's last session leaving {@code
    *     pg_stat_activity}
    * @param interrupted per task id, how often the survivor reported its run interrupted
@@ -90,6 +92,7 @@ public final class ClusterFailoverProcesses {
    */
   record Sample(
       double resolvedMillis,
+      double staleMillis,
       double sessionsGoneMillis,
       Map<String, Integer> interrupted,
       Map<String, Integer> reruns) {}
@@ -164,16 +167,19 @@ public final class ClusterFailoverProcesses {
         "| fail-over of "
             + runs
             + " runs in flight, victim process SIGKILLed | samples | median ms |"
-            + " smallest–largest ms | bound ms | victim's sessions gone, median (max) ms |");
-    System.out.println("|---|---:|---:|---:|---|---:|");
+            + " smallest–largest ms | bound ms | after its heartbeat went stale, median"
+            + " (smallest–largest) ms | its sessions gone, median (largest) ms |");
+    System.out.println("|---|---:|---:|---:|---|---:|---:|");
     results.forEach(
         (row, samples) -> {
           List<Double> ms = samples.stream().map(Sample::resolvedMillis).toList();
           List<Double> gone = samples.stream().map(Sample::sessionsGoneMillis).toList();
+          List<Double> late =
+              samples.stream().map(x -> x.resolvedMillis() - x.staleMillis()).toList();
           Duration[] s = settingsOf.get(row);
           System.out.printf(
               Locale.ROOT,
-              "| %s | %d | %s | %s–%s | %s–%s | %s (%s) |%n",
+              "| %s | %d | %s | %s–%s | %s–%s | %s (%s–%s) | %s (%s) |%n",
               row,
               samples.size(),
               Report.format(Report.median(ms)),
@@ -181,6 +187,9 @@ public final class ClusterFailoverProcesses {
               Report.format(Report.max(ms)),
               Report.format(s[1].minus(s[0]).toMillis()),
               Report.format(s[1].plus(s[0]).toMillis()),
+              Report.format(Report.median(late)),
+              Report.format(Report.min(late)),
+              Report.format(Report.max(late)),
               Report.format(Report.median(gone)),
               Report.format(Report.max(gone)));
         });
@@ -313,6 +322,7 @@ public final class ClusterFailoverProcesses {
       pause(random.nextInt((int) heartbeat.toMillis()));
       long kill = System.nanoTime();
       process.destroyForcibly();
+      double staleMillis = staleAfter.toMillis() - heartbeatAge(monitor, victim, kill);
       long goneAt = 0;
       long deadline = kill + staleAfter.multipliedBy(3).plusSeconds(30).toNanos();
       while (resolved.getCount() > 0 && System.nanoTime() < deadline) {
@@ -338,18 +348,20 @@ public final class ClusterFailoverProcesses {
       Sample s =
           new Sample(
               resolved.getCount() == 0 ? (lastResolved.get() - kill) / 1e6 : Double.NaN,
+              staleMillis,
               goneAt == 0 ? Double.NaN : (goneAt - kill) / 1e6,
               new TreeMap<>(interrupted),
               new TreeMap<>(reruns));
       check(victim, policy, ids, s, inFlight(monitor));
       Report.progress(
-          "%s %s (heartbeat %d ms, stale after %d ms): resolved %.0f ms after the kill, its"
-              + " sessions gone after %.1f ms; %s",
+          "%s %s (heartbeat %d ms, stale after %d ms): resolved %.0f ms after the kill (its last"
+              + " heartbeat stale after %.0f ms), its sessions gone after %.1f ms; %s",
           victim,
           policy.label(),
           heartbeat.toMillis(),
           staleAfter.toMillis(),
           s.resolvedMillis(),
+          s.staleMillis(),
           s.sessionsGoneMillis(),
           Report.load());
       return s;
@@ -486,6 +498,31 @@ public final class ClusterFailoverProcesses {
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getInt(1);
+      }
+    }
+  }
+
+  /**
+   * The age in milliseconds, at the nano time {@code at}, of the last heartbeat of the scheduler
+   * whose identity is {@code node}, on the database's clock as the nodes read it (the middle of
+   * this query's round trip is taken for the moment the database read its clock).
+   */
+  private static double heartbeatAge(Connection monitor, String node, long at) throws SQLException {
+    long before = System.nanoTime();
+    try (PreparedStatement ps =
+        monitor.prepareStatement(
+            "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT) - last_seen"
+                + " FROM "
+                + JdbcStore.DEFAULT_TABLE
+                + "_nodes WHERE node LIKE ?")) {
+      // The cluster's node id is the scheduler's identity and a suffix of its process.
+      ps.setString(1, node + "#%");
+      try (ResultSet rs = ps.executeQuery()) {
+        long after = System.nanoTime();
+        if (!rs.next()) {
+          throw new IllegalStateException(node + " has no heartbeat row at its kill");
+        }
+        return rs.getLong(1) / 1e3 - ((before + after) / 2 - at) / 1e6;
       }
     }
   }
