@@ -290,6 +290,10 @@ public final class ClusterFailoverProcesses {
         throw new IllegalStateException(
             victim + " started the runs " + started + ", not " + ids + ": " + tail(err));
       }
+      // The survivor looks for stale nodes once per heartbeat of its own, so its phase against the
+      // victim's decides how long after the staleness it looks: started right after the victim's
+      // runs, that phase would be the same in every sample; a random start spreads it.
+      pause(random.nextInt((int) heartbeat.toMillis()));
       pool = pool(url, 8);
       survivor =
           Scheduler.builder()
