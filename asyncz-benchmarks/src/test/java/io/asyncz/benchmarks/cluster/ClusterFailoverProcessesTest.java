@@ -40,7 +40,7 @@ class ClusterFailoverProcessesTest {
 
   @ParameterizedTest
   @EnumSource(NodeFailurePolicy.class)
-  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void theSurvivorResolvesTheKilledVictimsRunExactlyOnce(NodeFailurePolicy policy)
       throws Exception {
     String database = "t_" + policy.label();
@@ -69,22 +69,22 @@ class ClusterFailoverProcessesTest {
   @Test
   void aRunResolvedTwiceOrLostFailsTheRepetition() {
     Set<String> ids = Set.of("a", "b");
-    Sample twice = new Sample(1, 1, 1, Map.of("a", 1, "b", 2), Map.of());
+    Sample twice = new Sample(1, 1, 1, Map.of("a", 1, "b", 2), Map.of(), 0);
     assertThatThrownBy(
             () -> ClusterFailoverProcesses.check("v", NodeFailurePolicy.REPORT, ids, twice, 0))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("b=2");
-    Sample lost = new Sample(1, 1, 1, Map.of(), Map.of("a", 1));
+    Sample lost = new Sample(1, 1, 1, Map.of(), Map.of("a", 1), 0);
     assertThatThrownBy(
             () -> ClusterFailoverProcesses.check("v", NodeFailurePolicy.RERUN, ids, lost, 0))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("{a=1}");
-    Sample both = new Sample(1, 1, 1, Map.of("a", 1, "b", 1), Map.of("a", 1));
+    Sample both = new Sample(1, 1, 1, Map.of("a", 1, "b", 1), Map.of("a", 1), 0);
     assertThatThrownBy(
             () -> ClusterFailoverProcesses.check("v", NodeFailurePolicy.REPORT, ids, both, 0))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("other policy");
-    Sample fine = new Sample(1, 1, 1, Map.of("a", 1, "b", 1), Map.of());
+    Sample fine = new Sample(1, 1, 1, Map.of("a", 1, "b", 1), Map.of(), 0);
     assertThatThrownBy(
             () -> ClusterFailoverProcesses.check("v", NodeFailurePolicy.REPORT, ids, fine, 1))
         .isInstanceOf(IllegalStateException.class)
