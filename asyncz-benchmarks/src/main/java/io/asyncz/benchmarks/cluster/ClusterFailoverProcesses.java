@@ -49,13 +49,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Fail-over of cluster mode after a SIGKILL, on one embedded PostgreSQL 18: a victim node in a
  * child JVM ({@link FailoverVictim}) claims {@code runs} runs that never end; once they all run, a
- * survivor node in this JVM joins, and the victim is killed with {@code Process.destroyForcibly()}
- * (SIGKILL) at a random moment of its heartbeat period. Measured: from the kill to the survivor
- * having resolved every one of the victim's runs ({@code report}: its {@code TASK_INTERRUPTED}
- * events; {@code rerun}: the runs started again on it), and from the kill to the victim's sessions
- * leaving {@code pg_stat_activity}. Every repetition checks that each of the victim's runs was
- * resolved exactly once, by its policy's way only, and that no run is left in flight; it throws
- * otherwise.
+ * survivor node in this JVM starts at a random moment of a heartbeat period and joins, and the
+ * victim is killed with {@code Process.destroyForcibly()} (SIGKILL) at a random moment of its
+ * heartbeat period. Measured from the kill: until the survivor has resolved every one of the
+ * victim's runs ({@code report}: its {@code TASK_INTERRUPTED} events; {@code rerun}: the runs
+ * started again on it), until the victim's last heartbeat is stale on the database's clock, and
+ * until the victim's sessions have left {@code pg_stat_activity}. Every repetition checks that each
+ * of the victim's runs was resolved exactly once, by its policy's way only, and that no run is left
+ * in flight; it throws otherwise.
  *
  * <p>The in-JVM fail-over of {@link ClusterDrainComparison} closes the dying node's pool instead;
  * this one leaves the connections to the kernel, as a crash does.
@@ -63,7 +64,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>System properties: {@code runs} in flight on the victim (8), {@code reps} per policy (5, the
  * policies interleaved), heartbeat 200 ms and {@code heartbeat_stale_after} 3 s; {@code
  * default.samples} (0) adds that many samples of {@code report} with the defaults (5 s, 30 s: about
- * 35 s each); {@code seed} (random) fixes the kill moments.
+ * 40 s each); {@code seed} (random, printed) fixes the survivor's start and the kill moments.
  */
 public final class ClusterFailoverProcesses {
   /** The short settings' heartbeat interval, as the cluster tests use. */
