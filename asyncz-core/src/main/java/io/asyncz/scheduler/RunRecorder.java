@@ -12,6 +12,7 @@ import io.asyncz.history.RunQuery;
 import io.asyncz.history.RunRecord;
 import io.asyncz.history.RunRetention;
 import io.asyncz.history.RunStatus;
+import io.asyncz.run.RemoteFailure;
 import io.asyncz.run.RunIds;
 import io.asyncz.run.RunInfo;
 import io.asyncz.run.RunObservation;
@@ -278,10 +279,20 @@ final class RunRecorder implements RunObserver, EventListener {
         outcome.endedAt(),
         start.node(),
         ok ? summary(outcome.returnValue()) : null,
-        ok ? null : error.getClass().getName(),
-        ok ? null : error.getMessage(),
+        ok ? null : errorType(error),
+        ok ? null : errorMessage(error),
         ok ? null : stackTrace(error),
         log);
+  }
+
+  /** The class name of a run's error: the original's, for an error raised in another JVM. */
+  static String errorType(Throwable error) {
+    return error instanceof RemoteFailure remote ? remote.remoteType() : error.getClass().getName();
+  }
+
+  /** The message of a run's error: the original's, for an error raised in another JVM. */
+  static String errorMessage(Throwable error) {
+    return error instanceof RemoteFailure remote ? remote.remoteMessage() : error.getMessage();
   }
 
   /** The text of a return value, cut to the result limit; {@code null} for no value. */

@@ -1,6 +1,7 @@
 package io.asyncz.process;
 
 import io.asyncz.AsynczException;
+import io.asyncz.run.RemoteFailure;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 
@@ -10,7 +11,7 @@ import java.io.PrintWriter;
  * The stack trace of this exception is the remote one, so a logged {@code RemoteTaskException}
  * shows where the task failed.
  */
-public final class RemoteTaskException extends AsynczException {
+public final class RemoteTaskException extends AsynczException implements RemoteFailure {
   private static final long serialVersionUID = 1L;
 
   private final String remoteType;
@@ -40,11 +41,13 @@ public final class RemoteTaskException extends AsynczException {
   /**
    * The class name of the exception the task threw, e.g. {@code java.lang.IllegalStateException}.
    */
+  @Override
   public String remoteType() {
     return remoteType;
   }
 
   /** The message of the exception the task threw, or {@code null} when it had none. */
+  @Override
   public String remoteMessage() {
     return remoteMessage;
   }

@@ -199,12 +199,61 @@ class SchedulerWithProcessPoolTest {
       assertThat(runs).hasSize(1);
       RunRecord run = runs.get(0);
       assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-      assertThat(run.errorType()).isEqualTo(RemoteTaskException.class.getName());
-      assertThat(run.errorMessage()).startsWith("java.lang.ExceptionInInitializerError (raised");
+      // The worker's error, as a thread pool's run of the same task would record it.
+      assertThat(run.errorType()).isEqualTo("java.lang.ExceptionInInitializerError");
+      assertThat(run.errorMessage()).isNull();
       assertThat(run.stackTrace())
           .contains("java.lang.ExceptionInInitializerError")
           .contains("at io.asyncz.process.fixtures.Jobs.configureFailing(Jobs.java:")
           .contains("Caused by: java.lang.IllegalStateException: the configuration is not there");
+    } finally {
+      scheduler.shutdown(true);
+    }
+  }
+
+  @Test
+  void aFailedRunIsRecordedWithTheSameErrorOnTheProcessPoolAsOnAThreadPool() throws Exception {
+    Scheduler scheduler =
+        Scheduler.builder()
+            .runHistory(true)
+            .executor(
+                "procs",
+                ProcessPoolExecutor.builder()
+                    .maxWorkers(1)
+                    .allowPackage("io.asyncz.process.fixtures")
+                    .jvmOptions(List.of("-Xmx64m", "-XX:TieredStopAtLevel=1"))
+                    .build())
+            .executor("threads", new io.asyncz.executor.PoolExecutor(1))
+            .build();
+    scheduler.registry().allowPackage("io.asyncz.process.fixtures");
+    BlockingQueue<TaskExecutionEvent> events = new LinkedBlockingQueue<>();
+    scheduler.addListener(event -> events.add((TaskExecutionEvent) event), Events.TASK_ERROR);
+    scheduler.start();
+    try {
+      for (String executor : List.of("procs", "threads")) {
+        scheduler
+            .task("io.asyncz.process.fixtures.Jobs::fail")
+            .args("it broke")
+            .id("on-" + executor)
+            .executor(executor)
+            .add();
+      }
+      assertThat(events.poll(60, TimeUnit.SECONDS)).isNotNull();
+      assertThat(events.poll(60, TimeUnit.SECONDS)).isNotNull();
+
+      assertThat(scheduler.flushRunHistory(Duration.ofSeconds(30))).isTrue();
+      for (String executor : List.of("procs", "threads")) {
+        List<RunRecord> runs =
+            scheduler.runHistory().query(RunQuery.forTask("on-" + executor, 10)).runs();
+        assertThat(runs).as(executor).hasSize(1);
+        assertThat(runs.get(0).errorType())
+            .as(executor)
+            .isEqualTo("java.lang.IllegalStateException");
+        assertThat(runs.get(0).errorMessage()).as(executor).isEqualTo("it broke");
+        assertThat(runs.get(0).stackTrace())
+            .as(executor)
+            .contains("Caused by: java.io.IOException: the cause");
+      }
     } finally {
       scheduler.shutdown(true);
     }
