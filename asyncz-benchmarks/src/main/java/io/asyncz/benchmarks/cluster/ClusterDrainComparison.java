@@ -619,6 +619,10 @@ public final class ClusterDrainComparison {
           if (!started.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the victim did not start its runs");
           }
+          // The survivor looks for stale nodes once per heartbeat of its own: started at a random
+          // moment, that look has a random phase against the victim's heartbeat (started at once,
+          // it had the same phase in every sample).
+          pause((long) (Math.random() * heartbeat.toMillis()));
           survivor.start();
           while (survivor.instances().size() < 2) {
             started.await(20, TimeUnit.MILLISECONDS); // until the survivor has joined
