@@ -157,7 +157,8 @@ public final class Task {
     if (name != null) {
       return name;
     }
-    return bareFunction() != null ? function().displayName() : settings.reference;
+    Object bare = bareFunction();
+    return bare != null ? TaskFunctions.displayName(bare) : settings.reference;
   }
 
   /** The function, once resolved. */

@@ -304,6 +304,13 @@ public final class TaskFunctions {
     return new CallableFunction((Callable<?>) kept);
   }
 
+  /** The display name of a kept function, without wrapping a runnable or callable to ask it. */
+  static String displayName(Object kept) {
+    return kept instanceof TaskFunction function
+        ? function.displayName()
+        : DISPLAY_NAMES.get(kept.getClass());
+  }
+
   /**
    * The display name of a function's class, computed once per class: a lambda's class is named
    * after the class that wrote it ({@code com.example.Jobs.<lambda>}). A million tasks of a million
