@@ -85,7 +85,7 @@ class ProcessPoolExecutorTest {
   }
 
   private static TaskExecutionEvent run(Task task) throws InterruptedException {
-    pool.submit(task, List.of(Instant.now()));
+    pool.submit(task, List.of(context.clock().instant()));
     return context.next(task.id());
   }
 

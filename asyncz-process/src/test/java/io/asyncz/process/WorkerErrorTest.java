@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asyncz.event.Events;
 import io.asyncz.event.TaskExecutionEvent;
 import io.asyncz.task.Task;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -48,7 +47,7 @@ class WorkerErrorTest {
   }
 
   private static TaskExecutionEvent run(Task task) throws InterruptedException {
-    pool.submit(task, List.of(Instant.now()));
+    pool.submit(task, List.of(context.clock().instant()));
     return context.next(task.id());
   }
 
