@@ -74,7 +74,7 @@ public final class MemoryRunHistory implements RunHistory {
 
   /** {@link #oldest()} as at the first start of this start's millisecond. */
   private Instant oldestForStart(Instant startedAt) {
-    long milli = startedAt.getEpochSecond() * 1000 + startedAt.getNano() / 1_000_000;
+    long milli = startedAt.toEpochMilli();
     Floor f = floor;
     if (f != null && f.startMilli == milli) {
       return f.oldest;
