@@ -1,5 +1,6 @@
 package io.asyncz.history;
 
+import io.asyncz.run.RunInfo;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -113,6 +114,40 @@ public final class MemoryRunHistory implements RunHistory {
     int stripe = stripeOfHash(taskHash);
     long handle = stripes[stripe].saveStart(start, taskHash, oldestForStart(start.startedAt()));
     return handle < 0 ? handle : ((long) stripe << STRIPE_BITS) | handle;
+  }
+
+  /**
+   * Saves the start of a run as the {@code RUNNING} record the scheduler's recorder would make of
+   * it (its start cut by {@link RunOrder#startOf}), without making the record: {@link
+   * #saveStart(RunRecord)} otherwise. A run's recording is the history's share of every run, and
+   * two records a run were most of what it allocated.
+   */
+  public long saveStart(RunInfo run) {
+    Objects.requireNonNull(run, "run");
+    Instant startedAt = RunOrder.startOf(run.startedAt());
+    int taskHash = RunTable.hashOfTask(run.taskId());
+    int stripe = stripeOfHash(taskHash);
+    long handle = stripes[stripe].saveStart(run, startedAt, taskHash, oldestForStart(startedAt));
+    return handle < 0 ? handle : ((long) stripe << STRIPE_BITS) | handle;
+  }
+
+  /**
+   * Ends a run that {@link #saveStart(RunInfo)} saved, in place, when it has nothing to keep but
+   * its status and end time (no result, error or log); false when the handle no longer points at
+   * the run (moved, or removed), for the caller to save its whole record with {@link #saveEnd(long,
+   * RunRecord)}.
+   */
+  public boolean saveEnd(long handle, RunInfo run, RunStatus status, Instant endedAt) {
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(endedAt, "endedAt");
+    if (handle < 0) {
+      return false;
+    }
+    int stripe = (int) (handle >>> STRIPE_BITS);
+    long own = handle & ((1L << STRIPE_BITS) - 1);
+    return stripe < stripes.length
+        && stripe == stripeOf(run.taskId())
+        && stripes[stripe].saveEnd(own, RunOrder.startOf(run.startedAt()), status, endedAt);
   }
 
   /**

@@ -49,6 +49,17 @@ public final class RunOrder {
     return Instant.ofEpochMilli(millis);
   }
 
+  /**
+   * A run's start as histories keep it: cut to the millisecond, the precision of the time its run
+   * id carries, so that a cursor places the run in every store's history ({@link
+   * Instant#truncatedTo} does the same, more slowly).
+   */
+  public static Instant startOf(Instant startedAt) {
+    int nano = startedAt.getNano();
+    int cut = nano - nano % 1_000_000;
+    return cut == nano ? startedAt : Instant.ofEpochSecond(startedAt.getEpochSecond(), cut);
+  }
+
   private static InvalidInputException badCursor(String cursor) {
     return new InvalidInputException(
         "after", cursor, "a run id, as the 'next' cursor of the page before gives it");

@@ -1,5 +1,7 @@
 package io.asyncz.history;
 
+import io.asyncz.run.RunInfo;
+import io.asyncz.task.Task;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +29,7 @@ final class RunTable {
   private static final int NONE = -1;
   private static final byte DEAD = -1;
   private static final RunStatus[] STATUSES = RunStatus.values();
+  private static final byte RUNNING = (byte) RunStatus.RUNNING.ordinal();
   private static final String DIGITS = RunOrder.DIGITS;
   private static final long NO_END = Long.MIN_VALUE;
   private static final int MIN_COMPACTION = 4096;
@@ -161,16 +164,42 @@ final class RunTable {
    * record was too old to keep.
    */
   synchronized long saveStart(RunRecord start, int taskHash, Instant oldest) {
+    return saveStart(
+        start.runId(), start.taskId(), start.startedAt(), taskHash, oldest, start, null);
+  }
+
+  /**
+   * {@link #saveStart(RunRecord, int, Instant)} for a run's start made of its {@link RunInfo}
+   * rather than a record, its start cut to the millisecond: {@code RUNNING}, no end, no detail.
+   */
+  synchronized long saveStart(RunInfo run, Instant startedAt, int taskHash, Instant oldest) {
+    return saveStart(run.runId(), run.taskId(), startedAt, taskHash, oldest, null, run);
+  }
+
+  /** Saves a start given as a record or as a run (one of the two is null). */
+  private long saveStart(
+      String runId,
+      String taskId,
+      Instant startedAt,
+      int taskHash,
+      Instant oldest,
+      RunRecord record,
+      RunInfo run) {
     oldestSeen = oldest;
-    if (start.startedAt().isBefore(oldest)) {
+    if (startedAt.isBefore(oldest)) {
       return NONE; // already too old to keep
     }
     if (rows - linkedRows == LINK_BATCH) {
       linkPending(oldest);
     }
-    parsedValid = parseRunId(start.runId());
-    int row = append(start, NONE, parsedValid, parsedHi, parsedLo);
-    String taskId = start.taskId();
+    parsedValid = parseRunId(runId);
+    int row = newRow(NONE, runId, parsedValid, parsedHi, parsedLo);
+    if (record != null) {
+      write(row, record);
+    } else {
+      writeStart(row, run, startedAt);
+    }
+    noteStart(row);
     int pending = row - linkedRows;
     int length = taskId.length();
     if (unlinkedCharsUsed + length > unlinkedChars.length) {
@@ -194,19 +223,43 @@ final class RunTable {
    * points at the run (moved by a compaction, or removed), for the caller to {@link #save} it.
    */
   synchronized boolean saveEnd(long handle, RunRecord end) {
+    int row = rowOf(handle, end.startedAt());
+    if (row == NONE) {
+      return false;
+    }
+    write(row, end);
+    return true;
+  }
+
+  /**
+   * Ends the run that {@link #saveStart(RunInfo, Instant, int, Instant)} saved, in place, with
+   * nothing but its status and end time; false when the handle no longer points at the run.
+   */
+  synchronized boolean saveEnd(long handle, Instant startedAt, RunStatus end, Instant endedAt) {
+    int row = rowOf(handle, startedAt);
+    if (row == NONE) {
+      return false;
+    }
+    status[row] = (byte) end.ordinal();
+    endSecond[row] = endedAt.getEpochSecond();
+    endNano[row] = endedAt.getNano();
+    return true;
+  }
+
+  /** The row a handle points at if it still holds the run started then, else {@link #NONE}. */
+  private int rowOf(long handle, Instant startedAt) {
     int row = (int) handle;
     if (handle != NONE
         && (int) (handle >>> 32) == (generation & 0xFFFFFF)
         && row < rows
         && status[row] != DEAD
-        && startSecond[row] == end.startedAt().getEpochSecond()
-        && startNano[row] == end.startedAt().getNano()) {
+        && startSecond[row] == startedAt.getEpochSecond()
+        && startNano[row] == startedAt.getNano()) {
       // Rows are not reused within a generation: a live row of the handle's generation is the
       // run's own, and its id need not be compared.
-      write(row, end);
-      return true;
+      return row;
     }
-    return false;
+    return NONE;
   }
 
   /**
@@ -272,6 +325,14 @@ final class RunTable {
   }
 
   private int append(RunRecord record, int slot, boolean ulid, long hi, long lo) {
+    int row = newRow(slot, record.runId(), ulid, hi, lo);
+    write(row, record);
+    noteStart(row);
+    return row;
+  }
+
+  /** Takes a new row for a run of this id, its fields other than the id yet to be written. */
+  private int newRow(int slot, String runId, boolean ulid, long hi, long lo) {
     if (rows == idHi.length) {
       if (removedSinceCompaction > 0 && rows > Integer.MAX_VALUE / 2) {
         compact();
@@ -286,15 +347,13 @@ final class RunTable {
     int row = rows++;
     live++;
     task[row] = slot;
-    write(row, record);
     if (ulid) {
       idHi[row] = hi;
       idLo[row] = lo; // indexed when a run is next looked up by id
     } else {
-      oddRowById.put(record.runId(), row);
-      oddIdByRow.put(row, record.runId());
+      oddRowById.put(runId, row);
+      oddIdByRow.put(row, runId);
     }
-    noteStart(row);
     return row;
   }
 
@@ -307,6 +366,23 @@ final class RunTable {
     } else {
       latestStartNanos = start;
     }
+  }
+
+  /** Writes a run's start into its row (not its run id or task): running, no end, no detail. */
+  private void writeStart(int row, RunInfo run, Instant startedAt) {
+    Instant scheduled = run.scheduledRunTime();
+    scheduledSecond[row] = scheduled.getEpochSecond();
+    scheduledNano[row] = scheduled.getNano();
+    startSecond[row] = startedAt.getEpochSecond();
+    startNano[row] = startedAt.getNano();
+    endSecond[row] = NO_END;
+    endNano[row] = 0;
+    status[row] = RUNNING;
+    attempt[row] = run.attempt();
+    Task t = run.task();
+    context[row] =
+        contextCode(t.name(), t.storeAlias(), run.executor(), run.node(), run.source().value());
+    detail[row] = null;
   }
 
   /** Writes the fields a record may change into its row (not its run id or task). */

@@ -132,12 +132,13 @@ final class RunRecorder implements RunObserver, EventListener {
 
   @Override
   public RunObservation started(RunInfo run) {
-    RunRecord start = record(run, RunStatus.RUNNING, null, null);
-    RunHistory history = historyOf(start.store());
+    RunHistory history = historyOf(run.task().storeAlias());
     if (history instanceof MemoryRunHistory memory) {
-      // The run id is new: the memory history saves it without looking it up, and its end in place.
-      return new MemoryRunEnd(memory, memory.saveStart(start), start);
+      // The run id is new: the memory history saves it without looking it up, and its end in place,
+      // from the run itself rather than from records made of it.
+      return new MemoryRunEnd(memory, memory.saveStart(run), run);
     }
+    RunRecord start = record(run, RunStatus.RUNNING, null, null);
     history.save(start);
     return new RunEnd(history, start);
   }
@@ -149,17 +150,24 @@ final class RunRecorder implements RunObserver, EventListener {
   private final class MemoryRunEnd implements RunObservation {
     private final MemoryRunHistory memory;
     private final long handle;
-    private final RunRecord start;
+    private final RunInfo run;
 
-    MemoryRunEnd(MemoryRunHistory memory, long handle, RunRecord start) {
+    MemoryRunEnd(MemoryRunHistory memory, long handle, RunInfo run) {
       this.memory = memory;
       this.handle = handle;
-      this.start = start;
+      this.run = run;
     }
 
     @Override
     public void finished(RunOutcome outcome) {
-      memory.saveEnd(handle, ended(start, outcome, logsOf(start.runId())));
+      String log = logsOf(run.runId());
+      if (log == null
+          && outcome.succeeded()
+          && outcome.returnValue() == null
+          && memory.saveEnd(handle, run, RunStatus.SUCCEEDED, outcome.endedAt())) {
+        return; // nothing to keep but the end: no record made
+      }
+      memory.saveEnd(handle, ended(record(run, RunStatus.RUNNING, null, null), outcome, log));
     }
   }
 
@@ -204,7 +212,7 @@ final class RunRecorder implements RunObserver, EventListener {
                 refused.source().value(),
                 1,
                 runTime,
-                toMillis(now),
+                RunOrder.startOf(now),
                 null,
                 node,
                 null,
@@ -227,7 +235,7 @@ final class RunRecorder implements RunObserver, EventListener {
         run.source().value(),
         run.attempt(),
         run.scheduledRunTime(),
-        toMillis(run.startedAt()),
+        RunOrder.startOf(run.startedAt()),
         end,
         run.node(),
         result,
@@ -235,13 +243,6 @@ final class RunRecorder implements RunObserver, EventListener {
         null,
         null,
         null);
-  }
-
-  /** An instant cut to the millisecond ({@link Instant#truncatedTo} does the same, more slowly). */
-  static Instant toMillis(Instant instant) {
-    int nano = instant.getNano();
-    int cut = nano - nano % 1_000_000;
-    return cut == nano ? instant : Instant.ofEpochSecond(instant.getEpochSecond(), cut);
   }
 
   /** The log lines captured for a run, if a capture is registered and has any. */

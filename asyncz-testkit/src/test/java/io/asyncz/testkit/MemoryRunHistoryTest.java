@@ -2,6 +2,7 @@ package io.asyncz.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asyncz.event.TaskSubmissionEvent;
 import io.asyncz.history.MemoryRunHistory;
 import io.asyncz.history.RunOrder;
 import io.asyncz.history.RunPage;
@@ -10,6 +11,9 @@ import io.asyncz.history.RunRecord;
 import io.asyncz.history.RunRetention;
 import io.asyncz.history.RunStatus;
 import io.asyncz.run.RunIds;
+import io.asyncz.run.RunInfo;
+import io.asyncz.task.Task;
+import io.asyncz.trigger.DateTrigger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -92,6 +96,79 @@ class MemoryRunHistoryTest {
     RunQuery failed = new RunQuery(null, Set.of(RunStatus.FAILED), null, null, 3, null);
     assertThat(history.query(failed).runs())
         .containsExactly(ends.get(990), ends.get(980), ends.get(970));
+  }
+
+  @Test
+  void aRunSavedFromItsRunInfoReadsAsTheRecordsTheRecorderWouldMakeOfIt() {
+    MemoryRunHistory history = new MemoryRunHistory(RunRetention.DEFAULT, clock);
+    Task task =
+        Task.builder("report")
+            .function((args, kwargs) -> null, null)
+            .name("nightly report")
+            .trigger(DateTrigger.at(T0))
+            .build();
+    Instant startedAt = T0.plusNanos(7_654_321); // kept to the millisecond, as a run id's time
+    Instant kept = T0.plusMillis(7);
+    RunInfo run =
+        new RunInfo(
+            RunIds.next(startedAt.toEpochMilli()),
+            task,
+            "pool",
+            T0,
+            startedAt,
+            TaskSubmissionEvent.Source.SCHEDULED,
+            2,
+            "node-1");
+
+    long handle = history.saveStart(run);
+    RunRecord expected =
+        new RunRecord(
+            run.runId(),
+            "report",
+            "nightly report",
+            "default",
+            "pool",
+            RunStatus.RUNNING,
+            "scheduled",
+            2,
+            T0,
+            kept,
+            null,
+            "node-1",
+            null,
+            null,
+            null,
+            null,
+            null);
+    assertThat(history.find(run.runId())).contains(expected);
+
+    Instant endedAt = kept.plusMillis(40);
+    assertThat(history.saveEnd(handle, run, RunStatus.SUCCEEDED, endedAt)).isTrue();
+    RunRecord ended =
+        new RunRecord(
+            run.runId(),
+            "report",
+            "nightly report",
+            "default",
+            "pool",
+            RunStatus.SUCCEEDED,
+            "scheduled",
+            2,
+            T0,
+            kept,
+            endedAt,
+            "node-1",
+            null,
+            null,
+            null,
+            null,
+            null);
+    assertThat(history.find(run.runId())).contains(ended);
+    assertThat(history.query(RunQuery.forTask("report", 5)).runs()).containsExactly(ended);
+    // A handle that does not point at the run is refused, for the caller to save a whole record.
+    assertThat(history.saveEnd(handle + 1, run, RunStatus.FAILED, endedAt)).isFalse();
+    assertThat(history.saveEnd(-1, run, RunStatus.FAILED, endedAt)).isFalse();
+    assertThat(history.find(run.runId())).contains(ended);
   }
 
   @Test
