@@ -161,7 +161,9 @@ final class Browser implements AutoCloseable {
 
   <T> T waitFor(ExpectedCondition<T> condition) {
     // A page re-renders as data arrives: an element found a moment ago may be gone; look again.
-    return new WebDriverWait(driver, Duration.ofSeconds(10))
+    // The wait ends as soon as the condition holds; its limit only decides how long a failing
+    // test takes. Ten seconds was once too short for a page load on a machine at load 7.5.
+    return new WebDriverWait(driver, Duration.ofSeconds(30))
         .ignoring(StaleElementReferenceException.class)
         .until(condition);
   }
