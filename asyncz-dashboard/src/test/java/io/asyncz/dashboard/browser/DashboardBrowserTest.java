@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -345,6 +346,31 @@ class DashboardBrowserTest {
     // (a session still alive would leave the tasks page, and the wait would fail).
     browser.waitFor(d -> d.findElement(By.tagName("h1")).getText().equals("Log in to Asyncz"));
     assertThat(browser.driver.findElement(By.id("nav")).isDisplayed()).isFalse();
+  }
+
+  @Test
+  void aLogoutTheServerDidNotConfirmSaysSoAndLeavesTheSessionAsItIs() {
+    browser.logIn(base, RealDashboard.OPERATOR, RealDashboard.PASSWORD);
+    // The logout request never reaches the server, as on a dropped network: the page must not
+    // claim a logout that did not happen (on a shared computer, the session would live on).
+    browser.driver.executeCdpCommand("Network.enable", Map.of());
+    browser.driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/logout")));
+    try {
+      browser.find("#logout").click();
+      browser.waitFor(d -> d.findElement(By.id("toasts")).getText().contains("Could not log out"));
+    } finally {
+      browser.driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+    }
+    assertThat(browser.find("#toasts").getText()).contains("You are still logged in");
+    assertThat(browser.driver.findElement(By.id("nav")).isDisplayed()).isTrue();
+    assertThat(browser.driver.findElement(By.tagName("h1")).getText())
+        .isNotEqualTo("Log in to Asyncz");
+    browser.browserErrors(); // the blocked request's console error, expected here
+
+    browser.find("#logout").click(); // with the network back, it logs out
+    browser.waitFor(d -> d.findElement(By.tagName("h1")).getText().equals("Log in to Asyncz"));
+    browser.open(base, "view=tasks");
+    browser.waitFor(d -> d.findElement(By.tagName("h1")).getText().equals("Log in to Asyncz"));
   }
 
   @Test

@@ -2,7 +2,7 @@
 // ?view=NAME&... so a page's filters are in the URL query: a reload, a bookmark or the back
 // button gives the same page.
 import { api, setCsrf, whenUnauthorized } from './api.js';
-import { failure, h, replace } from './dom.js';
+import { failure, h, replace, toast } from './dom.js';
 import * as login from './pages/login.js';
 import * as overview from './pages/overview.js';
 import * as tasks from './pages/tasks.js';
@@ -177,14 +177,23 @@ function setupNavigation() {
     main.focus();
   });
   document.getElementById('logout').addEventListener('click', async () => {
+    // Only a logout the server confirmed is shown as one: a page that showed the login form while
+    // the session lived on would leave it open on a shared computer.
+    let reason = null;
     try {
-      await api.logout();
-    } finally {
-      session = null;
-      setCsrf(null);
-      showChrome();
-      context.navigate({ view: 'login' });
+      const response = await api.logout();
+      if (!response.ok) reason = `the server answered ${response.status}`;
+    } catch (error) {
+      reason = error.message || String(error);
     }
+    if (reason) {
+      toast(`Could not log out (${reason}). You are still logged in; try again.`, 'error');
+      return;
+    }
+    session = null;
+    setCsrf(null);
+    showChrome();
+    context.navigate({ view: 'login' });
   });
   whenUnauthorized(() => {
     if (!session) return;
