@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -215,8 +216,16 @@ class FaultProxyTest {
 
   @Test
   void aTargetThatIsDownResetsTheClient() throws IOException {
-    int port = echo.port();
-    echo.close();
+    // A port bound by a socket that does not listen: connecting to it is refused, and no other
+    // process can start listening on it meanwhile (a port merely closed could be taken by one,
+    // and was once, by a test server of another build on the same machine).
+    try (Socket holder = new Socket()) {
+      holder.bind(new InetSocketAddress("127.0.0.1", 0));
+      assertTargetDownResetsTheClient(holder.getLocalPort());
+    }
+  }
+
+  private static void assertTargetDownResetsTheClient(int port) throws IOException {
     try (FaultProxy toNothing = FaultProxy.start("127.0.0.1", port);
         Socket socket = new Socket(toNothing.host(), toNothing.port())) {
       socket.setSoTimeout(GUARD_MS);
