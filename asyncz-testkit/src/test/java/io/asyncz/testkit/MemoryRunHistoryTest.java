@@ -33,18 +33,31 @@ class MemoryRunHistoryTest {
   private final MutableClock clock = MutableClock.at(T0, ZoneOffset.UTC);
 
   private static RunRecord running(String runId, String taskId, Instant start) {
+    return record(runId, taskId, "job", RunStatus.RUNNING, 1, start, start, null);
+  }
+
+  /** A record on the default store and the pool executor of node-1, with no detail. */
+  private static RunRecord record(
+      String runId,
+      String taskId,
+      String taskName,
+      RunStatus status,
+      int attempt,
+      Instant scheduled,
+      Instant start,
+      Instant end) {
     return new RunRecord(
         runId,
         taskId,
-        "job",
+        taskName,
         "default",
         "pool",
-        RunStatus.RUNNING,
+        status,
         "scheduled",
-        1,
+        attempt,
+        scheduled,
         start,
-        start,
-        null,
+        end,
         "node-1",
         null,
         null,
@@ -98,6 +111,12 @@ class MemoryRunHistoryTest {
         .containsExactly(ends.get(990), ends.get(980), ends.get(970));
   }
 
+  /** A record of the second attempt of task "report" at T0, as the recorder makes it. */
+  private static RunRecord nightlyReport(
+      String runId, RunStatus status, Instant start, Instant end) {
+    return record(runId, "report", "nightly report", status, 2, T0, start, end);
+  }
+
   @Test
   void aRunSavedFromItsRunInfoReadsAsTheRecordsTheRecorderWouldMakeOfIt() {
     MemoryRunHistory history = new MemoryRunHistory(RunRetention.DEFAULT, clock);
@@ -121,48 +140,12 @@ class MemoryRunHistoryTest {
             "node-1");
 
     long handle = history.saveStart(run);
-    RunRecord expected =
-        new RunRecord(
-            run.runId(),
-            "report",
-            "nightly report",
-            "default",
-            "pool",
-            RunStatus.RUNNING,
-            "scheduled",
-            2,
-            T0,
-            kept,
-            null,
-            "node-1",
-            null,
-            null,
-            null,
-            null,
-            null);
-    assertThat(history.find(run.runId())).contains(expected);
+    assertThat(history.find(run.runId()))
+        .contains(nightlyReport(run.runId(), RunStatus.RUNNING, kept, null));
 
     Instant endedAt = kept.plusMillis(40);
     assertThat(history.saveEnd(handle, run, RunStatus.SUCCEEDED, endedAt)).isTrue();
-    RunRecord ended =
-        new RunRecord(
-            run.runId(),
-            "report",
-            "nightly report",
-            "default",
-            "pool",
-            RunStatus.SUCCEEDED,
-            "scheduled",
-            2,
-            T0,
-            kept,
-            endedAt,
-            "node-1",
-            null,
-            null,
-            null,
-            null,
-            null);
+    RunRecord ended = nightlyReport(run.runId(), RunStatus.SUCCEEDED, kept, endedAt);
     assertThat(history.find(run.runId())).contains(ended);
     assertThat(history.query(RunQuery.forTask("report", 5)).runs()).containsExactly(ended);
     // A handle that does not point at the run is refused, for the caller to save a whole record.
