@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Run history in this JVM's memory, for a store whose history is not persistent: per task the
@@ -22,15 +23,20 @@ import java.util.Optional;
  * hash, each with its own lock: the executor threads that record runs of different tasks do not
  * wait for each other (with one lock, a thread that lost the processor while holding it stalled
  * every other run's recording for a time slice). A query for one task reads its stripe; a query
- * over every task merges the stripes' newest runs.
+ * over every task merges the stripes' newest runs. The recorder's starts ({@link
+ * #saveStart(RunInfo)}) are staged per recording thread and filed into the stripes in batches (see
+ * there); every read, prune and {@link #save} files them first.
  */
 public final class MemoryRunHistory implements RunHistory {
   private static final int STRIPE_BITS = 56; // a handle: stripe, then the stripe's own handle
+  private static final long STAGED = 1L << 62; // a handle of a run still staged (see Staging)
+  private static final int STAGINGS = 64; // staging areas, chosen by the recording thread's id
 
   private final RunRetention retention;
   private final Clock clock;
   private final RunTable[] stripes;
   private final int stripeShift;
+  private final AtomicReferenceArray<Staging> stagings = new AtomicReferenceArray<>(STAGINGS);
   // A write prunes its own stripe; every stripe is pruned at most once a second, by the first write
   // of that second (benignly racy: two writers may both prune).
   private volatile long nextSweepSecond = Long.MIN_VALUE;
@@ -90,12 +96,14 @@ public final class MemoryRunHistory implements RunHistory {
   @Override
   public void save(RunRecord record) {
     Objects.requireNonNull(record, "record");
+    fileAll(); // its run's start may be staged: filed first, so that the record replaces it
     Instant oldest = oldest();
     stripes[stripeOf(record.taskId())].save(record, oldest);
   }
 
   @Override
   public void pruneExpired() {
+    fileAll();
     Instant oldest = clock.instant().minus(retention.maxAge());
     for (RunTable stripe : stripes) {
       stripe.prune(oldest);
@@ -121,14 +129,33 @@ public final class MemoryRunHistory implements RunHistory {
    * it (its start cut by {@link RunOrder#startOf}), without making the record: {@link
    * #saveStart(RunRecord)} otherwise. A run's recording is the history's share of every run, and
    * two records a run were most of what it allocated.
+   *
+   * <p>The start is staged first, in an area of the recording thread's, and filed into its stripe
+   * with the area's other runs once the area is full or something reads the history: the threads of
+   * a pool then write each stripe in bursts, where filing each run at once had them take turns at
+   * the stripes' cache lines on most runs. A run that ends before its start is filed (most runs) is
+   * filed once, ended.
    */
   public long saveStart(RunInfo run) {
     Objects.requireNonNull(run, "run");
-    Instant startedAt = RunOrder.startOf(run.startedAt());
-    int taskHash = RunTable.hashOfTask(run.taskId());
-    int stripe = stripeOfHash(taskHash);
-    long handle = stripes[stripe].saveStart(run, startedAt, taskHash, oldestForStart(startedAt));
-    return handle < 0 ? handle : ((long) stripe << STRIPE_BITS) | handle;
+    int index = (int) Thread.currentThread().getId() & (STAGINGS - 1);
+    Staging staging = stagings.get(index);
+    if (staging == null) {
+      stagings.compareAndSet(index, null, new Staging());
+      staging = stagings.get(index);
+    }
+    synchronized (staging) {
+      if (staging.count == Staging.SIZE) {
+        file(staging);
+      }
+      int entry = staging.count++;
+      staging.runs[entry] = run;
+      staging.starts[entry] = RunOrder.startOf(run.startedAt());
+      return STAGED
+          | ((long) index << 40)
+          | ((long) (staging.epoch & 0xFFFFFFFF) & 0xFFFFFFL) << 8
+          | entry;
+    }
   }
 
   /**
@@ -140,6 +167,25 @@ public final class MemoryRunHistory implements RunHistory {
   public boolean saveEnd(long handle, RunInfo run, RunStatus status, Instant endedAt) {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(endedAt, "endedAt");
+    if ((handle & STAGED) != 0 && handle > 0) {
+      Staging staging = stagings.get((int) (handle >>> 40) & (STAGINGS - 1));
+      if (staging == null) {
+        return false;
+      }
+      synchronized (staging) {
+        int entry = (int) handle & 0xFF;
+        int epoch = (int) (handle >>> 8) & 0xFFFFFF;
+        if (epoch == (staging.epoch & 0xFFFFFF)) {
+          if (entry >= staging.count || staging.runs[entry] != run) {
+            return false;
+          }
+          staging.statuses[entry] = status;
+          staging.ends[entry] = endedAt;
+          return true;
+        }
+        handle = filedHandle(staging, epoch, entry);
+      }
+    }
     if (handle < 0) {
       return false;
     }
@@ -156,6 +202,21 @@ public final class MemoryRunHistory implements RunHistory {
    */
   public void saveEnd(long handle, RunRecord end) {
     Objects.requireNonNull(end, "end");
+    if ((handle & STAGED) != 0 && handle > 0) {
+      Staging staging = stagings.get((int) (handle >>> 40) & (STAGINGS - 1));
+      if (staging != null) {
+        synchronized (staging) {
+          int entry = (int) handle & 0xFF;
+          int epoch = (int) (handle >>> 8) & 0xFFFFFF;
+          if (epoch == (staging.epoch & 0xFFFFFF) && entry < staging.count) {
+            file(staging); // a record with more than an end: its start is filed, then replaced
+          }
+          handle = filedHandle(staging, epoch, entry);
+        }
+      } else {
+        handle = -1;
+      }
+    }
     if (handle >= 0) {
       int stripe = (int) (handle >>> STRIPE_BITS);
       long own = handle & ((1L << STRIPE_BITS) - 1);
@@ -168,11 +229,96 @@ public final class MemoryRunHistory implements RunHistory {
     save(end);
   }
 
+  /** The stripe handle an entry of the last filed epoch got, or -1. Holds the staging's lock. */
+  private static long filedHandle(Staging staging, int epoch, int entry) {
+    return epoch == ((staging.epoch - 1) & 0xFFFFFF) && entry < Staging.SIZE
+        ? staging.filed[entry]
+        : -1;
+  }
+
+  /**
+   * Files a staging area's runs into their stripes, each stripe locked once for all of its runs.
+   * Holds the staging's lock.
+   */
+  private void file(Staging staging) {
+    int count = staging.count;
+    if (count == 0) {
+      return;
+    }
+    int[] hashes = new int[count];
+    int[] order = new int[count];
+    int[] stripeOfEntry = new int[count];
+    // Worked out before any stripe is locked: it may sweep every stripe.
+    Instant[] oldest = new Instant[count];
+    for (int i = 0; i < count; i++) {
+      oldest[i] = oldestForStart(staging.starts[i]);
+      hashes[i] = RunTable.hashOfTask(staging.runs[i].taskId());
+      stripeOfEntry[i] = stripeOfHash(hashes[i]);
+      // Insertion into the order by stripe, keeping start order within a stripe.
+      int j = i;
+      while (j > 0 && stripeOfEntry[order[j - 1]] > stripeOfEntry[i]) {
+        order[j] = order[j - 1];
+        j--;
+      }
+      order[j] = i;
+    }
+    int at = 0;
+    while (at < count) {
+      int stripe = stripeOfEntry[order[at]];
+      RunTable table = stripes[stripe];
+      synchronized (table) {
+        for (; at < count && stripeOfEntry[order[at]] == stripe; at++) {
+          int i = order[at];
+          Instant start = staging.starts[i];
+          long own = table.saveStart(staging.runs[i], start, hashes[i], oldest[i]);
+          if (own >= 0 && staging.statuses[i] != null) {
+            table.saveEnd(own, start, staging.statuses[i], staging.ends[i]);
+          }
+          staging.filed[i] = own < 0 ? -1 : ((long) stripe << STRIPE_BITS) | own;
+        }
+      }
+    }
+    java.util.Arrays.fill(staging.runs, 0, count, null);
+    java.util.Arrays.fill(staging.starts, 0, count, null);
+    java.util.Arrays.fill(staging.statuses, 0, count, null);
+    java.util.Arrays.fill(staging.ends, 0, count, null);
+    staging.count = 0;
+    staging.epoch++;
+  }
+
+  /** Files every staging area's runs: what reads or replaces runs sees every run saved before. */
+  private void fileAll() {
+    for (int i = 0; i < STAGINGS; i++) {
+      Staging staging = stagings.get(i);
+      if (staging != null) {
+        synchronized (staging) {
+          file(staging);
+        }
+      }
+    }
+  }
+
+  /**
+   * The runs one recording thread (or the few whose ids share its index) started lately and that
+   * are not filed yet, with their ends when they ended meanwhile; guarded by itself.
+   */
+  private static final class Staging {
+    static final int SIZE = 64;
+    final RunInfo[] runs = new RunInfo[SIZE];
+    final Instant[] starts = new Instant[SIZE];
+    final RunStatus[] statuses = new RunStatus[SIZE]; // null while running
+    final Instant[] ends = new Instant[SIZE];
+    final long[] filed = new long[SIZE]; // the stripe handles of the last filed epoch's entries
+    int count;
+    int epoch;
+  }
+
   // ------------------------------------------------------------------ reading
 
   @Override
   public Optional<RunRecord> find(String runId) {
     Objects.requireNonNull(runId, "runId");
+    fileAll();
     Instant oldest = oldest();
     for (RunTable stripe : stripes) {
       RunRecord found = stripe.find(runId, oldest);
@@ -185,6 +331,7 @@ public final class MemoryRunHistory implements RunHistory {
 
   @Override
   public RunPage query(RunQuery query) {
+    fileAll();
     Instant oldest = oldest();
     Instant floor = query.from() != null && query.from().isAfter(oldest) ? query.from() : oldest;
     Instant cursorStart = null;
@@ -223,6 +370,7 @@ public final class MemoryRunHistory implements RunHistory {
 
   /** How many runs are kept, across every task. */
   public int size() {
+    fileAll();
     int size = 0;
     for (RunTable stripe : stripes) {
       size += stripe.size();

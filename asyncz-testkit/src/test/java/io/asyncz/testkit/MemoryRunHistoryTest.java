@@ -20,6 +20,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -152,6 +158,146 @@ class MemoryRunHistoryTest {
     assertThat(history.saveEnd(handle + 1, run, RunStatus.FAILED, endedAt)).isFalse();
     assertThat(history.saveEnd(-1, run, RunStatus.FAILED, endedAt)).isFalse();
     assertThat(history.find(run.runId())).contains(ended);
+  }
+
+  /** A run of task {@code taskId} started at {@code start}, on node-1's pool. */
+  private static RunInfo runOf(String taskId, Instant start) {
+    Task task =
+        Task.builder(taskId)
+            .function((args, kwargs) -> null, null)
+            .name("job")
+            .trigger(DateTrigger.at(T0))
+            .build();
+    return new RunInfo(
+        RunIds.next(start.toEpochMilli()),
+        task,
+        "pool",
+        start,
+        start,
+        TaskSubmissionEvent.Source.SCHEDULED,
+        1,
+        "node-1");
+  }
+
+  @Test
+  void anEndThatComesAfterItsStartWasFiledIsSavedOnceInPlaceOrByItsWholeRecord() {
+    MemoryRunHistory history = new MemoryRunHistory(RunRetention.DEFAULT, clock);
+    RunInfo slow = runOf("slow", T0);
+    long slowHandle = history.saveStart(slow);
+    RunInfo slower = runOf("slower", T0.plusMillis(1));
+    long slowerHandle = history.saveStart(slower);
+    // Many short runs on this thread meanwhile: the two starts are filed with the first batch,
+    // and the batches after it move on.
+    for (int i = 0; i < 1000; i++) {
+      RunInfo quick = runOf("quick-" + (i % 10), T0.plusMillis(2 + i));
+      long handle = history.saveStart(quick);
+      assertThat(history.saveEnd(handle, quick, RunStatus.SUCCEEDED, T0.plusMillis(3 + i)))
+          .isTrue();
+    }
+    // A read meanwhile files what is staged: the two long runs are there, running.
+    assertThat(history.find(slow.runId()).map(RunRecord::status)).contains(RunStatus.RUNNING);
+
+    // The end of a run whose start was filed batches ago is not taken in place: the caller saves
+    // its whole record, which replaces the start, as once the recorder does.
+    Instant end = T0.plusSeconds(5);
+    assertThat(history.saveEnd(slowHandle, slow, RunStatus.SUCCEEDED, end)).isFalse();
+    RunRecord slowEnded = record(slow.runId(), "slow", "job", RunStatus.SUCCEEDED, 1, T0, T0, end);
+    history.saveEnd(slowHandle, slowEnded);
+    RunRecord slowerFailed =
+        new RunRecord(
+            slower.runId(),
+            "slower",
+            "job",
+            "default",
+            "pool",
+            RunStatus.FAILED,
+            "scheduled",
+            1,
+            T0.plusMillis(1),
+            T0.plusMillis(1),
+            end,
+            "node-1",
+            null,
+            "java.lang.IllegalStateException",
+            "boom",
+            null,
+            null);
+    history.saveEnd(slowerHandle, slowerFailed);
+
+    assertThat(history.size()).isEqualTo(2 + 10 * 100);
+    assertThat(history.query(RunQuery.forTask("slow", 10)).runs()).containsExactly(slowEnded);
+    assertThat(history.query(RunQuery.forTask("slower", 10)).runs()).containsExactly(slowerFailed);
+    assertThat(history.query(RunQuery.forTask("quick-3", 1000)).runs())
+        .hasSize(100)
+        .allMatch(r -> r.status() == RunStatus.SUCCEEDED && r.endedAt() != null);
+  }
+
+  @Test
+  void runsStartedAndEndedOnSeveralThreadsWhileAnotherReadsAreEachKeptOnceEnded() throws Exception {
+    MemoryRunHistory history =
+        new MemoryRunHistory(new RunRetention(1_000_000, Duration.ofDays(1)), clock);
+    int threads = 4;
+    int each = 3_000;
+    ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicBoolean writing = new AtomicBoolean(true);
+    try {
+      List<Future<?>> writers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        writers.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  for (int i = 0; i < each; i++) {
+                    RunInfo run = runOf("task-" + (i % 50), T0.plusMillis(thread * 10_000L + i));
+                    long handle = history.saveStart(run);
+                    if (!history.saveEnd(handle, run, RunStatus.SUCCEEDED, T0.plusSeconds(60))) {
+                      history.saveEnd(
+                          handle,
+                          record(
+                              run.runId(),
+                              run.taskId(),
+                              "job",
+                              RunStatus.SUCCEEDED,
+                              1,
+                              run.startedAt(),
+                              run.startedAt(),
+                              T0.plusSeconds(60)));
+                    }
+                  }
+                  return null;
+                }));
+      }
+      Future<Integer> reader =
+          pool.submit(
+              () -> {
+                go.await();
+                int reads = 0;
+                while (writing.get()) {
+                  history.query(RunQuery.forTask("task-7", 5)); // files every staged run
+                  reads++;
+                }
+                return reads;
+              });
+      go.countDown();
+      for (Future<?> writer : writers) {
+        writer.get(60, TimeUnit.SECONDS);
+      }
+      writing.set(false);
+      assertThat(reader.get(60, TimeUnit.SECONDS)).isPositive();
+
+      assertThat(history.size()).isEqualTo(threads * each);
+      List<RunRecord> all =
+          history.query(new RunQuery(null, Set.of(), null, null, 1000, null)).runs();
+      assertThat(all).allMatch(r -> r.status() == RunStatus.SUCCEEDED);
+      assertThat(history.query(RunQuery.forTask("task-7", 1000)).runs())
+          .hasSize(threads * each / 50)
+          .allMatch(r -> r.status() == RunStatus.SUCCEEDED)
+          .doesNotHaveDuplicates();
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
