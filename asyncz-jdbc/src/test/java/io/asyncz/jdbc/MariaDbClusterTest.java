@@ -9,6 +9,7 @@ import io.asyncz.testkit.ClusterContract;
 import io.asyncz.testkit.FaultProxy;
 import io.asyncz.testkit.MutableClock;
 import io.asyncz.testkit.TestStoreContext;
+import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -39,6 +40,22 @@ class MariaDbClusterTest extends ClusterContract {
   @Override
   protected TaskStore newNodeStore() {
     return new JdbcStore(server.url(), null, null, TABLE, TaskRecords.plain());
+  }
+
+  @Override
+  protected InetSocketAddress server() {
+    return new InetSocketAddress("127.0.0.1", server.port());
+  }
+
+  @Override
+  protected TaskStore newNodeStore(String host, int port) {
+    return new JdbcStore(
+        "jdbc:mariadb://" + host + ":" + port + "/asyncz?user=root",
+        null,
+        null,
+        TABLE,
+        TaskRecords.plain(),
+        JdbcStore.Timeouts.of(Duration.ofSeconds(1), Duration.ofSeconds(1)));
   }
 
   @Test

@@ -19,6 +19,7 @@ import io.asyncz.trigger.DateTrigger;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -56,6 +57,22 @@ class PostgresClusterTest extends ClusterContract {
   @Override
   protected TaskStore newNodeStore() {
     return new JdbcStore(server.url("postgres"), null, null, TABLE, TaskRecords.plain());
+  }
+
+  @Override
+  protected InetSocketAddress server() {
+    return new InetSocketAddress("127.0.0.1", server.port());
+  }
+
+  @Override
+  protected TaskStore newNodeStore(String host, int port) {
+    return new JdbcStore(
+        "jdbc:postgresql://" + host + ":" + port + "/postgres?user=postgres",
+        null,
+        null,
+        TABLE,
+        TaskRecords.plain(),
+        JdbcStore.Timeouts.of(Duration.ofSeconds(1), Duration.ofSeconds(1)));
   }
 
   @Test
