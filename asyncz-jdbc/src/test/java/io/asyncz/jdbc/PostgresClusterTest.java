@@ -196,6 +196,13 @@ class PostgresClusterTest extends ClusterContract {
   }
 
   @Test
+  void theRunsOfAClaimWhoseCommitAnswerWasLostAreResolvedNotLeftInFlight() throws Exception {
+    PGSimpleDataSource pg = new PGSimpleDataSource();
+    pg.setUrl(server.url("postgres"));
+    LostCommitAnswer.assertTheRunsAreResolved(pg, TABLE, server.url("postgres"));
+  }
+
+  @Test
   void aTaskAddedOnOneNodeRunsOnAnotherThroughNotifyWithoutWaitingForItsPoll() throws Exception {
     assertATaskAddedOnOneNodeRunsOnAnotherThroughTheStoresNotice();
   }
