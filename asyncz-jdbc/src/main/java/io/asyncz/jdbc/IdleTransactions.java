@@ -37,6 +37,8 @@ final class IdleTransactions {
   private volatile boolean givenUp;
 
   /**
+   * The setting for {@code timeout}.
+   *
    * @param timeout how long a transaction may stay idle, or zero for no limit
    */
   IdleTransactions(Duration timeout) {
