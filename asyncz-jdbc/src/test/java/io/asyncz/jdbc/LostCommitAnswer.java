@@ -76,19 +76,25 @@ final class LostCommitAnswer {
     node.start();
     try {
       Instant due = Instant.now().plusMillis(300);
-      node.task("work")
-          .id("again")
-          .args("again")
-          .trigger(DateTrigger.at(due))
-          .noGraceLimit()
-          .onNodeFailure(ClusterSettings.NodeFailurePolicy.RERUN)
-          .add();
-      node.task("work")
-          .id("reported")
-          .args("reported")
-          .trigger(DateTrigger.at(due))
-          .noGraceLimit()
-          .add();
+      // Added together, so that one claim, the one whose answer is lost, takes both.
+      node.addAll(
+          batch -> {
+            batch
+                .task("work")
+                .id("again")
+                .args("again")
+                .trigger(DateTrigger.at(due))
+                .noGraceLimit()
+                .onNodeFailure(ClusterSettings.NodeFailurePolicy.RERUN)
+                .add();
+            batch
+                .task("work")
+                .id("reported")
+                .args("reported")
+                .trigger(DateTrigger.at(due))
+                .noGraceLimit()
+                .add();
+          });
       assertThat(settled.await(30, TimeUnit.SECONDS))
           .as("runs of the claim whose answer was lost: rerun %s, reported %s", reran, interrupted)
           .isTrue();
