@@ -64,6 +64,17 @@ final class JdbcCluster {
   private volatile Thread listener;
   private final Object listenerSignal = new Object();
 
+  /**
+   * The suffix of the node id under which the runs of a claim whose commit went unanswered are
+   * left: a node that never heartbeats, so the take-over resolves them by {@code on_node_failure}.
+   */
+  static final String UNCONFIRMED = "#unconfirmed";
+
+  /** The runs of claims whose commit failed, which the server may have committed all the same. */
+  private final List<Unconfirmed> unconfirmed = new ArrayList<>();
+
+  private record Unconfirmed(String nodeId, long claimedAt, List<Object[]> runs) {}
+
   JdbcCluster(JdbcStore store, String table, TaskRecords records, JdbcQuarantine quarantine) {
     this.store = store;
     this.table = table;
@@ -298,6 +309,7 @@ final class JdbcCluster {
     List<Unreadable> unreadable = new ArrayList<>();
     List<Claim> claims = new ArrayList<>();
     try (Connection c = store.connection()) {
+      settleUnconfirmed(c);
       boolean auto = c.getAutoCommit();
       c.setAutoCommit(false);
       try {
@@ -355,7 +367,7 @@ final class JdbcCluster {
           }
         }
         if (postgres && writeClaimAtOnce(c, nodeId, claimedAt, inFlight, advanced, finished)) {
-          c.commit();
+          commitClaim(c, nodeId, claimedAt, inFlight);
           return claims;
         }
         insertRuns(c, nodeId, claimedAt, inFlight);
@@ -373,7 +385,7 @@ final class JdbcCluster {
           }
         }
         deleteIds(c, finished);
-        c.commit();
+        commitClaim(c, nodeId, claimedAt, inFlight);
         return claims;
       } catch (SQLException | RuntimeException e) {
         JdbcConnections.rollback(c);
@@ -389,6 +401,77 @@ final class JdbcCluster {
           quarantine.setAside(unreadable);
         }
       }
+    }
+  }
+
+  /**
+   * Commits a claim. A commit that fails may still have committed on the server (its answer lost
+   * with the connection): its runs would then be recorded in flight on this node, which is alive,
+   * and never handed to an executor, so neither run nor resolved, and holding instance slots. They
+   * are kept to be settled at this store's next claim.
+   */
+  private void commitClaim(Connection c, String nodeId, long claimedAt, List<Object[]> inFlight)
+      throws SQLException {
+    try {
+      c.commit();
+    } catch (SQLException e) {
+      if (!inFlight.isEmpty()) {
+        synchronized (unconfirmed) {
+          unconfirmed.add(new Unconfirmed(nodeId, claimedAt, List.copyOf(inFlight)));
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Moves the runs of claims whose commit failed, if the server committed them after all, to the
+   * node {@code <node>#unconfirmed}, which never heartbeats: the next take-over (of any node, this
+   * one included) resolves them by {@code on_node_failure}, reported interrupted or run again,
+   * once. By then the server has ended the claim's transaction: a commit fails on the driver's
+   * socket timeout, which the idle transaction timeout (the statement timeout by default) is
+   * shorter than, or on a connection the server saw closed.
+   */
+  private void settleUnconfirmed(Connection c) throws SQLException {
+    List<Unconfirmed> pending;
+    synchronized (unconfirmed) {
+      if (unconfirmed.isEmpty()) {
+        return;
+      }
+      pending = List.copyOf(unconfirmed);
+    }
+    int moved = 0;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE "
+                + runs
+                + " SET node = ? WHERE node = ? AND task_id = ? AND run_time = ? AND claimed_at ="
+                + " ?")) {
+      for (Unconfirmed claim : pending) {
+        for (Object[] run : claim.runs()) {
+          ps.setString(1, truncate(claim.nodeId(), 255 - UNCONFIRMED.length()) + UNCONFIRMED);
+          ps.setString(2, claim.nodeId());
+          ps.setString(3, (String) run[0]);
+          ps.setLong(4, (Long) run[1]);
+          ps.setLong(5, claim.claimedAt());
+          moved += Math.max(0, ps.executeUpdate());
+        }
+      }
+    }
+    JdbcConnections.commit(c);
+    synchronized (unconfirmed) {
+      unconfirmed.removeAll(pending);
+    }
+    if (moved > 0) {
+      store
+          .logger()
+          .warn(
+              "A claim of node {} in table {} committed although its commit failed (the answer was"
+                  + " lost); its {} runs were never handed to an executor and are left to be"
+                  + " resolved by on_node_failure",
+              pending.get(0).nodeId(),
+              table,
+              moved);
     }
   }
 

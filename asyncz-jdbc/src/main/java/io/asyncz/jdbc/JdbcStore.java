@@ -57,6 +57,7 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
   private final Timeouts timeouts;
   private final boolean pooled;
   private final int statementSeconds;
+  private final IdleTransactions idleTransactions;
   private final String table;
   private final String quarantineTable;
   private final JdbcReads reads;
@@ -92,6 +93,29 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
    */
   public JdbcStore(
       DataSource dataSource, String table, TaskRecords records, Duration statementTimeout) {
+    this(dataSource, table, records, statementTimeout, null);
+  }
+
+  /**
+   * A store on a data source the caller owns (the store never closes it), whose statements may each
+   * run for {@code statementTimeout} and whose transactions may stay idle for {@code
+   * idleTransactionTimeout} before the database ends them (see {@link Timeouts#idleTransaction()}).
+   * The setting is made once on each physical connection the store gets (through {@code
+   * unwrap(Connection.class)}), as the session setting it is: a pool that resets sessions when a
+   * connection is returned drops it, and should set it on the server or role instead.
+   *
+   * @param table the table name, a plain SQL identifier
+   * @param records how records are written: plain JSON or encrypted
+   * @param statementTimeout how long a statement may run; rounded up to whole seconds
+   * @param idleTransactionTimeout how long a transaction may wait for its client's next statement,
+   *     0 for no limit, or null for the statement timeout
+   */
+  public JdbcStore(
+      DataSource dataSource,
+      String table,
+      TaskRecords records,
+      Duration statementTimeout,
+      Duration idleTransactionTimeout) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.url = null;
     this.username = null;
@@ -101,6 +125,11 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
     this.statementSeconds =
         JdbcConnections.seconds(
             JdbcConnections.checkTimeout("statement_timeout", statementTimeout, Duration.ZERO));
+    this.idleTransactions =
+        new IdleTransactions(
+            idleTransactionTimeout != null
+                ? idleTransactionTimeout
+                : Duration.ofSeconds(statementSeconds));
     this.table = checkTable(table);
     this.quarantineTable = table + "_quarantine";
     TaskRecords checked = Objects.requireNonNull(records, "records");
@@ -176,6 +205,7 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
     this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
     this.pooled = pooled;
     this.statementSeconds = JdbcConnections.seconds(timeouts.statement());
+    this.idleTransactions = new IdleTransactions(timeouts.idleTransaction());
     this.table = checkTable(table);
     this.quarantineTable = table + "_quarantine";
     TaskRecords checked = Objects.requireNonNull(records, "records");
@@ -206,6 +236,15 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
   }
 
   /**
+   * How long a transaction of this store may wait for its next statement before the database ends
+   * it (and its session); zero when the store sets no limit. See {@link
+   * Timeouts#idleTransaction()}.
+   */
+  public Duration idleTransactionTimeout() {
+    return idleTransactions.timeout();
+  }
+
+  /**
    * How long a store on a JDBC URL waits on the database; {@link #DEFAULTS} unless given.
    *
    * @param connect how long to wait for a connection: from the pool (HikariCP's {@code
@@ -216,9 +255,19 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
    * @param statement how long one statement may run before the store asks the database to cancel it
    *     (rounded up to whole seconds); for PostgreSQL, MariaDB and MySQL the driver also gives up
    *     on a server that sends nothing for 2 s longer (its socket timeout)
+   * @param idleTransaction how long a transaction of the store may wait for its next statement
+   *     before the database ends it with its session, so that a node cut off from the database in
+   *     the middle of a claim (no socket closed) does not hold the claim's row locks until the
+   *     server's TCP keepalive: PostgreSQL's {@code idle_in_transaction_session_timeout} (in
+   *     milliseconds) or MariaDB's {@code idle_transaction_timeout} (rounded up to whole seconds),
+   *     set on each session; MySQL has no such setting. Zero for no limit, else at least 1 s. By
+   *     default the statement timeout: shorter than the socket timeout, so that once the driver
+   *     gives up on an unanswered {@code COMMIT} the server has ended the transaction if it never
+   *     got the {@code COMMIT}, which cannot then commit late
    */
-  public record Timeouts(Duration connect, Duration validation, Duration statement) {
-    /** Connect 5 s, validation 2 s, statement 10 s. */
+  public record Timeouts(
+      Duration connect, Duration validation, Duration statement, Duration idleTransaction) {
+    /** Connect 5 s, validation 2 s, statement 10 s, idle transaction 10 s. */
     public static final Timeouts DEFAULTS =
         new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(10));
 
@@ -233,6 +282,7 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
       JdbcConnections.checkTimeout(
           "validation_timeout", validation, JdbcConnections.MIN_POOL_TIMEOUT);
       JdbcConnections.checkTimeout("statement_timeout", statement, Duration.ZERO);
+      IdleTransactions.check("idle_transaction_timeout", idleTransaction);
       if (validation.compareTo(connect) > 0) {
         throw new InvalidInputException(
             "validation_timeout",
@@ -244,8 +294,28 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
     }
 
     /**
+     * Timeouts whose idle transaction timeout is the statement timeout.
+     *
+     * @throws InvalidInputException as the canonical constructor
+     */
+    public Timeouts(Duration connect, Duration validation, Duration statement) {
+      this(connect, validation, statement, statement);
+    }
+
+    /**
+     * These timeouts with another idle transaction timeout: zero for no limit.
+     *
+     * @throws InvalidInputException for a timeout that is negative, under 1 s (other than zero) or
+     *     over 24 hours
+     */
+    public Timeouts withIdleTransaction(Duration idleTransaction) {
+      return new Timeouts(connect, validation, statement, idleTransaction);
+    }
+
+    /**
      * Timeouts with the validation timeout derived from {@code connect}: 2 s, or half of {@code
-     * connect} when that is shorter, but at least 250 ms.
+     * connect} when that is shorter, but at least 250 ms; the idle transaction timeout is the
+     * statement timeout.
      */
     public static Timeouts of(Duration connect, Duration statement) {
       return new Timeouts(connect, validationFor(connect), statement);
@@ -486,13 +556,23 @@ public final class JdbcStore implements TaskStore, ClusteredStore {
 
   // ------------------------------------------------------------------ what the parts share
 
-  /** A connection whose statements carry the statement timeout. */
+  /**
+   * A connection whose statements carry the statement timeout, and whose session ends a transaction
+   * left idle (see {@link Timeouts#idleTransaction()}).
+   */
   Connection connection() throws SQLException {
     DataSource ds = dataSource;
     if (ds == null) {
       throw new IllegalStateException(this + " is not started");
     }
-    return JdbcConnections.withStatementTimeout(ds.getConnection(), statementSeconds);
+    Connection c = ds.getConnection();
+    try {
+      idleTransactions.apply(c, logger);
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    return JdbcConnections.withStatementTimeout(c, statementSeconds);
   }
 
   /** What the scheduler gave at {@link #start}: its clock, its registry, its event dispatch. */

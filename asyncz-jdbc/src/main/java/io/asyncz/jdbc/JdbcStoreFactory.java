@@ -15,12 +15,14 @@ import java.util.Set;
  * username}, {@code password}, {@code table} (default {@value JdbcStore#DEFAULT_TABLE}), {@code
  * max_record_size} (bytes, default 1 MiB; see {@link TaskRecords}), and the timeouts {@code
  * connect_timeout} (5 s), {@code validation_timeout} (2 s, or half the connect timeout when that is
- * shorter) and {@code statement_timeout} (10 s), each in seconds or as an ISO-8601 duration, and
- * {@code pooled} (default true; false opens a connection for each operation instead of a HikariCP
- * pool, for a store that serves one short command: see {@link JdbcStore#pooled()}). The {@code
- * sqlalchemy} alias also takes the seed's {@code SQLAlchemyStore} names: {@code database} for
- * {@code url} and {@code tablename} for {@code table}. Records are encrypted when {@code
- * ASYNCZ_STORE_ENCRYPTION_KEY} is set.
+ * shorter), {@code statement_timeout} (10 s) and {@code idle_transaction_timeout} (how long a
+ * transaction may wait for its next statement before the database ends it; the statement timeout
+ * unless given, 0 for no limit: see {@link JdbcStore.Timeouts#idleTransaction()}), each in seconds
+ * or as an ISO-8601 duration, and {@code pooled} (default true; false opens a connection for each
+ * operation instead of a HikariCP pool, for a store that serves one short command: see {@link
+ * JdbcStore#pooled()}). The {@code sqlalchemy} alias also takes the seed's {@code SQLAlchemyStore}
+ * names: {@code database} for {@code url} and {@code tablename} for {@code table}. Records are
+ * encrypted when {@code ASYNCZ_STORE_ENCRYPTION_KEY} is set.
  */
 public final class JdbcStoreFactory implements StoreFactory {
   private static final Set<String> OPTIONS =
@@ -33,6 +35,7 @@ public final class JdbcStoreFactory implements StoreFactory {
           "connect_timeout",
           "validation_timeout",
           "statement_timeout",
+          "idle_transaction_timeout",
           "pooled");
 
   // The seed's names, and its pickle_protocol, which is refused with a message of its own rather
@@ -144,7 +147,18 @@ public final class JdbcStoreFactory implements StoreFactory {
               + connect
               + "); expected at most the connect timeout, which includes it");
     }
-    return new JdbcStore.Timeouts(connect, validation, statement);
+    Duration idle = statement;
+    if (options.raw("idle_transaction_timeout").isPresent()) {
+      idle = options.seconds("idle_transaction_timeout", statement);
+      String problem = IdleTransactions.problem(idle);
+      if (problem != null) {
+        throw new InvalidInputException(
+            options.key("idle_transaction_timeout"),
+            options.raw("idle_transaction_timeout").get(),
+            problem);
+      }
+    }
+    return new JdbcStore.Timeouts(connect, validation, statement, idle);
   }
 
   private static Duration timeout(

@@ -42,6 +42,35 @@ class JdbcTimeoutOptionsTest {
     JdbcStore store = new JdbcStore(url(), null, null, "t", TaskRecords.plain());
     assertThat(store.timeouts()).contains(JdbcStore.Timeouts.DEFAULTS);
     assertThat(store.statementTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(store.idleTransactionTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(JdbcStore.Timeouts.DEFAULTS.idleTransaction()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void theIdleTransactionTimeoutFollowsTheStatementTimeoutUnlessGivenAndZeroTurnsItOff() {
+    assertThat(fromOptions(Map.of("statement_timeout", 30)).idleTransaction())
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(fromOptions(Map.of("idle_transaction_timeout", "PT1M")).idleTransaction())
+        .isEqualTo(Duration.ofMinutes(1));
+    assertThat(fromOptions(Map.of("idle_transaction_timeout", 0)).idleTransaction()).isZero();
+    assertThat(
+            JdbcStore.Timeouts.of(Duration.ofSeconds(1), Duration.ofSeconds(3)).idleTransaction())
+        .isEqualTo(Duration.ofSeconds(3));
+    assertThat(JdbcStore.Timeouts.DEFAULTS.withIdleTransaction(Duration.ZERO).idleTransaction())
+        .isZero();
+    assertThat(
+            new JdbcStore(new JdbcDataSource(), "t", TaskRecords.plain(), Duration.ofMillis(1200))
+                .idleTransactionTimeout())
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThat(
+            new JdbcStore(
+                    new JdbcDataSource(),
+                    "t",
+                    TaskRecords.plain(),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(20))
+                .idleTransactionTimeout())
+        .isEqualTo(Duration.ofSeconds(20));
   }
 
   @Test
@@ -85,6 +114,10 @@ class JdbcTimeoutOptionsTest {
         "validation_timeout | 0.2   | \"0.2\" is shorter than 250 ms",
         "statement_timeout  | P2D   | \"P2D\" is longer than 24 hours",
         "validation_timeout | 6     | \"6\" is longer than asyncz.stores.s.connect_timeout (PT5S)",
+        "idle_transaction_timeout | -1  | \"-1\" is negative; expected 0 (no limit)",
+        "idle_transaction_timeout | 0.5 | \"0.5\" is shorter than 1 s",
+        "idle_transaction_timeout | P2D | \"P2D\" is longer than 24 hours",
+        "idle_transaction_timeout | later | \"later\" is not a number of seconds",
       })
   void badTimeoutsAreRefusedNamingTheKeyAndQuotingTheValue(
       String option, String value, String message) {
@@ -116,6 +149,22 @@ class JdbcTimeoutOptionsTest {
             () -> new JdbcStore(new JdbcDataSource(), "t", TaskRecords.plain(), Duration.ZERO))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("statement_timeout");
+    assertThatThrownBy(
+            () -> JdbcStore.Timeouts.DEFAULTS.withIdleTransaction(Duration.ofMillis(500)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("idle_transaction_timeout")
+        .hasMessageContaining("PT0.5S");
+    assertThatThrownBy(
+            () ->
+                new JdbcStore(
+                    new JdbcDataSource(),
+                    "t",
+                    TaskRecords.plain(),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(-5)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("idle_transaction_timeout")
+        .hasMessageContaining("is negative");
   }
 
   @Test

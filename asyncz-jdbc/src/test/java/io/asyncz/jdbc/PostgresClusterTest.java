@@ -12,15 +12,18 @@ import io.asyncz.task.Task;
 import io.asyncz.task.TaskFunction;
 import io.asyncz.task.TaskRegistry;
 import io.asyncz.testkit.ClusterContract;
+import io.asyncz.testkit.FaultProxy;
 import io.asyncz.testkit.MutableClock;
 import io.asyncz.testkit.TestStoreContext;
 import io.asyncz.trigger.DateTrigger;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** Cluster mode on one embedded PostgreSQL, several schedulers in this JVM. */
 class PostgresClusterTest extends ClusterContract {
@@ -53,6 +57,149 @@ class PostgresClusterTest extends ClusterContract {
   @Override
   protected TaskStore newNodeStore() {
     return new JdbcStore(server.url("postgres"), null, null, TABLE, TaskRecords.plain());
+  }
+
+  @Override
+  protected InetSocketAddress server() {
+    return new InetSocketAddress("127.0.0.1", server.port());
+  }
+
+  @Override
+  protected TaskStore newNodeStore(String host, int port) {
+    return new JdbcStore(
+        "jdbc:postgresql://" + host + ":" + port + "/postgres?user=postgres",
+        null,
+        null,
+        TABLE,
+        TaskRecords.plain(),
+        JdbcStore.Timeouts.of(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void theTasksOfANodeCutOffMidClaimRunOnAnotherNodeWithoutWaitingForTcpKeepalive()
+      throws Exception {
+    try (FaultProxy proxy = FaultProxy.start("127.0.0.1", server.port())) {
+      JdbcStore cutOff =
+          new JdbcStore(
+              "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres?user=postgres",
+              null,
+              null,
+              TABLE,
+              TaskRecords.plain(),
+              JdbcStore.Timeouts.of(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+      CutOffClaim.assertTheOtherNodeRunsTheLockedTasksInTime(proxy, cutOff, newNodeStore());
+    }
+  }
+
+  @Test
+  void theStoresSessionsCarryTheIdleTransactionTimeoutUnlessItIsOff() throws Exception {
+    for (Duration idle : new Duration[] {Duration.ofSeconds(3), Duration.ZERO}) {
+      JdbcStore store =
+          new JdbcStore(
+              server.url("postgres"),
+              null,
+              null,
+              TABLE,
+              TaskRecords.plain(),
+              JdbcStore.Timeouts.DEFAULTS.withIdleTransaction(idle));
+      store.start(
+          new TestStoreContext(MutableClock.at(Instant.EPOCH), new TaskRegistry()), "default");
+      try (Connection c = store.connection();
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SHOW idle_in_transaction_session_timeout")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo(idle.isZero() ? "0" : "3s");
+      } finally {
+        store.shutdown();
+      }
+    }
+  }
+
+  @Test
+  void aStoreWhoseServerRefusesTheIdleTransactionTimeoutGoesOnWithoutIt() throws Exception {
+    PGSimpleDataSource pg = new PGSimpleDataSource();
+    pg.setUrl(server.url("postgres"));
+    AtomicInteger refused = new AtomicInteger();
+    // As PostgreSQL 9.5 answers: the parameter is unknown to it (SQLState 42704).
+    DataSource old =
+        rewriting(
+            pg,
+            sql -> {
+              if (sql.startsWith("SET idle_in_transaction_session_timeout")) {
+                refused.incrementAndGet();
+                return "SET idle_in_transaction_session_timeout_unknown_here = 1";
+              }
+              return sql;
+            });
+    TaskFunction noop = (args, kwargs) -> null;
+    TaskRegistry registry = new TaskRegistry().register("noop", noop);
+    JdbcStore store = new JdbcStore(old, TABLE, TaskRecords.plain(), Duration.ofSeconds(5));
+    store.start(new TestStoreContext(MutableClock.at(Instant.EPOCH), registry), "default");
+    try {
+      Instant due = Instant.parse("2026-12-07T04:00:00Z");
+      Task task =
+          Task.builder("kept")
+              .function(noop, "noop")
+              .trigger(DateTrigger.at(due))
+              .nextRunTime(due)
+              .storeAlias("default")
+              .build();
+      store.addTask(task);
+      store.joinCluster(new ClusteredStore.Node("n1", "host", 1, Instant.EPOCH, "test"));
+      assertThat(store.lookupTask("kept")).contains(task);
+      assertThat(
+              store.claimDue(
+                  "n1",
+                  due,
+                  256,
+                  (t, running) -> new ClusteredStore.Decision(null, List.of(due), false)))
+          .hasSize(1);
+      // Asked once, refused once: not asked again on every new connection.
+      assertThat(refused.get()).isEqualTo(1);
+    } finally {
+      store.shutdown();
+    }
+  }
+
+  /** {@code target}, whose connections' {@code createStatement().execute} run {@code rewrite}. */
+  private static DataSource rewriting(
+      DataSource target, java.util.function.UnaryOperator<String> rewrite) {
+    return (DataSource)
+        Proxy.newProxyInstance(
+            DataSource.class.getClassLoader(),
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              Object result = invoke(target, method, args);
+              if (!(result instanceof Connection c)) {
+                return result;
+              }
+              return Proxy.newProxyInstance(
+                  Connection.class.getClassLoader(),
+                  new Class<?>[] {Connection.class},
+                  (p, m, a) -> {
+                    Object made = invoke(c, m, a);
+                    if (!(made instanceof Statement statement)
+                        || !m.getName().equals("createStatement")) {
+                      return made;
+                    }
+                    return Proxy.newProxyInstance(
+                        Statement.class.getClassLoader(),
+                        new Class<?>[] {Statement.class},
+                        (sp, sm, sa) -> {
+                          if (sm.getName().equals("execute") && sa.length == 1) {
+                            sa = new Object[] {rewrite.apply((String) sa[0])};
+                          }
+                          return invoke(statement, sm, sa);
+                        });
+                  });
+            });
+  }
+
+  @Test
+  void theRunsOfAClaimWhoseCommitAnswerWasLostAreResolvedNotLeftInFlight() throws Exception {
+    PGSimpleDataSource pg = new PGSimpleDataSource();
+    pg.setUrl(server.url("postgres"));
+    LostCommitAnswer.assertTheRunsAreResolved(pg, TABLE, server.url("postgres"));
   }
 
   @Test
@@ -138,7 +285,8 @@ class PostgresClusterTest extends ClusterContract {
   void aClaimOfAFullBatchAndTheEndsOfItsRunsTakeFewRoundTrips() throws Exception {
     HikariDataSource pool = new HikariDataSource();
     pool.setJdbcUrl(server.url("postgres"));
-    pool.setMaximumPoolSize(2);
+    // One connection: the idle transaction timeout is set once per connection, on its first use.
+    pool.setMaximumPoolSize(1);
     AtomicInteger statements = new AtomicInteger();
     AtomicInteger commits = new AtomicInteger();
     JdbcStore store =

@@ -17,6 +17,7 @@ import io.asyncz.testkit.MutableClock;
 import io.asyncz.testkit.TestStoreContext;
 import io.asyncz.trigger.DateTrigger;
 import io.asyncz.trigger.IntervalTrigger;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,6 +60,23 @@ class MongoClusterTest extends ClusterContract {
   @Override
   protected TaskStore newNodeStore() {
     return MongoStore.connect(server.uri(), DATABASE, COLLECTION, TaskRecords.plain());
+  }
+
+  @Override
+  protected InetSocketAddress server() {
+    return new InetSocketAddress("127.0.0.1", server.port());
+  }
+
+  @Override
+  protected TaskStore newNodeStore(String host, int port) {
+    return MongoStore.connect(
+        "mongodb://" + host + ":" + port,
+        DATABASE,
+        COLLECTION,
+        MongoStore.defaultQuarantine(COLLECTION),
+        TaskRecords.plain(),
+        new MongoStore.Timeouts(
+            Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)));
   }
 
   @Override

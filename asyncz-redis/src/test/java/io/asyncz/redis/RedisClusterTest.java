@@ -23,6 +23,7 @@ import io.asyncz.testkit.FaultProxy;
 import io.asyncz.testkit.MutableClock;
 import io.asyncz.testkit.TestStoreContext;
 import io.asyncz.trigger.DateTrigger;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,6 +73,25 @@ class RedisClusterTest extends ClusterContract {
   protected TaskStore newNodeStore() {
     return RedisStore.connect(
         "127.0.0.1", server.port(), 0, null, TASKS, RUN_TIMES, TaskRecords.plain());
+  }
+
+  @Override
+  protected InetSocketAddress server() {
+    return new InetSocketAddress("127.0.0.1", server.port());
+  }
+
+  @Override
+  protected TaskStore newNodeStore(String host, int port) {
+    return RedisStore.connect(
+        host,
+        port,
+        0,
+        null,
+        TASKS,
+        RUN_TIMES,
+        RedisStore.defaultQuarantineKey(TASKS),
+        TaskRecords.plain(),
+        new RedisStore.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1)));
   }
 
   @Override

@@ -15,6 +15,7 @@ import io.asyncz.task.TaskFunction;
 import io.asyncz.task.TaskRegistry;
 import io.asyncz.trigger.DateTrigger;
 import io.asyncz.trigger.IntervalTrigger;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,11 +48,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 public abstract class ClusterContract {
   private static final long WAIT_SECONDS = 60;
   private static final Clock WALL = Clock.systemUTC();
+  private static final Duration STALE_AFTER = Duration.ofSeconds(3);
 
   private final List<ThreadScheduler> nodes = new ArrayList<>();
 
   /** A new store object on the shared database (one per node); it implements ClusteredStore. */
   protected abstract TaskStore newNodeStore();
+
+  /** Where the shared database listens, for a {@link FaultProxy} in front of it. */
+  protected abstract InetSocketAddress server();
+
+  /**
+   * A new store object on the shared database reached at {@code host:port} (a {@link FaultProxy} in
+   * front of {@link #server()}), whose calls give up within a few seconds when the proxy stops
+   * forwarding: connect and statement or socket timeouts of about a second.
+   */
+  protected abstract TaskStore newNodeStore(String host, int port);
 
   /** Removes everything the previous test left in the shared database. */
   protected abstract void clear() throws Exception;
@@ -82,7 +94,7 @@ public abstract class ClusterContract {
             .identity("node-" + index)
             .cluster(settings)
             .storeRetryInterval(Duration.ofMillis(200))
-            .heartbeatStaleAfter(Duration.ofSeconds(3))
+            .heartbeatStaleAfter(STALE_AFTER)
             .store("default", store)
             .build();
     nodes.add(node);
@@ -469,6 +481,157 @@ public abstract class ClusterContract {
       assertThat(reran).containsExactly("as claimed");
     } finally {
       never.countDown();
+    }
+  }
+
+  /**
+   * A node cut off from the database (its connections blackholed: no socket closed, nothing
+   * answers) with runs in flight, for longer than {@code heartbeat_stale_after}, then healed: under
+   * {@code report}, each scheduled run time of each task up to after the heal ran at most once, and
+   * ran or was reported interrupted or missed (none lost); the healed node writes its heartbeat
+   * again (another node lists it) and runs nothing that the other took over.
+   */
+  @Test
+  void aNodeCutOffLongerThanTheStaleBoundRejoinsAndNoRunTimeRunsTwiceOrIsLost() throws Exception {
+    int taskCount = 4;
+    Duration interval = Duration.ofMillis(250);
+    Map<String, List<String>> outcomes = new ConcurrentHashMap<>();
+    CountDownLatch inFlightOnCutOff = new CountDownLatch(1);
+    CountDownLatch healed = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    TaskRegistry cutOffRegistry =
+        new TaskRegistry()
+            .register(
+                "work",
+                (args, kwargs) -> {
+                  // Its runs stay in flight until the network heals.
+                  inFlightOnCutOff.countDown();
+                  healed.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                  return null;
+                });
+    TaskRegistry otherRegistry = new TaskRegistry().register("work", (args, kwargs) -> null);
+    try (FaultProxy proxy = FaultProxy.start(server())) {
+      ThreadScheduler cutOff =
+          node(
+              0,
+              cutOffRegistry,
+              Clock.systemUTC(),
+              quick(),
+              newNodeStore(proxy.host(), proxy.port()));
+      ThreadScheduler other = node(1, otherRegistry, Clock.systemUTC(), quick());
+      for (ThreadScheduler node : List.of(cutOff, other)) {
+        String name = node == cutOff ? "cut-off node" : "other node";
+        node.addListener(
+            e -> {
+              TaskExecutionEvent x = (TaskExecutionEvent) e;
+              String what =
+                  switch (x.code()) {
+                    case Events.TASK_INTERRUPTED -> "reported interrupted by ";
+                    case Events.TASK_MISSED -> "missed on ";
+                    default -> "ran on ";
+                  };
+              outcomes
+                  .computeIfAbsent(
+                      x.taskId() + "@" + x.scheduledRunTime(), k -> new CopyOnWriteArrayList<>())
+                  .add(what + name);
+              if (x.code() == Events.TASK_INTERRUPTED) {
+                interrupted.countDown();
+              }
+            },
+            Events.TASK_EXECUTED
+                | Events.TASK_ERROR
+                | Events.TASK_MISSED
+                | Events.TASK_INTERRUPTED);
+      }
+      Instant start = WALL.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(2);
+      cutOff.start();
+      // A task added after its start time first runs at the next of its times after the add.
+      List<Instant> firsts = new ArrayList<>();
+      for (int i = 0; i < taskCount; i++) {
+        cutOff
+            .task("work")
+            .id("partition-" + i)
+            .trigger(IntervalTrigger.builder().interval(interval).startAt(start).build())
+            .coalesce(false)
+            .noGraceLimit()
+            .maxInstances(1_000)
+            .add();
+        Instant first = start;
+        while (first.isBefore(WALL.instant())) {
+          first = first.plus(interval);
+        }
+        firsts.add(first);
+      }
+      assertThat(inFlightOnCutOff.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+      other.start();
+      proxy.blackhole();
+      Instant cut = WALL.instant();
+      // Longer than heartbeat_stale_after: the other node takes the cut-off node for dead.
+      assertThat(interrupted.await(WAIT_SECONDS, TimeUnit.SECONDS))
+          .as("a run in flight on the cut-off node reported interrupted")
+          .isTrue();
+      CountDownLatch longEnough = new CountDownLatch(1);
+      while (!longEnough.await(50, TimeUnit.MILLISECONDS)) {
+        if (Duration.between(cut, WALL.instant()).compareTo(STALE_AFTER) > 0) {
+          longEnough.countDown();
+        }
+      }
+      Duration partition = Duration.between(cut, WALL.instant());
+      proxy.pass();
+      healed.countDown();
+      CountDownLatch rejoined = new CountDownLatch(1);
+      while (!rejoined.await(50, TimeUnit.MILLISECONDS)) {
+        if (other.instances().stream()
+            .anyMatch(
+                i ->
+                    i.identity().startsWith("node-0#")
+                        && i.scope().equals(SchedulerInstanceInfo.CLUSTER))) {
+          rejoined.countDown();
+        }
+        assertThat(Duration.between(cut, WALL.instant()))
+            .as("the healed node writing its heartbeat again")
+            .isLessThan(Duration.ofSeconds(WAIT_SECONDS));
+      }
+      Instant until = WALL.instant().plusSeconds(1);
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < taskCount; i++) {
+        for (Instant t = firsts.get(i); !t.isAfter(until); t = t.plus(interval)) {
+          expected.add("partition-" + i + "@" + t);
+        }
+      }
+      CountDownLatch accounted = new CountDownLatch(1);
+      while (!accounted.await(50, TimeUnit.MILLISECONDS)) {
+        if (outcomes.keySet().containsAll(expected)) {
+          accounted.countDown();
+        } else if (Duration.between(until, WALL.instant()).getSeconds() > WAIT_SECONDS) {
+          break;
+        }
+      }
+      cutOff.shutdown(Duration.ofSeconds(10));
+      other.shutdown(Duration.ofSeconds(10));
+
+      List<String> lost = new ArrayList<>();
+      List<String> twice = new ArrayList<>();
+      for (String key : expected) {
+        List<String> got = outcomes.getOrDefault(key, List.of());
+        if (got.isEmpty()) {
+          lost.add(key);
+        }
+      }
+      for (Map.Entry<String, List<String>> e : new TreeMap<>(outcomes).entrySet()) {
+        long ran = e.getValue().stream().filter(o -> o.startsWith("ran on ")).count();
+        long reported = e.getValue().stream().filter(o -> o.startsWith("reported ")).count();
+        if (ran > 1 || reported > 1) {
+          twice.add(e.getKey() + ": " + e.getValue());
+        }
+      }
+      assertThat(twice).as("run times run or reported more than once").isEmpty();
+      assertThat(lost)
+          .as(
+              "run times up to %s neither run nor reported (partition from %s for %s); outcomes:"
+                  + " %s",
+              until, cut, partition, new TreeMap<>(outcomes))
+          .isEmpty();
     }
   }
 
