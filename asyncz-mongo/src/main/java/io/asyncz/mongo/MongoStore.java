@@ -95,6 +95,7 @@ public final class MongoStore implements TaskStore, ClusteredStore {
   private volatile Timeouts timeouts;
   private volatile String alias = "default";
   private volatile Logger logger = LoggerFactory.getLogger("asyncz.stores.default");
+  private MongoNotices notices; // guarded by this
 
   /**
    * A store on {@code client}, which the store does not close, with its quarantine in {@code
@@ -370,6 +371,7 @@ public final class MongoStore implements TaskStore, ClusteredStore {
 
   @Override
   public void shutdown() {
+    stopNotices();
     String node = cluster.joinedAs();
     if (node != null) {
       try {
@@ -525,6 +527,42 @@ public final class MongoStore implements TaskStore, ClusteredStore {
   @Override
   public List<Member> members() {
     return cluster.members();
+  }
+
+  /**
+   * Calls {@code changed} when a task document is added, replaced or updated by anyone (another
+   * node, the {@code asyncz} command, this store), through a change stream on the task collection
+   * read by a daemon thread until {@link #shutdown}; a node's claims and the ends of its runs are
+   * left out. The core calls this in cluster mode; a single scheduler on a shared collection can
+   * ask for it too: {@code store.onChange(scheduler::storesChanged)}. It returns once the stream is
+   * open (or failed), waiting at most the server selection and socket timeouts. A notice is a hint:
+   * a failed or cut stream is opened again after a pause that grows from 1 s to 30 s (one warning
+   * per outage) while the scheduler polls, and a server that is not a replica set, which sends no
+   * change streams, is logged once and left to the poll. Called again, it replaces the callback.
+   */
+  @Override
+  public synchronized void onChange(Runnable changed) {
+    Objects.requireNonNull(changed, "changed");
+    if (notices != null && notices.open()) {
+      notices.callback(changed);
+      return;
+    }
+    Timeouts t = timeouts != null ? timeouts : Timeouts.DEFAULTS;
+    notices =
+        MongoNotices.on(collection, database + "." + collectionName, alias, logger, changed)
+            .start(t.serverSelection().plus(t.socket()));
+  }
+
+  private synchronized void stopNotices() {
+    if (notices != null) {
+      notices.close();
+      notices = null;
+    }
+  }
+
+  /** The change notices since {@link #onChange}, or null. */
+  synchronized MongoNotices notices() {
+    return notices;
   }
 
   @Override
