@@ -38,6 +38,12 @@ final class MongoNotices implements AutoCloseable {
    */
   static final Duration IDLE_PAUSE = Duration.ofMillis(100);
 
+  /**
+   * How long {@link #start} waits for the stream to open; the scheduler polls meanwhile, and
+   * notices follow once it opens.
+   */
+  static final Duration OPEN_WAIT = Duration.ofSeconds(5);
+
   /** The first pause before a failed stream is opened again; each failure doubles it. */
   static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
@@ -47,7 +53,7 @@ final class MongoNotices implements AutoCloseable {
   /**
    * The server's codes for "no change streams here": 40573, the {@code $changeStream} stage is only
    * supported on replica sets (a standalone {@code mongod}); 40324, an unknown pipeline stage (a
-   * server older than 3.6).
+   * server, or a MongoDB-compatible one, that does not know {@code $changeStream}).
    */
   static final Set<Integer> UNSUPPORTED = Set.of(40573, 40324);
 
