@@ -22,10 +22,11 @@ import org.slf4j.Logger;
 /**
  * The change notices of a task collection: a change stream ({@code watch}) on one daemon thread,
  * whose every event calls the scheduler's callback. A notice is a wake-up hint, never the source of
- * truth: the scheduler reads the store afresh, and polls meanwhile. A stream that fails or is cut
- * is opened again with a growing pause (one warning per outage), and each opening calls the
- * callback once, for what may have changed while no stream was open. A server that refuses change
- * streams because it is not a replica set is told once, and the thread ends.
+ * truth: the scheduler reads the store afresh, and polls meanwhile. A stream that fails, is cut or
+ * is ended by the server (after the collection is dropped or renamed) is opened again with a
+ * growing pause (one warning per outage), and each opening calls the callback once, for what may
+ * have changed while no stream was open. A server that refuses change streams because it is not a
+ * replica set is told once, and the thread ends.
  */
 final class MongoNotices implements AutoCloseable {
   /** How long the server holds an empty {@code getMore} of the stream before it answers. */
@@ -182,6 +183,9 @@ final class MongoNotices implements AutoCloseable {
         while (running) {
           if (cursor.tryNext() != null) {
             notice();
+          } else if (cursor.getServerCursor() == null) {
+            // A mongod ends a stream after an invalidate (the collection dropped or renamed).
+            throw new IllegalStateException("the server ended the change stream");
           } else {
             pause(IDLE_PAUSE);
           }

@@ -185,6 +185,32 @@ class MongoChangeNoticeTest {
   }
 
   /**
+   * The server ends the stream (as a {@code mongod} does after an {@code invalidate}, when the
+   * collection is dropped or renamed): the stream is opened again, and notices.
+   */
+  @Test
+  void aStreamTheServerEndsIsOpenedAgain() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    Semaphore noticed = new Semaphore(0);
+    MongoNotices notices =
+        new MongoNotices(
+            "db.tasks",
+            () -> asked.incrementAndGet() == 1 ? new EmptyCursor(false) : new EmptyCursor(true),
+            "default",
+            LoggerFactory.getLogger("asyncz.stores.default"),
+            noticed::release);
+    notices.start(Duration.ofSeconds(10));
+    try {
+      assertThat(noticed.tryAcquire(2, WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+      assertThat(asked).hasValue(2);
+      awaitTrue(() -> notices.state() == MongoNotices.State.LISTENING);
+    } finally {
+      notices.close();
+    }
+    assertThat(notices.awaitClosed(Duration.ofSeconds(10))).isTrue();
+  }
+
+  /**
    * A server that is not a replica set refuses change streams (error 40573): that is told once, the
    * stream is not asked for again, and the thread ends; the scheduler polls.
    */
@@ -225,7 +251,7 @@ class MongoChangeNoticeTest {
               if (asked.incrementAndGet() == 1) {
                 throw refusal(13, "not authorized");
               }
-              return new EmptyCursor();
+              return new EmptyCursor(true);
             },
             "default",
             LoggerFactory.getLogger("asyncz.stores.default"),
@@ -298,8 +324,14 @@ class MongoChangeNoticeTest {
     }
   }
 
-  /** A stream with no events. */
+  /** A stream with no events, kept open by the server or ended by it. */
   private static final class EmptyCursor implements MongoCursor<RawBsonDocument> {
+    private final boolean open;
+
+    EmptyCursor(boolean open) {
+      this.open = open;
+    }
+
     @Override
     public void close() {}
 
@@ -325,7 +357,7 @@ class MongoChangeNoticeTest {
 
     @Override
     public com.mongodb.ServerCursor getServerCursor() {
-      return null;
+      return open ? new com.mongodb.ServerCursor(1, getServerAddress()) : null;
     }
 
     @Override
