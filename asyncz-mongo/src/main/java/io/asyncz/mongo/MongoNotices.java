@@ -173,19 +173,23 @@ final class MongoNotices implements AutoCloseable {
     while (running) {
       try (MongoCursor<RawBsonDocument> cursor = open.get()) {
         state = State.LISTENING;
-        if (failing) {
-          logger.info("Change notices on {} work again", namespace);
-          failing = false;
-        }
-        retry = FIRST_RETRY;
         notice(); // for what changed while no stream was open
         opened.countDown();
         while (running) {
-          if (cursor.tryNext() != null) {
-            notice();
-          } else if (cursor.getServerCursor() == null) {
+          RawBsonDocument event = cursor.tryNext();
+          if (event == null && cursor.getServerCursor() == null) {
             // A mongod ends a stream after an invalidate (the collection dropped or renamed).
             throw new IllegalStateException("the server ended the change stream");
+          }
+          // Over once the stream answers, not when it opens: a stream that opens and then fails
+          // at once, time after time, keeps its growing pause and its single warning.
+          if (failing) {
+            logger.info("Change notices on {} work again", namespace);
+            failing = false;
+          }
+          retry = FIRST_RETRY;
+          if (event != null) {
+            notice();
           } else {
             pause(IDLE_PAUSE);
           }
