@@ -120,22 +120,28 @@ final class MongoNotices implements AutoCloseable {
   }
 
   /**
+   * The stream: the events {@link #events()} keeps, with only the resume token ({@code _id}) and
+   * the operation, not the document.
+   */
+  static List<Bson> pipeline() {
+    return List.of(
+        Aggregates.match(events()),
+        Aggregates.project(Projections.include("_id", "operationType")));
+  }
+
+  /**
    * Inserts, replacements and updates, but not the updates of a node's claim (its lease, its
    * commit, each of which counts up {@code version}) or of the end of runs in flight ({@code
    * runs}): only a user's change can bring a run forward. Deletes are left out too: none makes a
-   * run due sooner. Only the resume token ({@code _id}) and the operation come back, not the
-   * document.
+   * run due sooner.
    */
-  static List<Bson> pipeline() {
+  static Bson events() {
     String updated = "updateDescription.updatedFields.";
-    return List.of(
-        Aggregates.match(
-            Filters.and(
-                Filters.in("operationType", "insert", "replace", "update"),
-                Filters.nor(
-                    Filters.exists(updated + MongoCluster.VERSION),
-                    Filters.exists(updated + MongoCluster.RUNS)))),
-        Aggregates.project(Projections.include("_id", "operationType")));
+    return Filters.and(
+        Filters.in("operationType", "insert", "replace", "update"),
+        Filters.nor(
+            Filters.exists(updated + MongoCluster.VERSION),
+            Filters.exists(updated + MongoCluster.RUNS)));
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mongodb.MongoCommandException;
 import com.mongodb.ServerAddress;
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
 import io.asyncz.persistence.TaskRecords;
@@ -23,6 +24,7 @@ import io.asyncz.trigger.DateTrigger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +35,9 @@ import java.util.function.BooleanSupplier;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
+import org.bson.Document;
 import org.bson.RawBsonDocument;
+import org.bson.types.Binary;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -208,6 +212,53 @@ class MongoChangeNoticeTest {
       notices.close();
     }
     assertThat(notices.awaitClosed(Duration.ofSeconds(10))).isTrue();
+  }
+
+  /**
+   * The stream's filter, applied to change events as a {@code mongod} writes them (the stand-in's
+   * own events have no {@code updateDescription}): a user's add, replace and update wake the
+   * scheduler; a node's lease and commit (which count up {@code version}), the end of its runs (a
+   * {@code $pull} from {@code runs}) and deletes do not.
+   */
+  @Test
+  void theStreamKeepsUsersChangesAndLeavesOutTheNodesBookkeepingAndDeletes() {
+    MongoCollection<Document> events = client.getDatabase(DATABASE).getCollection("events");
+    events.insertMany(
+        List.of(
+            event("add", "insert", null),
+            event("replace", "replace", null),
+            event(
+                "user update",
+                "update",
+                new Document("next_run_time", 1.5e9).append("state", new Binary(new byte[1]))),
+            event(
+                "lease",
+                "update",
+                new Document("lease", new Document("node", "n1")).append("version", 4)),
+            event(
+                "commit",
+                "update",
+                new Document("version", 5)
+                    .append("claim", "token")
+                    .append("next_run_time", 1.5e9)
+                    .append("runs.0", new Document("t", "x"))),
+            event("run ended", "update", new Document("runs", List.of())),
+            event("delete", "delete", null),
+            event("drop", "drop", null)));
+    List<String> kept = new ArrayList<>();
+    events.find(MongoNotices.events()).forEach(d -> kept.add(d.getString("case")));
+    assertThat(kept).containsExactlyInAnyOrder("add", "replace", "user update");
+    events.drop();
+  }
+
+  private static Document event(String name, String operation, Document updatedFields) {
+    Document event = new Document("case", name).append("operationType", operation);
+    if (updatedFields != null) {
+      event.append(
+          "updateDescription",
+          new Document("updatedFields", updatedFields).append("removedFields", List.of("lease")));
+    }
+    return event;
   }
 
   /**
