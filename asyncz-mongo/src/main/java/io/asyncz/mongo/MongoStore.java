@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
  * the document, and a task finished or deleted while runs of it are in flight is kept, marked
  * {@code done} and invisible to reads, until they end.
  *
+ * <p>{@link #onChange} reads a change stream on the task collection, so that a task another process
+ * adds or changes wakes the scheduler at once instead of at its next poll; change streams need a
+ * replica set, and on a standalone {@code mongod} the store says so once and the scheduler polls.
+ *
  * <p>{@code next_run_time} is a double, exact to well under a microsecond for present-day times;
  * the store only uses it to pick candidates and orders and filters by the exact instant in the
  * record (ties by id), so two tasks closer together than a double can tell still come back in
@@ -95,6 +99,7 @@ public final class MongoStore implements TaskStore, ClusteredStore {
   private volatile Timeouts timeouts;
   private volatile String alias = "default";
   private volatile Logger logger = LoggerFactory.getLogger("asyncz.stores.default");
+  private MongoNotices notices; // guarded by this
 
   /**
    * A store on {@code client}, which the store does not close, with its quarantine in {@code
@@ -370,6 +375,7 @@ public final class MongoStore implements TaskStore, ClusteredStore {
 
   @Override
   public void shutdown() {
+    stopNotices();
     String node = cluster.joinedAs();
     if (node != null) {
       try {
@@ -525,6 +531,42 @@ public final class MongoStore implements TaskStore, ClusteredStore {
   @Override
   public List<Member> members() {
     return cluster.members();
+  }
+
+  /**
+   * Calls {@code changed} when a task document is added, replaced or updated by anyone (another
+   * node, the {@code asyncz} command, this store), through a change stream on the task collection
+   * read by a daemon thread until {@link #shutdown}; a node's claims and the ends of its runs are
+   * left out. The core calls this in cluster mode; a single scheduler on a shared collection can
+   * ask for it too: {@code store.onChange(scheduler::storesChanged)}. It returns once the stream is
+   * open (or failed), waiting at most 5 s, so that a change made after it returns is noticed. A
+   * notice is a hint: a failed or cut stream is opened again after a pause that grows from 1 s to
+   * 30 s (one warning per outage) while the scheduler polls, and a server that is not a replica
+   * set, which sends no change streams, is logged once and left to the poll. Called again, it
+   * replaces the callback.
+   */
+  @Override
+  public synchronized void onChange(Runnable changed) {
+    Objects.requireNonNull(changed, "changed");
+    if (notices != null && notices.open()) {
+      notices.callback(changed);
+      return;
+    }
+    notices =
+        MongoNotices.on(collection, database + "." + collectionName, alias, logger, changed)
+            .start(MongoNotices.OPEN_WAIT);
+  }
+
+  private synchronized void stopNotices() {
+    if (notices != null) {
+      notices.close();
+      notices = null;
+    }
+  }
+
+  /** The change notices since {@link #onChange}, or null. */
+  synchronized MongoNotices notices() {
+    return notices;
   }
 
   @Override

@@ -23,10 +23,26 @@ final class StandInMongo implements AutoCloseable {
   }
 
   static StandInMongo start() throws IOException {
+    return start(false);
+  }
+
+  /**
+   * A stand-in that keeps an oplog, so that it sends change streams as a replica set does (without
+   * it, {@code watch} fails with error -1).
+   */
+  static StandInMongo startWithOplog() throws IOException {
+    return start(true);
+  }
+
+  private static StandInMongo start(boolean oplog) throws IOException {
     RuntimeException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       int port = freePort();
-      MongoServer server = new MongoServer(new MemoryBackend());
+      MemoryBackend backend = new MemoryBackend();
+      if (oplog) {
+        backend.enableOplog();
+      }
+      MongoServer server = new MongoServer(backend);
       try {
         server.bind("127.0.0.1", port);
         return new StandInMongo(server, port);
