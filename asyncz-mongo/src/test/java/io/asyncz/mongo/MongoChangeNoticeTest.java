@@ -428,6 +428,16 @@ class MongoChangeNoticeTest {
     }
 
     @Override
+    protected java.net.InetSocketAddress server() {
+      return new java.net.InetSocketAddress("127.0.0.1", server.port());
+    }
+
+    @Override
+    protected TaskStore newNodeStore(String host, int port) {
+      return newStore("mongodb://" + host + ":" + port);
+    }
+
+    @Override
     protected void clear() {
       // the outer class's @AfterEach clears the collections
     }
