@@ -135,6 +135,11 @@ final class JdbcCluster {
                 + ", which has no row locks to claim tasks with; expected a store on PostgreSQL,"
                 + " MariaDB 10.6+ or MySQL 8");
       }
+      // One transaction for the creation: the advisory lock below is the transaction's, and on a
+      // connection that commits each statement by itself (a pool's default) it would be let go
+      // before the first CREATE, so nodes joining at once raced each other's catalog rows.
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
       for (int attempt = 1; ; attempt++) {
         try {
           if (postgres) {
@@ -177,6 +182,7 @@ final class JdbcCluster {
         ps.executeUpdate();
       }
       JdbcConnections.commit(c);
+      c.setAutoCommit(autoCommit); // as the pool lent it
       joinedAs = node.id();
       joined = node;
     } catch (SQLException e) {

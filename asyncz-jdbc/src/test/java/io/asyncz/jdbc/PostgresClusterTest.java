@@ -92,6 +92,48 @@ class PostgresClusterTest extends ClusterContract {
   }
 
   @Test
+  void nodesJoiningAtOnceOnAFreshDatabaseAllJoin() throws Exception {
+    // Service processes started together on a new database each create the cluster's tables;
+    // CI once saw a join fail with "duplicate key ... ixr_cluster_tasks" (pg_class), two nodes
+    // creating the same index at once.
+    int nodes = 6;
+    TestStoreContext context =
+        new TestStoreContext(MutableClock.at(Instant.EPOCH), new TaskRegistry());
+    for (int round = 0; round < 5; round++) {
+      clear();
+      List<JdbcStore> stores = new ArrayList<>();
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(nodes);
+      try {
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(nodes);
+        List<java.util.concurrent.Future<?>> joins = new ArrayList<>();
+        for (int n = 0; n < nodes; n++) {
+          JdbcStore store = (JdbcStore) newNodeStore();
+          store.start(context, "default");
+          stores.add(store);
+          String id = "node-" + round + "-" + n;
+          joins.add(
+              pool.submit(
+                  () -> {
+                    together.await();
+                    store.joinCluster(new ClusteredStore.Node(id, "host", 1, Instant.EPOCH, "t"));
+                    return null;
+                  }));
+        }
+        for (java.util.concurrent.Future<?> join : joins) {
+          join.get(60, java.util.concurrent.TimeUnit.SECONDS); // throws what a join threw
+        }
+        assertThat(stores.get(0).members()).hasSize(nodes);
+      } finally {
+        pool.shutdownNow();
+        for (JdbcStore store : stores) {
+          store.shutdown();
+        }
+      }
+    }
+  }
+
+  @Test
   void theStoresSessionsCarryTheIdleTransactionTimeoutUnlessItIsOff() throws Exception {
     for (Duration idle : new Duration[] {Duration.ofSeconds(3), Duration.ZERO}) {
       JdbcStore store =
