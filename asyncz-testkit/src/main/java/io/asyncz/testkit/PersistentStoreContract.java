@@ -408,7 +408,11 @@ public abstract class PersistentStoreContract extends StoreContract {
     assertThat(store().allTasks()).as("one-shot tasks left in the store").isEmpty();
   }
 
-  /** {@code count} tasks of {@code contract.count}, each with its own key, added four ways. */
+  /**
+   * {@code count} tasks of {@code contract.count}, each with its own key, added four ways; no grace
+   * limit, since a run started more than the default second late on a loaded machine is missed, as
+   * the seed says (a helper's run saw 7 of 360 on SQLite at load 4–5), which is not a loss.
+   */
   private static void addOneShotTasks(Scheduler scheduler, String prefix, int count) {
     int batch = 10;
     for (int i = 0; i < count; i += batch) {
@@ -417,14 +421,23 @@ public abstract class PersistentStoreContract extends StoreContract {
       switch (i / batch % 4) {
         case 0 -> {
           for (int n = 0; n < batch; n++) {
-            scheduler.task("contract.count").args(prefix + (first + n)).store(ALIAS).add();
+            scheduler
+                .task("contract.count")
+                .args(prefix + (first + n))
+                .store(ALIAS)
+                .noGraceLimit()
+                .add();
           }
         }
         case 1 ->
             scheduler.addAll(
                 b -> {
                   for (int n = 0; n < batch; n++) {
-                    b.task("contract.count").args(prefix + (first + n)).store(ALIAS).add();
+                    b.task("contract.count")
+                        .args(prefix + (first + n))
+                        .store(ALIAS)
+                        .noGraceLimit()
+                        .add();
                   }
                 });
         case 2 -> {
@@ -434,6 +447,7 @@ public abstract class PersistentStoreContract extends StoreContract {
                 .args(prefix + (first + n))
                 .trigger(DateTrigger.at(now.plusMillis(n % 5)))
                 .store(ALIAS)
+                .noGraceLimit()
                 .add();
           }
         }
@@ -444,6 +458,7 @@ public abstract class PersistentStoreContract extends StoreContract {
                 .args(prefix + (first + n))
                 .trigger(DateTrigger.at(now.minusMillis(1)))
                 .store(ALIAS)
+                .noGraceLimit()
                 .add();
           }
         }
