@@ -63,14 +63,7 @@ class MariaDbClusterTest extends ClusterContract {
   void theTasksOfANodeCutOffMidClaimRunOnAnotherNodeWithoutWaitingForTcpKeepalive()
       throws Exception {
     try (FaultProxy proxy = FaultProxy.start("127.0.0.1", server.port())) {
-      JdbcStore cutOff =
-          new JdbcStore(
-              "jdbc:mariadb://127.0.0.1:" + proxy.port() + "/asyncz?user=root",
-              null,
-              null,
-              TABLE,
-              TaskRecords.plain(),
-              JdbcStore.Timeouts.of(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+      JdbcStore cutOff = (JdbcStore) newNodeStore("127.0.0.1", proxy.port());
       CutOffClaim.assertTheOtherNodeRunsTheLockedTasksInTime(proxy, cutOff, newNodeStore());
     }
   }

@@ -79,14 +79,7 @@ class PostgresClusterTest extends ClusterContract {
   void theTasksOfANodeCutOffMidClaimRunOnAnotherNodeWithoutWaitingForTcpKeepalive()
       throws Exception {
     try (FaultProxy proxy = FaultProxy.start("127.0.0.1", server.port())) {
-      JdbcStore cutOff =
-          new JdbcStore(
-              "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres?user=postgres",
-              null,
-              null,
-              TABLE,
-              TaskRecords.plain(),
-              JdbcStore.Timeouts.of(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+      JdbcStore cutOff = (JdbcStore) newNodeStore("127.0.0.1", proxy.port());
       CutOffClaim.assertTheOtherNodeRunsTheLockedTasksInTime(proxy, cutOff, newNodeStore());
     }
   }
