@@ -8,6 +8,7 @@ import io.asyncz.dashboard.DashboardOptions;
 import io.asyncz.dashboard.Role;
 import io.asyncz.event.Events;
 import io.asyncz.event.TaskExecutionEvent;
+import io.asyncz.mongo.MongoStore;
 import io.asyncz.scheduler.Scheduler;
 import io.asyncz.scheduler.ShutdownReport;
 import io.asyncz.scheduler.TaskBuilder;
@@ -25,8 +26,10 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -176,20 +179,12 @@ final class StartCommand implements Callable<Integer> {
         pollEvery.toMillis(),
         pollEvery.toMillis(),
         TimeUnit.MILLISECONDS);
+    NoticedChecks noticed = new NoticedChecks(scheduler, changes, poller);
     List<StoreNotices.Listener> listeners = new ArrayList<>();
     for (StoreNotices.Target target : StoreNotices.targets(session)) {
-      listeners.add(
-          new StoreNotices.Listener(
-              target,
-              () -> {
-                try {
-                  changes.check(true);
-                } catch (RuntimeException e) {
-                  LOG.warn("Checking the stores for changes failed: {}", e.toString());
-                }
-              },
-              pollEvery));
+      listeners.add(new StoreNotices.Listener(target, noticed::notice, pollEvery));
     }
+    listenToChangeStreams(session, noticed);
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook =
@@ -510,6 +505,68 @@ final class StartCommand implements Callable<Integer> {
       throw new InvalidInputException(where, value, "is not a mapping");
     }
     return (Map<String, Object>) value;
+  }
+
+  /**
+   * MongoDB stores tell of every change to their task collection through a change stream (on a
+   * replica set; a standalone server sends none, which the store logs once, and the poll sees the
+   * changes). Unlike the notices of PostgreSQL and Redis, which only the {@code asyncz} commands
+   * send, these come for any writer, this service's own runs included: {@link NoticedChecks} keeps
+   * them from reading the task list more than once a second.
+   */
+  private static void listenToChangeStreams(Session session, NoticedChecks noticed) {
+    for (String alias : session.storeOptions().keySet()) {
+      if (session.scheduler().lookupStore(alias) instanceof MongoStore mongo) {
+        mongo.onChange(noticed::notice);
+        if (mongo.hearsChanges()) {
+          LOG.info("Store '{}': listening for change notices (change stream)", alias);
+        }
+      }
+    }
+  }
+
+  /**
+   * What a change notice does: wakes the scheduler at once, so that a task added or resumed
+   * elsewhere runs on time, and runs the {@link ChangeWatch} (which logs what changed) on the watch
+   * thread soon after, at most once a second however many notices come.
+   */
+  static final class NoticedChecks {
+    static final Duration SPACING = Duration.ofSeconds(1);
+
+    private final Scheduler scheduler;
+    private final ChangeWatch changes;
+    private final ScheduledExecutorService watchThread;
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private volatile long lastCheck = System.nanoTime() - SPACING.toNanos();
+
+    NoticedChecks(Scheduler scheduler, ChangeWatch changes, ScheduledExecutorService watchThread) {
+      this.scheduler = scheduler;
+      this.changes = changes;
+      this.watchThread = watchThread;
+    }
+
+    void notice() {
+      scheduler.storesChanged();
+      if (!pending.compareAndSet(false, true)) {
+        return; // a check is already coming, and it reads the store after this change
+      }
+      long wait = Math.max(0, lastCheck + SPACING.toNanos() - System.nanoTime());
+      try {
+        watchThread.schedule(this::check, wait, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        pending.set(false); // the service is stopping
+      }
+    }
+
+    private void check() {
+      pending.set(false); // before the read: a notice during it asks for another
+      lastCheck = System.nanoTime();
+      try {
+        changes.check(true);
+      } catch (RuntimeException e) {
+        LOG.warn("Checking the stores for changes failed: {}", e.toString());
+      }
+    }
   }
 
   /**

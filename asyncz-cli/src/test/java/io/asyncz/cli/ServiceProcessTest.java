@@ -2,10 +2,13 @@ package io.asyncz.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.asyncz.jdbc.PostgresServer;
 import io.asyncz.redis.EmbeddedRedis;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -296,6 +299,67 @@ class ServiceProcessTest {
       service.toHandle().destroy();
       await("Stopped cleanly");
       assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void onMongodbTheServiceHearsTheChangeStreamWithoutPolling() throws Exception {
+    MemoryBackend backend = new MemoryBackend();
+    backend.enableOplog(); // the stand-in then sends change streams, as a replica set does
+    MongoServer mongo = new MongoServer(backend);
+    try {
+      InetSocketAddress address = mongo.bind();
+      String url = "mongodb://127.0.0.1:" + address.getPort() + "/asyncz";
+      start("--store", url, "--poll", "1h");
+      await("listening for change notices (change stream)");
+
+      Cli.Result added =
+          new Cli(dir)
+              .clock(Clock.systemUTC())
+              .run("add", "echo", "--every", "1s", "--id", "heard", "--store", url);
+      assertThat(added.code()).as(added.err()).isZero();
+      await("Seen task 'heard' added");
+      await("Task 'heard' ran");
+      assertThat(new Cli(dir).run("pause", "heard", "--store", url).code()).isZero();
+      await("Seen task 'heard' paused");
+
+      service.toHandle().destroy();
+      await("Stopped cleanly");
+      assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      mongo.shutdownNow();
+    }
+  }
+
+  @Test
+  void onAMongodbServerWithoutChangeStreamsTheServiceSaysSoAndPollsInstead() throws Exception {
+    MongoServer mongo = new MongoServer(new MemoryBackend()); // no oplog: no change streams
+    try {
+      InetSocketAddress address = mongo.bind();
+      String url = "mongodb://127.0.0.1:" + address.getPort() + "/asyncz";
+      start("--store", url, "--poll", "1s");
+      await("Service started");
+      // Logged by the stream's thread, before or after the line above: a real standalone mongod
+      // says change notices are off, the stand-in fails the stream (and it is tried again).
+      String refused = "Change notices on asyncz.tasks";
+      if (seen.stream().noneMatch(l -> l.contains(refused))) {
+        await(refused);
+      }
+      assertThat(seen).noneMatch(l -> l.contains("listening for change notices"));
+
+      Cli.Result added =
+          new Cli(dir)
+              .clock(Clock.systemUTC())
+              .run("add", "echo", "--every", "1s", "--id", "polled", "--store", url);
+      assertThat(added.code()).as(added.err()).isZero();
+      await("Seen task 'polled' added");
+      await("Task 'polled' ran");
+
+      service.toHandle().destroy();
+      await("Stopped cleanly");
+      assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      mongo.shutdownNow();
     }
   }
 }

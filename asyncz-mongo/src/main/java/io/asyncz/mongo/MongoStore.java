@@ -557,6 +557,15 @@ public final class MongoStore implements TaskStore, ClusteredStore {
             .start(MongoNotices.OPEN_WAIT);
   }
 
+  /**
+   * Whether the change stream that {@link #onChange} opened is open now; false before it, after
+   * {@link #shutdown}, on a server that sends no change streams (not a replica set), and while a
+   * failed stream waits to be opened again.
+   */
+  public synchronized boolean hearsChanges() {
+    return notices != null && notices.state() == MongoNotices.State.LISTENING;
+  }
+
   private synchronized void stopNotices() {
     if (notices != null) {
       notices.close();
