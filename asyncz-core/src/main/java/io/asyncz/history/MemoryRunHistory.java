@@ -31,6 +31,7 @@ public final class MemoryRunHistory implements RunHistory {
   private static final int STRIPE_BITS = 56; // a handle: stripe, then the stripe's own handle
   private static final long STAGED = 1L << 62; // a handle of a run still staged (see Staging)
   private static final int STAGINGS = 64; // staging areas, chosen by the recording thread's id
+  private static final int EPOCH_MASK = 0xFFFFFF; // the bits of a staging's epoch a handle keeps
 
   private final RunRetention retention;
   private final Clock clock;
@@ -121,7 +122,7 @@ public final class MemoryRunHistory implements RunHistory {
     int taskHash = RunTable.hashOfTask(start.taskId());
     int stripe = stripeOfHash(taskHash);
     long handle = stripes[stripe].saveStart(start, taskHash, oldestForStart(start.startedAt()));
-    return handle < 0 ? handle : ((long) stripe << STRIPE_BITS) | handle;
+    return handle < 0 ? handle : stripeHandle(stripe, handle);
   }
 
   /**
@@ -151,11 +152,32 @@ public final class MemoryRunHistory implements RunHistory {
       int entry = staging.count++;
       staging.runs[entry] = run;
       staging.starts[entry] = RunOrder.startOf(run.startedAt());
-      return STAGED
-          | ((long) index << 40)
-          | ((long) (staging.epoch & 0xFFFFFFFF) & 0xFFFFFFL) << 8
-          | entry;
+      return stagedHandle(index, staging.epoch, entry);
     }
+  }
+
+  // A staged run's handle: STAGED, its staging area (bits 40 on), the area's epoch when it was
+  // staged (its count of filed batches, cut to 24 bits; bits 8 to 31) and its entry (bits 0 to 7).
+  // A filed run's handle is its stripe (bits 56 on) and the stripe's own handle.
+
+  private static long stagedHandle(int area, int epoch, int entry) {
+    return STAGED | ((long) area << 40) | ((long) (epoch & EPOCH_MASK) << 8) | entry;
+  }
+
+  private static boolean isStaged(long handle) {
+    return handle > 0 && (handle & STAGED) != 0;
+  }
+
+  private static int areaOf(long handle) {
+    return (int) (handle >>> 40) & (STAGINGS - 1);
+  }
+
+  private static int epochOf(long handle) {
+    return (int) (handle >>> 8) & EPOCH_MASK;
+  }
+
+  private static int entryOf(long handle) {
+    return (int) handle & 0xFF;
   }
 
   /**
@@ -167,15 +189,15 @@ public final class MemoryRunHistory implements RunHistory {
   public boolean saveEnd(long handle, RunInfo run, RunStatus status, Instant endedAt) {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(endedAt, "endedAt");
-    if ((handle & STAGED) != 0 && handle > 0) {
-      Staging staging = stagings.get((int) (handle >>> 40) & (STAGINGS - 1));
+    if (isStaged(handle)) {
+      Staging staging = stagings.get(areaOf(handle));
       if (staging == null) {
         return false;
       }
       synchronized (staging) {
-        int entry = (int) handle & 0xFF;
-        int epoch = (int) (handle >>> 8) & 0xFFFFFF;
-        if (epoch == (staging.epoch & 0xFFFFFF)) {
+        int entry = entryOf(handle);
+        int epoch = epochOf(handle);
+        if (epoch == (staging.epoch & EPOCH_MASK)) {
           if (entry >= staging.count || staging.runs[entry] != run) {
             return false;
           }
@@ -186,14 +208,9 @@ public final class MemoryRunHistory implements RunHistory {
         handle = filedHandle(staging, epoch, entry);
       }
     }
-    if (handle < 0) {
-      return false;
-    }
-    int stripe = (int) (handle >>> STRIPE_BITS);
-    long own = handle & ((1L << STRIPE_BITS) - 1);
-    return stripe < stripes.length
-        && stripe == stripeOf(run.taskId())
-        && stripes[stripe].saveEnd(own, RunOrder.startOf(run.startedAt()), status, endedAt);
+    RunTable table = filedTable(handle, run.taskId());
+    return table != null
+        && table.saveEnd(ownHandle(handle), RunOrder.startOf(run.startedAt()), status, endedAt);
   }
 
   /**
@@ -202,13 +219,13 @@ public final class MemoryRunHistory implements RunHistory {
    */
   public void saveEnd(long handle, RunRecord end) {
     Objects.requireNonNull(end, "end");
-    if ((handle & STAGED) != 0 && handle > 0) {
-      Staging staging = stagings.get((int) (handle >>> 40) & (STAGINGS - 1));
+    if (isStaged(handle)) {
+      Staging staging = stagings.get(areaOf(handle));
       if (staging != null) {
         synchronized (staging) {
-          int entry = (int) handle & 0xFF;
-          int epoch = (int) (handle >>> 8) & 0xFFFFFF;
-          if (epoch == (staging.epoch & 0xFFFFFF) && entry < staging.count) {
+          int entry = entryOf(handle);
+          int epoch = epochOf(handle);
+          if (epoch == (staging.epoch & EPOCH_MASK) && entry < staging.count) {
             file(staging); // a record with more than an end: its start is filed, then replaced
           }
           handle = filedHandle(staging, epoch, entry);
@@ -217,21 +234,33 @@ public final class MemoryRunHistory implements RunHistory {
         handle = -1;
       }
     }
-    if (handle >= 0) {
-      int stripe = (int) (handle >>> STRIPE_BITS);
-      long own = handle & ((1L << STRIPE_BITS) - 1);
-      if (stripe < stripes.length
-          && stripe == stripeOf(end.taskId())
-          && stripes[stripe].saveEnd(own, end)) {
-        return;
-      }
+    RunTable table = filedTable(handle, end.taskId());
+    if (table != null && table.saveEnd(ownHandle(handle), end)) {
+      return;
     }
     save(end);
   }
 
+  /** The stripe a filed run's handle names, if it is that task's; null for a lost handle (-1). */
+  private RunTable filedTable(long handle, String taskId) {
+    if (handle < 0) {
+      return null;
+    }
+    int stripe = (int) (handle >>> STRIPE_BITS);
+    return stripe < stripes.length && stripe == stripeOf(taskId) ? stripes[stripe] : null;
+  }
+
+  private static long stripeHandle(int stripe, long own) {
+    return ((long) stripe << STRIPE_BITS) | own;
+  }
+
+  private static long ownHandle(long filedHandle) {
+    return filedHandle & ((1L << STRIPE_BITS) - 1);
+  }
+
   /** The stripe handle an entry of the last filed epoch got, or -1. Holds the staging's lock. */
   private static long filedHandle(Staging staging, int epoch, int entry) {
-    return epoch == ((staging.epoch - 1) & 0xFFFFFF) && entry < Staging.SIZE
+    return epoch == ((staging.epoch - 1) & EPOCH_MASK) && entry < Staging.SIZE
         ? staging.filed[entry]
         : -1;
   }
@@ -274,7 +303,7 @@ public final class MemoryRunHistory implements RunHistory {
           if (own >= 0 && staging.statuses[i] != null) {
             table.saveEnd(own, start, staging.statuses[i], staging.ends[i]);
           }
-          staging.filed[i] = own < 0 ? -1 : ((long) stripe << STRIPE_BITS) | own;
+          staging.filed[i] = own < 0 ? -1 : stripeHandle(stripe, own);
         }
       }
     }
