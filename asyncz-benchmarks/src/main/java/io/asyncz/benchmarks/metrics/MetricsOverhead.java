@@ -46,9 +46,12 @@ import java.util.function.IntConsumer;
  *
  * <p>It prints the medians and, per variant, the median over repetitions of its time divided by the
  * {@code off} time of the same repetition. Settings are system properties: {@code tasks} (100,000),
- * {@code reps} (9), {@code warmup.tasks} (50,000), {@code work.micros} (0: what each task does, in
- * microseconds of busy CPU, to see the overhead next to tasks that do something), {@code executor}
- * ({@code pool}, the pool of two threads; or {@code inline}, which runs each task on the thread
+ * {@code reps} (9), {@code warmup.tasks} (50,000: one drain of each variant first), {@code
+ * warmup.reps} (5: then that many untimed rounds of every variant at {@code tasks}; the JIT is
+ * still compiling the recording paths through the first few, which the first runs of this benchmark
+ * measured as overhead), {@code work.micros} (0: what each task does, in microseconds of busy CPU,
+ * to see the overhead next to tasks that do something), {@code executor} ({@code pool}, the pool of
+ * {@code pool.threads} threads, 2 unless set; or {@code inline}, which runs each task on the thread
  * that adds it: one thread does everything, so the overhead is the recording's cost per run alone,
  * without the pool's hand-offs and without the threshold where the two workers fall behind the
  * adding thread), {@code registry} ({@code simple}, a {@link SimpleMeterRegistry}; or {@code
@@ -67,6 +70,7 @@ public final class MetricsOverhead {
   private static final long WORK_NANOS = Long.getLong("work.micros", 0) * 1000;
   private static final String EXECUTOR = System.getProperty("executor", "pool");
   private static final String REGISTRY = System.getProperty("registry", "simple");
+  private static final int POOL_THREADS = Integer.getInteger("pool.threads", 2);
   private static final List<String> ALL =
       List.of(OFF, METRICS, BOTH, NOOP_OBSERVER, NOOP_LISTENER, HISTORY, METRICS_HISTORY);
 
@@ -84,6 +88,13 @@ public final class MetricsOverhead {
         tasks, WORK_NANOS / 1000, EXECUTOR, REGISTRY, reps, Report.load());
     for (String variant : variants) {
       drain(variant, warmup);
+    }
+    int warmupReps = Integer.getInteger("warmup.reps", 5);
+    for (int rep = 0; rep < warmupReps; rep++) {
+      for (int i = 0; i < variants.size(); i++) {
+        drain(variants.get((i + rep) % variants.size()), tasks);
+      }
+      Report.progress("warm-up round %d of %d done; %s", rep + 1, warmupReps, Report.load());
     }
     Map<String, List<Double>> seconds = new LinkedHashMap<>();
     Map<String, List<Double>> ratios = new LinkedHashMap<>();
@@ -234,7 +245,7 @@ public final class MetricsOverhead {
 
   private static TaskExecutor executor() {
     return switch (EXECUTOR) {
-      case "pool" -> new PoolExecutor(2);
+      case "pool" -> new PoolExecutor(POOL_THREADS);
       case "inline" -> new InlineExecutor();
       default ->
           throw new IllegalArgumentException(
