@@ -527,30 +527,39 @@ final class StartCommand implements Callable<Integer> {
 
   /**
    * What a change notice does: wakes the scheduler at once, so that a task added or resumed
-   * elsewhere runs on time, and runs the {@link ChangeWatch} (which logs what changed) on the watch
-   * thread soon after, at most once a second however many notices come.
+   * elsewhere runs on time, and runs the change check (a full read of the task list, which logs
+   * what changed) on the watch thread soon after, at most once a {@link #SPACING} however many
+   * notices come.
    */
   static final class NoticedChecks {
     static final Duration SPACING = Duration.ofSeconds(1);
 
-    private final Scheduler scheduler;
-    private final ChangeWatch changes;
+    private final Runnable wake;
+    private final Runnable check;
     private final ScheduledExecutorService watchThread;
+    private final Duration spacing;
     private final AtomicBoolean pending = new AtomicBoolean();
-    private volatile long lastCheck = System.nanoTime() - SPACING.toNanos();
+    private volatile long lastCheck;
 
     NoticedChecks(Scheduler scheduler, ChangeWatch changes, ScheduledExecutorService watchThread) {
-      this.scheduler = scheduler;
-      this.changes = changes;
+      this(scheduler::storesChanged, () -> changes.check(true), watchThread, SPACING);
+    }
+
+    NoticedChecks(
+        Runnable wake, Runnable check, ScheduledExecutorService watchThread, Duration spacing) {
+      this.wake = wake;
+      this.check = check;
       this.watchThread = watchThread;
+      this.spacing = spacing;
+      this.lastCheck = System.nanoTime() - spacing.toNanos();
     }
 
     void notice() {
-      scheduler.storesChanged();
+      wake.run();
       if (!pending.compareAndSet(false, true)) {
         return; // a check is already coming, and it reads the store after this change
       }
-      long wait = Math.max(0, lastCheck + SPACING.toNanos() - System.nanoTime());
+      long wait = Math.max(0, lastCheck + spacing.toNanos() - System.nanoTime());
       try {
         watchThread.schedule(this::check, wait, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
@@ -562,7 +571,7 @@ final class StartCommand implements Callable<Integer> {
       pending.set(false); // before the read: a notice during it asks for another
       lastCheck = System.nanoTime();
       try {
-        changes.check(true);
+        check.run();
       } catch (RuntimeException e) {
         LOG.warn("Checking the stores for changes failed: {}", e.toString());
       }

@@ -132,9 +132,7 @@ class ServiceProcessTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).containsIgnoringCase("asyncz");
 
-    service.toHandle().destroy();
-    await("Stopped cleanly");
-    assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    stopsCleanlyOnSigterm();
   }
 
   @Test
@@ -187,9 +185,7 @@ class ServiceProcessTest {
         .isEqualTo("Ran task 'manual': returned where\n");
 
     // Stopped, the service removes its file: run runs the task here again.
-    service.toHandle().destroy();
-    await("Stopped cleanly");
-    assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    stopsCleanlyOnSigterm();
     assertThat(cli("run", "manual").out()).isEqualTo("Ran task 'manual': returned where\n");
   }
 
@@ -256,49 +252,21 @@ class ServiceProcessTest {
   @Test
   void onPostgresqlTheServiceHearsCommandsAtOnceWithoutPolling() throws Exception {
     try (PostgresServer postgres = PostgresServer.start()) {
-      String url = postgres.url("postgres");
-      // An hourly poll: only the commands' NOTIFY can make the service look within the test.
-      start("--store", url, "--poll", "1h");
       // Logged once LISTEN is in place, after the scheduler started.
-      await("listening for change notices");
-
-      Cli.Result added =
-          new Cli(dir)
-              .clock(Clock.systemUTC())
-              .run("add", "echo", "--every", "1s", "--id", "heard", "--store", url);
-      assertThat(added.code()).as(added.err()).isZero();
-      await("Seen task 'heard' added");
-      await("Task 'heard' ran");
-      assertThat(new Cli(dir).run("pause", "heard", "--store", url).code()).isZero();
-      await("Seen task 'heard' paused");
-
-      service.toHandle().destroy();
-      await("Stopped cleanly");
-      assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+      hearsWithoutPolling(
+          postgres.url("postgres"), "listening for change notices", "pause", "paused");
     }
   }
 
   @Test
   void onRedisTheServiceHearsCommandsAtOnceWithoutPolling() throws Exception {
     try (EmbeddedRedis redis = EmbeddedRedis.start()) {
-      String url = "redis://127.0.0.1:" + redis.port() + "/0";
-      start("--store", url, "--poll", "1h");
       // Logged once subscribed, after the scheduler started.
-      await("listening for change notices");
-
-      Cli.Result added =
-          new Cli(dir)
-              .clock(Clock.systemUTC())
-              .run("add", "echo", "--every", "1s", "--id", "heard", "--store", url);
-      assertThat(added.code()).as(added.err()).isZero();
-      await("Seen task 'heard' added");
-      await("Task 'heard' ran");
-      assertThat(new Cli(dir).run("remove", "heard", "--yes", "--store", url).code()).isZero();
-      await("Seen task 'heard' removed");
-
-      service.toHandle().destroy();
-      await("Stopped cleanly");
-      assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+      hearsWithoutPolling(
+          "redis://127.0.0.1:" + redis.port() + "/0",
+          "listening for change notices",
+          "remove",
+          "removed");
     }
   }
 
@@ -309,26 +277,35 @@ class ServiceProcessTest {
     MongoServer mongo = new MongoServer(backend);
     try {
       InetSocketAddress address = mongo.bind();
-      String url = "mongodb://127.0.0.1:" + address.getPort() + "/asyncz";
-      start("--store", url, "--poll", "1h");
-      await("listening for change notices (change stream)");
-
-      Cli.Result added =
-          new Cli(dir)
-              .clock(Clock.systemUTC())
-              .run("add", "echo", "--every", "1s", "--id", "heard", "--store", url);
-      assertThat(added.code()).as(added.err()).isZero();
-      await("Seen task 'heard' added");
-      await("Task 'heard' ran");
-      assertThat(new Cli(dir).run("pause", "heard", "--store", url).code()).isZero();
-      await("Seen task 'heard' paused");
-
-      service.toHandle().destroy();
-      await("Stopped cleanly");
-      assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+      hearsWithoutPolling(
+          "mongodb://127.0.0.1:" + address.getPort() + "/asyncz",
+          "listening for change notices (change stream)",
+          "pause",
+          "paused");
     } finally {
       mongo.shutdownNow();
     }
+  }
+
+  /**
+   * A service on {@code url} that polls hourly, so that only a change notice can make it look
+   * within the test: it sees a task another process adds, runs it, and sees the second change
+   * ({@code change} of that task, logged as {@code seen}); then it stops cleanly on SIGTERM.
+   */
+  private void hearsWithoutPolling(String url, String listening, String change, String seen)
+      throws Exception {
+    start("--store", url, "--poll", "1h");
+    await(listening);
+
+    addsAndSeesItRun(url, "heard");
+    List<String> second = new ArrayList<>(List.of(change, "heard", "--store", url));
+    if (change.equals("remove")) {
+      second.add("--yes");
+    }
+    assertThat(new Cli(dir).run(second.toArray(String[]::new)).code()).isZero();
+    await("Seen task 'heard' " + seen);
+
+    stopsCleanlyOnSigterm();
   }
 
   @Test
@@ -347,19 +324,28 @@ class ServiceProcessTest {
       }
       assertThat(seen).noneMatch(l -> l.contains("listening for change notices"));
 
-      Cli.Result added =
-          new Cli(dir)
-              .clock(Clock.systemUTC())
-              .run("add", "echo", "--every", "1s", "--id", "polled", "--store", url);
-      assertThat(added.code()).as(added.err()).isZero();
-      await("Seen task 'polled' added");
-      await("Task 'polled' ran");
+      addsAndSeesItRun(url, "polled");
 
-      service.toHandle().destroy();
-      await("Stopped cleanly");
-      assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+      stopsCleanlyOnSigterm();
     } finally {
       mongo.shutdownNow();
     }
+  }
+
+  /** Adds an every-second echo task from a second process; the service sees it and runs it. */
+  private void addsAndSeesItRun(String url, String id) throws InterruptedException {
+    Cli.Result added =
+        new Cli(dir)
+            .clock(Clock.systemUTC())
+            .run("add", "echo", "--every", "1s", "--id", id, "--store", url);
+    assertThat(added.code()).as(added.err()).isZero();
+    await("Seen task '" + id + "' added");
+    await("Task '" + id + "' ran");
+  }
+
+  private void stopsCleanlyOnSigterm() throws InterruptedException {
+    service.toHandle().destroy();
+    await("Stopped cleanly");
+    assertThat(service.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
   }
 }
