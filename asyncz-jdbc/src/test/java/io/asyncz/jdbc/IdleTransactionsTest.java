@@ -2,8 +2,6 @@ package io.asyncz.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -27,58 +25,40 @@ class IdleTransactionsTest {
   private static DataSource h2CallingItselfPostgres(String name, List<String> executed) {
     JdbcDataSource h2 = new JdbcDataSource();
     h2.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
-    return (DataSource)
-        Proxy.newProxyInstance(
-            DataSource.class.getClassLoader(),
-            new Class<?>[] {DataSource.class},
-            (proxy, method, args) -> {
-              Object result = invoke(h2, method, args);
-              return result instanceof Connection c ? pretending(c, executed) : result;
-            });
+    return JdbcProxies.withConnections(h2, c -> pretending(c, executed));
   }
 
-  private static Connection pretending(Connection c, List<String> executed) {
-    return (Connection)
-        Proxy.newProxyInstance(
-            Connection.class.getClassLoader(),
-            new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              switch (method.getName()) {
-                case "getMetaData" -> {
-                  DatabaseMetaData real = c.getMetaData();
-                  return Proxy.newProxyInstance(
-                      DatabaseMetaData.class.getClassLoader(),
-                      new Class<?>[] {DatabaseMetaData.class},
-                      (p, m, a) ->
-                          m.getName().equals("getDatabaseProductName")
-                              ? "PostgreSQL"
-                              : invoke(real, m, a));
-                }
-                case "createStatement" -> {
-                  Statement real = c.createStatement();
-                  return Proxy.newProxyInstance(
-                      Statement.class.getClassLoader(),
-                      new Class<?>[] {Statement.class},
-                      (p, m, a) -> {
-                        if (m.getName().equals("execute")) {
-                          executed.add((String) a[0]);
-                        }
-                        return invoke(real, m, a);
-                      });
-                }
-                default -> {
-                  return invoke(c, method, args);
-                }
-              }
-            });
-  }
-
-  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
+  private static Connection pretending(Connection connection, List<String> executed) {
+    return JdbcProxies.proxy(
+        Connection.class,
+        connection,
+        (c, method, args) -> {
+          switch (method.getName()) {
+            case "getMetaData" -> {
+              return JdbcProxies.proxy(
+                  DatabaseMetaData.class,
+                  c.getMetaData(),
+                  (real, m, a) ->
+                      m.getName().equals("getDatabaseProductName")
+                          ? "PostgreSQL"
+                          : JdbcProxies.invoke(real, m, a));
+            }
+            case "createStatement" -> {
+              return JdbcProxies.proxy(
+                  Statement.class,
+                  c.createStatement(),
+                  (real, m, a) -> {
+                    if (m.getName().equals("execute")) {
+                      executed.add((String) a[0]);
+                    }
+                    return JdbcProxies.invoke(real, m, a);
+                  });
+            }
+            default -> {
+              return JdbcProxies.invoke(c, method, args);
+            }
+          }
+        });
   }
 
   /** A logger that keeps what is logged at warning level and drops the rest. */

@@ -13,8 +13,6 @@ import io.asyncz.testkit.MutableClock;
 import io.asyncz.testkit.RecordCorrupter;
 import io.asyncz.testkit.StoreContract;
 import io.asyncz.testkit.TestStoreContext;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,33 +38,32 @@ class JdbcRecordSizeTest {
     return wrap(DataSource.class, target, largest);
   }
 
-  private static <T> T wrap(Class<T> type, Object target, AtomicInteger largest) {
-    return type.cast(
-        Proxy.newProxyInstance(
-            JdbcRecordSizeTest.class.getClassLoader(),
-            new Class<?>[] {type},
-            (proxy, method, args) -> {
-              Object result;
-              try {
-                result = method.invoke(target, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-              if (result instanceof byte[] bytes) {
-                largest.accumulateAndGet(bytes.length, Math::max);
-              }
-              for (Class<?> wrapped :
-                  List.of(
-                      Connection.class,
-                      PreparedStatement.class,
-                      Statement.class,
-                      ResultSet.class)) {
-                if (method.getReturnType() == wrapped && result != null) {
-                  return wrap(wrapped, result, largest);
-                }
-              }
-              return result;
-            }));
+  private static <T> T wrap(Class<T> type, T target, AtomicInteger largest) {
+    return JdbcProxies.proxy(
+        type,
+        target,
+        (real, method, args) -> {
+          Object result = JdbcProxies.invoke(real, method, args);
+          if (result instanceof byte[] bytes) {
+            largest.accumulateAndGet(bytes.length, Math::max);
+          }
+          return result == null ? null : watched(method.getReturnType(), result, largest);
+        });
+  }
+
+  /** A connection, statement or result set that a watched object gave, watched in turn. */
+  private static Object watched(Class<?> type, Object result, AtomicInteger largest) {
+    for (Class<?> wrapped :
+        List.of(Connection.class, PreparedStatement.class, Statement.class, ResultSet.class)) {
+      if (type == wrapped) {
+        return wrapAs(wrapped, result, largest);
+      }
+    }
+    return result;
+  }
+
+  private static <T> T wrapAs(Class<T> type, Object result, AtomicInteger largest) {
+    return wrap(type, type.cast(result), largest);
   }
 
   @Test

@@ -10,9 +10,6 @@ import io.asyncz.scheduler.Scheduler;
 import io.asyncz.scheduler.ThreadScheduler;
 import io.asyncz.task.TaskRegistry;
 import io.asyncz.trigger.DateTrigger;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -118,44 +115,30 @@ final class LostCommitAnswer {
    */
   private static DataSource losingTheAnswerToAClaimsCommit(
       DataSource target, String table, AtomicBoolean armed) {
-    return (DataSource)
-        Proxy.newProxyInstance(
-            DataSource.class.getClassLoader(),
-            new Class<?>[] {DataSource.class},
-            (proxy, method, args) -> {
-              Object result = invoke(target, method, args);
-              if (!(result instanceof Connection c)) {
-                return result;
-              }
-              AtomicBoolean recordsRuns = new AtomicBoolean();
-              return Proxy.newProxyInstance(
-                  Connection.class.getClassLoader(),
-                  new Class<?>[] {Connection.class},
-                  (p, m, a) -> {
-                    if (m.getName().equals("prepareStatement")
-                        && ((String) a[0]).contains("INSERT INTO " + table + "_inflight")) {
-                      recordsRuns.set(true);
-                    }
-                    Object made = invoke(c, m, a);
-                    if (m.getName().equals("commit") || m.getName().equals("rollback")) {
-                      if (m.getName().equals("commit")
-                          && recordsRuns.getAndSet(false)
-                          && armed.compareAndSet(true, false)) {
-                        throw new SQLException(
-                            "An I/O error occurred while sending to the backend", "08006");
-                      }
-                      recordsRuns.set(false);
-                    }
-                    return made;
-                  });
-            });
-  }
-
-  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
+    return JdbcProxies.withConnections(
+        target,
+        connection -> {
+          AtomicBoolean recordsRuns = new AtomicBoolean();
+          return JdbcProxies.proxy(
+              Connection.class,
+              connection,
+              (c, m, a) -> {
+                if (m.getName().equals("prepareStatement")
+                    && ((String) a[0]).contains("INSERT INTO " + table + "_inflight")) {
+                  recordsRuns.set(true);
+                }
+                Object made = JdbcProxies.invoke(c, m, a);
+                if (m.getName().equals("commit") || m.getName().equals("rollback")) {
+                  if (m.getName().equals("commit")
+                      && recordsRuns.getAndSet(false)
+                      && armed.compareAndSet(true, false)) {
+                    throw new SQLException(
+                        "An I/O error occurred while sending to the backend", "08006");
+                  }
+                  recordsRuns.set(false);
+                }
+                return made;
+              });
+        });
   }
 }

@@ -16,9 +16,6 @@ import io.asyncz.testkit.FaultProxy;
 import io.asyncz.testkit.MutableClock;
 import io.asyncz.testkit.TestStoreContext;
 import io.asyncz.trigger.DateTrigger;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -199,35 +196,29 @@ class PostgresClusterTest extends ClusterContract {
   /** {@code target}, whose connections' {@code createStatement().execute} run {@code rewrite}. */
   private static DataSource rewriting(
       DataSource target, java.util.function.UnaryOperator<String> rewrite) {
-    return (DataSource)
-        Proxy.newProxyInstance(
-            DataSource.class.getClassLoader(),
-            new Class<?>[] {DataSource.class},
-            (proxy, method, args) -> {
-              Object result = invoke(target, method, args);
-              if (!(result instanceof Connection c)) {
-                return result;
-              }
-              return Proxy.newProxyInstance(
-                  Connection.class.getClassLoader(),
-                  new Class<?>[] {Connection.class},
-                  (p, m, a) -> {
-                    Object made = invoke(c, m, a);
-                    if (!(made instanceof Statement statement)
-                        || !m.getName().equals("createStatement")) {
-                      return made;
-                    }
-                    return Proxy.newProxyInstance(
-                        Statement.class.getClassLoader(),
-                        new Class<?>[] {Statement.class},
-                        (sp, sm, sa) -> {
-                          if (sm.getName().equals("execute") && sa.length == 1) {
-                            sa = new Object[] {rewrite.apply((String) sa[0])};
-                          }
-                          return invoke(statement, sm, sa);
-                        });
-                  });
-            });
+    return JdbcProxies.withConnections(
+        target,
+        connection ->
+            JdbcProxies.proxy(
+                Connection.class,
+                connection,
+                (c, m, a) -> {
+                  Object made = JdbcProxies.invoke(c, m, a);
+                  if (!(made instanceof Statement statement)
+                      || !m.getName().equals("createStatement")) {
+                    return made;
+                  }
+                  return JdbcProxies.proxy(
+                      Statement.class,
+                      statement,
+                      (st, sm, sa) ->
+                          JdbcProxies.invoke(
+                              st,
+                              sm,
+                              sm.getName().equals("execute") && sa.length == 1
+                                  ? new Object[] {rewrite.apply((String) sa[0])}
+                                  : sa));
+                }));
   }
 
   @Test
@@ -383,38 +374,23 @@ class PostgresClusterTest extends ClusterContract {
   /** {@code target}, counting the statements made and the commits asked on its connections. */
   private static DataSource counting(
       DataSource target, AtomicInteger statements, AtomicInteger commits) {
-    return (DataSource)
-        Proxy.newProxyInstance(
-            DataSource.class.getClassLoader(),
-            new Class<?>[] {DataSource.class},
-            (proxy, method, args) -> {
-              Object result = invoke(target, method, args);
-              if (!(result instanceof Connection c)) {
-                return result;
-              }
-              return Proxy.newProxyInstance(
-                  Connection.class.getClassLoader(),
-                  new Class<?>[] {Connection.class},
-                  (p, m, a) -> {
-                    switch (m.getName()) {
-                      case "prepareStatement", "createStatement" -> statements.incrementAndGet();
-                      case "commit" -> commits.incrementAndGet();
-                      case "unwrap" -> {
-                        return c.unwrap((Class<?>) a[0]);
-                      }
-                      default -> {}
+    return JdbcProxies.withConnections(
+        target,
+        connection ->
+            JdbcProxies.proxy(
+                Connection.class,
+                connection,
+                (c, m, a) -> {
+                  switch (m.getName()) {
+                    case "prepareStatement", "createStatement" -> statements.incrementAndGet();
+                    case "commit" -> commits.incrementAndGet();
+                    case "unwrap" -> {
+                      return c.unwrap((Class<?>) a[0]);
                     }
-                    return invoke(c, m, a);
-                  });
-            });
-  }
-
-  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
+                    default -> {}
+                  }
+                  return JdbcProxies.invoke(c, m, a);
+                }));
   }
 
   @Override
