@@ -37,6 +37,7 @@ final class Session implements AutoCloseable {
   private final String target;
   private final CliConfig config;
   private final BuiltInFunctions.Permissions permissions;
+  private final boolean clustered;
   private boolean started;
 
   private Session(
@@ -46,7 +47,8 @@ final class Session implements AutoCloseable {
       Map<String, String> storeTypes,
       String target,
       CliConfig config,
-      BuiltInFunctions.Permissions permissions) {
+      BuiltInFunctions.Permissions permissions,
+      boolean clustered) {
     this.scheduler = scheduler;
     this.storeDisplays = storeDisplays;
     this.storeOptions = storeOptions;
@@ -54,6 +56,7 @@ final class Session implements AutoCloseable {
     this.target = target;
     this.config = config;
     this.permissions = permissions;
+    this.clustered = clustered;
   }
 
   /**
@@ -152,7 +155,15 @@ final class Session implements AutoCloseable {
           "--store", target, "is not a configured store; expected one of " + displays.keySet());
     }
     Scheduler scheduler = builder.build();
-    return new Session(scheduler, displays, options, types, target, config, permissions);
+    return new Session(
+        scheduler,
+        displays,
+        options,
+        types,
+        target,
+        config,
+        permissions,
+        schedulerConfig.cluster().isPresent());
   }
 
   private static Map<String, Object> masked(Map<String, Object> options) {
@@ -286,6 +297,11 @@ final class Session implements AutoCloseable {
 
   BuiltInFunctions.Permissions permissions() {
     return permissions;
+  }
+
+  /** Whether the scheduler runs in cluster mode ({@code asyncz.cluster.enabled}). */
+  boolean clustered() {
+    return clustered;
   }
 
   /**

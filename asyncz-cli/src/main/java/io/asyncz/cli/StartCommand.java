@@ -512,9 +512,13 @@ final class StartCommand implements Callable<Integer> {
    * replica set; a standalone server sends none, which the store logs once, and the poll sees the
    * changes). Unlike the notices of PostgreSQL and Redis, which only the {@code asyncz} commands
    * send, these come for any writer, this service's own runs included: {@link NoticedChecks} keeps
-   * them from reading the task list more than once a second.
+   * them from reading the task list more than once a second. In cluster mode the scheduler listens
+   * to the stream itself (a store has one callback), and the poll logs what others changed.
    */
   private static void listenToChangeStreams(Session session, NoticedChecks noticed) {
+    if (session.clustered()) {
+      return;
+    }
     for (String alias : session.storeOptions().keySet()) {
       if (session.scheduler().lookupStore(alias) instanceof MongoStore mongo) {
         mongo.onChange(noticed::notice);
