@@ -6,6 +6,8 @@
 # /usr/bin/chromium or /usr/bin/chromedriver is missing this installs the Debian packages
 # chromium and chromium-driver with apt-get (as root, or through sudo), and stops with a message
 # saying what to do when it cannot. Arguments are passed to Maven: scripts/test.sh -pl asyncz-core
+# Without arguments it then runs scripts/readme-smoke.sh: the README's first command, built by
+# ./asyncz itself, starts the service and a sample task fires.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,4 +41,9 @@ if ((${#missing[@]} > 0)); then
   fi
 fi
 
-exec ./mvnw -B verify "$@"
+./mvnw -B verify "$@"
+
+# The whole suite (no arguments): then the README's first command, as a newcomer runs it.
+if (($# == 0)); then
+  scripts/readme-smoke.sh
+fi
