@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * local Maven repository):
  *
  * <pre>{@code
- * ./mvnw -B -o -q -pl asyncz-mongo -am test-compile
- * ./mvnw -B -o -q -pl asyncz-mongo dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt \
+ * ./mvnw -B -q -pl asyncz-mongo -am test-compile
+ * ./mvnw -B -q -pl asyncz-mongo dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt \
  *     -Dmdep.includeScope=test
  * CP=$(tr ':' '\n' < /tmp/cp.txt | grep -v /io/asyncz/ | paste -sd:)
  * java -Dsamples=15 -cp asyncz-mongo/target/test-classes:asyncz-mongo/target/classes:\
