@@ -48,6 +48,11 @@ final class JdbcProxies {
         });
   }
 
+  /** A data source whose connections hand every call to {@code hook}. */
+  static DataSource withConnectionHook(DataSource target, Hook<Connection> hook) {
+    return withConnections(target, connection -> proxy(Connection.class, connection, hook));
+  }
+
   /** Makes the call on the real object, throwing what it threw. */
   static Object invoke(Object target, Method method, Object[] args) throws Throwable {
     try {

@@ -196,29 +196,24 @@ class PostgresClusterTest extends ClusterContract {
   /** {@code target}, whose connections' {@code createStatement().execute} run {@code rewrite}. */
   private static DataSource rewriting(
       DataSource target, java.util.function.UnaryOperator<String> rewrite) {
-    return JdbcProxies.withConnections(
+    return JdbcProxies.withConnectionHook(
         target,
-        connection ->
-            JdbcProxies.proxy(
-                Connection.class,
-                connection,
-                (c, m, a) -> {
-                  Object made = JdbcProxies.invoke(c, m, a);
-                  if (!(made instanceof Statement statement)
-                      || !m.getName().equals("createStatement")) {
-                    return made;
-                  }
-                  return JdbcProxies.proxy(
-                      Statement.class,
-                      statement,
-                      (st, sm, sa) ->
-                          JdbcProxies.invoke(
-                              st,
-                              sm,
-                              sm.getName().equals("execute") && sa.length == 1
-                                  ? new Object[] {rewrite.apply((String) sa[0])}
-                                  : sa));
-                }));
+        (c, m, a) -> {
+          Object made = JdbcProxies.invoke(c, m, a);
+          if (!(made instanceof Statement statement) || !m.getName().equals("createStatement")) {
+            return made;
+          }
+          return JdbcProxies.proxy(
+              Statement.class,
+              statement,
+              (st, sm, sa) ->
+                  JdbcProxies.invoke(
+                      st,
+                      sm,
+                      sm.getName().equals("execute") && sa.length == 1
+                          ? new Object[] {rewrite.apply((String) sa[0])}
+                          : sa));
+        });
   }
 
   @Test
@@ -374,23 +369,19 @@ class PostgresClusterTest extends ClusterContract {
   /** {@code target}, counting the statements made and the commits asked on its connections. */
   private static DataSource counting(
       DataSource target, AtomicInteger statements, AtomicInteger commits) {
-    return JdbcProxies.withConnections(
+    return JdbcProxies.withConnectionHook(
         target,
-        connection ->
-            JdbcProxies.proxy(
-                Connection.class,
-                connection,
-                (c, m, a) -> {
-                  switch (m.getName()) {
-                    case "prepareStatement", "createStatement" -> statements.incrementAndGet();
-                    case "commit" -> commits.incrementAndGet();
-                    case "unwrap" -> {
-                      return c.unwrap((Class<?>) a[0]);
-                    }
-                    default -> {}
-                  }
-                  return JdbcProxies.invoke(c, m, a);
-                }));
+        (c, m, a) -> {
+          switch (m.getName()) {
+            case "prepareStatement", "createStatement" -> statements.incrementAndGet();
+            case "commit" -> commits.incrementAndGet();
+            case "unwrap" -> {
+              return c.unwrap((Class<?>) a[0]);
+            }
+            default -> {}
+          }
+          return JdbcProxies.invoke(c, m, a);
+        });
   }
 
   @Override
