@@ -2,7 +2,7 @@ package io.asyncz.executor;
 
 import io.asyncz.InvalidInputException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +39,11 @@ public final class PoolExecutor extends ThreadedExecutor {
     return maxWorkers;
   }
 
+  /**
+   * A fixed pool whose queue is a {@link LinkedTransferQueue}: lock-free, where a {@code
+   * LinkedBlockingQueue}'s take lock made the pool's threads queue behind each other and behind the
+   * thread that hands runs over (docs/benchmarks.md, "The pool's queue").
+   */
   @Override
   ExecutorService newPool(String alias) {
     return new ThreadPoolExecutor(
@@ -46,7 +51,7 @@ public final class PoolExecutor extends ThreadedExecutor {
         maxWorkers,
         0,
         TimeUnit.MILLISECONDS,
-        new LinkedBlockingQueue<>(),
+        new LinkedTransferQueue<>(),
         daemonThreads(alias));
   }
 
