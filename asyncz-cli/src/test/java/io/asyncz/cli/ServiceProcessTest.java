@@ -309,6 +309,42 @@ class ServiceProcessTest {
   }
 
   @Test
+  void onMongodbInClusterModeTheClusterHearsTheChangeStreamForTheService() throws Exception {
+    MemoryBackend backend = new MemoryBackend();
+    backend.enableOplog();
+    MongoServer mongo = new MongoServer(backend);
+    try {
+      String url = "mongodb://127.0.0.1:" + mongo.bind().getPort() + "/asyncz";
+      // Hourly polls, the service's and the cluster's: only the change stream brings a new task.
+      Files.writeString(
+          dir.resolve("cluster.yaml"),
+          """
+          asyncz:
+            cluster:
+              enabled: true
+              poll_interval: 3600
+          service:
+            poll_interval: 1h
+          """);
+      start("--config", "cluster.yaml", "--store", url);
+      await("Service started");
+
+      Cli.Result added =
+          new Cli(dir)
+              .clock(Clock.systemUTC())
+              .run("add", "echo", "--every", "1s", "--id", "clustered", "--store", url);
+      assertThat(added.code()).as(added.err()).isZero();
+      await("Task 'clustered' ran");
+      // The stream's one callback is the cluster's: the service did not take it over.
+      assertThat(seen).noneMatch(l -> l.contains("listening for change notices"));
+
+      stopsCleanlyOnSigterm();
+    } finally {
+      mongo.shutdownNow();
+    }
+  }
+
+  @Test
   void onAMongodbServerWithoutChangeStreamsTheServiceSaysSoAndPollsInstead() throws Exception {
     MongoServer mongo = new MongoServer(new MemoryBackend()); // no oplog: no change streams
     try {
